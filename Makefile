@@ -1,0 +1,40 @@
+# Two commands do everything on a fresh machine: `make site` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: site test serve validate bench schema clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(VENV)/.runtime: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e .
+	touch $@
+
+$(VENV)/.test: pyproject.toml $(VENV)/.runtime
+	$(BIN)/python -m pip install -q -e '.[test]'
+	touch $@
+
+site: $(VENV)/.runtime  ## build the site from the example portfolio into site/
+	$(BIN)/kam build
+
+serve: $(VENV)/.runtime  ## preview with live reload on http://127.0.0.1:8000
+	$(BIN)/kam serve
+
+validate: $(VENV)/.runtime  ## the CI gate
+	$(BIN)/kam validate
+
+test: $(VENV)/.test  ## the whole test suite
+	$(BIN)/python -m pytest
+
+bench: $(VENV)/.test  ## performance ratios (see benchmarks/README.md)
+	$(BIN)/python benchmarks/run.py
+
+schema: $(VENV)/.runtime  ## regenerate schemas/ from the model
+	$(BIN)/kam schema --force
+
+clean:
+	rm -rf site test-artifacts .pytest_cache

@@ -1,0 +1,169 @@
+"""Portfolio analytics: plan health, review KPIs, revenue concentration, follow-ups.
+
+Plan health is deliberately separate from the selection score: the score says how much an
+account matters, health says how well we are looking after it. They are never mixed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .model import HORIZONS, Account, Portfolio, Tier
+from .score import STANDARD, Scores
+
+CONTACT_RECENCY_DAYS = 90
+HEALTH_PARTS = ("Plan sections", "Review cadence", "Goals", "Decision maker and champion", "Contact recency")
+
+
+@dataclass(frozen=True)
+class HealthPart:
+    name: str
+    value: float  # 0..1
+    detail: str
+
+
+@dataclass(frozen=True)
+class Health:
+    total: int  # 0..100, the parts weighted equally
+    parts: tuple[HealthPart, ...]
+
+
+@dataclass(frozen=True)
+class KpiPoint:
+    date: dt.date
+    review: str  # review slug
+    satisfaction: float | None
+    revenue: float | None
+    retention_pct: float | None
+    nps: float | None
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    account_id: str
+    owner: str
+    what: str
+    due: dt.date
+    source: str  # repo path
+
+
+@dataclass(frozen=True)
+class Analytics:
+    today: dt.date
+    health: dict[str, Health]
+    kpis: dict[str, tuple[KpiPoint, ...]]
+    review_due: dict[str, dt.date | None]  # when each key account's next review is due
+    tiers: pd.DataFrame  # per tier: accounts, annual revenue, share of revenue
+    key_share: float
+    pareto_share: float  # share of annual revenue from the top 20% of accounts
+    pareto_curve: tuple[tuple[float, float], ...]  # (share of accounts, cumulative share of revenue)
+    overdue_reviews: tuple[FollowUp, ...]
+    goals_at_risk: tuple[FollowUp, ...]
+    actions_past_due: tuple[FollowUp, ...]
+
+    def kpi_change(self, account_id: str, field: str) -> tuple[float | None, float | None]:
+        """The latest value of a KPI and its change since the review before."""
+        values = [getattr(p, field) for p in self.kpis.get(account_id, ()) if getattr(p, field) is not None]
+        if not values:
+            return None, None
+        return values[-1], (values[-1] - values[-2] if len(values) > 1 else None)
+
+
+def required_sections(portfolio: Portfolio, tier: Tier | None) -> list[str]:
+    sections = list(portfolio.criteria.plan.required_sections) if portfolio.criteria else []
+    if tier is not None:
+        sections += [s for s in tier.required_sections if s not in sections]
+    return sections
+
+
+def health(portfolio: Portfolio, account: Account, tier: Tier | None, cadence_days: int, today: dt.date) -> Health:
+    required = required_sections(portfolio, tier)
+    present = {s.title.casefold() for s in account.plan.sections if s.body} if account.plan else set()
+    done = sum(1 for s in required if s.casefold() in present)
+    parts = [HealthPart(HEALTH_PARTS[0], done / len(required) if required else 1.0,
+                        f"{done} of {len(required)} required sections written")]
+    last = account.last_review
+    age = (today - last.meta.date).days if last else None
+    parts.append(HealthPart(HEALTH_PARTS[1], 1.0 if age is not None and age <= cadence_days else 0.0,
+                            "never reviewed" if age is None else f"last review {age} days ago (every {cadence_days})"))
+    open_goals = [g for g in account.goals if g.status not in ("done", "dropped")]
+    on_time = sum(1 for g in open_goals if g.due >= today)
+    horizons = {g.horizon for g in account.goals if g.status != "dropped"}
+    goal_value = (len(horizons) / len(HORIZONS) + (on_time / len(open_goals) if open_goals else 1.0)) / 2
+    parts.append(HealthPart(HEALTH_PARTS[2], goal_value if account.goals else 0.0,
+                            f"{len(horizons)} of 3 horizons covered, {on_time} of {len(open_goals)} open goals on time"))
+    roles = {s.role for s in account.stakeholders}
+    mapped = ("decision_maker" in roles) + ("champion" in roles)
+    parts.append(HealthPart(HEALTH_PARTS[3], mapped / 2,
+                            ", ".join(f"{r.replace('_', ' ')} {'mapped' if r in roles else 'missing'}"
+                                      for r in ("decision_maker", "champion"))))
+    recent = sum(1 for s in account.stakeholders
+                 if s.last_contact and (today - s.last_contact).days <= CONTACT_RECENCY_DAYS)
+    total = len(account.stakeholders)
+    parts.append(HealthPart(HEALTH_PARTS[4], recent / total if total else 0.0,
+                            f"{recent} of {total} stakeholders contacted in the last {CONTACT_RECENCY_DAYS} days"))
+    score = round(100 * sum(p.value for p in parts) / len(parts))
+    return Health(score, tuple(parts))
+
+
+def kpi_series(account: Account) -> tuple[KpiPoint, ...]:
+    return tuple(KpiPoint(r.meta.date, r.slug, r.meta.satisfaction, r.meta.kpis.revenue,
+                          r.meta.kpis.retention_pct, r.meta.kpis.nps) for r in account.reviews)
+
+
+def pareto(revenue: pd.Series) -> tuple[float, tuple[tuple[float, float], ...]]:
+    """Share of revenue from the top 20% of accounts (at least one), and the whole curve."""
+    ordered = revenue.sort_values(ascending=False).to_numpy(dtype=float)
+    total = ordered.sum()
+    if len(ordered) == 0 or total <= 0:
+        return 0.0, ()
+    cumulative = np.cumsum(ordered) / total
+    top = max(1, math.ceil(0.2 * len(ordered)))
+    curve = tuple((round((i + 1) / len(ordered), 4), round(float(c), 4)) for i, c in enumerate(cumulative))
+    return float(cumulative[top - 1]), ((0.0, 0.0),) + curve
+
+
+def analyse(portfolio: Portfolio, scores: Scores, today: dt.date) -> Analytics:
+    criteria = scores.criteria
+    lowest_cadence = criteria.tiers[-1].review_every_days
+    healths, kpis, review_due = {}, {}, {}
+    overdue, at_risk, actions = [], [], []
+    for account in portfolio.accounts:
+        tier = scores.tier_of(account.id)
+        cadence = tier.review_every_days if tier else lowest_cadence
+        healths[account.id] = health(portfolio, account, tier, cadence, today)
+        kpis[account.id] = kpi_series(account)
+        last = account.last_review
+        if tier is not None:
+            due = last.meta.date + dt.timedelta(days=tier.review_every_days) if last else None
+            review_due[account.id] = due
+            if due is None or due < today:
+                overdue.append(FollowUp(account.id, account.profile.owner,
+                                        f"{tier.name} review" + (" (never held)" if due is None else ""),
+                                        due or today, last.path if last else f"{account.dir}/account.yml"))
+        for g in account.goals:
+            if g.status == "at_risk" or (g.due < today and g.status not in ("done", "dropped")):
+                at_risk.append(FollowUp(account.id, g.owner, g.title, g.due, f"{account.dir}/goals.yml"))
+        if last is not None:
+            for action in last.meta.actions:
+                if action.due < today:
+                    actions.append(FollowUp(account.id, action.owner, action.title, action.due, last.path))
+
+    revenue = pd.Series({a.id: a.profile.financials.annual_revenue for a in portfolio.accounts}, dtype=float)
+    tier_of = scores.table["tier"].reindex(revenue.index).fillna(STANDARD)
+    order = [t.id for t in criteria.tiers] + [STANDARD]
+    by_tier = pd.DataFrame({"tier": tier_of, "revenue": revenue}).groupby("tier")["revenue"].agg(["count", "sum"])
+    by_tier = by_tier.reindex(order, fill_value=0).rename(columns={"count": "accounts", "sum": "annual_revenue"})
+    total_revenue = by_tier["annual_revenue"].sum()
+    by_tier["revenue_share"] = by_tier["annual_revenue"] / total_revenue if total_revenue else 0.0
+    scored = len(scores.table)
+    key_share = float((scores.table["tier"] != STANDARD).sum() / scored) if scored else 0.0
+    share, curve = pareto(revenue)
+    by_owner = lambda items: tuple(sorted(items, key=lambda f: (f.owner, f.due, f.account_id)))  # noqa: E731
+    return Analytics(today, healths, kpis, review_due, by_tier, key_share, share, curve,
+                     by_owner(overdue), by_owner(at_risk), by_owner(actions))

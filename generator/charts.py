@@ -1,0 +1,188 @@
+"""Charts and the stakeholder map as inline SVG, drawn at build time.
+
+No script and no network at view time. Colours come from CSS classes (site_templates/assets/
+kam.css), so the same SVG reads in mkdocs-material's light and dark palettes. Every chart has a
+<title>/<desc> for screen readers; templates print the table behind it next to it.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from markupsafe import Markup
+
+from .model import Stakeholder
+
+
+def _svg(width: int, height: int, title: str, body: list[str], css: str = "") -> Markup:
+    return Markup(
+        f'<svg class="kam-chart {css}" role="img" viewBox="0 0 {width} {height}" '
+        f'width="100%" style="max-width:{width}px" xmlns="http://www.w3.org/2000/svg">'
+        f"<title>{escape(title)}</title>{''.join(body)}</svg>")
+
+
+def _text(x: float, y: float, text: str, anchor: str = "start", css: str = "") -> str:
+    return (f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" class="{css}">'
+            f"{escape(str(text))}</text>")
+
+
+def bars(title: str, items: list[tuple[str, float, str]], value_format=str, width: int = 560) -> Markup:
+    """Horizontal bars: (label, value, css class)."""
+    row, left, right = 30, 120, 90
+    height = row * len(items) + 10
+    top = max((v for _, v, _ in items), default=0) or 1
+    body = []
+    for i, (name, value, css) in enumerate(items):
+        y = 5 + i * row
+        length = (width - left - right) * value / top
+        body.append(_text(left - 8, y + 18, name, "end"))
+        body.append(f'<rect x="{left}" y="{y + 4}" width="{max(length, 1):.1f}" height="{row - 10}" class="bar {css}"/>')
+        body.append(_text(left + length + 6, y + 18, value_format(value)))
+    return _svg(width, height, title, body)
+
+
+def scatter(title: str, points: list[tuple[str, float, float, str]], thresholds: list[tuple[str, float]],
+            x_label: str, y_label: str, x_format=str, width: int = 560, height: int = 320) -> Markup:
+    """Points (label, x, y, css class); y is the score with horizontal threshold lines."""
+    left, bottom, top_pad, right = 56, 40, 12, 20
+    xs = [p[1] for p in points] or [0]
+    x_max = max(xs) * 1.08 or 1
+    y_min, y_max = 0.0, 10.0
+    sx = lambda v: left + (width - left - right) * v / x_max  # noqa: E731
+    sy = lambda v: height - bottom - (height - bottom - top_pad) * (v - y_min) / (y_max - y_min)  # noqa: E731
+    body = [f'<line x1="{left}" y1="{sy(0):.1f}" x2="{width - right}" y2="{sy(0):.1f}" class="axis"/>',
+            f'<line x1="{left}" y1="{sy(0):.1f}" x2="{left}" y2="{top_pad}" class="axis"/>']
+    for name, value in thresholds:
+        body.append(f'<line x1="{left}" y1="{sy(value):.1f}" x2="{width - right}" y2="{sy(value):.1f}" class="threshold"/>')
+        body.append(_text(width - right - 4, sy(value) - 4, f"{name} {value:g}", "end", "small"))
+    for tick in (0, 2, 4, 6, 8, 10):
+        body.append(_text(left - 6, sy(tick) + 4, str(tick), "end", "small"))
+    for fraction in (0.25, 0.5, 0.75, 1.0):
+        body.append(_text(sx(x_max * fraction / 1.08), height - bottom + 16, x_format(x_max * fraction / 1.08), "middle", "small"))
+    for name, x, y, css in points:
+        body.append(f'<circle cx="{sx(x):.1f}" cy="{sy(y):.1f}" r="5" class="dot {css}"><title>{escape(name)}: '
+                    f"{y:.2f}</title></circle>")
+    body.append(_text((left + width) / 2, height - 6, x_label, "middle"))
+    body.append(f'<text x="14" y="{(height - bottom) / 2:.1f}" transform="rotate(-90 14 {(height - bottom) / 2:.1f})" '
+                f'text-anchor="middle">{escape(y_label)}</text>')
+    return _svg(width, height, title, body)
+
+
+def curve(title: str, points: list[tuple[float, float]], x_label: str, y_label: str,
+          width: int = 560, height: int = 280) -> Markup:
+    """A line through (x, y) points in 0..1 on both axes, with the 20% mark."""
+    left, bottom, top_pad, right = 56, 40, 12, 20
+    sx = lambda v: left + (width - left - right) * v  # noqa: E731
+    sy = lambda v: height - bottom - (height - bottom - top_pad) * v  # noqa: E731
+    path = " ".join(f"{'M' if i == 0 else 'L'}{sx(x):.1f},{sy(y):.1f}" for i, (x, y) in enumerate(points))
+    body = [f'<line x1="{left}" y1="{sy(0):.1f}" x2="{width - right}" y2="{sy(0):.1f}" class="axis"/>',
+            f'<line x1="{left}" y1="{sy(0):.1f}" x2="{left}" y2="{top_pad}" class="axis"/>',
+            f'<line x1="{sx(0.2):.1f}" y1="{sy(0):.1f}" x2="{sx(0.2):.1f}" y2="{top_pad}" class="threshold"/>',
+            _text(sx(0.2) + 4, top_pad + 12, "top 20%", "start", "small"),
+            f'<path d="{path}" class="line"/>']
+    for tick in (0, 0.25, 0.5, 0.75, 1.0):
+        body.append(_text(left - 6, sy(tick) + 4, f"{tick:.0%}", "end", "small"))
+        body.append(_text(sx(tick), height - bottom + 16, f"{tick:.0%}", "middle", "small"))
+    body.append(_text((left + width) / 2, height - 6, x_label, "middle"))
+    body.append(f'<text x="14" y="{(height - bottom) / 2:.1f}" transform="rotate(-90 14 {(height - bottom) / 2:.1f})" '
+                f'text-anchor="middle">{escape(y_label)}</text>')
+    return _svg(width, height, title, body)
+
+
+def trend(title: str, series: list[tuple[str, list[tuple[str, float | None]]]], width: int = 560,
+          height: int = 220) -> Markup:
+    """Small multiples: one line per KPI over the same review dates, each on its own scale."""
+    named = [(name, [(d, v) for d, v in values if v is not None]) for name, values in series]
+    named = [(name, values) for name, values in named if values]
+    if not named:
+        return Markup("")
+    panel = height // len(named)
+    left, right = 130, 80
+    dates = sorted({d for _, values in named for d, _ in values})
+    step = (width - left - right) / max(len(dates) - 1, 1)
+    body = []
+    for i, (name, values) in enumerate(named):
+        top = i * panel
+        low, high = min(v for _, v in values), max(v for _, v in values)
+        span = (high - low) or 1
+        y = lambda v: top + panel - 12 - (panel - 24) * (v - low) / span  # noqa: E731
+        x = lambda d: left + step * dates.index(d)  # noqa: E731
+        path = " ".join(f"{'M' if j == 0 else 'L'}{x(d):.1f},{y(v):.1f}" for j, (d, v) in enumerate(values))
+        body.append(_text(left - 10, top + panel / 2 + 4, name, "end"))
+        body.append(f'<path d="{path}" class="line"/>')
+        for d, v in values:
+            body.append(f'<circle cx="{x(d):.1f}" cy="{y(v):.1f}" r="3.5" class="dot"><title>{escape(name)} {escape(d)}: {v:g}</title></circle>')
+        body.append(_text(x(values[-1][0]) + 10, y(values[-1][1]) + 4, f"{values[-1][1]:g}", "start", "small"))
+    return _svg(width, height, title, body)
+
+
+# -- the stakeholder map ------------------------------------------------------------------------
+
+BOX_W, BOX_H, GAP_X, GAP_Y = 176, 64, 16, 34
+
+
+def _layout(stakeholders: tuple[Stakeholder, ...]) -> dict[str, tuple[float, int]]:
+    """A tidy tree: leaves left to right, parents centred over their reports."""
+    ids = {s.id for s in stakeholders}
+    children: dict[str | None, list[str]] = {}
+    for s in stakeholders:
+        parent = s.reports_to if s.reports_to in ids and s.reports_to != s.id else None
+        children.setdefault(parent, []).append(s.id)
+    placed: dict[str, tuple[float, int]] = {}
+    next_leaf = [0.0]
+
+    def place(node: str, depth: int, trail: frozenset[str]) -> float:
+        kids = [k for k in children.get(node, []) if k not in trail and k not in placed]
+        if not kids:
+            x = next_leaf[0]
+            next_leaf[0] += 1
+        else:
+            xs = [place(k, depth + 1, trail | {node}) for k in kids]
+            x = (xs[0] + xs[-1]) / 2
+        placed[node] = (x, depth)
+        return x
+
+    for root in children.get(None, []):
+        place(root, 0, frozenset())
+    for s in stakeholders:  # anyone left over sits in a cycle; validation reports it
+        if s.id not in placed:
+            place(s.id, 0, frozenset())
+    return placed
+
+
+def stakeholder_map(title: str, stakeholders: tuple[Stakeholder, ...], owner_names: dict[str, str]) -> Markup:
+    if not stakeholders:
+        return Markup("")
+    positions = _layout(stakeholders)
+    columns = max(x for x, _ in positions.values()) + 1
+    rows = max(d for _, d in positions.values()) + 1
+    width = int(columns * (BOX_W + GAP_X) + GAP_X)
+    height = int(rows * (BOX_H + GAP_Y) + GAP_Y)
+    cx = lambda x: GAP_X + x * (BOX_W + GAP_X)  # noqa: E731
+    cy = lambda d: GAP_Y / 2 + d * (BOX_H + GAP_Y)  # noqa: E731
+    body = []
+    by_id = {s.id: s for s in stakeholders}
+    for s in stakeholders:
+        if s.reports_to in by_id and s.reports_to != s.id:
+            (x1, d1), (x2, d2) = positions[s.reports_to], positions[s.id]
+            body.append(f'<path class="edge" d="M{cx(x1) + BOX_W / 2:.1f},{cy(d1) + BOX_H:.1f} '
+                        f'V{cy(d1) + BOX_H + GAP_Y / 2:.1f} H{cx(x2) + BOX_W / 2:.1f} V{cy(d2):.1f}"/>')
+    for s in stakeholders:
+        x, d = positions[s.id]
+        left, top = cx(x), cy(d)
+        owner = owner_names.get(s.relationship_owner, s.relationship_owner)
+        body.append(
+            f'<a href="#{escape(s.id)}"><g class="node sentiment-{s.sentiment} influence-{s.influence}">'
+            f'<title>{escape(s.name)}, {escape(s.title)}: {s.role.replace("_", " ")}, {s.influence} influence, '
+            f'{s.sentiment}; our owner {escape(owner)}</title>'
+            f'<rect x="{left:.1f}" y="{top:.1f}" width="{BOX_W}" height="{BOX_H}" rx="6"/>'
+            + _text(left + 8, top + 17, _clip(s.name, 24), css="name")
+            + _text(left + 8, top + 32, _clip(s.title, 28), css="small")
+            + _text(left + 8, top + 46, f"{s.role.replace('_', ' ')} · {s.influence}", css="small")
+            + _text(left + 8, top + 59, f"owner: {_clip(owner, 20)}", css="small")
+            + "</g></a>")
+    return _svg(width, height, title, body, css="kam-map")
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,0 +1,284 @@
+"""`kam`: the command line, a thin layer over the pipeline.
+
+Machine-readable output (CSV, JSON, annotations) goes to stdout alone; summaries and progress
+go to stderr, so `kam score --csv > scores.csv` is always clean.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from . import diagnostics as diag
+from .codes import Severity
+from .pipeline import check
+from .score import STANDARD, score_portfolio, what_if
+
+stderr = Console(stderr=True)
+
+EXIT_OK, EXIT_ERRORS, EXIT_WARNINGS = 0, 1, 2
+
+
+class IsoDate(click.ParamType):
+    name = "YYYY-MM-DD"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            self.fail(f"{value!r} is not a date in the form YYYY-MM-DD", param, ctx)
+
+
+def _today_option(function):
+    return click.option("--today", type=IsoDate(), default=None,
+                        help="Reference date for date rules (default: today, or $KAM_TODAY).")(function)
+
+
+def _today(value: dt.date | None) -> dt.date:
+    if value is not None:
+        return value
+    env = os.environ.get("KAM_TODAY")
+    return dt.date.fromisoformat(env) if env else dt.date.today()
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
+              show_default=True, help="The account repository (where criteria.yml is).")
+@click.pass_context
+def main(ctx: click.Context, root: Path) -> None:
+    """Account playbooks as code: validate, score and publish key account plans."""
+    ctx.obj = root.resolve()
+
+
+def _print_diagnostics(found, output_format: str) -> None:
+    if output_format == "json":
+        click.echo(diag.as_json(found))
+        return
+    line = diag.format_github if output_format == "github" else diag.format_text
+    for d in found:
+        click.echo(line(d))
+
+
+@main.command()
+@click.option("--format", "output_format", type=click.Choice(["text", "github", "json"]), default=None,
+              help="Output format; github when $GITHUB_ACTIONS is set, else text.")
+@click.option("--strict", is_flag=True, help="Exit 2 when there are warnings but no errors.")
+@_today_option
+@click.pass_obj
+def validate(root: Path, output_format: str | None, strict: bool, today: dt.date | None) -> None:
+    """Check every account file; print every problem, sorted. The CI gate."""
+    output_format = output_format or ("github" if os.environ.get("GITHUB_ACTIONS") else "text")
+    result = check(root, _today(today))
+    _print_diagnostics(result.diagnostics, output_format)
+    stderr.print(f"kam validate: {len(result.portfolio.accounts)} accounts, {diag.summary(result.diagnostics)}",
+                 highlight=False)
+    sys.exit(_exit_code(result.diagnostics, strict))
+
+
+def _exit_code(found, strict: bool) -> int:
+    if diag.has_errors(found):
+        return EXIT_ERRORS
+    if strict and any(d.severity is Severity.WARNING for d in found):
+        return EXIT_WARNINGS
+    return EXIT_OK
+
+
+def _parse_weights(text: str | None) -> dict[str, float]:
+    if not text:
+        return {}
+    weights = {}
+    for part in text.split(","):
+        name, sep, value = part.partition("=")
+        try:
+            weights[name.strip()] = float(value)
+        except ValueError:
+            raise click.BadParameter(f"expected criterion=number, got {part!r}", param_hint="--weights") from None
+        if not sep or weights[name.strip()] < 0:
+            raise click.BadParameter(f"expected criterion=number (not negative), got {part!r}", param_hint="--weights")
+    return weights
+
+
+@main.command()
+@click.option("--csv", "as_csv", is_flag=True, help="Write CSV to stdout.")
+@click.option("--json", "as_json", is_flag=True, help="Write JSON to stdout.")
+@click.option("--weights", help="What-if: other weights, e.g. revenue_potential=40,strategic_fit=20.")
+@click.option("--sort", "sort_by", default="score", show_default=True, help="Column to sort by.")
+@click.option("--tier", "tier_filter", help="Only accounts in this tier (or 'standard').")
+@_today_option
+@click.pass_obj
+def score(root: Path, as_csv: bool, as_json: bool, weights: str | None, sort_by: str,
+          tier_filter: str | None, today: dt.date | None) -> None:
+    """Print the portfolio: weighted score, tier and each criterion's contribution."""
+    from .analytics import analyse
+
+    result = check(root, _today(today))
+    if result.scores is None or diag.has_errors(result.diagnostics):
+        for d in result.diagnostics:
+            if d.severity is Severity.ERROR:
+                stderr.print(diag.format_text(d), highlight=False, markup=False)
+        stderr.print("kam score: fix the errors above first (run `kam validate`).")
+        sys.exit(EXIT_ERRORS)
+    overrides = _parse_weights(weights)
+    unknown = sorted(set(overrides) - set(result.scores.weights.index))
+    if unknown:
+        raise click.BadParameter(f"unknown criteria: {', '.join(unknown)}", param_hint="--weights")
+    analytics = analyse(result.portfolio, result.scores, _today(today))
+    if overrides:
+        table = what_if(result.portfolio, overrides)
+        changed = table[table["changed"]]
+        stderr.print(f"{len(changed)} account(s) would change tier with these weights.", highlight=False)
+    else:
+        table = result.scores.table.copy()
+        table["health"] = [analytics.health[a].total for a in table.index]
+    if tier_filter:
+        column = "new_tier" if overrides else "tier"
+        table = table[table[column] == tier_filter]
+    if sort_by not in table.columns and sort_by != "account":
+        raise click.BadParameter(f"no column {sort_by!r}; choose from account, {', '.join(table.columns)}",
+                                 param_hint="--sort")
+    ascending = sort_by in ("account", "tier", "new_tier", "next_tier", "watch", "closing_move")
+    table = table.sort_index() if sort_by == "account" else table.sort_values(sort_by, ascending=ascending, kind="stable")
+    if as_csv:
+        click.echo(table.to_csv(float_format="%.2f"), nl=False)
+    elif as_json:
+        click.echo(json.dumps(json.loads(table.reset_index().to_json(orient="records", double_precision=4)), indent=2))
+    else:
+        _print_table(table)
+
+
+def _print_table(table) -> None:
+    """A terminal view: short headers, blanks for missing figures, standard accounts dimmed."""
+    console = Console()
+    view = Table(header_style="bold", pad_edge=False)
+    view.add_column("account", no_wrap=True)
+    for column in table.columns:
+        numeric = table[column].dtype.kind in "fi"
+        header = column.replace("contribution.", "+")
+        view.add_column(header, justify="right" if numeric else "left",
+                        no_wrap=column != "closing_move", overflow="fold")
+    for account, row in table.iterrows():
+        cells = [account]
+        for value in row:
+            if isinstance(value, float):
+                cells.append("" if value != value else f"{value:.2f}")  # NaN: no next tier
+            else:
+                cells.append("" if value is None else str(value))
+        tier = row["new_tier"] if "new_tier" in row else row["tier"]
+        view.add_row(*cells, style="dim" if tier == STANDARD else None)
+    console.print(view)
+
+
+@main.command()
+@click.option("--strict", is_flag=True, help="Fail on warnings too (mkdocs --strict and kam warnings).")
+@click.option("--site-dir", type=click.Path(path_type=Path), default=None, help="Where to write the site.")
+@_today_option
+@click.pass_obj
+def build(root: Path, strict: bool, site_dir: Path | None, today: dt.date | None) -> None:
+    """Validate, then build the site with mkdocs (refuses to build on errors)."""
+    result = check(root, _today(today))
+    problems = [d for d in result.diagnostics if d.severity is Severity.ERROR or strict]
+    if problems:
+        for d in result.diagnostics:
+            stderr.print(diag.format_text(d), highlight=False, markup=False)
+        stderr.print(f"kam build: not building: {diag.summary(result.diagnostics)}")
+        sys.exit(EXIT_ERRORS)
+    site = _mkdocs_build(root, strict, site_dir, _today(today))
+    stderr.print(f"kam build: site written to {site}", highlight=False)
+
+
+def _mkdocs_build(root: Path, strict: bool, site_dir: Path | None, today: dt.date) -> Path:
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    os.environ["KAM_TODAY"] = today.isoformat()
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    options = {"strict": strict}
+    if site_dir is not None:
+        options["site_dir"] = str(site_dir.resolve())
+    try:
+        config = load_config(config_file=str(root / "mkdocs.yml"), **options)
+        mkdocs_build(config)
+    except MkDocsException as exc:
+        stderr.print(f"kam build: {exc}", highlight=False, markup=False)
+        sys.exit(EXIT_ERRORS)
+    return Path(config.site_dir)
+
+
+@main.command()
+@click.option("--port", default=8000, show_default=True)
+@click.pass_obj
+def serve(root: Path, port: int) -> None:
+    """Preview the site with live reload (watches accounts/, criteria.yml, team.yml)."""
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    from mkdocs.commands.serve import serve as mkdocs_serve
+
+    mkdocs_serve(config_file=str(root / "mkdocs.yml"), livereload=True, dev_addr=f"127.0.0.1:{port}")
+
+
+@main.group()
+def new() -> None:
+    """Scaffold new files."""
+
+
+@new.command("account")
+@click.argument("account_id")
+@click.option("--name", help="Display name (default: from the id).")
+@click.option("--owner", help="The KAM's team.yml id (default: the first person in team.yml).")
+@_today_option
+@click.pass_obj
+def new_account(root: Path, account_id: str, name: str | None, owner: str | None, today: dt.date | None) -> None:
+    """Create accounts/ACCOUNT_ID with every file and every required plan section."""
+    from .scaffold import ScaffoldError, new_account as scaffold
+
+    result = check(root, _today(today))
+    team_ids = [p.id for p in result.portfolio.team]
+    owner = owner or (team_ids[0] if team_ids else None)
+    if owner is None or owner not in team_ids:
+        raise click.BadParameter(f"{owner!r} is not in team.yml", param_hint="--owner")
+    display = name or account_id.replace("-", " ").title()
+    try:
+        written = scaffold(root, account_id, display, owner, result.portfolio.criteria, _today(today))
+    except ScaffoldError as exc:
+        stderr.print(f"kam new account: {exc}", highlight=False, markup=False)
+        sys.exit(EXIT_ERRORS)
+    for path in written:
+        click.echo(path.relative_to(root).as_posix())
+
+
+@main.command()
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder for the schema files (default: schemas/ in the repository).")
+@click.option("--check", "check_only", is_flag=True, help="Exit 1 if the committed schemas are out of date.")
+@click.option("--force", is_flag=True, help="Overwrite schema files that differ.")
+@click.pass_obj
+def schema(root: Path, out: Path | None, check_only: bool, force: bool) -> None:
+    """Write the JSON Schema of every file kind (for editors and CI)."""
+    from .schemas import schema_files, write_schemas
+
+    folder = out or root / "schemas"
+    if check_only:
+        stale = [name for name, text in schema_files().items()
+                 if not (folder / name).exists() or (folder / name).read_text(encoding="utf-8") != text]
+        for name in stale:
+            click.echo(f"{(folder / name).as_posix()}: out of date; run `kam schema --force`")
+        sys.exit(EXIT_ERRORS if stale else EXIT_OK)
+    try:
+        for path in write_schemas(folder, overwrite=force):
+            click.echo(path.as_posix())
+    except FileExistsError as exc:
+        stderr.print(f"kam schema: {exc} differs; use --force to overwrite it", highlight=False, markup=False)
+        sys.exit(EXIT_ERRORS)
+
+
+if __name__ == "__main__":
+    main()

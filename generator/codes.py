@@ -1,0 +1,213 @@
+"""The one registry of diagnostic codes.
+
+Every code a user can see is declared here once, with the text the error reference page is
+generated from, so the documentation cannot drift from what `kam validate` prints.
+Codes are stable: never renumber one, retire it instead.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Code:
+    code: str
+    title: str
+    meaning: str
+    example: str  # a bad input, as the user would write it
+    fix: str
+
+    @property
+    def default_severity(self) -> Severity:
+        return Severity.WARNING if self.code.startswith("W") else Severity.ERROR
+
+    @property
+    def group(self) -> str:
+        return GROUPS[self.code[0] + self.code[1]] if self.code[0] == "E" else GROUPS["W"]
+
+
+GROUPS = {
+    "E0": "Reading and syntax",
+    "E1": "Schema",
+    "E2": "References",
+    "E3": "Plan rules",
+    "E4": "Criteria and tiers",
+    "W": "Warnings",
+}
+
+_ALL = [
+    # -- E0xx: reading and syntax ------------------------------------------------------------
+    Code("E001", "YAML syntax error",
+         "The file is not valid YAML; the parser stopped at the position shown.",
+         "name: Northwind\nindustry: [Logistics", "Close the bracket, quote, or fix the indentation at the position shown."),
+    Code("E002", "Not UTF-8",
+         "The file contains bytes that are not valid UTF-8 text.",
+         "name: Caf\\xe9 (saved as Latin-1)", "Save the file as UTF-8."),
+    Code("E003", "Empty file",
+         "The file has no content where a mapping or a list is expected.",
+         "(an empty stakeholders.yml)", "Fill it in, or write `[]` for an intentionally empty list."),
+    Code("E004", "Front matter missing or unterminated",
+         "A Markdown file that needs YAML front matter does not start with `---` or never closes it.",
+         "---\ndate: 2026-09-30\n# Q3 QBR", "Start the file with a `---` line and close the front matter with another `---` line."),
+    Code("E005", "Tab in indentation",
+         "YAML does not allow tab characters for indentation.",
+         "scores:\n\trevenue_potential: {score: 8}", "Indent with spaces."),
+    Code("E006", "Duplicate key",
+         "A mapping names the same key twice; YAML parsers silently keep only one, so data would be lost.",
+         "name: Northwind\nname: Northwind Logistics", "Keep one of the two keys."),
+    Code("E007", "File too large",
+         "The file is over the size limit for account files and is not read.",
+         "(a 50 MB stakeholders.yml)", "Split the content or remove what does not belong in an account plan."),
+    Code("E008", "Too many YAML aliases",
+         "Expanding the file's anchors and aliases would create an unreasonably large document (an alias bomb).",
+         "a: &a [x, x]\nb: &b [*a, *a]\nc: [*b, *b] ...", "Write the data out; account files do not need anchors."),
+    Code("E009", "Link outside the repository",
+         "A file or folder is a symbolic link that points outside the repository; it is not followed.",
+         "accounts/acme -> /home/me/acme", "Copy the files into the repository."),
+    Code("E010", "Not an account folder",
+         "A folder in accounts/ has no account.yml, or the folder name is not a kebab-case id.",
+         "accounts/Northwind_Logistics/", "Rename the folder to a kebab-case id and add account.yml (or run `kam new account <id>`)."),
+    Code("E011", "Unexpected file",
+         "A file in accounts/ or in an account folder is not one of the known account files.",
+         "accounts/acme/notes.txt", "Move the content into strategy.md or a review, or delete the file."),
+    Code("E012", "Required file missing",
+         "A file the repository or an account needs does not exist.",
+         "accounts/acme/ without strategy.md", "Create the file; `kam new account <id>` shows a complete folder."),
+    Code("E013", "Bad review file name",
+         "Review files are named `YYYY-MM-DD-slug.md`, and the date in the name must equal the review's `date`.",
+         "reviews/q3-review.md", "Rename the file, e.g. `reviews/2026-09-30-q3-qbr.md`."),
+    # -- E1xx: schema ------------------------------------------------------------------------
+    Code("E101", "Wrong type",
+         "A value has the wrong type (for example a list where a mapping is expected, or text where a number is).",
+         "financials: 1200000", "Write the value in the type the file format asks for."),
+    Code("E102", "Missing field",
+         "A required field is absent.",
+         "- id: maria-gomez\n  title: VP Supply Chain   # no name", "Add the field."),
+    Code("E103", "Unknown key",
+         "A key is not part of the file format. Misspelt keys are errors because their data would be silently ignored.",
+         "sentimnet: supporter", "Fix the spelling (the message suggests the closest known key) or remove the key."),
+    Code("E104", "Value not allowed",
+         "A value is not one of the values the field accepts.",
+         "role: decider", "Use one of the listed values."),
+    Code("E105", "Invalid date",
+         "A date is not an ISO date (YYYY-MM-DD) or does not exist in the calendar.",
+         "due: 2026-02-30", "Write a real date as YYYY-MM-DD."),
+    Code("E106", "Number out of range",
+         "A number is outside its allowed range, such as a criterion score outside the scale.",
+         "revenue_potential: {score: 12, why: ...}", "Use a number within the range the message gives."),
+    Code("E107", "Invalid id",
+         "Ids are kebab-case: lower-case letters, digits and single hyphens.",
+         "- id: Maria Gomez", "Write the id as kebab-case, e.g. `maria-gomez`."),
+    Code("E108", "Duplicate id",
+         "Two entries share an id that must be unique in its scope; the message names both places.",
+         "- id: carl-berg\n...\n- id: carl-berg", "Give each entry its own id."),
+    Code("E109", "Date in the future",
+         "A date that records something that already happened lies after today.",
+         "date: 2027-01-15   # in a review file", "Correct the date, or use `--today` when validating as of another day."),
+    Code("E111", "Invalid value",
+         "A value is of the right type but not acceptable (for example an empty text or a malformed e-mail address).",
+         "email: jane.doe", "Write a valid value."),
+    # -- E2xx: references --------------------------------------------------------------------
+    Code("E201", "Unknown team member",
+         "A field that names one of our people (owner, executive_sponsor, team, relationship_owner, action owner) names no id in team.yml.",
+         "owner: jane-do", "Use an id from team.yml, or add the person there."),
+    Code("E202", "Unknown account",
+         "`parent` names no account folder.",
+         "parent: northwind", "Use the id (folder name) of an existing account."),
+    Code("E203", "Unknown criterion",
+         "An account scores a criterion that criteria.yml does not define.",
+         "scores: {revenue_potental: {score: 8, why: ...}}", "Use a criterion id from criteria.yml."),
+    Code("E204", "Unknown stakeholder",
+         "`reports_to` or a goal's `sponsor` names no stakeholder of the same account.",
+         "reports_to: ceo", "Use the id of a stakeholder in the account's stakeholders.yml."),
+    Code("E205", "Unknown attendee",
+         "A review attendee is neither a stakeholder of the account nor a person in team.yml.",
+         "attendees: [maria-gomes]", "Use stakeholder ids or team.yml ids."),
+    Code("E206", "Unknown goal",
+         "A review action's `goal` names no goal of the same account.",
+         "actions: [{title: ..., owner: jane-doe, due: 2026-11-15, goal: apac}]", "Use a goal id from the account's goals.yml."),
+    Code("E207", "Unresolved wiki-link",
+         "A `[[...]]` link in a Markdown body names no account, stakeholder or person.",
+         "See [[northwind#maria]] for details.", "Link to `[[account-id]]`, `[[account-id#stakeholder-id]]` or `[[@person-id]]`."),
+    Code("E208", "Reporting cycle",
+         "The reports_to chain loops back on itself, so the stakeholder map has no top.",
+         "- id: a\n  reports_to: b\n- id: b\n  reports_to: a", "Make the most senior person report to nobody (`reports_to: null`)."),
+    Code("E209", "Parent account cycle",
+         "Following `parent` from an account leads back to the same account.",
+         "parent: northwind-logistics   # in northwind-logistics/account.yml", "Point `parent` at the holding company, or set it to null."),
+    # -- E3xx: plan rules --------------------------------------------------------------------
+    Code("E301", "Plan section missing",
+         "strategy.md lacks a `##` section that criteria.yml requires (plan-wide or for the account's tier).",
+         "(strategy.md without `## Account Strategy`)", "Add the section as a `##` heading with its content."),
+    Code("E302", "Plan section empty",
+         "A required plan section has a heading but no content.",
+         "## Relationships\n## Customer's Business", "Write the section's content under its heading."),
+    Code("E303", "Criterion score missing",
+         "An account does not score every criterion in criteria.yml, so its weighted score cannot be computed.",
+         "scores: {revenue_potential: {score: 8, why: ...}}   # three criteria missing", "Score every criterion, with a reason."),
+    Code("E304", "Duplicate plan section",
+         "The same `##` section appears twice in strategy.md.",
+         "## Relationships\n...\n## Relationships", "Merge the two sections."),
+    # -- E4xx: criteria and tiers ------------------------------------------------------------
+    Code("E401", "Weight not positive",
+         "A criterion's weight must be greater than zero.",
+         "weight: 0", "Give the criterion a positive weight, or remove it."),
+    Code("E402", "Tier thresholds out of order",
+         "Tiers are listed highest first with strictly decreasing `min_score`, each inside the scale.",
+         "- {id: gold, min_score: 6.5}\n- {id: silver, min_score: 7.0}", "Order tiers from the highest threshold down."),
+    Code("E403", "Anchor outside the scale",
+         "A score anchor names a score outside the scale.",
+         "anchors: {0: none}", "Anchor only scores within the scale."),
+    Code("E404", "Invalid scale",
+         "The scale's min must be below its max.",
+         "scale: {min: 10, max: 1}", "Write the lowest score as min and the highest as max."),
+    Code("E405", "Unknown code in severity",
+         "`severity` in criteria.yml names a code that does not exist or that cannot change severity.",
+         "severity: {W999: error}", "Use a warning code from the reference page."),
+    # -- Wxxx: warnings ----------------------------------------------------------------------
+    Code("W301", "Review overdue",
+         "The latest review of a key account is older than its tier's `review_every_days`.",
+         "(a gold account last reviewed 150 days ago; gold reviews every 120 days)", "Hold the review and add its file under reviews/."),
+    Code("W302", "Key account never reviewed",
+         "A key account has no review at all.",
+         "(an empty reviews/ folder in a platinum account)", "Hold a review and record it under reviews/."),
+    Code("W303", "Goal horizon not covered",
+         "A key account has no goal for one of the horizons short, mid or long.",
+         "(goals.yml with only short-term goals)", "Add a goal for the missing horizon."),
+    Code("W304", "Done goal below target",
+         "A goal is marked done while its measure's current value is below its target.",
+         "status: done\nmeasure: {metric: Sites live, current: 4, target: 12}", "Update the measure, or set the status back."),
+    Code("W305", "No champion mapped",
+         "A key account's stakeholder map has no champion: nobody inside the customer sells for us.",
+         "(stakeholders.yml without role: champion)", "Identify and record a champion, or plan how to win one."),
+    Code("W306", "No decision maker mapped",
+         "A key account's stakeholder map has no decision maker.",
+         "(stakeholders.yml without role: decision_maker)", "Find out who decides and add them to the map."),
+    Code("W307", "Goal past due",
+         "A goal's due date has passed and it is neither done nor dropped.",
+         "due: 2026-03-31\nstatus: in_progress", "Move the due date, or record the goal's real status."),
+    Code("W308", "Review action past due",
+         "An action from a review is past its due date. (Actions have no status yet; this lists them for follow-up.)",
+         "actions: [{title: Send plan, owner: jane-doe, due: 2026-01-15}]", "Follow up, then move the action into a later review if it is still open."),
+    Code("W401", "Criteria count outside 3-5",
+         "The method recommends three to five selection criteria; more dilutes the score, fewer oversimplifies it.",
+         "(criteria.yml with 8 criteria)", "Merge or drop criteria until three to five remain."),
+    Code("W402", "Too many key accounts",
+         "The share of accounts in a key tier is above `limits.max_key_share`: when everyone is key, no one is.",
+         "(9 of 10 accounts in a tier, max_key_share 0.25)", "Raise the tier thresholds or rescore conservatively."),
+]
+
+CODES: dict[str, Code] = {c.code: c for c in _ALL}
+# Warnings whose severity criteria.yml may raise to error (or switch off).
+CONFIGURABLE = frozenset(c for c in CODES if c.startswith("W"))
+
+
+def lookup(code: str) -> Code:
+    return CODES[code]

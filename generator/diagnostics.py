@@ -1,0 +1,85 @@
+"""Diagnostics: one problem at one place, and the small functions that print them."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+
+from .codes import CODES, Severity
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    path: str  # repo-relative, with '/'
+    line: int  # from 1; 0 when the problem is about the file as a whole
+    column: int  # from 1
+    code: str
+    message: str
+    severity: Severity = Severity.ERROR
+
+    def __post_init__(self) -> None:
+        if self.code not in CODES:  # a typo here would ship an undocumented code
+            raise ValueError(f"undeclared diagnostic code {self.code}")
+
+    @property
+    def sort_key(self) -> tuple:
+        return (self.path, self.line, self.column, self.code, self.message)
+
+
+def error(path: str, pos: tuple[int, int], code: str, message: str) -> Diagnostic:
+    return Diagnostic(path, pos[0], pos[1], code, message, CODES[code].default_severity)
+
+
+def sort(diagnostics: Iterable[Diagnostic]) -> tuple[Diagnostic, ...]:
+    return tuple(sorted(set(diagnostics), key=lambda d: d.sort_key))
+
+
+def apply_severity(diagnostics: Iterable[Diagnostic], overrides: Mapping[str, str]) -> tuple[Diagnostic, ...]:
+    """Apply criteria.yml's `severity:` table: raise a warning to an error, or switch it off."""
+    out = []
+    for d in diagnostics:
+        level = overrides.get(d.code)
+        if level == "off":
+            continue
+        if level in ("error", "warning"):
+            d = replace(d, severity=Severity(level))
+        out.append(d)
+    return tuple(out)
+
+
+def has_errors(diagnostics: Iterable[Diagnostic]) -> bool:
+    return any(d.severity is Severity.ERROR for d in diagnostics)
+
+
+def format_text(d: Diagnostic) -> str:
+    return f"{d.path}:{d.line}:{d.column}: {d.severity.value}[{d.code}] {d.message}"
+
+
+def _github_escape(text: str, *, property_value: bool = False) -> str:
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    if property_value:
+        text = text.replace(":", "%3A").replace(",", "%2C")
+    return text
+
+
+def format_github(d: Diagnostic) -> str:
+    kind = "error" if d.severity is Severity.ERROR else "warning"
+    props = f"file={_github_escape(d.path, property_value=True)},line={max(d.line, 1)},col={max(d.column, 1)},title={d.code}"
+    return f"::{kind} {props}::{_github_escape(d.message)}"
+
+
+def as_json(diagnostics: Iterable[Diagnostic]) -> str:
+    rows = [
+        {"path": d.path, "line": d.line, "column": d.column, "severity": d.severity.value,
+         "code": d.code, "message": d.message}
+        for d in diagnostics
+    ]
+    return json.dumps(rows, indent=2, ensure_ascii=False)
+
+
+def summary(diagnostics: Iterable[Diagnostic]) -> str:
+    diagnostics = list(diagnostics)
+    errors = sum(d.severity is Severity.ERROR for d in diagnostics)
+    warnings = len(diagnostics) - errors
+    return f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"

@@ -1,0 +1,81 @@
+"""Text for the generated Markdown: escaping that keeps account data inert, and number formats.
+
+Every value printed from an account file goes through `md_text` (the render environment's
+finalize), so `<script>` or `{{ 7*7 }}` in a note is shown literally and never runs.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Any
+
+from markupsafe import Markup
+
+from .markdown import WIKILINK
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|#<>!])")
+
+
+def md_text(value: Any) -> Markup:
+    """Plain text made inert for Markdown and HTML."""
+    if value is None:
+        return Markup("")
+    if isinstance(value, Markup):
+        return value
+    text = html.escape(str(value), quote=True)
+    return Markup(_MD_SPECIAL.sub(r"\\\1", text).replace("{", "&#123;").replace("}", "&#125;"))
+
+
+def cell(value: Any) -> Markup:
+    return Markup(" ".join(md_text(value).split()))
+
+
+def html_text(value: Any) -> Markup:
+    return Markup(html.escape("" if value is None else str(value), quote=True))
+
+
+def markdown_body(text: str, link_for) -> Markup:
+    """An authored Markdown body: raw HTML neutralised outside code, wiki-links resolved."""
+    out, fence = [], None
+    for line in text.split("\n"):
+        stripped = line.lstrip()
+        if fence is None and stripped.startswith(("```", "~~~")):
+            fence = stripped[:3]
+            out.append(line)
+            continue
+        if fence is not None:
+            if stripped.startswith(fence):
+                fence = None
+            out.append(line)
+            continue
+        parts = line.split("`")
+        for i in range(0, len(parts), 2):  # even parts lie outside inline code
+            parts[i] = WIKILINK.sub(lambda m: link_for(m.group(1).strip()),
+                                    parts[i].replace("&", "&amp;").replace("<", "&lt;")
+                                    .replace("{", "&#123;").replace("}", "&#125;"))
+        out.append("`".join(parts))
+    return Markup("\n".join(out))
+
+
+def money(value: float | None, currency: str = "") -> str:
+    if value is None:
+        return "—"
+    for limit, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
+        if abs(value) >= limit:
+            return f"{currency} {value / limit:.1f}{suffix}".strip()
+    return f"{currency} {value:,.0f}".strip()
+
+
+def score(value: float | None) -> str:
+    return "—" if value is None else f"{value:.2f}"
+
+
+def pct(value: float | None, digits: int = 0) -> str:
+    return "—" if value is None else f"{value * 100:.{digits}f}%"
+
+
+def label(value: str) -> str:
+    return value.replace("_", " ")
+
+

@@ -1,0 +1,51 @@
+"""Live data for the authored playbook pages, through mkdocs-macros.
+
+mkdocs.yml sets `render_by_default: false`, so only pages whose front matter says
+`render_macros: true` are rendered as Jinja; generated account pages never are, so text from
+account files can never run as a template. The tables come from generator.tables, the same
+code the generated pages use.
+"""
+
+from __future__ import annotations
+
+from . import tables
+from .analytics import analyse
+
+
+def define_env(env) -> None:
+    def state():
+        generated = env.conf["plugins"]["kam"].generated
+        if generated is None or generated.validated.scores is None:
+            raise RuntimeError("the kam plugin must run before macros (list it first under plugins)")
+        return generated.validated
+
+    def here() -> str:
+        return env.page.file.src_uri
+
+    @env.macro
+    def criteria_table():
+        return tables.criteria_table(state().scores.criteria)
+
+    @env.macro
+    def tier_table():
+        validated = state()
+        return tables.tier_table(validated.scores.criteria, validated.scores)
+
+    @env.macro
+    def tier_counts():
+        validated = state()
+        today = env.conf["plugins"]["kam"].today
+        return tables.tier_counts(validated.scores, analyse(validated.portfolio, validated.scores, today))
+
+    @env.macro
+    def required_sections():
+        return tables.required_sections(state().scores.criteria)
+
+    @env.macro
+    def promotion_candidates():
+        validated = state()
+        return tables.promotion_candidates(validated.portfolio, validated.scores, here())
+
+    @env.macro
+    def account_link(account_id: str):
+        return tables.account_link(state().portfolio, account_id, here())

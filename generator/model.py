@@ -1,0 +1,256 @@
+"""The model: typed, immutable records. One module of types, no I/O.
+
+The file-shaped records (everything deriving from `Record`) are also the file formats'
+schema: the validate stage checks YAML against them and `kam schema` exports their JSON
+Schema, so the contract is written down once. The aggregates at the bottom (Account,
+Portfolio) are assembled from validated records.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, Strict, StringConstraints
+
+from .load import ID_PATTERN
+
+Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
+CRITERION_ID_PATTERN = r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$"
+CriterionId = Annotated[str, StringConstraints(pattern=CRITERION_ID_PATTERN)]  # snake_case, as in criteria.yml
+Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
+Number = Annotated[float, Strict()]  # accepts 8 and 8.5, refuses "8" and true
+Email = Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
+Currency = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
+
+Role = Literal["decision_maker", "economic_buyer", "influencer", "champion", "user", "gatekeeper", "blocker"]
+Influence = Literal["high", "medium", "low"]
+Sentiment = Literal["advocate", "supporter", "neutral", "skeptic", "detractor"]
+Horizon = Literal["short", "mid", "long"]
+GoalStatus = Literal["planned", "in_progress", "done", "at_risk", "dropped"]
+ReviewType = Literal["qbr", "executive", "internal", "health_check"]
+SeverityLevel = Literal["error", "warning", "off"]
+
+HORIZONS: tuple[Horizon, ...] = ("short", "mid", "long")
+SENTIMENT_ORDER: tuple[Sentiment, ...] = ("advocate", "supporter", "neutral", "skeptic", "detractor")
+
+
+class Record(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Where the record sits in its file (a pydantic-style loc), so that rules can point at it.
+    _loc: tuple = PrivateAttr(default=())
+
+
+# -- criteria.yml -----------------------------------------------------------------------------
+
+class Scale(Record):
+    min: Annotated[int, Strict()] = 1
+    max: Annotated[int, Strict()] = 10
+
+
+class Criterion(Record):
+    id: CriterionId
+    name: Text
+    weight: Number
+    description: str = ""
+    anchors: dict[int, Text] = Field(default_factory=dict)
+
+
+class Tier(Record):
+    id: Id
+    name: Text
+    min_score: Number
+    review_every_days: Annotated[int, Strict(), Field(gt=0)]
+    required_sections: tuple[Text, ...] = ()
+
+
+class PlanRules(Record):
+    required_sections: tuple[Text, ...] = ()
+
+
+class Watch(Record):
+    promotion_margin: Annotated[Number, Field(ge=0)] = 0.5
+    demotion_margin: Annotated[Number, Field(ge=0)] = 0.3
+
+
+class Limits(Record):
+    max_key_share: Annotated[Number, Field(ge=0, le=1)] = 0.25
+
+
+class CriteriaConfig(Record):
+    """criteria.yml: selection criteria, weights, tiers, required plan sections, cadences."""
+    scale: Scale = Scale()
+    criteria: Annotated[tuple[Criterion, ...], Field(min_length=1)]
+    tiers: Annotated[tuple[Tier, ...], Field(min_length=1)]
+    plan: PlanRules = PlanRules()
+    watch: Watch = Watch()
+    limits: Limits = Limits()
+    severity: dict[str, SeverityLevel] = Field(default_factory=dict)
+
+    @property
+    def total_weight(self) -> float:
+        return sum(c.weight for c in self.criteria)
+
+
+# -- team.yml ---------------------------------------------------------------------------------
+
+class Person(Record):
+    id: Id
+    name: Text
+    role: Text
+    email: Email
+
+
+# -- accounts/<id>/account.yml ----------------------------------------------------------------
+
+class TeamMember(Record):
+    person: Id
+    role: Text
+
+
+class Financials(Record):
+    currency: Currency = "USD"
+    annual_revenue: Annotated[Number, Field(ge=0)]
+    revenue_potential: Annotated[Number, Field(ge=0)]
+
+
+class CriterionScore(Record):
+    score: Number
+    why: Text
+
+
+class AccountProfile(Record):
+    name: Text
+    industry: Text
+    region: Text
+    headquarters: str = ""
+    parent: Id | None = None
+    customer_since: dt.date
+    owner: Id
+    executive_sponsor: Id | None = None
+    team: tuple[TeamMember, ...] = ()
+    financials: Financials
+    scores: dict[str, CriterionScore]
+    tags: tuple[Id, ...] = ()
+
+
+# -- stakeholders.yml, goals.yml ----------------------------------------------------------------
+
+class Stakeholder(Record):
+    id: Id
+    name: Text
+    title: Text
+    role: Role
+    influence: Influence
+    sentiment: Sentiment
+    reports_to: Id | None = None
+    relationship_owner: Id
+    last_contact: dt.date | None = None
+    notes: str = ""
+
+
+class Measure(Record):
+    metric: Text
+    current: Number
+    target: Number
+
+
+class Goal(Record):
+    id: Id
+    title: Text
+    horizon: Horizon
+    owner: Id
+    due: dt.date
+    status: GoalStatus
+    measure: Measure | None = None
+    sponsor: Id | None = None
+
+
+# -- front matter of strategy.md and reviews ----------------------------------------------------
+
+class StrategyMeta(Record):
+    updated: dt.date
+
+
+class Kpis(Record):
+    revenue: Annotated[Number, Field(ge=0)] | None = None
+    retention_pct: Annotated[Number, Field(ge=0, le=100)] | None = None
+    nps: Annotated[Number, Field(ge=-100, le=100)] | None = None
+
+
+class Action(Record):
+    title: Text
+    owner: Id
+    due: dt.date
+    goal: Id | None = None
+
+
+class ReviewMeta(Record):
+    date: dt.date
+    type: ReviewType
+    attendees: tuple[Id, ...] = ()
+    satisfaction: Annotated[int, Strict(), Field(ge=1, le=10)] | None = None
+    kpis: Kpis = Kpis()
+    actions: tuple[Action, ...] = ()
+
+
+# -- aggregates ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Section:
+    title: str
+    anchor: str
+    line: int
+    body: str
+
+
+@dataclass(frozen=True)
+class Plan:
+    path: str
+    updated: dt.date | None
+    title: str
+    sections: tuple[Section, ...]
+    body: str
+    body_line: int
+
+
+@dataclass(frozen=True)
+class Review:
+    path: str
+    slug: str  # the file name without .md, unique within the account
+    meta: ReviewMeta
+    title: str
+    body: str
+    body_line: int
+
+
+@dataclass(frozen=True)
+class Account:
+    id: str
+    dir: str
+    profile: AccountProfile
+    stakeholders: tuple[Stakeholder, ...] = ()
+    goals: tuple[Goal, ...] = ()
+    plan: Plan | None = None
+    reviews: tuple[Review, ...] = ()  # oldest first
+
+    @property
+    def last_review(self) -> Review | None:
+        return self.reviews[-1] if self.reviews else None
+
+    def stakeholder(self, stakeholder_id: str) -> Stakeholder | None:
+        return next((s for s in self.stakeholders if s.id == stakeholder_id), None)
+
+
+@dataclass(frozen=True)
+class Portfolio:
+    criteria: CriteriaConfig | None
+    team: tuple[Person, ...]
+    accounts: tuple[Account, ...]
+    team_by_id: dict[str, Person] = field(init=False, repr=False, compare=False)
+    accounts_by_id: dict[str, Account] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "team_by_id", {p.id: p for p in self.team})
+        object.__setattr__(self, "accounts_by_id", {a.id: a for a in self.accounts})

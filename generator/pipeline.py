@@ -1,0 +1,47 @@
+"""The whole build, readable top to bottom: load -> validate -> score -> link -> render.
+
+The CLI and the mkdocs plugin both call these two functions; neither has logic of its own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from .analytics import analyse
+from .history import last_changed
+from .link import link
+from .load import load
+from .render import RenderedPage, SiteInput, render
+from .validate import Validated, validate
+
+TEMPLATES = "site_templates"
+
+
+@dataclass(frozen=True)
+class Generated:
+    validated: Validated
+    pages: tuple[RenderedPage, ...]  # empty when validation found errors: never half a site
+
+
+def check(root: Path, today: dt.date) -> Validated:
+    """Everything `kam validate` needs; no mkdocs, no rendering."""
+    return validate(load(root), today)
+
+
+def generate(root: Path, today: dt.date, templates: Path | None = None) -> Generated:
+    validated = check(root, today)
+    if not validated.ok or validated.scores is None:
+        return Generated(validated, ())
+    portfolio, scores = validated.portfolio, validated.scores
+    site = SiteInput(
+        root=root,
+        portfolio=portfolio,
+        scores=scores,
+        analytics=analyse(portfolio, scores, today),
+        links=link(portfolio),
+        history=last_changed(root),
+        today=today,
+    )
+    return Generated(validated, render(site, templates or root / TEMPLATES))

@@ -1,0 +1,92 @@
+"""The mkdocs plugin: a thin layer that runs the pipeline and hands its pages to mkdocs.
+
+`mkdocs build` and `mkdocs serve` from the repo root go through here. Pages are virtual
+files (nothing is written into the repository), the authored playbook is served under
+playbook/, and serve also watches the account files, criteria.yml, team.yml and templates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.structure.files import File, Files
+
+from .diagnostics import Severity, format_text, summary
+from .pipeline import TEMPLATES, Generated, generate
+
+log = get_plugin_logger(__name__)
+ASSETS = ("assets/kam.css", "assets/kam.js")
+WATCHED = ("accounts", "criteria.yml", "team.yml", TEMPLATES)
+
+
+class KamConfig(Config):
+    today = c.Optional(c.Type(str))  # YYYY-MM-DD; the environment's KAM_TODAY wins, then the real date
+    playbook_prefix = c.Type(str, default="playbook")
+
+
+def today_from(value: str | None) -> dt.date:
+    text = os.environ.get("KAM_TODAY") or value
+    return dt.date.fromisoformat(text) if text else dt.date.today()
+
+
+class KamPlugin(BasePlugin[KamConfig]):
+    def __init__(self) -> None:
+        self.generated: Generated | None = None
+        self.root = Path.cwd()
+        self.sources: dict[str, str] = {}
+        self.today = dt.date.today()
+
+    def on_config(self, config):
+        self.root = Path(config.config_file_path).resolve().parent
+        try:
+            today = today_from(self.config.today)
+        except ValueError as exc:
+            raise PluginError(f"kam: invalid date for 'today': {exc}") from exc
+        self.today = today
+        generated = generate(self.root, today)
+        for d in generated.validated.diagnostics:
+            (log.error if d.severity is Severity.ERROR else log.warning)(format_text(d))
+        if not generated.pages:
+            raise PluginError(f"kam: the account files have errors ({summary(generated.validated.diagnostics)}); "
+                              "nothing was built. Run `kam validate` for the full list.")
+        self.generated = generated
+        self.sources = {p.path: p.source for p in generated.pages if p.source}
+        return config
+
+    def on_files(self, files: Files, config) -> Files:
+        assert self.generated is not None
+        prefix = self.config.playbook_prefix.strip("/")
+        out = Files([])
+        for f in files:
+            if f.generated_by is None and prefix:  # the authored playbook lives under playbook/
+                moved = File.generated(config, f"{prefix}/{f.src_uri}", abs_src_path=f.abs_src_path)
+                self.sources[moved.src_uri] = f"{Path(config.docs_dir).name}/{f.src_uri}"
+                out.append(moved)
+            else:
+                out.append(f)
+        for page in self.generated.pages:
+            out.append(File.generated(config, page.path, content=page.markdown))
+        for asset in ASSETS:
+            out.append(File.generated(config, asset, abs_src_path=str(self.root / TEMPLATES / asset)))
+        return out
+
+    def on_page_context(self, context, page, config, nav):
+        source = self.sources.get(page.file.src_uri)
+        if source and config.repo_url and config.edit_uri:
+            page.edit_url = config.repo_url.rstrip("/") + "/" + config.edit_uri.strip("/") + "/" + source
+        else:
+            page.edit_url = None
+        return context
+
+    def on_serve(self, server, config, builder):
+        for name in WATCHED:
+            path = self.root / name
+            if path.exists():
+                server.watch(str(path))
+        return server

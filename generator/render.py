@@ -1,0 +1,262 @@
+"""Stage: render. Jinja2 templates in site_templates/ turn the linked model into Markdown pages.
+
+Safety: every value printed from an account file is HTML-escaped and Markdown-escaped by the
+environment's `finalize`, so a `<script>` or a `{{ ... }}` in a note appears literally. Bodies
+written in Markdown (plans, review notes) keep their Markdown but lose raw HTML. Templates
+opt out of escaping only for strings the generator built itself (links, SVG), as Markup.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import posixpath
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
+
+from . import charts
+from . import tables
+from .analytics import Analytics, FollowUp
+from .codes import CODES, GROUPS
+from .escape import cell, html_text, label, markdown_body, md_text, money, pct, score
+from .history import changed_on
+from .link import Links, Ref, resolve_wikilink
+from .model import HORIZONS, SENTIMENT_ORDER, Account, Portfolio
+from .schemas import FILE_KINDS, field_rows, nested_models
+from .score import STANDARD, Scores
+
+INDEX_DIMENSIONS = ("tier", "industry", "region", "tag")
+
+
+@dataclass(frozen=True)
+class SiteInput:
+    root: Path
+    portfolio: Portfolio
+    scores: Scores
+    analytics: Analytics
+    links: Links
+    history: dict[str, dt.date]
+    today: dt.date
+
+
+@dataclass(frozen=True)
+class RenderedPage:
+    path: str  # inside the site's docs tree
+    markdown: str
+    source: str | None  # repo-relative file the page comes from, for "edit this page"
+
+
+# -- paths of generated pages -------------------------------------------------------------------
+
+def account_page(account_id: str, page: str = "index") -> str:
+    return f"accounts/{account_id}/{page}.md"
+
+
+def review_page(account_id: str, slug: str) -> str:
+    return f"accounts/{account_id}/reviews/{slug}.md"
+
+
+def person_page(person_id: str) -> str:
+    return f"people/{person_id}.md"
+
+
+def ref_page(ref: Ref) -> str:
+    kind = ref[0]
+    if kind == "account":
+        return account_page(ref[1])
+    if kind == "person":
+        return person_page(ref[1])
+    if kind == "stakeholder":
+        return f"{account_page(ref[1], 'stakeholders')}#{ref[2]}"
+    if kind == "goal":
+        return f"{account_page(ref[1], 'goals')}#{ref[2]}"
+    return review_page(ref[1], ref[2])
+
+
+def relative(here: str, target: str) -> Markup:
+    path, _, anchor = target.partition("#")
+    link = posixpath.relpath(path, posixpath.dirname(here) or ".") if path else ""
+    return Markup(link + (f"#{anchor}" if anchor else ""))
+
+
+class Renderer:
+    def __init__(self, site: SiteInput, templates: Path) -> None:
+        self.site = site
+        self.env = Environment(
+            loader=FileSystemLoader(str(templates)), autoescape=True, finalize=md_text,
+            undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+        )
+        self.env.filters.update(cell=cell, h=html_text, verbatim=Markup, money=money, score=score, pct=pct, label=label)
+        self.env.globals.update(
+            site=site, portfolio=site.portfolio, scores=site.scores, analytics=site.analytics,
+            links=site.links, today=site.today, horizons=HORIZONS, sentiments=SENTIMENT_ORDER,
+            account_page=account_page, person_page=person_page, review_page=review_page, ref_page=ref_page,
+            charts=charts, money=money, changed=self.changed, person_name=self.person_name,
+            dimension_values=self.dimension_values,
+        )
+
+    def person_name(self, person_id: str) -> str:
+        person = self.site.portfolio.team_by_id.get(person_id)
+        return person.name if person else person_id
+
+    def changed(self, path: str) -> str:
+        date = changed_on(self.site.root, path, self.site.history)
+        return date.isoformat() if date else "unknown"
+
+    def dimension_values(self, account: Account, dimension: str) -> list[str]:
+        p = account.profile
+        if dimension == "tier":
+            return [self.site.scores.by_account[account.id].tier_name] if account.id in self.site.scores.by_account else ["Unscored"]
+        if dimension == "tag":
+            return list(p.tags)
+        return [getattr(p, dimension)]
+
+    def page(self, template: str, path: str, source: str | None, **context: Any) -> RenderedPage:
+        def rel(target: str) -> Markup:
+            return relative(path, target)
+
+        def wikilink(target: str) -> str:
+            ref = resolve_wikilink(self.site.portfolio, target)
+            if ref is None:  # validation already refused the build; keep the text visible
+                return f"[[{target}]]"
+            return f"[{_wikilink_text(self.site.portfolio, ref)}]({relative(path, ref_page(ref))})"
+
+        markdown = self.env.get_template(template).render(
+            here=path, rel=rel, source=source, body=lambda text: markdown_body(text, wikilink), **context)
+        return RenderedPage(path, markdown, source)
+
+
+def _wikilink_text(portfolio: Portfolio, ref: Ref) -> str:
+    if ref[0] == "person":
+        name = portfolio.team_by_id[ref[1]].name
+    elif ref[0] == "account":
+        name = portfolio.accounts_by_id[ref[1]].profile.name
+    else:
+        name = portfolio.accounts_by_id[ref[1]].stakeholder(ref[2]).name
+    return str(md_text(name))
+
+
+def _groups_by_tier(site: SiteInput) -> list[tuple[str, str, list[Account]]]:
+    table = site.scores.table
+    groups = []
+    for tier in site.scores.criteria.tiers:
+        ids = table.index[table["tier"] == tier.id]
+        groups.append((tier.name, "", _by_score(site, ids)))
+    ids = table.index[table["tier"] == STANDARD]
+    groups.append(("Standard accounts", "Not key accounts: kept on the site and watched for promotion.",
+                   _by_score(site, ids)))
+    return groups
+
+
+def _by_score(site: SiteInput, ids) -> list[Account]:
+    accounts = [site.portfolio.accounts_by_id[i] for i in ids]
+    return sorted(accounts, key=lambda a: (-site.scores.by_account[a.id].score, a.id))
+
+
+def _home_context(site: SiteInput) -> dict[str, Any]:
+    tiers = site.analytics.tiers
+    names = {t.id: t.name for t in site.scores.criteria.tiers} | {STANDARD: "Standard"}
+    css = {t: f"tier-{t}" for t in names}
+    by_account = site.scores.by_account
+    return {
+        "groups": _groups_by_tier(site),
+        "key_count": int((site.scores.table["tier"] != STANDARD).sum()),
+        "tier_bars_count": [(names[t], float(row.accounts), css[t]) for t, row in tiers.iterrows()],
+        "tier_bars_revenue": [(names[t], float(row.annual_revenue), css[t]) for t, row in tiers.iterrows()],
+        "score_points": [(a.profile.name, a.profile.financials.annual_revenue, by_account[a.id].score,
+                          f"tier-{by_account[a.id].tier_id}") for a in site.portfolio.accounts if a.id in by_account],
+        "thresholds": [(t.name, t.min_score) for t in site.scores.criteria.tiers],
+    }
+
+
+def _index_groups(r: Renderer, dimension: str) -> list[tuple[str, list[Account]]]:
+    site = r.site
+    groups: dict[str, list[Account]] = {}
+    for account in site.portfolio.accounts:
+        if account.id in site.scores.by_account:
+            for value in r.dimension_values(account, dimension):
+                groups.setdefault(value, []).append(account)
+    order = [t.name for t in site.scores.criteria.tiers] + ["Standard"] if dimension == "tier" else sorted(groups)
+    return [(value, sorted(groups[value], key=lambda a: -site.scores.by_account[a.id].score))
+            for value in order if value in groups]
+
+
+def _watch(site: SiteInput) -> dict[str, list]:
+    out: dict[str, list] = {"promotion": [], "at_risk": []}
+    for account_id, entry in sorted(site.scores.by_account.items(), key=lambda kv: -kv[1].score):
+        if entry.watch:
+            out[entry.watch].append((site.portfolio.accounts_by_id[account_id], entry))
+    return out
+
+
+def _body_without_title(text: str) -> str:
+    """Drop the body's H1: the generated page has its own."""
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        if line.strip():
+            return "\n".join(lines[i + 1:]) if line.startswith("# ") else text
+    return text
+
+
+def render(site: SiteInput, templates: Path) -> tuple[RenderedPage, ...]:
+    r = Renderer(site, templates)
+    portfolio = site.portfolio
+    criteria = site.scores.criteria
+    actions_by_owner: dict[str, list] = {}
+    for item in site.analytics.actions_past_due:
+        actions_by_owner.setdefault(item.owner, []).append(item)
+    for account in portfolio.accounts:  # open = from each account's latest review, due or not
+        last = account.last_review
+        for action in last.meta.actions if last else ():
+            if action.due >= site.today:
+                actions_by_owner.setdefault(action.owner, []).append(
+                    FollowUp(account.id, action.owner, action.title, action.due, last.path))
+    scored = [a for a in portfolio.accounts if a.id in site.scores.by_account]
+    pages = [
+        r.page("home.md.j2", "index.md", None, **_home_context(site)),
+        r.page("accounts.md.j2", "accounts/index.md", None, accounts=_by_score(site, [a.id for a in scored])),
+        r.page("criteria.md.j2", "criteria.md", "criteria.yml", criteria_table=tables.criteria_table(criteria),
+               tier_table=tables.tier_table(criteria, site.scores),
+               sections_list=tables.required_sections(criteria)),
+        r.page("analytics.md.j2", "analytics.md", None, watch=_watch(site)),
+        r.page("people.md.j2", "people/index.md", "team.yml"),
+        r.page("diagnostics.md.j2", "reference/diagnostics.md", "generator/codes.py",
+               codes=list(CODES.values()), groups=GROUPS),
+        r.page("file_formats.md.j2", "reference/file-formats.md", "generator/model.py", file_kinds=FILE_KINDS,
+               field_rows=field_rows, nested_models=nested_models),
+    ]
+    for dimension in INDEX_DIMENSIONS:
+        pages.append(r.page("index_by.md.j2", f"indexes/{dimension}.md", None, dimension=dimension,
+                            groups=_index_groups(r, dimension)))
+    for person in portfolio.team:
+        pages.append(r.page("person.md.j2", person_page(person.id), "team.yml", person=person,
+                            open_actions=sorted(actions_by_owner.get(person.id, []), key=lambda f: f.due)))
+    owner_names = {p.id: p.name for p in portfolio.team}
+    for account in scored:
+        d = account.dir
+        entry = site.scores.by_account[account.id]
+        kpis = site.analytics.kpis[account.id]
+        dates = [p.date.isoformat() for p in kpis]
+        pages += [
+            r.page("account.md.j2", account_page(account.id), f"{d}/account.yml", account=account,
+                   parent=portfolio.accounts_by_id.get(account.profile.parent or ""),
+                   subsidiaries=[portfolio.accounts_by_id[ref[1]]
+                                 for ref in site.links.of(("account", account.id), "parentOf")],
+                   contribution_bars=[(c.name, c.points, "criterion") for c in entry.contributions],
+                   kpi_lines=[(name, list(zip(dates, [getattr(p, field) for p in kpis])))
+                              for field, name in (("satisfaction", "Satisfaction"), ("revenue", "Revenue"),
+                                                  ("retention_pct", "Retention %"), ("nps", "NPS"))]),
+            r.page("stakeholders.md.j2", account_page(account.id, "stakeholders"), f"{d}/stakeholders.yml",
+                   account=account, owner_names=owner_names),
+            r.page("goals.md.j2", account_page(account.id, "goals"), f"{d}/goals.yml", account=account),
+            r.page("plan.md.j2", account_page(account.id, "plan"), f"{d}/strategy.md", account=account,
+                   plan_body=_body_without_title(account.plan.body) if account.plan else ""),
+            r.page("reviews.md.j2", account_page(account.id, "reviews/index"), None, account=account),
+        ]
+        for review in account.reviews:
+            pages.append(r.page("review.md.j2", review_page(account.id, review.slug), review.path,
+                                account=account, review=review, review_body=_body_without_title(review.body)))
+    return tuple(pages)

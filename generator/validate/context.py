@@ -1,0 +1,64 @@
+"""What every rule sees: the loaded documents (for positions), the model, the date, the tiers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from ..load import LoadedRepo
+from ..model import Portfolio, Tier
+from ..yamldoc import YamlDoc
+
+
+def _raw_ids(doc: YamlDoc | None) -> frozenset[str]:
+    """Ids as written, even in entries that failed the schema: a reference to an entry with
+    a typo elsewhere should not add a second, misleading 'unknown id' error."""
+    if doc is None or not isinstance(doc.data, list):
+        return frozenset()
+    return frozenset(item["id"] for item in doc.data
+                     if isinstance(item, dict) and isinstance(item.get("id"), str))
+
+
+@dataclass(frozen=True)
+class RuleContext:
+    loaded: LoadedRepo
+    portfolio: Portfolio
+    today: dt.date
+    tiers: dict[str, Tier | None]  # account id → tier; None = standard or not scorable
+    docs: dict[str, YamlDoc] = field(init=False, repr=False)
+    team_ids: frozenset[str] = field(init=False, repr=False)
+    account_ids: frozenset[str] = field(init=False, repr=False)
+    stakeholder_ids: dict[str, frozenset[str]] = field(init=False, repr=False)
+    goal_ids: dict[str, frozenset[str]] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        docs: dict[str, YamlDoc] = {}
+        for doc in (self.loaded.criteria, self.loaded.team):
+            if doc is not None:
+                docs[doc.path] = doc
+        for files in self.loaded.accounts:
+            for doc in (files.account, files.stakeholders, files.goals):
+                if doc is not None:
+                    docs[doc.path] = doc
+            for md in (files.strategy, *files.reviews):
+                if md is not None and md.front is not None:
+                    docs[md.path] = md.front
+        set_ = object.__setattr__
+        set_(self, "docs", docs)
+        set_(self, "team_ids", _raw_ids(self.loaded.team))
+        set_(self, "account_ids", frozenset(f.id for f in self.loaded.accounts))
+        set_(self, "stakeholder_ids", {f.id: _raw_ids(f.stakeholders) for f in self.loaded.accounts})
+        set_(self, "goal_ids", {f.id: _raw_ids(f.goals) for f in self.loaded.accounts})
+
+    def at(self, path: str, loc: tuple = (), *, key: bool = False) -> tuple[int, int]:
+        doc = self.docs.get(path)
+        return doc.position(loc, key=key) if doc is not None else (1, 1)
+
+    def all_valid(self, path: str, records: tuple) -> bool:
+        """Whether every entry of a list file passed the schema. Coverage rules wait for that,
+        so that one misspelt role is one error, not also a 'no decision maker' warning."""
+        doc = self.docs.get(path)
+        return doc is not None and isinstance(doc.data, list) and len(doc.data) == len(records)
+
+    def is_key(self, account_id: str) -> bool:
+        return self.tiers.get(account_id) is not None

@@ -1,0 +1,42 @@
+"""Dates that cannot be: events recorded in the future, review files named for another day."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..diagnostics import Diagnostic, error
+from ..load import REVIEW_NAME_RE
+from .context import RuleContext
+
+
+def future_dates(ctx: RuleContext) -> Iterator[Diagnostic]:
+    today = ctx.today
+    for account in ctx.portfolio.accounts:
+        path = f"{account.dir}/account.yml"
+        if account.profile.customer_since > today:
+            yield error(path, ctx.at(path, ("customer_since",)), "E109",
+                        f"customer_since {account.profile.customer_since.isoformat()} is after today ({today.isoformat()})")
+        path = f"{account.dir}/stakeholders.yml"
+        for s in account.stakeholders:
+            if s.last_contact is not None and s.last_contact > today:
+                yield error(path, ctx.at(path, s._loc + ("last_contact",)), "E109",
+                            f"last_contact {s.last_contact.isoformat()} is after today ({today.isoformat()})")
+        if account.plan is not None and account.plan.updated is not None and account.plan.updated > today:
+            yield error(account.plan.path, ctx.at(account.plan.path, ("updated",)), "E109",
+                        f"updated {account.plan.updated.isoformat()} is after today ({today.isoformat()})")
+        for review in account.reviews:
+            if review.meta.date > today:
+                yield error(review.path, ctx.at(review.path, ("date",)), "E109",
+                            f"review date {review.meta.date.isoformat()} is after today ({today.isoformat()})")
+
+
+def review_file_names(ctx: RuleContext) -> Iterator[Diagnostic]:
+    for account in ctx.portfolio.accounts:
+        for review in account.reviews:
+            match = REVIEW_NAME_RE.match(review.path.rsplit("/", 1)[-1])
+            if match and match.group(1) != review.meta.date.isoformat():
+                yield error(review.path, ctx.at(review.path, ("date",)), "E013",
+                            f"file name says {match.group(1)} but the review's date is {review.meta.date.isoformat()}")
+
+
+RULES = (future_dates, review_file_names)

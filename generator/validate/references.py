@@ -1,0 +1,168 @@
+"""Cross-file references: every id names something that exists, ids are unique, no cycles."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..diagnostics import Diagnostic, error
+from ..markdown import find_wikilinks
+from ..yamldoc import YamlDoc
+from .context import RuleContext
+from .schema import suggest
+
+
+def _unknown(ctx: RuleContext, path: str, loc: tuple, code: str, what: str, value: str, known) -> Diagnostic:
+    return error(path, ctx.at(path, loc), code, f"'{loc[-1]}' names unknown {what} '{value}'{suggest(value, known)}")
+
+
+def duplicate_ids(ctx: RuleContext) -> Iterator[Diagnostic]:
+    docs = [ctx.loaded.team] + [d for f in ctx.loaded.accounts for d in (f.stakeholders, f.goals)]
+    for doc in docs:
+        yield from _duplicates_in(doc)
+
+
+def _duplicates_in(doc: YamlDoc | None) -> Iterator[Diagnostic]:
+    if doc is None or not isinstance(doc.data, list):
+        return
+    first: dict[str, int] = {}
+    for index, item in enumerate(doc.data):
+        if not isinstance(item, dict) or not isinstance(item.get("id"), str):
+            continue
+        line = doc.position((index, "id"))[0]
+        if item["id"] in first:
+            yield error(doc.path, doc.position((index, "id")), "E108",
+                        f"duplicate id '{item['id']}' (also at line {first[item['id']]})")
+        else:
+            first[item["id"]] = line
+
+
+def account_references(ctx: RuleContext) -> Iterator[Diagnostic]:
+    team = ctx.team_ids
+    for account in ctx.portfolio.accounts:
+        path = f"{account.dir}/account.yml"
+        p = account.profile
+        if p.owner not in team:
+            yield _unknown(ctx, path, ("owner",), "E201", "team member", p.owner, team)
+        if p.executive_sponsor and p.executive_sponsor not in team:
+            yield _unknown(ctx, path, ("executive_sponsor",), "E201", "team member", p.executive_sponsor, team)
+        for i, member in enumerate(p.team):
+            if member.person not in team:
+                yield _unknown(ctx, path, ("team", i, "person"), "E201", "team member", member.person, team)
+        if p.parent is not None:
+            if p.parent == account.id:
+                yield error(path, ctx.at(path, ("parent",)), "E209", "an account cannot be its own parent")
+            elif p.parent not in ctx.account_ids:
+                yield _unknown(ctx, path, ("parent",), "E202", "account", p.parent, ctx.account_ids)
+        criteria = ctx.portfolio.criteria
+        if criteria is not None:
+            known = [c.id for c in criteria.criteria]
+            for criterion_id in p.scores:
+                if criterion_id not in known:
+                    yield error(path, ctx.at(path, ("scores", criterion_id), key=True), "E203",
+                                f"score for unknown criterion '{criterion_id}'{suggest(criterion_id, known)}")
+
+
+def parent_cycles(ctx: RuleContext) -> Iterator[Diagnostic]:
+    parent = {a.id: a.profile.parent for a in ctx.portfolio.accounts if a.profile.parent}
+    for account in ctx.portfolio.accounts:
+        seen = [account.id]
+        current = parent.get(account.id)
+        while current is not None and current != account.id and current not in seen:
+            seen.append(current)
+            current = parent.get(current)
+        if current == account.id and len(seen) > 1:
+            path = f"{account.dir}/account.yml"
+            chain = " -> ".join(seen + [account.id])
+            yield error(path, ctx.at(path, ("parent",)), "E209", f"parent accounts form a cycle: {chain}")
+
+
+def stakeholder_references(ctx: RuleContext) -> Iterator[Diagnostic]:
+    for account in ctx.portfolio.accounts:
+        path = f"{account.dir}/stakeholders.yml"
+        known = ctx.stakeholder_ids[account.id]
+        reports_to = {s.id: s.reports_to for s in account.stakeholders}
+        for s in account.stakeholders:
+            loc = s._loc
+            if s.relationship_owner not in ctx.team_ids:
+                yield _unknown(ctx, path, loc + ("relationship_owner",), "E201", "team member",
+                               s.relationship_owner, ctx.team_ids)
+            if s.reports_to is None:
+                continue
+            if s.reports_to == s.id:
+                yield error(path, ctx.at(path, loc + ("reports_to",)), "E208", f"'{s.id}' reports to themself")
+            elif s.reports_to not in known:
+                yield _unknown(ctx, path, loc + ("reports_to",), "E204", "stakeholder", s.reports_to, known)
+            else:
+                cycle = _cycle_from(s.id, reports_to)
+                if cycle:
+                    yield error(path, ctx.at(path, loc + ("reports_to",)), "E208",
+                                f"reports_to forms a cycle: {' -> '.join(cycle)}")
+
+
+def _cycle_from(start: str, edges: dict[str, str | None]) -> list[str]:
+    chain = [start]
+    current = edges.get(start)
+    while current is not None and current not in chain:
+        chain.append(current)
+        current = edges.get(current)
+    if current == start and len(chain) > 1:
+        return chain + [start]
+    return []
+
+
+def goal_references(ctx: RuleContext) -> Iterator[Diagnostic]:
+    for account in ctx.portfolio.accounts:
+        path = f"{account.dir}/goals.yml"
+        known = ctx.stakeholder_ids[account.id]
+        for g in account.goals:
+            if g.owner not in ctx.team_ids:
+                yield _unknown(ctx, path, g._loc + ("owner",), "E201", "team member", g.owner, ctx.team_ids)
+            if g.sponsor is not None and g.sponsor not in known:
+                yield _unknown(ctx, path, g._loc + ("sponsor",), "E204", "stakeholder", g.sponsor, known)
+
+
+def review_references(ctx: RuleContext) -> Iterator[Diagnostic]:
+    for account in ctx.portfolio.accounts:
+        people = ctx.stakeholder_ids[account.id] | ctx.team_ids
+        goals = ctx.goal_ids[account.id]
+        for review in account.reviews:
+            path = review.path
+            for i, attendee in enumerate(review.meta.attendees):
+                if attendee not in people:
+                    yield error(path, ctx.at(path, ("attendees", i)), "E205",
+                                f"attendee '{attendee}' is neither a stakeholder of {account.id} nor a team member"
+                                f"{suggest(attendee, people)}")
+            for i, action in enumerate(review.meta.actions):
+                if action.owner not in ctx.team_ids:
+                    yield _unknown(ctx, path, ("actions", i, "owner"), "E201", "team member", action.owner, ctx.team_ids)
+                if action.goal is not None and action.goal not in goals:
+                    yield _unknown(ctx, path, ("actions", i, "goal"), "E206", "goal", action.goal, goals)
+
+
+def wikilinks(ctx: RuleContext) -> Iterator[Diagnostic]:
+    for account in ctx.portfolio.accounts:
+        bodies = [(r.path, r.body, r.body_line) for r in account.reviews]
+        if account.plan is not None:
+            bodies.append((account.plan.path, account.plan.body, account.plan.body_line))
+        for path, body, body_line in bodies:
+            for link in find_wikilinks(body, body_line):
+                problem = unresolved_reason(ctx, link.target)
+                if problem:
+                    yield error(path, (link.line, link.column), "E207", f"wiki-link [[{link.target}]]: {problem}")
+
+
+def unresolved_reason(ctx: RuleContext, target: str) -> str | None:
+    if target.startswith("@"):
+        person = target[1:]
+        return None if person in ctx.team_ids else f"no team member '{person}'{suggest(person, ctx.team_ids)}"
+    account_id, _, anchor = target.partition("#")
+    if account_id not in ctx.account_ids:
+        return f"no account '{account_id}'{suggest(account_id, ctx.account_ids)}"
+    if anchor and anchor not in ctx.stakeholder_ids[account_id]:
+        known = ctx.stakeholder_ids[account_id]
+        return f"account '{account_id}' has no stakeholder '{anchor}'{suggest(anchor, known)}"
+    return None
+
+
+RULES = (duplicate_ids, account_references, parent_cycles, stakeholder_references, goal_references,
+         review_references, wikilinks)

@@ -1,0 +1,243 @@
+"""Schema checks: YAML values against the model's records, pydantic errors turned into
+located diagnostics, and validated records assembled into accounts."""
+
+from __future__ import annotations
+
+import difflib
+import inspect
+import typing
+from typing import Any, Literal
+
+from pydantic import BaseModel, TypeAdapter, ValidationError
+
+from ..diagnostics import Diagnostic, error
+from ..load import ID_PATTERN, AccountFiles, MarkdownDoc
+from ..markdown import first_heading, split_sections
+from ..model import (CRITERION_ID_PATTERN, Account, AccountProfile, CriteriaConfig, Goal, Person, Plan, Review, ReviewMeta,
+                     Stakeholder, StrategyMeta)
+from ..yamldoc import YamlDoc
+
+_TYPE_WORDS = {
+    "string_type": "text", "int_type": "a whole number", "int_parsing": "a whole number",
+    "int_from_float": "a whole number", "float_type": "a number", "float_parsing": "a number",
+    "list_type": "a list", "tuple_type": "a list", "dict_type": "a mapping", "model_type": "a mapping",
+    "model_attributes_type": "a mapping", "bool_type": "true or false", "bool_parsing": "true or false",
+}
+_RANGE_WORDS = {"greater_than_equal": ("at least", "ge"), "less_than_equal": ("at most", "le"),
+                "greater_than": ("greater than", "gt"), "less_than": ("less than", "lt")}
+
+
+def suggest(word: Any, options) -> str:
+    if not isinstance(word, str):
+        return ""
+    match = difflib.get_close_matches(word, [str(o) for o in options], n=1, cutoff=0.6)
+    return f"; did you mean '{match[0]}'?" if match else ""
+
+
+def describe(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    return f"'{value}'"
+
+
+def _unwrap(tp: Any) -> Any:
+    while True:
+        origin = typing.get_origin(tp)
+        if origin is typing.Annotated:
+            tp = typing.get_args(tp)[0]
+        elif origin in (typing.Union, getattr(__import__("types"), "UnionType", None)):
+            options = [a for a in typing.get_args(tp) if a is not type(None)]
+            tp = options[0]
+        else:
+            return tp
+
+
+def type_at(root: Any, loc: tuple) -> Any:
+    """The declared type at a pydantic loc, so messages can list allowed keys and values."""
+    tp = root
+    for part in loc:
+        tp = _unwrap(tp)
+        origin = typing.get_origin(tp)
+        if inspect.isclass(tp) and issubclass(tp, BaseModel):
+            field = tp.model_fields.get(part) if isinstance(part, str) else None
+            if field is None:
+                return None
+            tp = field.annotation
+        elif origin in (list, tuple):
+            tp = typing.get_args(tp)[0]
+        elif origin is dict:
+            tp = typing.get_args(tp)[1]
+        else:
+            return None
+    return _unwrap(tp)
+
+
+def _label(loc: tuple) -> str:
+    """A pydantic-style path such as criteria[0].id; a list file's leading index is left out
+    because the position already says which entry it is."""
+    text = ""
+    for n, part in enumerate(loc):
+        if isinstance(part, int):
+            text += f"[{part}]" if n else ""
+        else:
+            text += f".{part}" if text else str(part)
+    return text or "value"
+
+
+def to_diagnostic(doc: YamlDoc, err: dict, root_type: Any, prefix: tuple = ()) -> Diagnostic:
+    loc = prefix + tuple(err["loc"])
+    kind = err["type"]
+    value = err.get("input")
+    label = _label(loc)
+    path = doc.path
+    if kind == "missing":
+        where = f" in '{_label(loc[:-1])}'" if any(isinstance(p, str) for p in loc[:-1]) else ""
+        return error(path, doc.position(loc[:-1]), "E102", f"missing required field '{loc[-1]}'{where}")
+    if kind == "extra_forbidden":
+        parent = type_at(root_type, tuple(err["loc"])[:-1])
+        allowed = list(parent.model_fields) if inspect.isclass(parent) and issubclass(parent, BaseModel) else []
+        return error(path, doc.position(loc, key=True), "E103",
+                     f"unknown key '{loc[-1]}'{suggest(loc[-1], allowed)}")
+    pos = doc.position(loc)
+    if kind == "literal_error":
+        tp = type_at(root_type, tuple(err["loc"]))
+        allowed = typing.get_args(tp) if typing.get_origin(tp) is Literal else ()
+        return error(path, pos, "E104", f"'{label}' must be one of {', '.join(map(str, allowed))}; "
+                                        f"got {describe(value)}{suggest(value, allowed)}")
+    if kind.startswith("date") or kind.startswith("datetime"):
+        return error(path, pos, "E105", f"'{label}' is not a valid date: {describe(value)} (expected YYYY-MM-DD)")
+    if kind in _RANGE_WORDS:
+        words, key = _RANGE_WORDS[kind]
+        return error(path, pos, "E106", f"'{label}' must be {words} {err['ctx'][key]}; got {describe(value)}")
+    if kind == "string_pattern_mismatch":
+        if err["ctx"]["pattern"] == ID_PATTERN:
+            return error(path, pos, "E107", f"'{label}' must be a kebab-case id (like 'maria-gomez'); got {describe(value)}")
+        if err["ctx"]["pattern"] == CRITERION_ID_PATTERN:
+            return error(path, pos, "E107", f"'{label}' must be a snake_case id (like 'revenue_potential'); got {describe(value)}")
+        return error(path, pos, "E111", f"'{label}' is not valid: {describe(value)}")
+    if kind == "string_too_short":
+        return error(path, pos, "E111", f"'{label}' must not be empty")
+    if kind == "too_short":
+        return error(path, pos, "E111", f"'{label}' must have at least {err['ctx']['min_length']} entry")
+    expected = _TYPE_WORDS.get(kind)
+    if expected:
+        return error(path, pos, "E101", f"'{label}' must be {expected}; got {describe(value)}")
+    return error(path, pos, "E111", f"'{label}': {err['msg']}")
+
+
+def _errors(doc: YamlDoc, exc: ValidationError, root_type: Any, prefix: tuple = ()) -> list[Diagnostic]:
+    errors = exc.errors(include_url=False)
+    # A misspelt required key would otherwise be two errors (unknown 'industy', missing
+    # 'industry'); like a compiler, report the cause once, with its suggestion.
+    explained = set()
+    for e in errors:
+        if e["type"] == "extra_forbidden":
+            parent = type_at(root_type, tuple(e["loc"])[:-1])
+            if inspect.isclass(parent) and issubclass(parent, BaseModel):
+                match = difflib.get_close_matches(str(e["loc"][-1]), list(parent.model_fields), n=1, cutoff=0.6)
+                if match:
+                    explained.add(tuple(e["loc"])[:-1] + (match[0],))
+    return [to_diagnostic(doc, e, root_type, prefix) for e in errors
+            if not (e["type"] == "missing" and tuple(e["loc"]) in explained)]
+
+
+def _with_loc(record, loc: tuple):
+    record._loc = loc
+    return record
+
+
+def check_mapping(doc: YamlDoc | None, model: type[BaseModel], what: str):
+    """Validate a document that holds one mapping. Returns (record or None, diagnostics)."""
+    if doc is None:
+        return None, []
+    if not isinstance(doc.data, dict):
+        return None, [error(doc.path, doc.position(), "E101", f"{what} must be a mapping of fields; got {describe(doc.data)}")]
+    try:
+        return model.model_validate(doc.data), []
+    except ValidationError as exc:
+        return None, _errors(doc, exc, model)
+
+
+_LIST_ADAPTERS: dict[type, TypeAdapter] = {}
+
+
+def check_list(doc: YamlDoc | None, model: type[BaseModel], what: str):
+    """Validate a document that holds a list of records; keep every valid item."""
+    if doc is None:
+        return (), []
+    if not isinstance(doc.data, list):
+        return (), [error(doc.path, doc.position(), "E101", f"{what} must be a list; got {describe(doc.data)}")]
+    adapter = _LIST_ADAPTERS.setdefault(model, TypeAdapter(list[model]))
+    try:
+        items = adapter.validate_python(doc.data)
+        return tuple(_with_loc(item, (i,)) for i, item in enumerate(items)), []
+    except ValidationError as exc:
+        problems = _errors(doc, exc, list[model])
+    # Slow path only for a file with errors: salvage the valid items so that cross-file
+    # rules still run on them and every problem is reported in one pass.
+    valid = []
+    for i, raw in enumerate(doc.data):
+        try:
+            valid.append(_with_loc(model.model_validate(raw), (i,)))
+        except ValidationError:
+            pass
+    return tuple(valid), problems
+
+
+def criteria(doc: YamlDoc | None):
+    return check_mapping(doc, CriteriaConfig, "criteria.yml")
+
+
+def team(doc: YamlDoc | None):
+    return check_list(doc, Person, "team.yml")
+
+
+def _front(doc: MarkdownDoc, model: type[BaseModel], what: str):
+    if doc.front is None:
+        return None, []
+    return check_mapping(doc.front, model, what)
+
+
+def plan(doc: MarkdownDoc | None) -> tuple[Plan | None, list[Diagnostic]]:
+    if doc is None:
+        return None, []
+    meta, problems = _front(doc, StrategyMeta, "front matter of strategy.md")
+    title, sections = split_sections(doc.body, doc.body_line)
+    return Plan(doc.path, meta.updated if meta else None, title, sections, doc.body, doc.body_line), problems
+
+
+def review(doc: MarkdownDoc) -> tuple[Review | None, list[Diagnostic]]:
+    meta, problems = _front(doc, ReviewMeta, "review front matter")
+    if meta is None:
+        return None, problems
+    slug = doc.path.rsplit("/", 1)[-1].removesuffix(".md")
+    title = first_heading(doc.body) or f"{meta.type.replace('_', ' ').title()} {meta.date.isoformat()}"
+    return Review(doc.path, slug, meta, title, doc.body, doc.body_line), problems
+
+
+def account(files: AccountFiles) -> tuple[Account | None, list[Diagnostic]]:
+    profile, problems = check_mapping(files.account, AccountProfile, "account.yml")
+    stakeholders, more = check_list(files.stakeholders, Stakeholder, "stakeholders.yml")
+    problems += more
+    goals, more = check_list(files.goals, Goal, "goals.yml")
+    problems += more
+    the_plan, more = plan(files.strategy)
+    problems += more
+    reviews = []
+    for doc in files.reviews:
+        one, more = review(doc)
+        problems += more
+        if one is not None:
+            reviews.append(one)
+    if profile is None:
+        return None, problems
+    reviews.sort(key=lambda r: (r.meta.date, r.slug))
+    return Account(files.id, files.dir, profile, stakeholders, goals, the_plan, tuple(reviews)), problems

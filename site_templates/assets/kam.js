@@ -1,0 +1,35 @@
+// Click a column heading of a portfolio table to sort by it; click again to reverse.
+// Written here rather than pulled from a CDN: the site must work without internet access.
+(function () {
+  function value(cell) {
+    var text = cell.textContent.trim();
+    var number = parseFloat(text.replace(/^[A-Z]{3}\s/, "").replace(/,/g, ""));
+    if (!isNaN(number) && /^[A-Z]{0,3}\s?-?[\d.,]+[kMB]?$/.test(text)) {
+      var scale = { k: 1e3, M: 1e6, B: 1e9 }[text.slice(-1)] || 1;
+      return number * scale;
+    }
+    return text.toLowerCase();
+  }
+  function sortBy(table, index, header) {
+    var body = table.tBodies[0];
+    var ascending = header.getAttribute("aria-sort") !== "ascending";
+    Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th) { th.removeAttribute("aria-sort"); });
+    header.setAttribute("aria-sort", ascending ? "ascending" : "descending");
+    var rows = Array.prototype.slice.call(body.rows);
+    rows.sort(function (a, b) {
+      var x = value(a.cells[index]), y = value(b.cells[index]);
+      return (x < y ? -1 : x > y ? 1 : 0) * (ascending ? 1 : -1);
+    });
+    rows.forEach(function (row) { body.appendChild(row); });
+  }
+  function setup() {
+    document.querySelectorAll(".kam-sortable table").forEach(function (table) {
+      if (!table.tHead || table.dataset.kamSortable) return;
+      table.dataset.kamSortable = "1";
+      Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th, index) {
+        th.addEventListener("click", function () { sortBy(table, index, th); });
+      });
+    });
+  }
+  if (window.document$) { window.document$.subscribe(setup); } else { document.addEventListener("DOMContentLoaded", setup); }
+})();

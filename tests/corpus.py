@@ -1,0 +1,79 @@
+"""The bad-input corpus: each case is one YAML file describing edits to a good base repo and
+the exact diagnostics `kam validate` must print for it."""
+
+from __future__ import annotations
+
+import base64
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+HERE = Path(__file__).parent
+BASE = HERE / "fixtures" / "base"
+CASES = HERE / "cases"
+TODAY = "2026-11-24"
+
+
+@dataclass
+class Case:
+    name: str
+    description: str
+    expected: list[str]
+    args: list[str] = field(default_factory=list)
+    spec: dict = field(default_factory=dict)
+
+    @property
+    def expected_exit(self) -> int:
+        if any(" error[" in line for line in self.expected):
+            return 1
+        if "--strict" in self.args and self.expected:
+            return 2
+        return 0
+
+
+def load_cases() -> list[Case]:
+    cases = []
+    for path in sorted(CASES.glob("*.yml")):
+        spec = yaml.safe_load(path.read_text(encoding="utf-8"))
+        expected = [line for line in (spec.get("expected") or "").splitlines() if line.strip()]
+        cases.append(Case(path.stem, spec["description"], expected, spec.get("args", []), spec))
+    return cases
+
+
+def materialise(case: Case, target: Path) -> Path:
+    """Copy the base repo to `target` and apply the case's edits; fail loudly on a no-op edit."""
+    repo = target / "repo"
+    shutil.copytree(BASE, repo, symlinks=True)
+    spec = case.spec
+    for edit in spec.get("edit", []):
+        path = repo / edit["file"]
+        text = path.read_text(encoding="utf-8")
+        if edit["find"] not in text:
+            raise AssertionError(f"{case.name}: {edit['find']!r} not found in {edit['file']}")
+        path.write_text(text.replace(edit["find"], edit["replace"], edit.get("count", 1)), encoding="utf-8")
+    for relative, text in (spec.get("write") or {}).items():
+        path = repo / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    for relative, encoded in (spec.get("write_base64") or {}).items():
+        path = repo / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(base64.b64decode(encoded))
+    for relative, repeat in (spec.get("write_repeat") or {}).items():
+        path = repo / relative
+        path.write_text(repeat["text"] * repeat["times"], encoding="utf-8")
+    for relative, link_target in (spec.get("symlink") or {}).items():
+        path = repo / relative
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path)
+        elif path.exists() or path.is_symlink():
+            path.unlink()
+        path.symlink_to(link_target.replace("{outside}", str(target / "outside")))
+    (target / "outside").mkdir(exist_ok=True)
+    (target / "outside" / "account.yml").write_text("name: Elsewhere\n", encoding="utf-8")
+    for relative in spec.get("delete", []):
+        path = repo / relative
+        shutil.rmtree(path) if path.is_dir() else path.unlink()
+    return repo

@@ -1,0 +1,40 @@
+"""The validate stage against the bad-input corpus: exact diagnostics, exit codes, no tracebacks."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+
+from generator.cli import main
+from generator.codes import CODES
+
+from .corpus import BASE, TODAY, load_cases, materialise
+
+CASES = load_cases()
+
+
+def run_validate(repo, *args):
+    result = CliRunner().invoke(main, ["--root", str(repo), "validate", "--today", TODAY, "--format", "text", *args])
+    return result
+
+
+def test_the_base_repo_is_clean():
+    result = run_validate(BASE)
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert result.stdout == ""
+    assert result.exit_code == 0
+
+
+def test_corpus_is_large_and_covers_every_code():
+    assert len(CASES) >= 60
+    seen = {line.split("[", 1)[1].split("]", 1)[0] for case in CASES for line in case.expected}
+    assert set(CODES) - seen == set(), "codes without a corpus case"
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_case(case, tmp_path):
+    repo = materialise(case, tmp_path)
+    result = run_validate(repo, *case.args)
+    assert not isinstance(result.exception, Exception) or isinstance(result.exception, SystemExit), result.exception
+    assert result.stdout.splitlines() == case.expected, case.description
+    assert result.exit_code == case.expected_exit
