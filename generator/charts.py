@@ -90,7 +90,7 @@ def curve(title: str, points: list[tuple[float, float]], x_label: str, y_label: 
 
 
 def trend(title: str, series: list[tuple[str, list[tuple[str, float | None]]]], width: int = 560,
-          height: int = 220) -> Markup:
+          height: int = 220, formats: dict | None = None) -> Markup:
     """Small multiples: one line per KPI over the same review dates, each on its own scale."""
     named = [(name, [(d, v) for d, v in values if v is not None]) for name, values in series]
     named = [(name, values) for name, values in named if values]
@@ -112,7 +112,8 @@ def trend(title: str, series: list[tuple[str, list[tuple[str, float | None]]]], 
         body.append(f'<path d="{path}" class="line"/>')
         for d, v in values:
             body.append(f'<circle cx="{x(d):.1f}" cy="{y(v):.1f}" r="3.5" class="dot"><title>{escape(name)} {escape(d)}: {v:g}</title></circle>')
-        body.append(_text(x(values[-1][0]) + 10, y(values[-1][1]) + 4, f"{values[-1][1]:g}", "start", "small"))
+        show = (formats or {}).get(name, lambda v: f"{v:g}")
+        body.append(_text(x(values[-1][0]) + 10, y(values[-1][1]) + 4, show(values[-1][1]), "start", "small"))
     return _svg(width, height, title, body)
 
 

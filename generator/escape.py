@@ -71,6 +71,10 @@ def score(value: float | None) -> str:
     return "—" if value is None else f"{value:.2f}"
 
 
+def num(value: float | None) -> str:
+    return "—" if value is None else f"{value:g}"
+
+
 def pct(value: float | None, digits: int = 0) -> str:
     return "—" if value is None else f"{value * 100:.{digits}f}%"
 

@@ -63,8 +63,10 @@ class KamPlugin(BasePlugin[KamConfig]):
         assert self.generated is not None
         prefix = self.config.playbook_prefix.strip("/")
         out = Files([])
+        docs_dir = Path(config.docs_dir).resolve()
         for f in files:
-            if f.generated_by is None and prefix:  # the authored playbook lives under playbook/
+            authored = f.generated_by is None and f.src_dir is not None and Path(f.src_dir).resolve() == docs_dir
+            if authored and prefix:  # the authored playbook lives under playbook/; theme files stay put
                 moved = File.generated(config, f"{prefix}/{f.src_uri}", abs_src_path=f.abs_src_path)
                 self.sources[moved.src_uri] = f"{Path(config.docs_dir).name}/{f.src_uri}"
                 out.append(moved)

@@ -21,7 +21,7 @@ from . import charts
 from . import tables
 from .analytics import Analytics, FollowUp
 from .codes import CODES, GROUPS
-from .escape import cell, html_text, label, markdown_body, md_text, money, pct, score
+from .escape import cell, html_text, label, markdown_body, md_text, money, num, pct, score
 from .history import changed_on
 from .link import Links, Ref, resolve_wikilink
 from .model import HORIZONS, SENTIMENT_ORDER, Account, Portfolio
@@ -89,12 +89,12 @@ class Renderer:
             loader=FileSystemLoader(str(templates)), autoescape=True, finalize=md_text,
             undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
         )
-        self.env.filters.update(cell=cell, h=html_text, verbatim=Markup, money=money, score=score, pct=pct, label=label)
+        self.env.filters.update(cell=cell, h=html_text, verbatim=Markup, money=money, score=score, pct=pct, label=label, num=num)
         self.env.globals.update(
             site=site, portfolio=site.portfolio, scores=site.scores, analytics=site.analytics,
             links=site.links, today=site.today, horizons=HORIZONS, sentiments=SENTIMENT_ORDER,
             account_page=account_page, person_page=person_page, review_page=review_page, ref_page=ref_page,
-            charts=charts, money=money, changed=self.changed, person_name=self.person_name,
+            charts=charts, money=money, num=num, score_text=score, changed=self.changed, person_name=self.person_name,
             dimension_values=self.dimension_values,
         )
 

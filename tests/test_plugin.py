@@ -1,0 +1,122 @@
+"""The mkdocs plugin: builds the real site from a fixture repo and checks what people will see."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+
+import pytest
+
+from generator.plugin import WATCHED, KamPlugin
+
+from .corpus import BASE
+from .sitebuild import broken_links, build, site_path, site_repo
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    repo = site_repo(BASE, tmp_path_factory.mktemp("site") / "repo")
+    result = build(repo)
+    assert result.exit_code == 0, result.output
+    return repo / "site"
+
+
+def text_of(path) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", " ", path.read_text(encoding="utf-8")))
+
+
+def test_account_pages_exist_with_stakeholder_names(built):
+    overview = site_path(built, "accounts/kan-code")
+    assert overview.exists()
+    assert "Kan-code" in text_of(overview)
+    stakeholders = text_of(site_path(built, "accounts/kan-code/stakeholders"))
+    for name in ("Samuel Whitfield", "Helen Okoro", "Victor Alvarez"):
+        assert name in stakeholders
+    for page in ("goals", "plan", "reviews", "reviews/2026-11-12-executive-review"):
+        assert site_path(built, f"accounts/kan-code/{page}").exists(), page
+
+
+def test_search_index_holds_stakeholders_and_plans(built):
+    index = json.loads((built / "search" / "search_index.json").read_text(encoding="utf-8"))
+    locations = {doc["location"] for doc in index["docs"]}
+    assert "accounts/kan-code/stakeholders/#helen-okoro" in locations
+    everything = " ".join(doc["text"] + doc["title"] for doc in index["docs"])
+    assert "Victor Alvarez" in everything
+    assert "build farm" in everything.lower()
+
+
+def test_home_lists_accounts_by_tier(built):
+    home = text_of(built / "index.html")
+    for heading in ("Platinum", "Gold", "Silver", "Standard accounts"):
+        assert heading in home
+    assert home.index("Kan-code") < home.index("Codehow") < home.index("Bluth Company")
+
+
+def test_playbook_renders_live_data_and_no_raw_jinja(built):
+    tiers = text_of(site_path(built, "playbook/tiers"))
+    assert "{{" not in tiers and "{%" not in tiers
+    assert "Bluth Company" in tiers  # the promotion candidate, from promotion_candidates()
+    assert "Right now the portfolio has 1 Platinum, 2 Gold, 0 Silver, 1 standard" in text_of(
+        site_path(built, "playbook/key-accounts"))
+
+
+def test_criteria_and_people_and_reference_pages(built):
+    criteria = text_of(site_path(built, "criteria"))
+    assert "Revenue potential" in criteria and "35%" in criteria
+    person = text_of(site_path(built, "people/reed-clapper"))
+    assert "Key account manager of" in person and "Kan-code" in person
+    errors = text_of(site_path(built, "reference/diagnostics"))
+    assert "E204" in errors and "W301" in errors
+
+
+def test_every_generated_page_links_to_its_source(built):
+    page = site_path(built, "accounts/kan-code/stakeholders").read_text(encoding="utf-8")
+    assert "edit/main/accounts/kan-code/stakeholders.yml" in page
+    assert "last changed" in page
+    playbook = site_path(built, "playbook/tiers").read_text(encoding="utf-8")
+    assert "edit/main/playbook/tiers.md" in playbook
+
+
+def test_no_broken_internal_links_or_anchors(built):
+    assert broken_links(built) == []
+
+
+def test_no_assets_from_other_hosts(built):
+    for page in built.rglob("*.html"):
+        source = page.read_text(encoding="utf-8")
+        for url in re.findall(r'<(?:script|link|img)[^>]+(?:src|href)="(https?://[^"]+)"', source):
+            pytest.fail(f"{page}: loads {url}")
+
+
+def test_account_page_size_does_not_carry_the_portfolio(built):
+    # Account pages stay out of the global navigation; see benchmarks for the scaling figures.
+    overview = site_path(built, "accounts/kan-code").read_text(encoding="utf-8")
+    assert "accounts/codehow/stakeholders/" not in overview
+
+
+def test_build_refuses_bad_input_and_writes_nothing(tmp_path):
+    repo = site_repo(BASE, tmp_path / "repo")
+    path = repo / "accounts" / "kan-code" / "stakeholders.yml"
+    path.write_text(path.read_text(encoding="utf-8").replace("role: champion", "role: champoin", 1), encoding="utf-8")
+    result = build(repo)
+    assert result.exit_code == 1
+    assert "error[E104]" in result.stderr
+    assert not (repo / "site").exists()
+
+
+def test_serve_watches_account_files(tmp_path):
+    class Recorder:  # stands in for mkdocs' LiveReloadServer; we check what we asked it to watch
+        def __init__(self):
+            self.paths = []
+
+        def watch(self, path):
+            self.paths.append(path)
+
+    repo = site_repo(BASE, tmp_path / "repo")
+    plugin = KamPlugin()
+    plugin.root = repo
+    server = Recorder()
+    plugin.on_serve(server, config=None, builder=None)
+    assert str(repo / "accounts") in server.paths
+    assert {name for name in WATCHED if (repo / name).exists()} == {p.rsplit("/", 1)[-1] for p in server.paths}
