@@ -97,7 +97,8 @@ def tier_positions(scores: pd.Series | np.ndarray, tiers: tuple[Tier, ...]) -> n
 
 def _closing_moves(matrix: pd.DataFrame, weights: pd.Series, gap: pd.Series, top: float) -> pd.Series:
     """The smallest whole-point raise of one criterion that closes each account's gap."""
-    needed = np.ceil(np.round(gap.to_numpy()[:, None] / weights.to_numpy()[None, :], 9))
+    with np.errstate(divide="ignore", invalid="ignore"):  # a zero weight can never close a gap: inf
+        needed = np.ceil(np.round(gap.to_numpy()[:, None] / weights.to_numpy()[None, :], 9))
     target = matrix.to_numpy() + needed
     feasible = (target <= top) & np.isfinite(needed) & (needed > 0)
     # Prefer the fewest points; among equals, the heaviest criterion (listed first).

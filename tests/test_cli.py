@@ -1,0 +1,131 @@
+"""The kam command line: exit codes, output formats, stdout kept clean, scaffolding that never overwrites."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+
+import pytest
+from click.testing import CliRunner
+
+from generator.cli import main
+
+from .corpus import BASE, TODAY
+
+
+def kam(repo, *args, env=None):
+    return CliRunner().invoke(main, ["--root", str(repo), *args], env=env or {})
+
+
+@pytest.fixture
+def repo(tmp_path):
+    target = tmp_path / "repo"
+    shutil.copytree(BASE, target)
+    return target
+
+
+def break_role(repo):
+    path = repo / "accounts" / "kan-code" / "stakeholders.yml"
+    path.write_text(path.read_text().replace("role: champion", "role: champoin", 1))
+
+
+def test_validate_clean_exits_0(repo):
+    result = kam(repo, "validate", "--today", TODAY)
+    assert result.exit_code == 0 and result.stdout == ""
+    assert "0 errors, 0 warnings" in result.stderr
+
+
+def test_validate_errors_exit_1_and_github_format(repo):
+    break_role(repo)
+    result = kam(repo, "validate", "--today", TODAY, "--format", "github")
+    assert result.exit_code == 1
+    assert result.stdout.startswith("::error file=accounts/kan-code/stakeholders.yml,line=")
+    assert ",title=E104::'role' must be one of" in result.stdout
+
+
+def test_github_format_is_automatic_under_github_actions(repo):
+    break_role(repo)
+    result = kam(repo, "validate", "--today", TODAY, env={"GITHUB_ACTIONS": "true"})
+    assert result.stdout.startswith("::error ")
+
+
+def test_json_format(repo):
+    break_role(repo)
+    rows = json.loads(kam(repo, "validate", "--today", TODAY, "--format", "json").stdout)
+    assert rows[0]["code"] == "E104" and rows[0]["path"] == "accounts/kan-code/stakeholders.yml"
+    assert set(rows[0]) == {"path", "line", "column", "severity", "code", "message"}
+
+
+def test_strict_exits_2_on_warnings_only(repo):
+    # A year later every key account is overdue: warnings, no errors.
+    assert kam(repo, "validate", "--today", "2027-11-24").exit_code == 0
+    result = kam(repo, "validate", "--today", "2027-11-24", "--strict")
+    assert result.exit_code == 2 and "warning[W301]" in result.stdout
+
+
+def test_today_must_be_a_date(repo):
+    result = kam(repo, "validate", "--today", "tomorrow")
+    assert result.exit_code == 2 and "YYYY-MM-DD" in result.stderr
+
+
+def test_score_csv_is_clean_on_stdout(repo):
+    result = kam(repo, "score", "--csv", "--today", TODAY)
+    assert result.exit_code == 0
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert [r["account"] for r in rows] == ["kan-code", "codehow", "acme-corporation", "bluth-company"]
+    assert rows[0]["score"] == "9.20" and rows[0]["tier"] == "platinum"
+    assert rows[3]["watch"] == "promotion"
+    assert "contribution.revenue_potential" in rows[0] and "health" in rows[0]
+
+
+def test_score_json_filters_and_sorts(repo):
+    result = kam(repo, "score", "--json", "--tier", "gold", "--sort", "account", "--today", TODAY)
+    assert [r["account"] for r in json.loads(result.stdout)] == ["acme-corporation", "codehow"]
+
+
+def test_score_what_if_weights(repo):
+    result = kam(repo, "score", "--csv", "--weights", "revenue_potential=10,growth_outlook=60", "--today", TODAY)
+    assert result.exit_code == 0
+    rows = {r["account"]: r for r in csv.DictReader(io.StringIO(result.stdout))}
+    assert set(rows["kan-code"]) >= {"tier", "new_tier", "changed"}
+    assert "would change tier" in result.stderr
+    bad = kam(repo, "score", "--weights", "revenue_potentail=10", "--today", TODAY)
+    assert bad.exit_code == 2 and "unknown criteria" in bad.stderr
+
+
+def test_score_refuses_invalid_repo(repo):
+    break_role(repo)
+    result = kam(repo, "score", "--today", TODAY)
+    assert result.exit_code == 1 and "E104" in result.stderr and result.stdout == ""
+
+
+def test_new_account_scaffold_is_valid_and_never_overwrites(repo):
+    result = kam(repo, "new", "account", "northwind-logistics", "--owner", "reed-clapper", "--today", TODAY)
+    assert result.exit_code == 0, result.output
+    folder = repo / "accounts" / "northwind-logistics"
+    assert {p.name for p in folder.iterdir()} == {"account.yml", "stakeholders.yml", "goals.yml", "strategy.md", "reviews"}
+    plan = (folder / "strategy.md").read_text()
+    for section in ("## Relationships", "## Customer's Business", "## Account Goals", "## Account Strategy"):
+        assert section in plan
+    assert kam(repo, "validate", "--today", TODAY).exit_code == 0
+    before = (folder / "account.yml").read_text()
+    again = kam(repo, "new", "account", "northwind-logistics", "--today", TODAY)
+    assert again.exit_code == 1 and "already exists" in again.stderr
+    assert (folder / "account.yml").read_text() == before
+
+
+def test_new_account_rejects_bad_ids_and_owners(repo):
+    assert kam(repo, "new", "account", "Northwind_Logistics").exit_code == 1
+    assert kam(repo, "new", "account", "northwind", "--owner", "nobody").exit_code == 2
+
+
+def test_schema_check_detects_drift(tmp_path, repo):
+    out = tmp_path / "schemas"
+    assert kam(repo, "schema", "--out", str(out)).exit_code == 0
+    assert kam(repo, "schema", "--out", str(out), "--check").exit_code == 0
+    (out / "team.schema.json").write_text("{}")
+    assert kam(repo, "schema", "--out", str(out), "--check").exit_code == 1
+    assert kam(repo, "schema", "--out", str(out)).exit_code == 1  # refuses to overwrite without --force
+    assert kam(repo, "schema", "--out", str(out), "--force").exit_code == 0

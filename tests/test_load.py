@@ -1,0 +1,44 @@
+"""Reading the tree: what is an account, what is refused, front matter split with line numbers."""
+
+from __future__ import annotations
+
+import shutil
+
+from generator.load import MAX_FILE_BYTES, load, split_front_matter
+
+from .corpus import BASE
+
+
+def test_front_matter_split_keeps_line_numbers():
+    assert split_front_matter("---\na: 1\nb: 2\n---\n# Title\n") == ("a: 1\nb: 2", "# Title\n", 5)
+    assert "missing" in split_front_matter("# no front matter\n")
+    assert "not terminated" in split_front_matter("---\na: 1\n")
+
+
+def test_base_repo_loads_every_account_and_review():
+    loaded = load(BASE)
+    assert loaded.diagnostics == ()
+    assert [a.id for a in loaded.accounts] == ["acme-corporation", "bluth-company", "codehow", "kan-code"]
+    kan = next(a for a in loaded.accounts if a.id == "kan-code")
+    assert len(kan.reviews) == 4 and kan.strategy.front.position(("updated",)) == (2, 10)
+
+
+def test_refusals(tmp_path):
+    repo = tmp_path / "repo"
+    shutil.copytree(BASE, repo)
+    (repo / "accounts" / "kan-code" / "goals.yml").write_bytes(b"- id: caf\xe9\n")
+    (repo / "accounts" / "codehow" / "stakeholders.yml").write_text("#" * (MAX_FILE_BYTES + 1))
+    (repo / "accounts" / "stray.txt").write_text("x")
+    (repo / "accounts" / "Bad_Name").mkdir()
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "account.yml").write_text("name: x\n")
+    (repo / "accounts" / "linked").symlink_to(outside)
+    found = {(d.path, d.code) for d in load(repo).diagnostics}
+    assert found == {
+        ("accounts/kan-code/goals.yml", "E002"),
+        ("accounts/codehow/stakeholders.yml", "E007"),
+        ("accounts/stray.txt", "E011"),
+        ("accounts/Bad_Name", "E010"),
+        ("accounts/linked", "E009"),
+    }
