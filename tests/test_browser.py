@@ -1,0 +1,128 @@
+"""End to end in a real browser: the example site, served locally, driven in headless Chromium.
+
+Checks what a person does: search for a stakeholder and land on their account, follow a
+parent->subsidiary link and a person link, see the stakeholder map and the charts; and that
+the site asks nothing of any host but its own server and logs no console errors.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import shutil
+import threading
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from .sitebuild import PROJECT, build
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARTIFACTS = PROJECT / "test-artifacts"
+FLAGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+pytestmark = pytest.mark.browser
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    repo = tmp_path_factory.mktemp("browser") / "repo"
+    shutil.copytree(PROJECT, repo, ignore=shutil.ignore_patterns(".venv", "site", "tests", ".git", "test-artifacts",
+                                                                 "*.egg-info", "__pycache__", "benchmarks"))
+    result = build(repo)
+    assert result.exit_code == 0, result.output
+    handler = functools.partial(_Quiet, directory=str(repo / "site"))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    assert Path(CHROMIUM).exists(), "Debian's chromium is required (.ci/run installs it)"
+    with playwright_api.sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser, server):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.requests, page.errors = [], []
+    page.on("request", lambda request: page.requests.append(request.url))
+    page.on("console", lambda message: page.errors.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: page.errors.append(str(error)))
+    yield page
+    hosts = {urlsplit(url).netloc for url in page.requests if urlsplit(url).scheme in ("http", "https", "ws", "wss")}
+    assert hosts <= {urlsplit(server).netloc}, f"requests left the local server: {hosts}"
+    assert page.errors == []
+    context.close()
+
+
+def test_search_finds_a_stakeholder_and_reaches_their_account(page, server):
+    page.goto(server + "/")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "home.png"), full_page=True)
+    box = page.locator("input.md-search__input")
+    box.click()
+    # The search worker indexes in the background; a query typed before it is ready is
+    # dropped, as it would be for a person typing very fast. Type again until it answers.
+    for _ in range(20):
+        box.fill("")
+        box.press_sequentially("Helen Okoro")
+        page.wait_for_timeout(300)
+        if "matching" in page.locator(".md-search-result__meta").inner_text():
+            break
+    result = page.locator("a.md-search-result__link[href*=\"#helen-okoro\"]:visible").first
+    result.wait_for(timeout=10_000)
+    result.click()
+    page.wait_for_url("**/accounts/kan-code/stakeholders/**")
+    assert page.locator("h3#helen-okoro").is_visible()
+
+
+def test_parent_to_subsidiary_and_person_links(page, server):
+    page.goto(server + "/accounts/acme-corporation/")
+    page.screenshot(path=str(ARTIFACTS / "account.png"), full_page=True)
+    page.get_by_role("link", name="Codehow").first.click()
+    page.wait_for_url("**/accounts/codehow/")
+    assert page.locator("h1").inner_text().startswith("Codehow")
+    assert page.get_by_role("link", name="Acme Corporation").first.is_visible()
+    page.get_by_role("link", name="Darcel Schlecht").first.click()
+    page.wait_for_url("**/people/darcel-schlecht/")
+    assert "Key account manager of" in page.content()
+
+
+def test_stakeholder_map_and_charts_are_drawn(page, server):
+    page.goto(server + "/accounts/kan-code/stakeholders/")
+    nodes = page.locator("svg.kam-map g.node")
+    assert nodes.count() == 6
+    box = nodes.first.bounding_box()
+    assert box and box["width"] > 50 and box["height"] > 20
+    page.goto(server + "/")
+    charts = page.locator("svg.kam-chart")
+    assert charts.count() >= 4
+    assert page.locator("svg.kam-chart circle.dot").count() == 12  # one point per account
+    page.goto(server + "/accounts/kan-code/")
+    assert page.locator("svg.kam-chart rect.bar").count() == 4  # one bar per criterion
+
+
+def test_portfolio_table_sorts_on_click(page, server):
+    page.goto(server + "/accounts/")
+    header = page.locator(".kam-sortable th", has_text="Annual revenue")
+    header.click()
+    first = page.locator(".kam-sortable tbody tr").first.locator("td").nth(4).inner_text()
+    header.click()
+    last_first = page.locator(".kam-sortable tbody tr").first.locator("td").nth(4).inner_text()
+    assert first != last_first
