@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, Strict, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, Strict, StringConstraints
 
 from .load import ID_PATTERN
 
@@ -38,8 +38,6 @@ SENTIMENT_ORDER: tuple[Sentiment, ...] = ("advocate", "supporter", "neutral", "s
 
 class Record(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-    # Where the record sits in its file (a pydantic-style loc), so that rules can point at it.
-    _loc: tuple = PrivateAttr(default=())
 
 
 # -- criteria.yml -----------------------------------------------------------------------------
@@ -234,6 +232,16 @@ class Account:
     goals: tuple[Goal, ...] = ()
     plan: Plan | None = None
     reviews: tuple[Review, ...] = ()  # oldest first
+    # Each stakeholder's and goal's index in its file, so rules can point at it even when
+    # invalid entries before it were left out.
+    stakeholder_rows: tuple[int, ...] = ()
+    goal_rows: tuple[int, ...] = ()
+
+    def located_stakeholders(self):
+        return zip(((row,) for row in self.stakeholder_rows), self.stakeholders)
+
+    def located_goals(self):
+        return zip(((row,) for row in self.goal_rows), self.goals)
 
     @property
     def last_review(self) -> Review | None:

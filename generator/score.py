@@ -157,19 +157,23 @@ def score_portfolio(portfolio: Portfolio, overrides: Mapping[str, float] | None 
 
 
 def _records(portfolio, criteria, weights, matrix, table) -> dict[str, AccountScore]:
+    """Copy the table's figures into per-account records for templates (no math here)."""
     tiers = {t.id: t for t in criteria.tiers}
-    names = {c.id: c.name for c in criteria.criteria}
+    columns = list(matrix.columns)
+    names = [next(c.name for c in criteria.criteria if c.id == cid) for cid in columns]
+    shares = weights[columns].to_numpy().tolist()
+    raw = matrix.to_numpy().tolist()
+    points = matrix.mul(weights, axis=1).round(SCORE_DECIMALS).to_numpy().tolist()
     records = {}
-    for account_id, row in zip(table.index, table.itertuples(index=False)):
+    rows = zip(table.index, raw, points, table["score"].tolist(), table["tier"].tolist(),
+               table["next_tier"].tolist(), table["gap"].tolist(), table["closing_move"].tolist(),
+               table["watch"].tolist())
+    for account_id, values, contribution_points, score, tier, next_tier, gap, move, watch in rows:
         scores = portfolio.accounts_by_id[account_id].profile.scores
-        contributions = tuple(
-            Contribution(c, names[c], float(matrix.at[account_id, c]), float(weights[c]),
-                         round(float(matrix.at[account_id, c] * weights[c]), SCORE_DECIMALS), scores[c].why)
-            for c in matrix.columns)
-        records[account_id] = AccountScore(
-            account_id, float(row.score), tiers.get(row.tier), contributions,
-            tiers.get(row.next_tier), None if np.isnan(row.gap) else float(row.gap),
-            row.closing_move, row.watch or None)
+        contributions = tuple(Contribution(cid, name, value, share, point, scores[cid].why)
+                              for cid, name, value, share, point in zip(columns, names, values, shares, contribution_points))
+        records[account_id] = AccountScore(account_id, score, tiers.get(tier), contributions, tiers.get(next_tier),
+                                           None if gap != gap else gap, move, watch or None)
     return records
 
 

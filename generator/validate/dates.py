@@ -17,9 +17,9 @@ def future_dates(ctx: RuleContext) -> Iterator[Diagnostic]:
             yield error(path, ctx.at(path, ("customer_since",)), "E109",
                         f"customer_since {account.profile.customer_since.isoformat()} is after today ({today.isoformat()})")
         path = f"{account.dir}/stakeholders.yml"
-        for s in account.stakeholders:
+        for loc, s in account.located_stakeholders():
             if s.last_contact is not None and s.last_contact > today:
-                yield error(path, ctx.at(path, s._loc + ("last_contact",)), "E109",
+                yield error(path, ctx.at(path, loc + ("last_contact",)), "E109",
                             f"last_contact {s.last_contact.isoformat()} is after today ({today.isoformat()})")
         if account.plan is not None and account.plan.updated is not None and account.plan.updated > today:
             yield error(account.plan.path, ctx.at(account.plan.path, ("updated",)), "E109",

@@ -69,12 +69,12 @@ def goal_rules(ctx: RuleContext) -> Iterator[Diagnostic]:
             if missing:
                 yield error(path, (1, 1), "W303",
                             f"key account has no {', '.join(missing)}-term goal")
-        for g in account.goals:
+        for loc, g in account.located_goals():
             if g.status == "done" and g.measure is not None and g.measure.current < g.measure.target:
-                yield error(path, ctx.at(path, g._loc + ("measure", "current")), "W304",
+                yield error(path, ctx.at(path, loc + ("measure", "current")), "W304",
                             f"goal '{g.id}' is done but its measure is {g.measure.current:g} of {g.measure.target:g}")
             if g.due < ctx.today and g.status not in ("done", "dropped"):
-                yield error(path, ctx.at(path, g._loc + ("due",)), "W307",
+                yield error(path, ctx.at(path, loc + ("due",)), "W307",
                             f"goal '{g.id}' was due {g.due.isoformat()} and is {g.status.replace('_', ' ')}")
 
 

@@ -24,16 +24,16 @@ def duplicate_ids(ctx: RuleContext) -> Iterator[Diagnostic]:
 def _duplicates_in(doc: YamlDoc | None) -> Iterator[Diagnostic]:
     if doc is None or not isinstance(doc.data, list):
         return
-    first: dict[str, int] = {}
+    first: dict[str, int] = {}  # id -> index of its first entry; positions only when needed
     for index, item in enumerate(doc.data):
         if not isinstance(item, dict) or not isinstance(item.get("id"), str):
             continue
-        line = doc.position((index, "id"))[0]
         if item["id"] in first:
+            line = doc.position((first[item["id"]], "id"))[0]
             yield error(doc.path, doc.position((index, "id")), "E108",
-                        f"duplicate id '{item['id']}' (also at line {first[item['id']]})")
+                        f"duplicate id '{item['id']}' (also at line {line})")
         else:
-            first[item["id"]] = line
+            first[item["id"]] = index
 
 
 def account_references(ctx: RuleContext) -> Iterator[Diagnostic]:
@@ -81,8 +81,7 @@ def stakeholder_references(ctx: RuleContext) -> Iterator[Diagnostic]:
         path = f"{account.dir}/stakeholders.yml"
         known = ctx.stakeholder_ids[account.id]
         reports_to = {s.id: s.reports_to for s in account.stakeholders}
-        for s in account.stakeholders:
-            loc = s._loc
+        for loc, s in account.located_stakeholders():
             if s.relationship_owner not in ctx.team_ids:
                 yield _unknown(ctx, path, loc + ("relationship_owner",), "E201", "team member",
                                s.relationship_owner, ctx.team_ids)
@@ -114,11 +113,11 @@ def goal_references(ctx: RuleContext) -> Iterator[Diagnostic]:
     for account in ctx.portfolio.accounts:
         path = f"{account.dir}/goals.yml"
         known = ctx.stakeholder_ids[account.id]
-        for g in account.goals:
+        for loc, g in account.located_goals():
             if g.owner not in ctx.team_ids:
-                yield _unknown(ctx, path, g._loc + ("owner",), "E201", "team member", g.owner, ctx.team_ids)
+                yield _unknown(ctx, path, loc + ("owner",), "E201", "team member", g.owner, ctx.team_ids)
             if g.sponsor is not None and g.sponsor not in known:
-                yield _unknown(ctx, path, g._loc + ("sponsor",), "E204", "stakeholder", g.sponsor, known)
+                yield _unknown(ctx, path, loc + ("sponsor",), "E204", "stakeholder", g.sponsor, known)
 
 
 def review_references(ctx: RuleContext) -> Iterator[Diagnostic]:

@@ -149,11 +149,6 @@ def _errors(doc: YamlDoc, exc: ValidationError, root_type: Any, prefix: tuple = 
             if not (e["type"] == "missing" and tuple(e["loc"]) in explained)]
 
 
-def _with_loc(record, loc: tuple):
-    record._loc = loc
-    return record
-
-
 def check_mapping(doc: YamlDoc | None, model: type[BaseModel], what: str):
     """Validate a document that holds one mapping. Returns (record or None, diagnostics)."""
     if doc is None:
@@ -170,26 +165,31 @@ _LIST_ADAPTERS: dict[type, TypeAdapter] = {}
 
 
 def check_list(doc: YamlDoc | None, model: type[BaseModel], what: str):
-    """Validate a document that holds a list of records; keep every valid item."""
+    """Validate a document that holds a list of records; keep every valid item.
+
+    Returns (records, their indexes in the file, diagnostics)."""
     if doc is None:
-        return (), []
+        return (), (), []
     if not isinstance(doc.data, list):
-        return (), [error(doc.path, doc.position(), "E101", f"{what} must be a list; got {describe(doc.data)}")]
-    adapter = _LIST_ADAPTERS.setdefault(model, TypeAdapter(list[model]))
+        return (), (), [error(doc.path, doc.position(), "E101", f"{what} must be a list; got {describe(doc.data)}")]
+    adapter = _LIST_ADAPTERS.get(model)
+    if adapter is None:
+        adapter = _LIST_ADAPTERS[model] = TypeAdapter(list[model])
     try:
         items = adapter.validate_python(doc.data)
-        return tuple(_with_loc(item, (i,)) for i, item in enumerate(items)), []
+        return tuple(items), tuple(range(len(items))), []
     except ValidationError as exc:
         problems = _errors(doc, exc, list[model])
     # Slow path only for a file with errors: salvage the valid items so that cross-file
     # rules still run on them and every problem is reported in one pass.
-    valid = []
+    valid, rows = [], []
     for i, raw in enumerate(doc.data):
         try:
-            valid.append(_with_loc(model.model_validate(raw), (i,)))
+            valid.append(model.model_validate(raw))
+            rows.append(i)
         except ValidationError:
             pass
-    return tuple(valid), problems
+    return tuple(valid), tuple(rows), problems
 
 
 def criteria(doc: YamlDoc | None):
@@ -197,7 +197,8 @@ def criteria(doc: YamlDoc | None):
 
 
 def team(doc: YamlDoc | None):
-    return check_list(doc, Person, "team.yml")
+    people, _, problems = check_list(doc, Person, "team.yml")
+    return people, problems
 
 
 def _front(doc: MarkdownDoc, model: type[BaseModel], what: str):
@@ -225,9 +226,9 @@ def review(doc: MarkdownDoc) -> tuple[Review | None, list[Diagnostic]]:
 
 def account(files: AccountFiles) -> tuple[Account | None, list[Diagnostic]]:
     profile, problems = check_mapping(files.account, AccountProfile, "account.yml")
-    stakeholders, more = check_list(files.stakeholders, Stakeholder, "stakeholders.yml")
+    stakeholders, stakeholder_rows, more = check_list(files.stakeholders, Stakeholder, "stakeholders.yml")
     problems += more
-    goals, more = check_list(files.goals, Goal, "goals.yml")
+    goals, goal_rows, more = check_list(files.goals, Goal, "goals.yml")
     problems += more
     the_plan, more = plan(files.strategy)
     problems += more
@@ -240,4 +241,5 @@ def account(files: AccountFiles) -> tuple[Account | None, list[Diagnostic]]:
     if profile is None:
         return None, problems
     reviews.sort(key=lambda r: (r.meta.date, r.slug))
-    return Account(files.id, files.dir, profile, stakeholders, goals, the_plan, tuple(reviews)), problems
+    return Account(files.id, files.dir, profile, stakeholders, goals, the_plan, tuple(reviews),
+                   stakeholder_rows, goal_rows), problems

@@ -1,0 +1,97 @@
+"""A synthetic portfolio of N accounts with the example accounts' shapes, for benchmarks."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import shutil
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+ROLES = ["decision_maker", "champion", "economic_buyer", "influencer", "user", "gatekeeper"]
+SENTIMENTS = ["advocate", "supporter", "neutral", "skeptic", "detractor"]
+STATUSES = ["planned", "in_progress", "at_risk", "done"]
+WORDS = ("platform rollout warehouse budget renewal pilot migration quarterly roadmap adoption service "
+         "uptime pricing tender procurement integration analytics expansion region sponsor workshop").split()
+
+
+def _sentence(rng: random.Random, n: int = 12) -> str:
+    return " ".join(rng.choice(WORDS) for _ in range(n)).capitalize() + "."
+
+
+def write_portfolio(target: Path, n: int, seed: int = 7) -> Path:
+    rng = random.Random(seed)
+    if target.exists():
+        shutil.rmtree(target)
+    (target / "accounts").mkdir(parents=True)
+    for name in ("criteria.yml", "team.yml"):
+        shutil.copy(ROOT / name, target / name)
+    team = ["reed-clapper", "darcel-schlecht", "corliss-cosme", "rocco-neubert", "melvin-marxen", "ines-halvorsen"]
+    today = dt.date(2026, 11, 24)
+    for i in range(n):
+        account_id = f"account-{i:05d}"
+        folder = target / "accounts" / account_id
+        (folder / "reviews").mkdir(parents=True)
+        scores = {c: rng.randint(2, 10) for c in ("revenue_potential", "strategic_fit", "relationship_strength",
+                                                  "growth_outlook")}
+        score_lines = "\n".join(f'  {c}: {{score: {s}, why: "{_sentence(rng, 10)}"}}' for c, s in scores.items())
+        (folder / "account.yml").write_text(f"""name: Account {i}
+industry: {rng.choice(['Software', 'Retail', 'Medical', 'Finance', 'Services'])}
+region: {rng.choice(['AMER', 'EMEA', 'APAC', 'LATAM'])}
+headquarters: City {i % 97}, Country
+parent: {f'account-{i - 1:05d}' if i % 10 == 1 else 'null'}
+customer_since: 2019-04-01
+owner: {team[i % 3]}
+executive_sponsor: {team[3 + i % 2]}
+team:
+  - {{person: {team[5]}, role: Solutions engineer}}
+financials: {{currency: USD, annual_revenue: {rng.randint(100, 9000) * 1000}, revenue_potential: {rng.randint(900, 20000) * 1000}}}
+scores:
+{score_lines}
+tags: [{rng.choice(['expansion', 'renewal', 'pilot'])}]
+""", encoding="utf-8")
+        people = []
+        for j in range(6):
+            people.append(f"""- id: person-{j}
+  name: Person {j} of {i}
+  title: Title {j}
+  role: {ROLES[j]}
+  influence: {rng.choice(['high', 'medium', 'low'])}
+  sentiment: {rng.choice(SENTIMENTS)}
+  reports_to: {'null' if j == 0 else f'person-{(j - 1) // 2}'}
+  relationship_owner: {team[j % 3]}
+  last_contact: {today - dt.timedelta(days=rng.randint(1, 120))}
+  notes: {_sentence(rng)}
+""")
+        (folder / "stakeholders.yml").write_text("".join(people), encoding="utf-8")
+        goals = []
+        for j, horizon in enumerate(["short", "mid", "long", "short"]):
+            goals.append(f"""- id: goal-{j}
+  title: {_sentence(rng, 6)}
+  horizon: {horizon}
+  owner: {team[j % 3]}
+  due: {today + dt.timedelta(days=60 + 200 * j)}
+  status: {STATUSES[j % 3]}
+  measure: {{metric: Sites live, current: {j}, target: {j + 5}}}
+  sponsor: person-{j}
+""")
+        (folder / "goals.yml").write_text("".join(goals), encoding="utf-8")
+        sections = ["Relationships", "Customer's Business", "Account Goals", "Account Strategy", "Executive Sponsor Plan"]
+        body = "\n".join(f"## {s}\n\n{_sentence(rng, 40)} {_sentence(rng, 30)} [[{account_id}#person-1]]\n" for s in sections)
+        (folder / "strategy.md").write_text(f"---\nupdated: 2026-10-15\n---\n# Account {i} plan\n\n{body}", encoding="utf-8")
+        for k, days in enumerate((200, 110, 20)):
+            date = today - dt.timedelta(days=days)
+            (folder / "reviews" / f"{date}-review-{k}.md").write_text(f"""---
+date: {date}
+type: qbr
+attendees: [person-0, person-1, {team[i % 3]}]
+satisfaction: {rng.randint(5, 10)}
+kpis: {{revenue: {rng.randint(100, 9000) * 1000}, retention_pct: {rng.randint(80, 100)}, nps: {rng.randint(-10, 60)}}}
+actions:
+  - {{title: {_sentence(rng, 5)}, owner: {team[i % 3]}, due: {date + dt.timedelta(days=30 + 60 * k)}, goal: goal-{k}}}
+---
+# Review {k}
+
+{_sentence(rng, 60)}
+""", encoding="utf-8")
+    return target
