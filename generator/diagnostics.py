@@ -36,10 +36,11 @@ def sort(diagnostics: Iterable[Diagnostic]) -> tuple[Diagnostic, ...]:
 
 
 def apply_severity(diagnostics: Iterable[Diagnostic], overrides: Mapping[str, str]) -> tuple[Diagnostic, ...]:
-    """Apply criteria.yml's `severity:` table: raise a warning to an error, or switch it off."""
+    """Apply criteria.yml's `severity:` table: raise a warning to an error, or switch it off.
+    Only warnings are configurable (an entry naming an error is itself an E405)."""
     out = []
     for d in diagnostics:
-        level = overrides.get(d.code)
+        level = overrides.get(d.code) if d.code.startswith("W") else None
         if level == "off":
             continue
         if level in ("error", "warning"):

@@ -12,7 +12,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from .markdown import WIKILINK
+from .markdown import WIKILINK, lines_with_fences, split_code_spans
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|#<>!])")
 
@@ -37,25 +37,18 @@ def html_text(value: Any) -> Markup:
 
 def markdown_body(text: str, link_for) -> Markup:
     """An authored Markdown body: raw HTML neutralised outside code, wiki-links resolved."""
-    out, fence = [], None
-    for line in text.split("\n"):
-        stripped = line.lstrip()
-        if fence is None and stripped.startswith(("```", "~~~")):
-            fence = stripped[:3]
+    out = []
+    for _, line, in_code in lines_with_fences(text):
+        if in_code:
             out.append(line)
             continue
-        if fence is not None:
-            if stripped.startswith(fence):
-                fence = None
-            out.append(line)
-            continue
-        parts = line.split("`")
-        for i in range(0, len(parts), 2):  # even parts lie outside inline code
-            parts[i] = WIKILINK.sub(lambda m: link_for(m.group(1).strip()),
-                                    parts[i].replace("&", "&amp;").replace("<", "&lt;")
-                                    .replace("{", "&#123;").replace("}", "&#125;"))
-        out.append("`".join(parts))
+        out.append("".join(piece if is_code else WIKILINK.sub(lambda m: link_for(m.group(1).strip()), _inert(piece))
+                           for piece, is_code in split_code_spans(line)))
     return Markup("\n".join(out))
+
+
+def _inert(prose: str) -> str:
+    return prose.replace("&", "&amp;").replace("<", "&lt;").replace("{", "&#123;").replace("}", "&#125;")
 
 
 def money(value: float | None, currency: str = "") -> str:

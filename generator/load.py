@@ -123,6 +123,9 @@ class _Reader:
             self.diagnostics.append(error(rel, (1, 1), "E004", split))
             return MarkdownDoc(rel, None, text, 1)
         front_text, body, body_line = split
+        if not front_text.strip():
+            self.diagnostics.append(error(rel, (1, 1), "E003", "front matter is empty"))
+            return MarkdownDoc(rel, None, body, body_line)
         front, problems = parse(front_text, rel, line_offset=1)
         self.diagnostics.extend(problems)
         return MarkdownDoc(rel, front, body, body_line)

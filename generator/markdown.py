@@ -10,6 +10,7 @@ from .model import Section
 
 _HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t]*#*[ \t]*$")
 _FENCE = re.compile(r"^[ ]{0,3}(`{3,}|~{3,})")
+_TICKS = re.compile(r"`+")
 WIKILINK = re.compile(r"\[\[([^\[\]\n]*)\]\]")
 
 
@@ -20,19 +21,49 @@ def slugify(text: str) -> str:
     return re.sub(r"[-\s]+", "-", text)
 
 
+def lines_with_fences(body: str):
+    """Yield (index, line, inside_code) for every line; fence lines count as code.
+
+    A fence closes only with a run of the same character at least as long as the one that
+    opened it (CommonMark), so a ``` line inside a ```` block does not end it.
+    """
+    fence: tuple[str, int] | None = None
+    for index, line in enumerate(body.split("\n")):
+        if fence is None:
+            match = _FENCE.match(line)
+            if match:
+                fence = (match.group(1)[0], len(match.group(1)))
+            yield index, line, fence is not None
+            continue
+        stripped = line.strip()
+        if stripped and set(stripped) == {fence[0]} and len(stripped) >= fence[1]:
+            fence = None
+        yield index, line, True
+
+
 def _prose_lines(body: str):
     """Yield (index, line) for lines outside fenced code blocks."""
-    fence = None
-    for index, line in enumerate(body.split("\n")):
-        match = _FENCE.match(line)
-        if fence is None and match:
-            fence = match.group(1)[0] * 3
+    for index, line, in_code in lines_with_fences(body):
+        if not in_code:
+            yield index, line
+
+
+def split_code_spans(line: str) -> list[tuple[str, bool]]:
+    """The line as (text, is_code) pieces; a span opened by N backticks closes at the next
+    run of exactly N (CommonMark), so ``[[x]]`` stays code."""
+    pieces, start, runs, i = [], 0, list(_TICKS.finditer(line)), 0
+    while i < len(runs):
+        opener = runs[i]
+        closer = next((j for j in range(i + 1, len(runs)) if len(runs[j].group()) == len(opener.group())), None)
+        if closer is None:
+            i += 1
             continue
-        if fence is not None:
-            if line.strip().startswith(fence):
-                fence = None
-            continue
-        yield index, line
+        pieces.append((line[start:opener.start()], False))
+        pieces.append((line[opener.start():runs[closer].end()], True))
+        start = runs[closer].end()
+        i = closer + 1
+    pieces.append((line[start:], False))
+    return [(text, code) for text, code in pieces if text]
 
 
 def split_sections(body: str, body_line: int) -> tuple[str, tuple[Section, ...]]:
@@ -86,12 +117,10 @@ def find_wikilinks(body: str, body_line: int) -> list[WikiLink]:
     for index, line in _prose_lines(body):
         if "[[" not in line:
             continue
-        for match in WIKILINK.finditer(line):
-            if _inside_code_span(line, match.start()):
-                continue
-            found.append(WikiLink(match.group(1).strip(), body_line + index, match.start() + 1))
+        offset = 0
+        for text, is_code in split_code_spans(line):
+            if not is_code:
+                for match in WIKILINK.finditer(text):
+                    found.append(WikiLink(match.group(1).strip(), body_line + index, offset + match.start() + 1))
+            offset += len(text)
     return found
-
-
-def _inside_code_span(line: str, offset: int) -> bool:
-    return line.count("`", 0, offset) % 2 == 1

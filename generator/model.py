@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, Strict, StringConstraints
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict, StringConstraints
 
 from .load import ID_PATTERN
 
@@ -30,7 +30,11 @@ Sentiment = Literal["advocate", "supporter", "neutral", "skeptic", "detractor"]
 Horizon = Literal["short", "mid", "long"]
 GoalStatus = Literal["planned", "in_progress", "done", "at_risk", "dropped"]
 ReviewType = Literal["qbr", "executive", "internal", "health_check"]
-SeverityLevel = Literal["error", "warning", "off"]
+SeverityLevel = Annotated[
+    Literal["error", "warning", "off"],
+    # YAML 1.1 reads a bare `off` as false; accept it as the word people wrote.
+    BeforeValidator(lambda value: "off" if value is False else value),
+]
 
 HORIZONS: tuple[Horizon, ...] = ("short", "mid", "long")
 SENTIMENT_ORDER: tuple[Sentiment, ...] = ("advocate", "supporter", "neutral", "skeptic", "detractor")

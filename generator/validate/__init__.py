@@ -64,8 +64,8 @@ def validate(loaded: LoadedRepo, today: dt.date) -> Validated:
 
 def _key_share(ctx: RuleContext, scores: Scores):
     total = len(scores.table)
-    if not total:
-        return
+    if not total or total != len(ctx.loaded.accounts):
+        return  # some account could not be scored: its own errors come first, the share would be wrong
     key = int((scores.table["tier"] != "standard").sum())
     limit = scores.criteria.limits.max_key_share
     if key / total > limit:

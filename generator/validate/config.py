@@ -17,7 +17,8 @@ def criteria_config(ctx: RuleContext) -> Iterator[Diagnostic]:
     if config is None:
         return
     low, high = config.scale.min, config.scale.max
-    if low >= high:
+    scale_usable = low < high
+    if not scale_usable:
         yield error(PATH, ctx.at(PATH, ("scale", "min")), "E404", f"scale min ({low}) must be below max ({high})")
     count = len(config.criteria)
     if not 3 <= count <= 5:
@@ -33,7 +34,7 @@ def criteria_config(ctx: RuleContext) -> Iterator[Diagnostic]:
             yield error(PATH, ctx.at(PATH, ("criteria", i, "weight")), "E401",
                         f"weight of '{criterion.id}' must be positive; got {criterion.weight:g}")
         for anchor in criterion.anchors:
-            if not low <= anchor <= high:
+            if scale_usable and not low <= anchor <= high:
                 yield error(PATH, ctx.at(PATH, ("criteria", i, "anchors", anchor), key=True), "E403",
                             f"anchor {anchor} of '{criterion.id}' is outside the scale {low}-{high}")
     seen = {}
@@ -43,7 +44,7 @@ def criteria_config(ctx: RuleContext) -> Iterator[Diagnostic]:
             yield error(PATH, ctx.at(PATH, ("tiers", i, "id")), "E108",
                         f"duplicate tier id '{tier.id}' (also at line {seen[tier.id]})")
         seen.setdefault(tier.id, ctx.at(PATH, ("tiers", i, "id"))[0])
-        if not low <= tier.min_score <= high:
+        if scale_usable and not low <= tier.min_score <= high:
             yield error(PATH, ctx.at(PATH, ("tiers", i, "min_score")), "E402",
                         f"min_score {tier.min_score:g} of tier '{tier.id}' is outside the scale {low}-{high}")
         elif previous is not None and tier.min_score >= previous.min_score:

@@ -10,11 +10,14 @@ from ..model import Portfolio, Tier
 from ..yamldoc import YamlDoc
 
 
-def _raw_ids(doc: YamlDoc | None) -> frozenset[str]:
+def _raw_ids(doc: YamlDoc | None) -> frozenset[str] | None:
     """Ids as written, even in entries that failed the schema: a reference to an entry with
-    a typo elsewhere should not add a second, misleading 'unknown id' error."""
+    a typo elsewhere should not add a second, misleading 'unknown id' error.
+
+    None when the file could not be read at all: then no reference into it can be judged,
+    and the one error about the file is the whole story."""
     if doc is None or not isinstance(doc.data, list):
-        return frozenset()
+        return None
     return frozenset(item["id"] for item in doc.data
                      if isinstance(item, dict) and isinstance(item.get("id"), str))
 
@@ -26,10 +29,11 @@ class RuleContext:
     today: dt.date
     tiers: dict[str, Tier | None]  # account id → tier; None = standard or not scorable
     docs: dict[str, YamlDoc] = field(init=False, repr=False)
-    team_ids: frozenset[str] = field(init=False, repr=False)
+    team_ids: frozenset[str] | None = field(init=False, repr=False)
     account_ids: frozenset[str] = field(init=False, repr=False)
-    stakeholder_ids: dict[str, frozenset[str]] = field(init=False, repr=False)
-    goal_ids: dict[str, frozenset[str]] = field(init=False, repr=False)
+    stakeholder_ids: dict[str, frozenset[str] | None] = field(init=False, repr=False)
+    goal_ids: dict[str, frozenset[str] | None] = field(init=False, repr=False)
+    files: dict = field(init=False, repr=False)  # account id -> AccountFiles
 
     def __post_init__(self) -> None:
         docs: dict[str, YamlDoc] = {}
@@ -49,6 +53,20 @@ class RuleContext:
         set_(self, "account_ids", frozenset(f.id for f in self.loaded.accounts))
         set_(self, "stakeholder_ids", {f.id: _raw_ids(f.stakeholders) for f in self.loaded.accounts})
         set_(self, "goal_ids", {f.id: _raw_ids(f.goals) for f in self.loaded.accounts})
+        set_(self, "files", {f.id: f for f in self.loaded.accounts})
+
+    @staticmethod
+    def unknown(value: str, known: frozenset[str] | None) -> bool:
+        """True when `value` is certainly not among `known` (unknowable sets never are)."""
+        return known is not None and value not in known
+
+    def people(self, account_id: str) -> frozenset[str] | None:
+        """Who may attend a review: the account's stakeholders and our team."""
+        stakeholders, team = self.stakeholder_ids.get(account_id), self.team_ids
+        return None if stakeholders is None or team is None else stakeholders | team
+
+    def all_reviews_valid(self, account) -> bool:
+        return len(account.reviews) == len(self.files[account.id].reviews)
 
     def at(self, path: str, loc: tuple = (), *, key: bool = False) -> tuple[int, int]:
         doc = self.docs.get(path)

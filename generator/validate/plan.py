@@ -47,6 +47,7 @@ def criterion_scores(ctx: RuleContext) -> Iterator[Diagnostic]:
     if criteria is None:
         return
     low, high = criteria.scale.min, criteria.scale.max
+    scale_usable = low < high  # else E404 is the one error, not one per score
     for account in ctx.portfolio.accounts:
         path = f"{account.dir}/account.yml"
         scores = account.profile.scores
@@ -55,7 +56,7 @@ def criterion_scores(ctx: RuleContext) -> Iterator[Diagnostic]:
             yield error(path, ctx.at(path, ("scores",), key=True), "E303",
                         f"no score for criteri{'a' if len(missing) > 1 else 'on'} {', '.join(missing)}")
         for criterion_id, entry in scores.items():
-            if not low <= entry.score <= high:
+            if scale_usable and not low <= entry.score <= high:
                 yield error(path, ctx.at(path, ("scores", criterion_id, "score")), "E106",
                             f"score for '{criterion_id}' must be within the scale {low}-{high}; got {entry.score:g}")
 
@@ -93,7 +94,8 @@ def stakeholder_coverage(ctx: RuleContext) -> Iterator[Diagnostic]:
 def review_cadence(ctx: RuleContext) -> Iterator[Diagnostic]:
     for account in ctx.portfolio.accounts:
         tier = ctx.tiers.get(account.id)
-        if tier is None:
+        # With an unreadable review, "latest" would be a guess: its own error says enough.
+        if tier is None or not ctx.all_reviews_valid(account):
             continue
         last = account.last_review
         if last is None:

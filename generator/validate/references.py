@@ -12,7 +12,7 @@ from .schema import suggest
 
 
 def _unknown(ctx: RuleContext, path: str, loc: tuple, code: str, what: str, value: str, known) -> Diagnostic:
-    return error(path, ctx.at(path, loc), code, f"'{loc[-1]}' names unknown {what} '{value}'{suggest(value, known)}")
+    return error(path, ctx.at(path, loc), code, f"'{loc[-1]}' names unknown {what} '{value}'{suggest(value, known or ())}")
 
 
 def duplicate_ids(ctx: RuleContext) -> Iterator[Diagnostic]:
@@ -41,12 +41,12 @@ def account_references(ctx: RuleContext) -> Iterator[Diagnostic]:
     for account in ctx.portfolio.accounts:
         path = f"{account.dir}/account.yml"
         p = account.profile
-        if p.owner not in team:
+        if ctx.unknown(p.owner, team):
             yield _unknown(ctx, path, ("owner",), "E201", "team member", p.owner, team)
-        if p.executive_sponsor and p.executive_sponsor not in team:
+        if p.executive_sponsor and ctx.unknown(p.executive_sponsor, team):
             yield _unknown(ctx, path, ("executive_sponsor",), "E201", "team member", p.executive_sponsor, team)
         for i, member in enumerate(p.team):
-            if member.person not in team:
+            if ctx.unknown(member.person, team):
                 yield _unknown(ctx, path, ("team", i, "person"), "E201", "team member", member.person, team)
         if p.parent is not None:
             if p.parent == account.id:
@@ -82,14 +82,14 @@ def stakeholder_references(ctx: RuleContext) -> Iterator[Diagnostic]:
         known = ctx.stakeholder_ids[account.id]
         reports_to = {s.id: s.reports_to for s in account.stakeholders}
         for loc, s in account.located_stakeholders():
-            if s.relationship_owner not in ctx.team_ids:
+            if ctx.unknown(s.relationship_owner, ctx.team_ids):
                 yield _unknown(ctx, path, loc + ("relationship_owner",), "E201", "team member",
                                s.relationship_owner, ctx.team_ids)
             if s.reports_to is None:
                 continue
             if s.reports_to == s.id:
                 yield error(path, ctx.at(path, loc + ("reports_to",)), "E208", f"'{s.id}' reports to themself")
-            elif s.reports_to not in known:
+            elif ctx.unknown(s.reports_to, known):
                 yield _unknown(ctx, path, loc + ("reports_to",), "E204", "stakeholder", s.reports_to, known)
             else:
                 cycle = _cycle_from(s.id, reports_to)
@@ -114,27 +114,27 @@ def goal_references(ctx: RuleContext) -> Iterator[Diagnostic]:
         path = f"{account.dir}/goals.yml"
         known = ctx.stakeholder_ids[account.id]
         for loc, g in account.located_goals():
-            if g.owner not in ctx.team_ids:
+            if ctx.unknown(g.owner, ctx.team_ids):
                 yield _unknown(ctx, path, loc + ("owner",), "E201", "team member", g.owner, ctx.team_ids)
-            if g.sponsor is not None and g.sponsor not in known:
+            if g.sponsor is not None and ctx.unknown(g.sponsor, known):
                 yield _unknown(ctx, path, loc + ("sponsor",), "E204", "stakeholder", g.sponsor, known)
 
 
 def review_references(ctx: RuleContext) -> Iterator[Diagnostic]:
     for account in ctx.portfolio.accounts:
-        people = ctx.stakeholder_ids[account.id] | ctx.team_ids
+        people = ctx.people(account.id)
         goals = ctx.goal_ids[account.id]
         for review in account.reviews:
             path = review.path
             for i, attendee in enumerate(review.meta.attendees):
-                if attendee not in people:
+                if ctx.unknown(attendee, people):
                     yield error(path, ctx.at(path, ("attendees", i)), "E205",
                                 f"attendee '{attendee}' is neither a stakeholder of {account.id} nor a team member"
                                 f"{suggest(attendee, people)}")
             for i, action in enumerate(review.meta.actions):
-                if action.owner not in ctx.team_ids:
+                if ctx.unknown(action.owner, ctx.team_ids):
                     yield _unknown(ctx, path, ("actions", i, "owner"), "E201", "team member", action.owner, ctx.team_ids)
-                if action.goal is not None and action.goal not in goals:
+                if action.goal is not None and ctx.unknown(action.goal, goals):
                     yield _unknown(ctx, path, ("actions", i, "goal"), "E206", "goal", action.goal, goals)
 
 
@@ -153,11 +153,13 @@ def wikilinks(ctx: RuleContext) -> Iterator[Diagnostic]:
 def unresolved_reason(ctx: RuleContext, target: str) -> str | None:
     if target.startswith("@"):
         person = target[1:]
-        return None if person in ctx.team_ids else f"no team member '{person}'{suggest(person, ctx.team_ids)}"
+        if not ctx.unknown(person, ctx.team_ids):
+            return None
+        return f"no team member '{person}'{suggest(person, ctx.team_ids)}"
     account_id, _, anchor = target.partition("#")
     if account_id not in ctx.account_ids:
         return f"no account '{account_id}'{suggest(account_id, ctx.account_ids)}"
-    if anchor and anchor not in ctx.stakeholder_ids[account_id]:
+    if anchor and ctx.unknown(anchor, ctx.stakeholder_ids[account_id]):
         known = ctx.stakeholder_ids[account_id]
         return f"account '{account_id}' has no stakeholder '{anchor}'{suggest(anchor, known)}"
     return None

@@ -28,10 +28,12 @@ _RANGE_WORDS = {"greater_than_equal": ("at least", "ge"), "less_than_equal": ("a
 
 
 def suggest(word: Any, options) -> str:
+    """A did-you-mean hint: the closest option, ignoring case (QBR -> qbr)."""
     if not isinstance(word, str):
         return ""
-    match = difflib.get_close_matches(word, [str(o) for o in options], n=1, cutoff=0.6)
-    return f"; did you mean '{match[0]}'?" if match else ""
+    by_folded = {str(o).casefold(): str(o) for o in options}
+    match = difflib.get_close_matches(word.casefold(), list(by_folded), n=1, cutoff=0.6)
+    return f"; did you mean '{by_folded[match[0]]}'?" if match else ""
 
 
 def describe(value: Any) -> str:
@@ -116,7 +118,9 @@ def to_diagnostic(doc: YamlDoc, err: dict, root_type: Any, prefix: tuple = ()) -
         return error(path, pos, "E105", f"'{label}' is not a valid date: {describe(value)} (expected YYYY-MM-DD)")
     if kind in _RANGE_WORDS:
         words, key = _RANGE_WORDS[kind]
-        return error(path, pos, "E106", f"'{label}' must be {words} {err['ctx'][key]}; got {describe(value)}")
+        limit = err["ctx"][key]
+        limit = f"{limit:g}" if isinstance(limit, float) else limit
+        return error(path, pos, "E106", f"'{label}' must be {words} {limit}; got {describe(value)}")
     if kind == "string_pattern_mismatch":
         if err["ctx"]["pattern"] == ID_PATTERN:
             return error(path, pos, "E107", f"'{label}' must be a kebab-case id (like 'maria-gomez'); got {describe(value)}")
