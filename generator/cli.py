@@ -184,18 +184,20 @@ def _print_table(table) -> None:
 @click.pass_obj
 def build(root: Path, strict: bool, site_dir: Path | None, today: dt.date | None) -> None:
     """Validate, then build the site with mkdocs (refuses to build on errors)."""
-    result = check(root, _today(today))
-    problems = [d for d in result.diagnostics if d.severity is Severity.ERROR or strict]
-    if problems:
-        for d in result.diagnostics:
-            stderr.print(diag.format_text(d), highlight=False, markup=False)
-        stderr.print(f"kam build: not building: {diag.summary(result.diagnostics)}")
+    from .pipeline import generate
+
+    generated = generate(root, _today(today))
+    found = generated.validated.diagnostics
+    for d in found:
+        stderr.print(diag.format_text(d), highlight=False, markup=False)
+    if not generated.pages or (strict and found):
+        stderr.print(f"kam build: not building: {diag.summary(found)}")
         sys.exit(EXIT_ERRORS)
-    site = _mkdocs_build(root, strict, site_dir, _today(today))
+    site = _mkdocs_build(root, strict, site_dir, _today(today), generated)
     stderr.print(f"kam build: site written to {site}", highlight=False)
 
 
-def _mkdocs_build(root: Path, strict: bool, site_dir: Path | None, today: dt.date) -> Path:
+def _mkdocs_build(root: Path, strict: bool, site_dir: Path | None, today: dt.date, generated) -> Path:
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     os.environ["KAM_TODAY"] = today.isoformat()
     from mkdocs.commands.build import build as mkdocs_build
@@ -207,6 +209,9 @@ def _mkdocs_build(root: Path, strict: bool, site_dir: Path | None, today: dt.dat
         options["site_dir"] = str(site_dir.resolve())
     try:
         config = load_config(config_file=str(root / "mkdocs.yml"), **options)
+        plugin = config.plugins.get("kam")
+        if plugin is not None:  # hand over what we generated: the plugin need not do it again
+            plugin.pregenerated = generated
         mkdocs_build(config)
     except MkDocsException as exc:
         stderr.print(f"kam build: {exc}", highlight=False, markup=False)

@@ -97,24 +97,23 @@ class _Reader:
             return None
         return text.removeprefix("\ufeff").replace("\r\n", "\n")
 
-    def yaml(self, path: Path, required: bool = True) -> YamlDoc | None:
+    def required_text(self, path: Path) -> str | None:
+        """A required file's text, or None with the reason recorded (missing or unreadable)."""
         if not path.exists() and not path.is_symlink():
-            if required:
-                self.diagnostics.append(error(self.rel(path), (1, 1), "E012", "required file is missing"))
+            self.diagnostics.append(error(self.rel(path), (1, 1), "E012", "required file is missing"))
             return None
-        text = self.text(path)
+        return self.text(path)
+
+    def yaml(self, path: Path) -> YamlDoc | None:
+        text = self.required_text(path)
         if text is None:
             return None
         doc, problems = parse(text, self.rel(path))
         self.diagnostics.extend(problems)
         return doc
 
-    def markdown(self, path: Path, required: bool = True) -> MarkdownDoc | None:
-        if not path.exists() and not path.is_symlink():
-            if required:
-                self.diagnostics.append(error(self.rel(path), (1, 1), "E012", "required file is missing"))
-            return None
-        text = self.text(path)
+    def markdown(self, path: Path) -> MarkdownDoc | None:
+        text = self.required_text(path)
         if text is None:
             return None
         rel = self.rel(path)

@@ -38,6 +38,7 @@ def today_from(value: str | None) -> dt.date:
 class KamPlugin(BasePlugin[KamConfig]):
     def __init__(self) -> None:
         self.generated: Generated | None = None
+        self.pregenerated: Generated | None = None  # set by `kam build`, which has validated already
         self.root = Path.cwd()
         self.sources: dict[str, str] = {}
         self.today = dt.date.today()
@@ -49,9 +50,11 @@ class KamPlugin(BasePlugin[KamConfig]):
         except ValueError as exc:
             raise PluginError(f"kam: invalid date for 'today': {exc}") from exc
         self.today = today
-        generated = generate(self.root, today)
-        for d in generated.validated.diagnostics:
-            (log.error if d.severity is Severity.ERROR else log.warning)(format_text(d))
+        generated, self.pregenerated = self.pregenerated, None
+        if generated is None:
+            generated = generate(self.root, today)
+            for d in generated.validated.diagnostics:  # `kam build` printed them already
+                (log.error if d.severity is Severity.ERROR else log.warning)(format_text(d))
         if not generated.pages:
             raise PluginError(f"kam: the account files have errors ({summary(generated.validated.diagnostics)}); "
                               "nothing was built. Run `kam validate` for the full list.")

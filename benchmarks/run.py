@@ -1,0 +1,186 @@
+"""Benchmarks, reported as ratios measured in one run on the same input.
+
+    python benchmarks/run.py            # everything (several minutes: builds a 1,000-account site)
+    python benchmarks/run.py validate   # one part: validate | score | site
+
+validate  `kam validate`'s work (load + validate) against parsing the same YAML with libyaml
+          alone, for N = 100, 1,000, 5,000. Target: ratio <= 2 at 1,000; time linear in N.
+score     scoring and analytics for 10,000 accounts against loading and validating them.
+          Target: <= 10%.
+site      full site builds at 100 and 1,000 accounts: the generator's share of the build
+          (target <= 15%), an account page's HTML size (target: at most 1.2x from 100 to
+          1,000), the search index per account (target <= 12 KB at 1,000), and a bare
+          mkdocs-material build of as many plain pages, built in the same run.
+Each timing is the best of a few repeats; results are printed as a Markdown table and written
+to benchmarks/results/latest.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+
+from benchmarks.synth import write_portfolio  # noqa: E402
+from generator.analytics import analyse  # noqa: E402
+from generator.load import load, split_front_matter  # noqa: E402
+from generator.pipeline import generate  # noqa: E402
+from generator.score import score_portfolio  # noqa: E402
+from generator.validate import validate  # noqa: E402
+
+TODAY = dt.date(2026, 11, 24)
+WORK = Path(tempfile.gettempdir()) / "kam-bench"
+os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+
+
+def best(function, repeats: int = 3) -> float:
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def parse_with_libyaml_alone(root: Path) -> None:
+    """The floor: read every YAML file and front matter and parse it with the C loader."""
+    for path in sorted(root.rglob("*")):
+        if path.suffix == ".yml":
+            yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+        elif path.suffix == ".md":
+            split = split_front_matter(path.read_text(encoding="utf-8"))
+            yaml.load(split[0], Loader=yaml.CSafeLoader)
+
+
+def bench_validate(rows: list[tuple[str, str]]) -> None:
+    per_account = []
+    for n in (100, 1000, 5000):
+        root = write_portfolio(WORK / f"validate-{n}", n)
+        repeats = 3 if n <= 1000 else 1
+        floor = best(lambda: parse_with_libyaml_alone(root), repeats)
+        ours = best(lambda: validate(load(root), TODAY), repeats)
+        per_account.append(ours / n)
+        rows.append((f"validate, {n:,} accounts", f"{ours:.2f} s vs libyaml parse {floor:.2f} s: "
+                                                  f"**{ours / floor:.2f}x** (target <= 2 at 1,000)"))
+    rows.append(("validate, time per account 100 / 1,000 / 5,000",
+                 " / ".join(f"{t * 1000:.2f} ms" for t in per_account) + " (linear: flat per account)"))
+
+
+def bench_score(rows: list[tuple[str, str]]) -> None:
+    n = 10_000
+    root = write_portfolio(WORK / f"score-{n}", n)
+    validated = None
+
+    def load_and_validate():
+        nonlocal validated
+        validated = validate(load(root), TODAY)
+
+    front = best(load_and_validate, 1)
+
+    def score_and_analyse():
+        scores = score_portfolio(validated.portfolio)
+        analyse(validated.portfolio, scores, TODAY)
+
+    back = best(score_and_analyse, 3)
+    rows.append((f"score + analytics, {n:,} accounts", f"{back:.2f} s vs load + validate {front:.2f} s: "
+                                                        f"**{back / front:.1%}** (target <= 10%)"))
+
+
+def _build(root: Path) -> float:
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    def run():
+        generated = generate(root, TODAY)
+        config = load_config(config_file=str(root / "mkdocs.yml"), site_dir=str(root / "site"))
+        config.plugins["kam"].pregenerated = generated
+        build(config)
+
+    return best(run, 1)
+
+
+def _site_repo(n: int) -> Path:
+    root = write_portfolio(WORK / f"site-{n}", n)
+    for name in ("mkdocs.yml", "playbook", "site_templates"):
+        source = HERE.parent / name
+        (shutil.copytree if source.is_dir() else shutil.copy)(source, root / name)
+    # The playbook's worked example names accounts of the example portfolio.
+    for page in (root / "playbook").glob("*.md"):
+        text = page.read_text(encoding="utf-8")
+        page.write_text(text.replace("acme-corporation", "account-00000").replace("codehow", "account-00001"),
+                        encoding="utf-8")
+    return root
+
+
+def _bare_site(pages: int, words_per_page: int) -> float:
+    root = WORK / f"bare-{pages}"
+    if root.exists():
+        shutil.rmtree(root)
+    docs = root / "docs"
+    docs.mkdir(parents=True)
+    text = " ".join(["account plan review stakeholder goal"] * (words_per_page // 5))
+    (docs / "index.md").write_text("# Home\n\n" + text, encoding="utf-8")
+    for i in range(pages):
+        folder = docs / f"p{i // 100}"
+        folder.mkdir(exist_ok=True)
+        (folder / f"page-{i}.md").write_text(f"# Page {i}\n\n## Section\n\n{text}\n", encoding="utf-8")
+    (root / "mkdocs.yml").write_text("site_name: bare\ntheme: {name: material, font: false}\nplugins: [search]\n"
+                                     "nav: [index.md]\nvalidation: {nav: {omitted_files: ignore}}\n", encoding="utf-8")
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    return best(lambda: build(load_config(config_file=str(root / "mkdocs.yml"))), 1)
+
+
+def bench_site(rows: list[tuple[str, str]]) -> None:
+    sizes = {}
+    for n in (100, 1000):
+        root = _site_repo(n)
+        generator = best(lambda: generate(root, TODAY), 1)
+        full = _build(root)
+        site = root / "site"
+        pages = sum(1 for _ in site.rglob("index.html"))
+        page = site / "accounts" / "account-00002" / "index.html"
+        sizes[n] = page.stat().st_size
+        index = (site / "search" / "search_index.json").stat().st_size
+        markdown_words = statistics.mean(len(p.read_text(encoding="utf-8").split())
+                                         for p in (site / "accounts" / "account-00002").rglob("index.html"))
+        bare = _bare_site(pages, int(markdown_words // 4))
+        rows.append((f"site, {n:,} accounts ({pages:,} pages)",
+                     f"full build {full:.1f} s; generator {generator:.1f} s = **{generator / full:.0%}** of it "
+                     f"(target <= 15%); bare mkdocs-material, {pages:,} plain pages: {bare:.1f} s "
+                     f"(ours {full / bare:.2f}x)"))
+        rows.append((f"search index, {n:,} accounts", f"{index / 1024:,.0f} KB = **{index / n / 1024:.1f} KB per account**"
+                                                      " (target <= 12 KB at 1,000)"))
+    rows.append(("account page HTML, 100 -> 1,000 accounts",
+                 f"{sizes[100] / 1024:.1f} KB -> {sizes[1000] / 1024:.1f} KB: **{sizes[1000] / sizes[100]:.2f}x** "
+                 "(target <= 1.2x)"))
+
+
+def main(parts: list[str]) -> None:
+    WORK.mkdir(parents=True, exist_ok=True)
+    rows: list[tuple[str, str]] = []
+    for name, function in (("validate", bench_validate), ("score", bench_score), ("site", bench_site)):
+        if not parts or name in parts:
+            print(f"running {name} ...", file=sys.stderr, flush=True)
+            function(rows)
+    table = "| measure | result |\n|---|---|\n" + "\n".join(f"| {a} | {b} |" for a, b in rows)
+    header = f"Measured {dt.datetime.now():%Y-%m-%d %H:%M} on {os.cpu_count()} cores, Python {sys.version.split()[0]}.\n\n"
+    print(header + table)
+    out = HERE / "results"
+    out.mkdir(exist_ok=True)
+    (out / "latest.md").write_text(header + table + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
