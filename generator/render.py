@@ -96,6 +96,7 @@ class Renderer:
             account_page=account_page, person_page=person_page, review_page=review_page, ref_page=ref_page,
             charts=charts, money=money, num=num, score_text=score, changed=self.changed, person_name=self.person_name,
             dimension_values=self.dimension_values,
+            tier_names={t.id: t.name for t in site.scores.criteria.tiers} | {STANDARD: "Standard"},
         )
 
     def person_name(self, person_id: str) -> str:

@@ -120,3 +120,26 @@ def test_serve_watches_account_files(tmp_path):
     plugin.on_serve(server, config=None, builder=None)
     assert str(repo / "accounts") in server.paths
     assert {name for name in WATCHED if (repo / name).exists()} == {p.rsplit("/", 1)[-1] for p in server.paths}
+
+
+def test_plain_mkdocs_build_strict_from_the_repo_root(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    repo = site_repo(BASE, tmp_path / "repo")
+    env = dict(os.environ, KAM_TODAY="2026-11-24", NO_MKDOCS_2_WARNING="1")
+    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet"], cwd=repo, env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert site_path(repo / "site", "accounts/kan-code/stakeholders").exists()
+
+
+def test_warnings_build_unless_strict(tmp_path):
+    repo = site_repo(BASE, tmp_path / "repo")
+    later = "2027-11-24"  # every key account is overdue for review: warnings only
+    assert build(repo, later, "--strict").exit_code == 1
+    assert not (repo / "site").exists()
+    result = build(repo, later)
+    assert result.exit_code == 0 and "warning[W301]" in result.stderr
+    assert (repo / "site" / "index.html").exists()
