@@ -71,6 +71,6 @@ def promotion_candidates(portfolio: Portfolio, scores: Scores, here: str) -> Mar
 
 def account_link(portfolio: Portfolio, account_id: str, here: str) -> Markup:
     account = portfolio.accounts_by_id.get(account_id)
-    if account is None:
-        raise KeyError(f"account_link: no account '{account_id}'")
+    if account is None:  # a playbook page naming an account that was renamed or removed
+        return Markup(f"`{md_text(account_id)}` (no such account)")
     return Markup(f"[{md_text(account.profile.name)}]({_link(here, f'accounts/{account_id}/index.md')})")
