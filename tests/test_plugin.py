@@ -23,7 +23,10 @@ def built(tmp_path_factory):
 
 
 def text_of(path) -> str:
-    return html.unescape(re.sub(r"<[^>]+>", " ", path.read_text(encoding="utf-8")))
+    """The visible text of the page's article (not the navigation or table of contents)."""
+    source = path.read_text(encoding="utf-8")
+    article = source[source.index("<article"):source.index("</article>")]
+    return html.unescape(re.sub(r"<[^>]+>", " ", article))
 
 
 def test_account_pages_exist_with_stakeholder_names(built):
@@ -143,3 +146,32 @@ def test_warnings_build_unless_strict(tmp_path):
     result = build(repo, later)
     assert result.exit_code == 0 and "warning[W301]" in result.stderr
     assert (repo / "site" / "index.html").exists()
+
+
+def test_index_pages_group_accounts(built):
+    by_tier = text_of(site_path(built, "indexes/tier"))
+    assert by_tier.index("Platinum") < by_tier.index("Kan-code") < by_tier.index("Gold") < by_tier.index("Codehow")
+    by_region = text_of(site_path(built, "indexes/region"))
+    assert "AMER" in by_region and "Bluth Company" in by_region
+    assert "largest-account" in text_of(site_path(built, "indexes/tag"))
+
+
+def test_analytics_page_lists_watch_lists_and_follow_ups(built):
+    page = text_of(site_path(built, "analytics"))
+    promotion = page[page.index("Promotion candidates"):page.index("At risk of demotion")]
+    assert "Bluth Company" in promotion and "raise" in promotion
+    assert "Revenue concentration" in page and "Goals at risk or past due" in page
+
+
+def test_person_page_lists_relationships_and_open_actions(built):
+    page = text_of(site_path(built, "people/reed-clapper"))
+    assert "Relationships owned" in page and "Victor Alvarez" in page
+    assert "Build the cost-per-engineer case for the Raleigh farm" in page  # an open action of the latest review
+
+
+def test_boilerplate_is_kept_out_of_the_search_index(built):
+    index = json.loads((built / "search" / "search_index.json").read_text(encoding="utf-8"))
+    locations = {doc["location"] for doc in index["docs"]}
+    assert "accounts/kan-code/reviews/" not in locations
+    everything = " ".join(doc["text"] for doc in index["docs"])
+    assert "Reviews attended" not in everything and "<svg" not in everything
