@@ -89,13 +89,14 @@ class Renderer:
             loader=FileSystemLoader(str(templates)), autoescape=True, finalize=md_text,
             undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
         )
-        self.env.filters.update(cell=cell, h=html_text, verbatim=Markup, money=money, score=score, pct=pct, label=label, num=num)
+        self.env.filters.update(cell=cell, h=html_text, verbatim=Markup, money=money, score=score, pct=pct,
+                                label=label, num=num)
         self.env.globals.update(
             site=site, portfolio=site.portfolio, scores=site.scores, analytics=site.analytics,
             links=site.links, today=site.today, horizons=HORIZONS, sentiments=SENTIMENT_ORDER,
             account_page=account_page, person_page=person_page, review_page=review_page, ref_page=ref_page,
-            charts=charts, money=money, num=num, score_text=score, changed=self.changed, person_name=self.person_name,
-            dimension_values=self.dimension_values,
+            charts=charts, money=money, num=num, score_text=score, changed=self.changed,
+            person_name=self.person_name, dimension_values=self.dimension_values,
             tier_names={t.id: t.name for t in site.scores.criteria.tiers} | {STANDARD: "Standard"},
         )
 
@@ -110,7 +111,7 @@ class Renderer:
     def dimension_values(self, account: Account, dimension: str) -> list[str]:
         p = account.profile
         if dimension == "tier":
-            return [self.site.scores.by_account[account.id].tier_name] if account.id in self.site.scores.by_account else ["Unscored"]
+            return [self.site.scores.by_account[account.id].tier_name]
         if dimension == "tag":
             return list(p.tags)
         return [getattr(p, dimension)]
