@@ -18,7 +18,7 @@ from rich.table import Table
 
 from . import diagnostics as diag
 from .codes import Severity
-from .pipeline import check
+from .pipeline import check, reference_date
 from .score import STANDARD, score_portfolio, what_if
 
 stderr = Console(stderr=True)
@@ -44,10 +44,10 @@ def _today_option(function):
 
 
 def _today(value: dt.date | None) -> dt.date:
-    if value is not None:
-        return value
-    env = os.environ.get("KAM_TODAY")
-    return dt.date.fromisoformat(env) if env else dt.date.today()
+    try:
+        return reference_date(value)
+    except ValueError:
+        raise click.BadParameter("$KAM_TODAY is not a date in the form YYYY-MM-DD") from None
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

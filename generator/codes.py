@@ -28,10 +28,6 @@ class Code:
     def default_severity(self) -> Severity:
         return Severity.WARNING if self.code.startswith("W") else Severity.ERROR
 
-    @property
-    def group(self) -> str:
-        return GROUPS[self.code[0] + self.code[1]] if self.code[0] == "E" else GROUPS["W"]
-
 
 GROUPS = {
     "E0": "Reading and syntax",
@@ -207,7 +203,3 @@ _ALL = [
 CODES: dict[str, Code] = {c.code: c for c in _ALL}
 # Warnings whose severity criteria.yml may raise to error (or switch off).
 CONFIGURABLE = frozenset(c for c in CODES if c.startswith("W"))
-
-
-def lookup(code: str) -> Code:
-    return CODES[code]

@@ -9,15 +9,14 @@ code the generated pages use.
 from __future__ import annotations
 
 from . import tables
-from .analytics import analyse
 
 
 def define_env(env) -> None:
     def state():
         generated = env.conf["plugins"]["kam"].generated
-        if generated is None or generated.validated.scores is None:
+        if generated is None or generated.site is None:
             raise RuntimeError("the kam plugin must run before macros (list it first under plugins)")
-        return generated.validated
+        return generated.site
 
     def here() -> str:
         return env.page.file.src_uri
@@ -28,14 +27,13 @@ def define_env(env) -> None:
 
     @env.macro
     def tier_table():
-        validated = state()
-        return tables.tier_table(validated.scores.criteria, validated.scores)
+        site = state()
+        return tables.tier_table(site.scores.criteria, site.scores)
 
     @env.macro
     def tier_counts():
-        validated = state()
-        today = env.conf["plugins"]["kam"].today
-        return tables.tier_counts(validated.scores, analyse(validated.portfolio, validated.scores, today))
+        site = state()
+        return tables.tier_counts(site.scores, site.analytics)
 
     @env.macro
     def required_sections():
@@ -43,8 +41,8 @@ def define_env(env) -> None:
 
     @env.macro
     def promotion_candidates():
-        validated = state()
-        return tables.promotion_candidates(validated.portfolio, validated.scores, here())
+        site = state()
+        return tables.promotion_candidates(site.portfolio, site.scores, here())
 
     @env.macro
     def account_link(account_id: str):

@@ -102,15 +102,6 @@ class WikiLink:
     line: int
     column: int
 
-    @property
-    def person(self) -> str | None:
-        return self.target[1:] if self.target.startswith("@") else None
-
-    @property
-    def account_and_anchor(self) -> tuple[str, str | None]:
-        account, _, anchor = self.target.partition("#")
-        return account, anchor or None
-
 
 def find_wikilinks(body: str, body_line: int) -> list[WikiLink]:
     found = []

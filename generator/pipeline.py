@@ -6,6 +6,7 @@ The CLI and the mkdocs plugin both call these two functions; neither has logic o
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,9 +20,19 @@ from .validate import Validated, validate
 TEMPLATES = "site_templates"
 
 
+def reference_date(explicit: dt.date | None = None, configured: str | None = None) -> dt.date:
+    """The day date rules are judged on: --today, else $KAM_TODAY, else mkdocs.yml's
+    `today`, else the real date. Fixing it makes CI runs and tests reproducible."""
+    if explicit is not None:
+        return explicit
+    text = os.environ.get("KAM_TODAY") or configured
+    return dt.date.fromisoformat(text) if text else dt.date.today()
+
+
 @dataclass(frozen=True)
 class Generated:
     validated: Validated
+    site: SiteInput | None  # the scored, linked and analysed portfolio the pages were made from
     pages: tuple[RenderedPage, ...]  # empty when validation found errors: never half a site
 
 
@@ -33,7 +44,7 @@ def check(root: Path, today: dt.date) -> Validated:
 def generate(root: Path, today: dt.date, templates: Path | None = None) -> Generated:
     validated = check(root, today)
     if not validated.ok or validated.scores is None:
-        return Generated(validated, ())
+        return Generated(validated, None, ())
     portfolio, scores = validated.portfolio, validated.scores
     site = SiteInput(
         root=root,
@@ -44,4 +55,4 @@ def generate(root: Path, today: dt.date, templates: Path | None = None) -> Gener
         history=last_changed(root),
         today=today,
     )
-    return Generated(validated, render(site, templates or root / TEMPLATES))
+    return Generated(validated, site, render(site, templates or root / TEMPLATES))

@@ -7,8 +7,6 @@ playbook/, and serve also watches the account files, criteria.yml, team.yml and 
 
 from __future__ import annotations
 
-import datetime as dt
-import os
 from pathlib import Path
 
 from mkdocs.config import config_options as c
@@ -18,7 +16,7 @@ from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
 from .diagnostics import Severity, format_text, summary
-from .pipeline import TEMPLATES, Generated, generate
+from .pipeline import TEMPLATES, Generated, generate, reference_date
 
 log = get_plugin_logger(__name__)
 ASSETS = ("assets/kam.css", "assets/kam.js")
@@ -26,13 +24,8 @@ WATCHED = ("accounts", "criteria.yml", "team.yml", TEMPLATES)
 
 
 class KamConfig(Config):
-    today = c.Optional(c.Type(str))  # YYYY-MM-DD; the environment's KAM_TODAY wins, then the real date
+    today = c.Optional(c.Type(str))  # YYYY-MM-DD; $KAM_TODAY wins, then the real date
     playbook_prefix = c.Type(str, default="playbook")
-
-
-def today_from(value: str | None) -> dt.date:
-    text = os.environ.get("KAM_TODAY") or value
-    return dt.date.fromisoformat(text) if text else dt.date.today()
 
 
 class KamPlugin(BasePlugin[KamConfig]):
@@ -41,15 +34,13 @@ class KamPlugin(BasePlugin[KamConfig]):
         self.pregenerated: Generated | None = None  # set by `kam build`, which has validated already
         self.root = Path.cwd()
         self.sources: dict[str, str] = {}
-        self.today = dt.date.today()
 
     def on_config(self, config):
         self.root = Path(config.config_file_path).resolve().parent
         try:
-            today = today_from(self.config.today)
+            today = reference_date(configured=self.config.today)
         except ValueError as exc:
             raise PluginError(f"kam: invalid date for 'today': {exc}") from exc
-        self.today = today
         generated, self.pregenerated = self.pregenerated, None
         if generated is None:
             generated = generate(self.root, today)

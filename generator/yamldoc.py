@@ -77,14 +77,6 @@ class YamlDoc:
         mark = (key_node if key and key_node is not None else node).start_mark
         return mark.line + 1 + self.line_offset, mark.column + 1
 
-    def has(self, loc: tuple) -> bool:
-        node = self.root
-        for part in loc:
-            child = _child(node, part)
-            if child is None:
-                return False
-            node = child[1]
-        return True
 
 
 def _child(node: Node, part: Any) -> tuple[Node | None, Node] | None:
