@@ -18,7 +18,7 @@ from mkdocs.structure.files import File, Files
 from .diagnostics import Severity, format_text, summary
 from .pipeline import TEMPLATES, Generated, generate, reference_date
 
-log = get_plugin_logger(__name__)
+log = get_plugin_logger("kam")
 ASSETS = ("assets/kam.css", "assets/kam.js")
 WATCHED = ("accounts", "criteria.yml", "team.yml", TEMPLATES)
 
