@@ -117,7 +117,8 @@ def _site_repo(n: int) -> Path:
     # The playbook's worked example names accounts of the example portfolio.
     for page in (root / "playbook").glob("*.md"):
         text = page.read_text(encoding="utf-8")
-        page.write_text(text.replace("acme-corporation", "account-00000").replace("codehow", "account-00001"),
+        page.write_text(text.replace("acme-corporation", "account-00000").replace("codehow", "account-00001")
+                        .replace("kan-code", "account-00002"),
                         encoding="utf-8")
     return root
 
