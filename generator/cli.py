@@ -180,11 +180,19 @@ def _print_table(table) -> None:
 @main.command()
 @click.option("--strict", is_flag=True, help="Fail on warnings too (mkdocs --strict and kam warnings).")
 @click.option("--site-dir", type=click.Path(path_type=Path), default=None, help="Where to write the site.")
+@click.option("--force", is_flag=True, help="Write into --site-dir even if it holds files that are not a site.")
 @_today_option
 @click.pass_obj
-def build(root: Path, strict: bool, site_dir: Path | None, today: dt.date | None) -> None:
+def build(root: Path, strict: bool, site_dir: Path | None, force: bool, today: dt.date | None) -> None:
     """Validate, then build the site with mkdocs (refuses to build on errors)."""
     from .pipeline import generate
+
+    if site_dir is not None and not force:
+        refusal = _unsafe_site_dir(root, site_dir.resolve())
+        if refusal:
+            stderr.print(f"kam build: {refusal}; nothing was written (use --force to build there anyway)",
+                         highlight=False, markup=False)
+            sys.exit(EXIT_ERRORS)
 
     generated = generate(root, _today(today))
     found = generated.validated.diagnostics
@@ -195,6 +203,17 @@ def build(root: Path, strict: bool, site_dir: Path | None, today: dt.date | None
         sys.exit(EXIT_ERRORS)
     site = _mkdocs_build(root, strict, site_dir, _today(today), generated)
     stderr.print(f"kam build: site written to {site}", highlight=False)
+
+
+def _unsafe_site_dir(root: Path, site_dir: Path) -> str | None:
+    """mkdocs empties the site folder before writing; never let that folder hold the user's files."""
+    if site_dir == root or site_dir in root.parents:
+        return f"{site_dir} contains the repository"
+    if site_dir.is_dir() and any(site_dir.iterdir()):
+        built_before = (site_dir / "sitemap.xml").exists() or (site_dir / "404.html").exists()
+        if not built_before:
+            return f"{site_dir} is not empty and does not hold a previous build"
+    return None
 
 
 def _mkdocs_build(root: Path, strict: bool, site_dir: Path | None, today: dt.date, generated) -> Path:

@@ -129,3 +129,14 @@ def test_schema_check_detects_drift(tmp_path, repo):
     assert kam(repo, "schema", "--out", str(out), "--check").exit_code == 1
     assert kam(repo, "schema", "--out", str(out)).exit_code == 1  # refuses to overwrite without --force
     assert kam(repo, "schema", "--out", str(out), "--force").exit_code == 0
+
+
+def test_build_never_empties_a_folder_of_user_files(repo, tmp_path):
+    keep = tmp_path / "notes"
+    keep.mkdir()
+    (keep / "important.txt").write_text("do not delete")
+    result = kam(repo, "build", "--site-dir", str(keep), "--today", TODAY)
+    assert result.exit_code == 1 and "not empty" in result.stderr
+    assert (keep / "important.txt").read_text() == "do not delete"
+    assert kam(repo, "build", "--site-dir", str(repo), "--today", TODAY).exit_code == 1
+    assert (repo / "criteria.yml").exists()
