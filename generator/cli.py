@@ -21,7 +21,7 @@ from .codes import Severity
 from .pipeline import check, reference_date
 from .score import STANDARD, score_portfolio, what_if
 
-stderr = Console(stderr=True)
+stderr = Console(stderr=True, soft_wrap=True)  # never wrap a diagnostic line: tools parse them
 
 EXIT_OK, EXIT_ERRORS, EXIT_WARNINGS = 0, 1, 2
 
@@ -194,7 +194,13 @@ def build(root: Path, strict: bool, site_dir: Path | None, force: bool, today: d
                          highlight=False, markup=False)
             sys.exit(EXIT_ERRORS)
 
-    generated = generate(root, _today(today))
+    from .render import TemplateProblem
+
+    try:
+        generated = generate(root, _today(today))
+    except TemplateProblem as exc:
+        stderr.print(f"kam build: site_templates/{exc}", highlight=False, markup=False)
+        sys.exit(EXIT_ERRORS)
     found = generated.validated.diagnostics
     for d in found:
         stderr.print(diag.format_text(d), highlight=False, markup=False)

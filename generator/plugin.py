@@ -17,6 +17,7 @@ from mkdocs.structure.files import File, Files
 
 from .diagnostics import Severity, format_text, summary
 from .pipeline import TEMPLATES, Generated, generate, reference_date
+from .render import TemplateProblem
 
 log = get_plugin_logger("kam")
 ASSETS = ("assets/kam.css", "assets/kam.js")
@@ -43,7 +44,10 @@ class KamPlugin(BasePlugin[KamConfig]):
             raise PluginError(f"kam: invalid date for 'today': {exc}") from exc
         generated, self.pregenerated = self.pregenerated, None
         if generated is None:
-            generated = generate(self.root, today)
+            try:
+                generated = generate(self.root, today)
+            except TemplateProblem as exc:
+                raise PluginError(f"kam: site_templates/{exc}") from None
             for d in generated.validated.diagnostics:  # `kam build` printed them already
                 (log.error if d.severity is Severity.ERROR else log.warning)(format_text(d))
         if not generated.pages:

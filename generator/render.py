@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import posixpath
+import traceback
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError, TemplateSyntaxError
 from markupsafe import Markup
 
 from . import charts
@@ -126,9 +127,28 @@ class Renderer:
                 return f"[[{target}]]"
             return f"[{_wikilink_text(self.site.portfolio, ref)}]({relative(path, ref_page(ref))})"
 
-        markdown = self.env.get_template(template).render(
-            here=path, rel=rel, source=source, body=lambda text: markdown_body(text, wikilink), **context)
+        try:
+            markdown = self.env.get_template(template).render(
+                here=path, rel=rel, source=source, body=lambda text: markdown_body(text, wikilink), **context)
+        except TemplateError as exc:
+            raise TemplateProblem(_template_location(exc, template), f"{type(exc).__name__}: {exc}") from None
         return RenderedPage(path, markdown, source)
+
+
+class TemplateProblem(Exception):
+    """A mistake in site_templates/ (they are the user's to edit): where it is and what it is."""
+
+    def __init__(self, where: str, what: str) -> None:
+        super().__init__(f"{where}: {what}")
+
+
+def _template_location(exc: TemplateError, template: str) -> str:
+    if isinstance(exc, TemplateSyntaxError) and exc.filename:
+        return f"{exc.name or exc.filename}:{exc.lineno}"
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith(".j2")]
+    if frames:
+        return f"{Path(frames[-1].filename).name}:{frames[-1].lineno}"
+    return template
 
 
 def _wikilink_text(portfolio: Portfolio, ref: Ref) -> str:

@@ -71,3 +71,27 @@ def test_two_renders_are_byte_identical(tmp_path):
     assert first.pages and [p.markdown for p in first.pages] == [p.markdown for p in second.pages]
     paths = [p.path for p in first.pages]
     assert len(paths) == len(set(paths))
+
+
+def test_a_broken_template_is_reported_with_its_location(tmp_path):
+    from generator.render import TemplateProblem
+
+    repo = site_repo(BASE, tmp_path / "repo")
+    goals = repo / "site_templates" / "goals.md.j2"
+    original = goals.read_text(encoding="utf-8")
+    goals.write_text(original.replace("{% for horizon in horizons %}",
+                                                               "{% for horizon in horizons %}{{ nonsense.field }}", 1),
+                     encoding="utf-8")
+    try:
+        generate(repo, TODAY)
+    except TemplateProblem as exc:
+        assert str(exc).startswith("goals.md.j2:")
+        assert "nonsense" in str(exc)
+    else:
+        raise AssertionError("a template error went unreported")
+    result = build(repo)
+    assert result.exit_code == 1 and "site_templates/goals.md.j2:" in result.stderr
+    goals.write_text(original, encoding="utf-8")
+    (repo / "site_templates" / "plan.md.j2").write_text("{% if %}", encoding="utf-8")
+    result = build(repo)
+    assert result.exit_code == 1 and "TemplateSyntaxError" in result.stderr
