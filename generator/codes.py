@@ -79,6 +79,9 @@ _ALL = [
     Code("E013", "Bad review file name",
          "Review files are named `YYYY-MM-DD-slug.md`, and the date in the name must equal the review's `date`.",
          "reviews/q3-review.md", "Rename the file, e.g. `reviews/2026-09-30-q3-qbr.md`."),
+    Code("E014", "Template error in a playbook page",
+         "A playbook page that opts in to macros (`render_macros: true`) is not valid Jinja.",
+         "{{ tier_table( }}", "Close the expression or the block at the position shown."),
     # -- E1xx: schema ------------------------------------------------------------------------
     Code("E101", "Wrong type",
          "A value has the wrong type (for example a list where a mapping is expected, or text where a number is).",
@@ -138,6 +141,9 @@ _ALL = [
     Code("E209", "Parent account cycle",
          "Following `parent` from an account leads back to the same account.",
          "parent: northwind-logistics   # in northwind-logistics/account.yml", "Point `parent` at the holding company, or set it to null."),
+    Code("E210", "Unknown name in a playbook page",
+         "A playbook page calls a macro or uses a variable that does not exist.",
+         "{{ tier_tabel() }}", "Use one of the macros listed in the README (the message suggests the closest)."),
     # -- E3xx: plan rules --------------------------------------------------------------------
     Code("E301", "Plan section missing",
          "strategy.md lacks a `##` section that criteria.yml requires (plan-wide or for the account's tier).",

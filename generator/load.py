@@ -21,6 +21,7 @@ ID_RE = re.compile(ID_PATTERN)
 REVIEW_NAME_RE = re.compile(r"^(\d{4}-\d{2}-\d{2})-[a-z0-9]+(?:-[a-z0-9]+)*\.md$")
 ACCOUNT_FILES = ("account.yml", "stakeholders.yml", "goals.yml", "strategy.md")
 ALLOWED_IN_ACCOUNTS_DIR = frozenset({"README.md"})
+PLAYBOOK = "playbook"
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,7 @@ class LoadedRepo:
     criteria: YamlDoc | None
     team: YamlDoc | None
     accounts: tuple[AccountFiles, ...]
+    playbook: tuple[MarkdownDoc, ...]  # authored pages that have front matter (they may use macros)
     diagnostics: tuple[Diagnostic, ...]
 
 
@@ -149,7 +151,22 @@ def load(root: Path) -> LoadedRepo:
     criteria = reader.yaml(root / "criteria.yml")
     team = reader.yaml(root / "team.yml")
     accounts = tuple(_load_accounts(reader, root / "accounts"))
-    return LoadedRepo(root, criteria, team, accounts, tuple(reader.diagnostics))
+    playbook = tuple(_load_playbook(reader, root / PLAYBOOK))
+    return LoadedRepo(root, criteria, team, accounts, playbook, tuple(reader.diagnostics))
+
+
+def _load_playbook(reader: _Reader, folder: Path):
+    """Playbook pages with front matter; pages without it are plain Markdown, nothing to check."""
+    if not folder.is_dir():
+        return
+    for path in sorted(folder.rglob("*.md")):
+        if not reader.inside_repo(path):
+            continue
+        text = reader.text(path)
+        if text is not None and text.startswith("---"):
+            page = reader.markdown(path)
+            if page is not None:
+                yield page
 
 
 def _load_accounts(reader: _Reader, accounts_dir: Path):

@@ -10,6 +10,12 @@ from __future__ import annotations
 
 from . import tables
 
+# What a playbook page may name: our macros, and what mkdocs-macros itself provides.
+MACROS = ("criteria_table", "tier_table", "tier_counts", "required_sections", "promotion_candidates",
+          "account_link")
+PROVIDED_BY_MKDOCS_MACROS = ("config", "page", "extra", "environment", "plugin", "git", "macros", "filters",
+                             "filters_builtin", "navigation", "files", "now", "context", "macros_info", "fix_url")
+
 
 def define_env(env) -> None:
     def state():

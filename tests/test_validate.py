@@ -38,3 +38,10 @@ def test_case(case, tmp_path):
     assert not isinstance(result.exception, Exception) or isinstance(result.exception, SystemExit), result.exception
     assert result.stdout.splitlines() == case.expected, case.description
     assert result.exit_code == case.expected_exit
+
+
+def test_the_example_portfolio_validates_cleanly():
+    from .sitebuild import PROJECT
+
+    result = run_validate(PROJECT, "--strict")
+    assert result.stdout == "" and result.exit_code == 0
