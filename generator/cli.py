@@ -131,6 +131,10 @@ def score(root: Path, as_csv: bool, as_json: bool, weights: str | None, sort_by:
     unknown = sorted(set(overrides) - set(result.scores.weights.index))
     if unknown:
         raise click.BadParameter(f"unknown criteria: {', '.join(unknown)}", param_hint="--weights")
+    if overrides:
+        weights = {c.id: c.weight for c in result.scores.criteria.criteria} | overrides
+        if sum(weights.values()) <= 0:
+            raise click.BadParameter("at least one criterion needs a positive weight", param_hint="--weights")
     analytics = analyse(result.portfolio, result.scores, _today(today))
     if overrides:
         table = what_if(result.portfolio, overrides)

@@ -93,6 +93,8 @@ def test_score_what_if_weights(repo):
     assert "would change tier" in result.stderr
     bad = kam(repo, "score", "--weights", "revenue_potentail=10", "--today", TODAY)
     assert bad.exit_code == 2 and "unknown criteria" in bad.stderr
+    zero = "revenue_potential=0,strategic_fit=0,relationship_strength=0,growth_outlook=0"
+    assert kam(repo, "score", "--weights", zero, "--today", TODAY).exit_code == 2
 
 
 def test_score_refuses_invalid_repo(repo):
