@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import os
 import sys
 from pathlib import Path
@@ -102,7 +103,8 @@ def _parse_weights(text: str | None) -> dict[str, float]:
             weights[name.strip()] = float(value)
         except ValueError:
             raise click.BadParameter(f"expected criterion=number, got {part!r}", param_hint="--weights") from None
-        if not sep or weights[name.strip()] < 0:
+        value = weights[name.strip()]
+        if not sep or not math.isfinite(value) or value < 0:
             raise click.BadParameter(f"expected criterion=number (not negative), got {part!r}", param_hint="--weights")
     return weights
 
