@@ -128,6 +128,10 @@ def pareto(revenue: pd.Series) -> tuple[float, tuple[tuple[float, float], ...]]:
     return float(cumulative[top - 1]), ((0.0, 0.0),) + curve
 
 
+def by_owner(items: list[FollowUp]) -> tuple[FollowUp, ...]:
+    return tuple(sorted(items, key=lambda f: (f.owner, f.due, f.account_id)))
+
+
 def analyse(portfolio: Portfolio, scores: Scores, today: dt.date) -> Analytics:
     criteria = scores.criteria
     lowest_cadence = criteria.tiers[-1].review_every_days
@@ -164,6 +168,5 @@ def analyse(portfolio: Portfolio, scores: Scores, today: dt.date) -> Analytics:
     scored = len(scores.table)
     key_share = float((scores.table["tier"] != STANDARD).sum() / scored) if scored else 0.0
     share, curve = pareto(revenue)
-    by_owner = lambda items: tuple(sorted(items, key=lambda f: (f.owner, f.due, f.account_id)))  # noqa: E731
     return Analytics(today, healths, kpis, review_due, by_tier, key_share, share, curve,
                      by_owner(overdue), by_owner(at_risk), by_owner(actions))
