@@ -74,15 +74,8 @@ class Analytics:
         return values[-1], (values[-1] - values[-2] if len(values) > 1 else None)
 
 
-def required_sections(portfolio: Portfolio, tier: Tier | None) -> list[str]:
-    sections = list(portfolio.criteria.plan.required_sections) if portfolio.criteria else []
-    if tier is not None:
-        sections += [s for s in tier.required_sections if s not in sections]
-    return sections
-
-
 def health(portfolio: Portfolio, account: Account, tier: Tier | None, cadence_days: int, today: dt.date) -> Health:
-    required = required_sections(portfolio, tier)
+    required = portfolio.criteria.sections_for(tier) if portfolio.criteria else ()
     present = {s.title.casefold() for s in account.plan.sections if s.body} if account.plan else set()
     done = sum(1 for s in required if s.casefold() in present)
     parts = [HealthPart(HEALTH_PARTS[0], done / len(required) if required else 1.0,

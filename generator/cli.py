@@ -20,7 +20,7 @@ from rich.table import Table
 from . import diagnostics as diag
 from .codes import Severity
 from .pipeline import check, reference_date
-from .score import STANDARD, score_portfolio, what_if
+from .score import STANDARD, what_if
 
 stderr = Console(stderr=True, soft_wrap=True)  # never wrap a diagnostic line: tools parse them
 

@@ -116,8 +116,9 @@ class _Reader:
 
     def markdown(self, path: Path) -> MarkdownDoc | None:
         text = self.required_text(path)
-        if text is None:
-            return None
+        return None if text is None else self.markdown_text(path, text)
+
+    def markdown_text(self, path: Path, text: str) -> MarkdownDoc:
         rel = self.rel(path)
         split = split_front_matter(text)
         if isinstance(split, str):
@@ -164,9 +165,7 @@ def _load_playbook(reader: _Reader, folder: Path):
             continue
         text = reader.text(path)
         if text is not None and text.startswith("---"):
-            page = reader.markdown(path)
-            if page is not None:
-                yield page
+            yield reader.markdown_text(path, text)
 
 
 def _load_accounts(reader: _Reader, accounts_dir: Path):

@@ -94,6 +94,13 @@ class CriteriaConfig(Record):
     def total_weight(self) -> float:
         return sum(c.weight for c in self.criteria)
 
+    def sections_for(self, tier: Tier | None) -> tuple[str, ...]:
+        """The plan sections an account in `tier` (None: standard) must have."""
+        sections = list(self.plan.required_sections)
+        if tier is not None:
+            sections += [s for s in tier.required_sections if s not in sections]
+        return tuple(sections)
+
 
 # -- team.yml ---------------------------------------------------------------------------------
 

@@ -5,17 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..diagnostics import Diagnostic, error
-from ..model import HORIZONS, Account
+from ..model import HORIZONS
 from .context import RuleContext
-
-
-def required_sections(ctx: RuleContext, account: Account) -> tuple[str, ...]:
-    criteria = ctx.portfolio.criteria
-    sections = list(criteria.plan.required_sections) if criteria else []
-    tier = ctx.tiers.get(account.id)
-    if tier is not None:
-        sections += [s for s in tier.required_sections if s not in sections]
-    return tuple(sections)
 
 
 def plan_sections(ctx: RuleContext) -> Iterator[Diagnostic]:
@@ -33,7 +24,8 @@ def plan_sections(ctx: RuleContext) -> Iterator[Diagnostic]:
                 seen[key] = section.line
         by_title = {s.title.casefold(): s for s in plan.sections}
         tier = ctx.tiers.get(account.id)
-        for title in required_sections(ctx, account):
+        required = ctx.portfolio.criteria.sections_for(tier) if ctx.portfolio.criteria else ()
+        for title in required:
             section = by_title.get(title.casefold())
             if section is None:
                 why = f" for {tier.name} accounts" if tier and title in tier.required_sections else ""
