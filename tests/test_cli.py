@@ -95,6 +95,7 @@ def test_score_what_if_weights(repo):
     assert bad.exit_code == 2 and "unknown criteria" in bad.stderr
     zero = "revenue_potential=0,strategic_fit=0,relationship_strength=0,growth_outlook=0"
     assert kam(repo, "score", "--weights", zero, "--today", TODAY).exit_code == 2
+    assert kam(repo, "score", "--weights", "revenue_potential=nan", "--today", TODAY).exit_code == 2
 
 
 def test_score_refuses_invalid_repo(repo):
