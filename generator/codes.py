@@ -144,6 +144,11 @@ _ALL = [
     Code("E210", "Unknown name in a playbook page",
          "A playbook page calls a macro or uses a variable that does not exist.",
          "{{ tier_tabel() }}", "Use one of the macros listed in the README (the message suggests the closest)."),
+    Code("E211", "Unsafe link",
+         "A link or image in a plan or review uses a URL scheme that could run code or load a document "
+         "in the reader's browser (`javascript:`, `data:`, `vbscript:`, `file:`, ...). The site allows "
+         "`http`, `https`, `mailto`, relative paths and `#` anchors; the build removes any other link.",
+         "[deck](javascript:alert(1))", "Link to the document's https address, or to a page of the site."),
     # -- E3xx: plan rules --------------------------------------------------------------------
     Code("E301", "Plan section missing",
          "strategy.md lacks a `##` section that criteria.yml requires (plan-wide or for the account's tier).",

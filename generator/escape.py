@@ -31,8 +31,14 @@ def cell(value: Any) -> Markup:
     return Markup(" ".join(md_text(value).split()))
 
 
+# Inside inline HTML (a badge, an attribute) Markdown still reads backticks, emphasis and
+# brackets; numeric references show the same characters and mean nothing to it.
+_MD_INLINE_AS_ENTITY = str.maketrans({c: f"&#{ord(c)};" for c in "`*_[]\\{}"})
+
+
 def html_text(value: Any) -> Markup:
-    return Markup(html.escape("" if value is None else str(value), quote=True))
+    """Plain text for HTML the templates write themselves: escaped, and inert to Markdown."""
+    return Markup(html.escape("" if value is None else str(value), quote=True).translate(_MD_INLINE_AS_ENTITY))
 
 
 def markdown_body(text: str, link_for) -> Markup:

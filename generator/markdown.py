@@ -12,6 +12,10 @@ _HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t]*#*[ \t]*$")
 _FENCE = re.compile(r"^[ ]{0,3}(`{3,}|~{3,})")
 _TICKS = re.compile(r"`+")
 WIKILINK = re.compile(r"\[\[([^\[\]\n]*)\]\]")
+# Where a link or image destination starts: after `](` in an inline link, or after `]:` in a
+# reference definition at the start of a line. The optional `<` is the CommonMark form.
+_INLINE_DESTINATION = re.compile(r"\]\(\s*<?\s*(?P<url>[^\s)>]+)")
+_REFERENCE_DESTINATION = re.compile(r"^ {0,3}\[[^\]]+\]:\s*<?\s*(?P<url>[^\s>]+)")
 
 
 def slugify(text: str) -> str:
@@ -113,5 +117,30 @@ def find_wikilinks(body: str, body_line: int) -> list[WikiLink]:
             if not is_code:
                 for match in WIKILINK.finditer(text):
                     found.append(WikiLink(match.group(1).strip(), body_line + index, offset + match.start() + 1))
+            offset += len(text)
+    return found
+
+
+@dataclass(frozen=True)
+class LinkDestination:
+    url: str  # as written, up to the first space or closing bracket
+    line: int
+    column: int
+
+
+def find_link_destinations(body: str, body_line: int) -> list[LinkDestination]:
+    """The destination of every Markdown link, image and reference definition outside code."""
+    found = []
+    for index, line in _prose_lines(body):
+        if "](" not in line and "]:" not in line:
+            continue
+        offset = 0
+        for text, is_code in split_code_spans(line):
+            if not is_code:
+                patterns = [_INLINE_DESTINATION] + ([_REFERENCE_DESTINATION] if offset == 0 else [])
+                for pattern in patterns:
+                    for match in pattern.finditer(text):
+                        found.append(LinkDestination(match.group("url"), body_line + index,
+                                                     offset + match.start("url") + 1))
             offset += len(text)
     return found

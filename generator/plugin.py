@@ -18,10 +18,12 @@ from mkdocs.structure.files import File, Files
 from .diagnostics import Severity, format_text, summary
 from .pipeline import TEMPLATES, Generated, generate, reference_date
 from .render import TemplateProblem
+from .safety import sanitize_html
 
 log = get_plugin_logger("kam")
 ASSETS = ("assets/kam.css", "assets/kam.js")
 WATCHED = ("accounts", "criteria.yml", "team.yml", TEMPLATES)
+THEME_OVERRIDES = Path(__file__).parent / "overrides"
 
 
 class KamConfig(Config):
@@ -35,6 +37,7 @@ class KamPlugin(BasePlugin[KamConfig]):
         self.pregenerated: Generated | None = None  # set by `kam build`, which has validated already
         self.root = Path.cwd()
         self.sources: dict[str, str] = {}
+        self.generated_paths: frozenset[str] = frozenset()
 
     def on_config(self, config):
         self.root = Path(config.config_file_path).resolve().parent
@@ -55,6 +58,9 @@ class KamPlugin(BasePlugin[KamConfig]):
                               "nothing was built. Run `kam validate` for the full list.")
         self.generated = generated
         self.sources = {p.path: p.source for p in generated.pages if p.source}
+        self.generated_paths = frozenset(p.path for p in generated.pages)
+        if str(THEME_OVERRIDES) not in config.theme.dirs:
+            config.theme.dirs.insert(0, str(THEME_OVERRIDES))
         return config
 
     def on_files(self, files: Files, config) -> Files:
@@ -75,6 +81,12 @@ class KamPlugin(BasePlugin[KamConfig]):
         for asset in ASSETS:
             out.append(File.generated(config, asset, abs_src_path=str(self.root / TEMPLATES / asset)))
         return out
+
+    def on_page_content(self, html, page, config, files):
+        """Generated pages carry text from account files: only safe markup leaves the build."""
+        if page.file.src_uri in self.generated_paths:
+            return sanitize_html(html)
+        return html
 
     def on_page_context(self, context, page, config, nav):
         source = self.sources.get(page.file.src_uri)

@@ -41,7 +41,7 @@ def tier_table(criteria: CriteriaConfig, scores: Scores | None = None) -> Markup
 
 def tier_counts(scores: Scores, analytics: Analytics) -> Markup:
     counts = scores.table["tier"].value_counts()
-    parts = [f"{int(counts.get(t.id, 0))} {t.name}" for t in scores.criteria.tiers]
+    parts = [f"{int(counts.get(t.id, 0))} {md_text(t.name)}" for t in scores.criteria.tiers]
     parts.append(f"{int(counts.get(STANDARD, 0))} standard")
     return Markup(f"Right now the portfolio has {', '.join(parts)}: {pct(analytics.key_share)} of accounts are key "
                   f"(the limit is {pct(scores.criteria.limits.max_key_share)}).")

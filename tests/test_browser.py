@@ -16,7 +16,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from .sitebuild import PROJECT, build
+from .hostile import hostile_repo
+from .sitebuild import PROJECT, build, site_repo
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = PROJECT / "test-artifacts"
@@ -38,12 +39,32 @@ def server(tmp_path_factory):
                                                                  "*.egg-info", "__pycache__", "benchmarks"))
     result = build(repo)
     assert result.exit_code == 0, result.output
-    handler = functools.partial(_Quiet, directory=str(repo / "site"))
+    yield from _serve(repo / "site")
+
+
+def _serve(site: Path):
+    handler = functools.partial(_Quiet, directory=str(site))
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}"
     httpd.shutdown()
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory):
+    """A payload in every field, unsafe links included: the validation rule that would refuse
+    them is set aside, so the page layer's own defence is what the browser meets."""
+    import generator.validate as validate_stage
+    from generator.validate import links
+
+    target = tmp_path_factory.mktemp("hostile-browser")
+    repo = site_repo(hostile_repo(target, links=True), target / "site-repo")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(validate_stage, "RULES", tuple(r for r in validate_stage.RULES if r is not links.unsafe_links))
+        result = build(repo)
+    assert result.exit_code == 0, result.output
+    return repo / "site"
 
 
 @pytest.fixture(scope="module")
@@ -126,3 +147,40 @@ def test_portfolio_table_sorts_on_click(page, server):
     header.click()
     last_first = page.locator(".kam-sortable tbody tr").first.locator("td").nth(4).inner_text()
     assert first != last_first
+
+
+_POKE_EVERYTHING = """() => document.querySelectorAll("article *").forEach((el) => {
+  for (const type of ["mouseover", "mouseenter", "focus", "toggle", "load", "error"]) {
+    el.dispatchEvent(new Event(type, {bubbles: true}));
+  }
+})"""
+
+
+def test_no_dialog_opens_on_any_page_with_hostile_account_text(browser, hostile_site):
+    dialogs: list[str] = []
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.on("dialog", lambda dialog: (dialogs.append(f"{page.url}: {dialog.message}"), dialog.dismiss()))
+    server = _serve(hostile_site)
+    base = next(server)
+    pages = sorted(p.relative_to(hostile_site).parent.as_posix() for p in hostile_site.rglob("index.html"))
+    assert len(pages) > 50
+    for path in pages:
+        page.goto(f"{base}/{'' if path == '.' else path + '/'}", wait_until="load")
+        page.evaluate(_POKE_EVERYTHING)  # mouse-over, focus and toggle handlers would fire here
+    page.goto(base + "/")
+    box = page.locator("input.md-search__input")
+    box.click()
+    for _ in range(20):
+        box.fill("")
+        box.press_sequentially("onclick")
+        page.wait_for_timeout(300)
+        if "matching" in page.locator(".md-search-result__meta").inner_text():
+            break
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "hostile-search.png"))
+    assert page.locator(".md-search-result__item").count() > 0, page.locator(".md-search-result__meta").inner_text()
+    page.wait_for_timeout(300)
+    assert dialogs == []
+    context.close()
+    next(server, None)

@@ -15,10 +15,10 @@ from ..diagnostics import Diagnostic, apply_severity, error, has_errors, sort
 from ..load import LoadedRepo
 from ..model import Portfolio, Tier
 from ..score import Scores, score_portfolio
-from . import config, dates, plan, playbook, references, schema
+from . import config, dates, links, plan, playbook, references, schema
 from .context import RuleContext
 
-RULES = (*config.RULES, *references.RULES, *plan.RULES, *dates.RULES, *playbook.RULES)
+RULES = (*config.RULES, *references.RULES, *links.RULES, *plan.RULES, *dates.RULES, *playbook.RULES)
 
 
 @dataclass(frozen=True)

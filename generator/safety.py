@@ -1,0 +1,73 @@
+"""What text from account files may become on the site: links with safe schemes only, and HTML
+with nothing that runs.
+
+Two layers, on purpose. Validation reports an unsafe link at its line and column (E211), so
+the author learns at pull-request time; the build then sanitises the HTML of every generated
+page with nh3 (the ammonia sanitiser), so that whatever slips past a rule, or a template
+mistake, still reaches readers inert. Authored playbook pages are the repository owners' own
+and keep their raw HTML.
+"""
+
+from __future__ import annotations
+
+import re
+
+SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
+
+# WHATWG URL parsing drops tabs and newlines anywhere and C0 controls or spaces at either
+# end, so "java\tscript:" and " javascript:" are both javascript: to a browser.
+_IGNORED_ANYWHERE = re.compile(r"[\t\n\r]")
+_C0_AND_SPACE = "".join(map(chr, range(0x21)))
+_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.\-]*):")
+
+
+def url_scheme(url: str) -> str | None:
+    """The scheme a browser would see in `url`, lower-cased; None for a relative URL."""
+    cleaned = _IGNORED_ANYWHERE.sub("", url).strip(_C0_AND_SPACE)
+    match = _SCHEME.match(cleaned)
+    return match.group(1).lower() if match else None
+
+
+def unsafe_scheme(url: str) -> str | None:
+    """The scheme of `url` when it is not one a link from account text may use."""
+    scheme = url_scheme(url)
+    return scheme if scheme is not None and scheme not in SAFE_SCHEMES else None
+
+
+# What the generated pages are made of: Python-Markdown's output for tables, lists, headings,
+# links, images and code, the generator's own markup (badges, menus, details) and its SVG
+# charts. Anything else, and every attribute not listed (on*, formaction, xlink:href...),
+# is dropped.
+_SVG_TAGS = {"svg", "g", "rect", "circle", "line", "path", "polyline", "text", "tspan", "title", "desc"}
+_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "details", "div", "dl", "dt", "em", "h1", "h2",
+    "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd", "li", "mark", "ol", "p", "pre", "s", "small", "span",
+    "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
+} | _SVG_TAGS
+_ANYWHERE = {"class", "id", "title", "role", "aria-label", "aria-hidden", "data-search-exclude"}
+_ATTRIBUTES = {
+    "*": _ANYWHERE,
+    "a": {"href", "rel"},
+    "img": {"src", "alt", "width", "height"},
+    "td": {"style", "colspan", "rowspan"},
+    "th": {"style", "colspan", "rowspan", "scope"},
+    "ol": {"start"},
+    "details": {"open"},
+    "svg": {"viewBox", "width", "height", "style", "xmlns"},
+    "rect": {"x", "y", "width", "height", "rx"},
+    "circle": {"cx", "cy", "r"},
+    "line": {"x1", "y1", "x2", "y2"},
+    "path": {"d"},
+    "polyline": {"points"},
+    "text": {"x", "y", "dx", "dy", "text-anchor", "transform"},
+    "tspan": {"x", "y", "dx", "dy"},
+}
+_STYLE_PROPERTIES = {"text-align", "max-width", "width"}
+
+
+def sanitize_html(html: str) -> str:
+    """`html` with only the elements, attributes, URL schemes and styles listed above."""
+    import nh3  # only the build needs it; `kam validate` starts without it
+
+    return nh3.clean(html, tags=_TAGS, attributes=_ATTRIBUTES, url_schemes=set(SAFE_SCHEMES), link_rel=None,
+                     strip_comments=True, filter_style_properties=_STYLE_PROPERTIES)

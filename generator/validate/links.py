@@ -1,0 +1,33 @@
+"""Links in account Markdown: only schemes that cannot run code or load a document (E211).
+
+The site's build sanitises the same links away; this rule is what tells the author, at the
+line and column of the link, before the pull request is merged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..diagnostics import Diagnostic, error
+from ..markdown import find_link_destinations
+from ..safety import SAFE_SCHEMES, unsafe_scheme
+from .context import RuleContext
+
+_ALLOWED = ", ".join(sorted(SAFE_SCHEMES))
+
+
+def unsafe_links(ctx: RuleContext) -> Iterator[Diagnostic]:
+    for account in ctx.portfolio.accounts:
+        bodies = [(r.path, r.body, r.body_line) for r in account.reviews]
+        if account.plan is not None:
+            bodies.append((account.plan.path, account.plan.body, account.plan.body_line))
+        for path, body, body_line in bodies:
+            for link in find_link_destinations(body, body_line):
+                scheme = unsafe_scheme(link.url)
+                if scheme:
+                    yield error(path, (link.line, link.column), "E211",
+                                f"link uses the scheme '{scheme}:', which the site does not allow; "
+                                f"use {_ALLOWED}, a relative path or a #anchor")
+
+
+RULES = (unsafe_links,)

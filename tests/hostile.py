@@ -1,0 +1,219 @@
+"""Hostile text for every field that reaches the site, and a repo that carries it.
+
+The payloads are what an attacker (or a careless paste from a web page) puts into an account
+file: markup that would run script, break out of an attribute or a <title>, smuggle a link
+scheme, or be read as a template. `hostile_repo` writes them into every text field of the base
+fixture, into team.yml and criteria.yml, and into every Markdown heading and body.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+
+import yaml
+
+from .corpus import BASE
+
+# Text that must show literally wherever it lands: titles, headings, tables, SVG, tooltips.
+TEXT_PAYLOADS = [
+    "Acme</title><img src=x onerror=alert(1)>",
+    "<script>alert(1)</script>",
+    '"><svg onload=alert(1)>',
+    "'><img src=x onerror=alert(1)>",
+    "<svg><script>alert(1)</script></svg>",
+    "</textarea><script>alert(1)</script>",
+    '<iframe src="javascript:alert(1)"></iframe>',
+    '<a href="javascript:alert(1)">click</a>',
+    "<img src=x oNeRrOr=alert(1)>",
+    "<details open ontoggle=alert(1)>",
+    "{{ 7*7 }} {% raw %}",
+    "<style>body{display:none}</style>",
+    "<body onload=alert(1)>",
+    "<math><mtext></p><script>alert(1)</script>",
+    "&lt;script&gt;alert(1)&lt;/script&gt;",
+    "]]><script>alert(1)</script>",
+    "<!--<script>alert(1)//-->",
+    "<input autofocus onfocus=alert(1)>",
+    '<svg><a xlink:href="javascript:alert(1)"><text>x</text></a></svg>',
+    '<object data="javascript:alert(1)"></object>',
+    'Title {: onclick="alert(1)" }',
+    '<div markdown="1"><a href="javascript:alert(1)">x</a></div>',
+    "`<script>alert(1)</script>`",
+    '<base href="javascript:alert(1)//">',
+    '<meta http-equiv="refresh" content="0;url=javascript:alert(1)">',
+    "O'Brien & \"Sons\" <b>bold</b>",
+]
+
+# Links and images in account Markdown whose scheme would run code or load a document.
+LINK_PAYLOADS = [
+    "[deck](javascript:alert(1))",
+    "[deck](JaVaScRiPt:alert(1))",
+    "[deck]( javascript:alert(1) )",
+    "[deck](vbscript:msgbox(1))",
+    "[deck](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
+    "![chart](javascript:alert(1))",
+    "[deck][evil]\n\n[evil]: javascript:alert(1)",
+    "![logo][evilimg]\n\n[evilimg]: data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoMSk+",
+    "[deck](java&#x09;script:alert(1))",
+    "[deck](javascript&colon;alert(1))",
+    "<javascript:alert(1)>",
+    "[deck](<javascript:alert(1)>)",
+    '[deck](https://example.com "t\\" onmouseover=\\"alert(1)")',
+    "[deck](file:///etc/passwd)",
+]
+
+# Links a plan may use: they must survive as links.
+SAFE_LINKS = [
+    "[the deck](https://example.com/deck.pdf)",
+    "[mail the CTO](mailto:cto@example.com)",
+    "[see goals](#relationships)",
+    "[relative](../goals/)",
+]
+
+
+def _payload(n: int) -> str:
+    return TEXT_PAYLOADS[n % len(TEXT_PAYLOADS)]
+
+
+class _Cycle:
+    def __init__(self) -> None:
+        self.n = 0
+
+    def __call__(self) -> str:
+        self.n += 1
+        return _payload(self.n)
+
+
+def _load(path: Path):
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def _dump(path: Path, data) -> None:
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+def _front_matter(path: Path) -> tuple[dict, str]:
+    _, front, body = path.read_text(encoding="utf-8").split("---\n", 2)
+    return yaml.safe_load(front), body
+
+
+def hostile_repo(target: Path, links: bool = False) -> Path:
+    """A copy of the base fixture with a payload in every text field; with `links`, every
+    Markdown body also carries the unsafe links (which validation rejects)."""
+    repo = target / "repo"
+    shutil.copytree(BASE, repo)
+    text = _Cycle()
+    section = "Risks " + TEXT_PAYLOADS[0]  # a required section whose heading is hostile
+
+    criteria = _load(repo / "criteria.yml")
+    for criterion in criteria["criteria"]:
+        criterion["name"], criterion["description"] = text(), text()
+        criterion["anchors"] = {k: text() for k in criterion["anchors"]}
+    for tier in criteria["tiers"]:
+        tier["name"] = text()
+    criteria["plan"]["required_sections"].append(section)
+    _dump(repo / "criteria.yml", criteria)
+
+    team = _load(repo / "team.yml")
+    for person in team:
+        person["name"], person["role"] = text(), text()
+    team[0]["email"] = "x\"onmouseover=alert(1)\"@example.com"
+    _dump(repo / "team.yml", team)
+
+    for folder in sorted((repo / "accounts").iterdir()):
+        account = _load(folder / "account.yml")
+        for field in ("name", "industry", "region", "headquarters"):
+            account[field] = text()
+        for member in account.get("team", []):
+            member["role"] = text()
+        for score in account["scores"].values():
+            score["why"] = text()
+        _dump(folder / "account.yml", account)
+
+        stakeholders = _load(folder / "stakeholders.yml")
+        for person in stakeholders:
+            person["name"], person["title"], person["notes"] = text(), text(), text()
+        _dump(folder / "stakeholders.yml", stakeholders)
+
+        goals = _load(folder / "goals.yml")
+        for goal in goals:
+            goal["title"] = text()
+            if goal.get("measure"):
+                goal["measure"]["metric"] = text()
+        _dump(folder / "goals.yml", goals)
+
+        extra = _markdown_payloads(text, links)
+        meta, body = _front_matter(folder / "strategy.md")
+        body = body.replace("\n# ", f"\n# {text()} ", 1) if body.startswith("#") or "\n# " in body else body
+        body = f"# Plan {text()}\n" + body.split("\n", 1)[1] if body.startswith("# ") else body
+        body += f"\n## {section}\n\n{extra}\n"
+        (folder / "strategy.md").write_text(f"---\n{yaml.safe_dump(meta)}---\n{body}", encoding="utf-8")
+
+        for review in sorted((folder / "reviews").glob("*.md")):
+            meta, body = _front_matter(review)
+            for action in meta.get("actions", []):
+                action["title"] = text()
+            body = f"# Review {text()}\n" + body.split("\n", 1)[1] if body.startswith("# ") else body
+            body += f"\n## Notes {text()}\n\n{_markdown_payloads(text, links)}\n"
+            review.write_text(f"---\n{yaml.safe_dump(meta, allow_unicode=True)}---\n{body}", encoding="utf-8")
+    return repo
+
+
+def _markdown_payloads(text: _Cycle, links: bool) -> str:
+    paragraphs = [f"Paragraph with {p} inside." for p in TEXT_PAYLOADS]
+    paragraphs += [f"### {text()}", "", *SAFE_LINKS]
+    if links:
+        paragraphs += LINK_PAYLOADS
+    return "\n\n".join(paragraphs)
+
+
+SAFE_SCHEMES = ("http", "https", "mailto")
+URL_ATTRIBUTES = frozenset({"href", "src", "xlink:href", "action", "formaction", "data", "poster", "background"})
+
+
+class _Inspector(HTMLParser):
+    """Collects what would run: event handlers, unsafe URLs, script with account text."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.problems: list[str] = []
+        self.in_script = False
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if name.startswith("on"):
+                self.problems.append(f"<{tag} {name}={value!r}>")
+            if name in URL_ATTRIBUTES and value and not _safe_url(value):
+                self.problems.append(f"<{tag} {name}={value!r}>")
+        if tag in ("iframe", "object", "embed", "base", "meta") and any(
+                "alert" in (v or "") for _, v in attrs):
+            self.problems.append(f"<{tag}> from account text")
+        self.in_script = tag == "script"
+
+    def handle_endtag(self, tag):
+        if tag == "script":
+            self.in_script = False
+
+    def handle_data(self, data):
+        if self.in_script and "alert(" in data:
+            self.problems.append(f"<script> with account text: {data[:80]!r}")
+
+
+def _safe_url(url: str) -> bool:
+    scheme = re.match(r"^\s*([a-zA-Z][a-zA-Z0-9+.-]*):", url)
+    if not scheme:
+        return True  # relative, or an anchor
+    return scheme.group(1).lower() in SAFE_SCHEMES
+
+
+def unsafe_markup(site: Path) -> list[str]:
+    """Every event handler, unsafe URL or account-text script in the built site's HTML."""
+    found = []
+    for page in sorted(site.rglob("*.html")):
+        inspector = _Inspector()
+        inspector.feed(page.read_text(encoding="utf-8"))
+        found += [f"{page.relative_to(site)}: {p}" for p in inspector.problems]
+    return found

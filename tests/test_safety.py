@@ -1,0 +1,216 @@
+"""Hostile text from account files reaches the site inert: unit tests of the URL and HTML rules,
+then a real build with a payload in every field that reaches a page."""
+
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+
+import pytest
+
+import generator.validate as validate_stage
+from generator.safety import sanitize_html, unsafe_scheme, url_scheme
+from generator.validate import links
+
+from .hostile import LINK_PAYLOADS, SAFE_LINKS, TEXT_PAYLOADS, hostile_repo, unsafe_markup
+from .sitebuild import build, site_repo
+
+
+@pytest.mark.parametrize("url, scheme", [
+    ("javascript:alert(1)", "javascript"),
+    ("JaVaScRiPt:alert(1)", "javascript"),
+    ("  javascript:alert(1)", "javascript"),
+    ("java\tscript:alert(1)", "javascript"),
+    ("\x01javascript:alert(1)", "javascript"),
+    ("vbscript:msgbox(1)", "vbscript"),
+    ("data:text/html,<b>", "data"),
+    ("https://example.com/a:b", "https"),
+    ("mailto:cto@example.com", "mailto"),
+    ("../goals/#x", None),
+    ("#relationships", None),
+    ("java&#x09;script:alert(1)", None),  # an entity is not decoded in a URL: a relative path
+])
+def test_url_scheme_is_what_a_browser_would_see(url, scheme):
+    assert url_scheme(url) == scheme
+
+
+def test_only_http_https_and_mailto_are_safe():
+    assert [unsafe_scheme(u) for u in ("https://a", "http://a", "mailto:a@b.c", "/x", "#y")] == [None] * 5
+    assert [unsafe_scheme(u) for u in ("javascript:x", "data:x", "file:///etc", "ftp://a")] == \
+        ["javascript", "data", "file", "ftp"]
+
+
+def test_sanitiser_drops_what_runs_and_keeps_what_pages_are_made_of():
+    dirty = ('<p onclick="x()">a<script>alert(1)</script><a href="javascript:alert(1)">b</a>'
+             '<a href="../x/#y" title="t">c</a><img src="data:image/svg+xml,x" alt="i"></p>'
+             '<svg viewBox="0 0 10 10" style="max-width:10px;background:url(javascript:x)" onload="x()">'
+             '<title>T</title><rect x="1" y="2" width="3" height="4" class="bar"/>'
+             '<a xlink:href="javascript:alert(1)"><text x="1" y="2" text-anchor="end">t</text></a></svg>'
+             '<table><thead><tr><th style="text-align: right;">n</th></tr></thead></table>'
+             '<iframe src="https://example.com"></iframe><h2 id="s">S</h2><p class="k" data-search-exclude>x</p>')
+    clean = sanitize_html(dirty)
+    assert "onclick" not in clean and "onload" not in clean and "<script" not in clean and "<iframe" not in clean
+    assert "javascript:" not in clean and "data:image" not in clean
+    assert '<a href="../x/#y" title="t">c</a>' in clean
+    assert '<svg viewBox="0 0 10 10" style="max-width:10px">' in clean
+    assert '<rect x="1" y="2" width="3" height="4" class="bar">' in clean
+    assert '<text x="1" y="2" text-anchor="end">t</text>' in clean
+    assert '<th style="text-align:right">n</th>' in clean
+    assert '<h2 id="s">S</h2>' in clean and 'data-search-exclude' in clean
+
+
+def test_the_payload_list_covers_the_forms_an_attacker_uses():
+    everything = TEXT_PAYLOADS + LINK_PAYLOADS
+    assert len(everything) >= 30
+    for form in ("</title>", "onerror=", "<svg", "javascript:", "JaVaScRiPt:", "data:", "vbscript:",
+                 "]: javascript:", "{{", "{:", "<a href="):
+        assert any(form in p for p in everything), form
+
+
+class _Titles(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.title: list[str] = []
+        self.depth = 0
+        self.in_head_title = False
+
+    def handle_starttag(self, tag, attrs):
+        self.in_head_title = tag == "title" and not self.title
+
+    def handle_endtag(self, tag):
+        self.in_head_title = False
+
+    def handle_data(self, data):
+        if self.in_head_title:
+            self.title.append(data)
+
+
+def _head_title(path) -> str:
+    parser = _Titles()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return "".join(parser.title)
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory):
+    target = tmp_path_factory.mktemp("hostile")
+    repo = site_repo(hostile_repo(target), target / "site-repo")
+    result = build(repo)
+    assert result.exit_code == 0, result.output
+    return repo / "site"
+
+
+def test_no_page_of_the_hostile_site_has_markup_that_runs(hostile_site):
+    assert unsafe_markup(hostile_site) == []
+
+
+def test_hostile_titles_read_literally_in_the_browser_tab(hostile_site):
+    titles = {}
+    for page in hostile_site.rglob("*.html"):
+        raw = page.read_text(encoding="utf-8").split("<title>", 1)[1].split("</title>", 1)[0]
+        assert "<" not in raw, page  # nothing in a <title> is markup
+        titles[page] = _head_title(page)
+    # Were the title not escaped, the parser would end it at the payload's own </title>.
+    payload = TEXT_PAYLOADS[0]
+    assert any(payload in title for title in titles.values())
+    assert any(TEXT_PAYLOADS[13] in title for title in titles.values())  # <math>...<script>
+
+
+def test_search_index_holds_account_text_as_text(hostile_site):
+    index = json.loads((hostile_site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    for doc in index["docs"]:
+        for field in ("title", "text"):
+            assert not re.search(r"<(script|img|svg|iframe|body|input)\b", doc[field]), (doc["location"], doc[field])
+
+
+def test_unsafe_links_are_errors_at_their_position(tmp_path):
+    repo = hostile_repo(tmp_path, links=True)
+    validated = validate_stage.validate(__import__("generator.load", fromlist=["load"]).load(repo),
+                                        __import__("datetime").date(2026, 11, 24))
+    found = [d for d in validated.diagnostics if d.code == "E211"]
+    bodies = len(list(repo.glob("accounts/*/strategy.md"))) + len(list(repo.glob("accounts/*/reviews/*.md")))
+    caught = [p for p in LINK_PAYLOADS if unsafe_scheme(_destination(p))]
+    assert len(found) == bodies * len(caught)
+    assert all(d.line > 1 and d.column > 1 for d in found)
+    assert {d.code for d in validated.diagnostics if d.severity.value == "error"} == {"E211"}
+
+
+def _destination(payload: str) -> str:
+    match = re.search(r"\]\(\s*<?\s*([^\s)>]+)|^\[[^\]]+\]:\s*(\S+)", payload.split("\n")[-1])
+    return (match.group(1) or match.group(2)) if match else ""
+
+
+def test_links_that_validation_misses_are_removed_from_the_site(tmp_path, monkeypatch):
+    """The second layer: were the E211 rule gone, the build would still publish no unsafe link."""
+    monkeypatch.setattr(validate_stage, "RULES", tuple(r for r in validate_stage.RULES if r is not links.unsafe_links))
+    repo = site_repo(hostile_repo(tmp_path, links=True), tmp_path / "site-repo")
+    result = build(repo)
+    assert result.exit_code == 0, result.output
+    site = repo / "site"
+    assert unsafe_markup(site) == []
+    plan = (site / "accounts" / "kan-code" / "plan" / "index.html").read_text(encoding="utf-8")
+    assert 'href="https://example.com/deck.pdf"' in plan and 'href="mailto:cto@example.com"' in plan
+    assert 'href="../goals/"' in plan
+    assert len(SAFE_LINKS) == 4
+
+
+class _Text(HTMLParser):
+    """The text a reader sees: data outside script and style, entities decoded."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        self.skip += tag in ("script", "style")
+
+    def handle_endtag(self, tag):
+        self.skip -= tag in ("script", "style") and self.skip > 0
+
+    def handle_data(self, data):
+        if not self.skip:
+            self.parts.append(data)
+
+
+def test_every_payload_reads_literally_somewhere(hostile_site):
+    """Inert is not enough: the reader sees exactly what the author wrote, no entity, no markup."""
+    seen = []
+    for page in hostile_site.rglob("*.html"):
+        parser = _Text()
+        parser.feed(page.read_text(encoding="utf-8"))
+        seen.append(" ".join(" ".join(parser.parts).split()))
+    text = "\n".join(seen)
+    missing = [p for p in TEXT_PAYLOADS if " ".join(p.split()) not in text]
+    assert missing == []
+
+
+class _Badges(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.badges: list[str] = []
+        self.depth = 0
+
+    def handle_starttag(self, tag, attrs):
+        if self.depth:
+            self.depth += 1
+        elif tag == "span" and "kam-badge" in (dict(attrs).get("class") or ""):
+            self.depth = 1
+            self.badges.append("")
+
+    def handle_endtag(self, tag):
+        self.depth = max(0, self.depth - 1)
+
+    def handle_data(self, data):
+        if self.depth:
+            self.badges[-1] += data
+
+
+def test_tier_badges_show_hostile_tier_names_as_written(hostile_site):
+    import yaml
+
+    names = {t["name"] for t in yaml.safe_load((hostile_site.parent / "criteria.yml").read_text())["tiers"]}
+    parser = _Badges()
+    parser.feed((hostile_site / "index.html").read_text(encoding="utf-8"))
+    assert parser.badges and set(parser.badges) <= names | {"Standard"}
