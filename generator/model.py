@@ -254,6 +254,13 @@ class Account:
     def located_goals(self):
         return zip(((row,) for row in self.goal_rows), self.goals)
 
+    def markdown_bodies(self) -> list[tuple[str, str, int]]:
+        """(path, body, line the body starts on) of the plan and every review: the account's prose."""
+        bodies = [(r.path, r.body, r.body_line) for r in self.reviews]
+        if self.plan is not None:
+            bodies.append((self.plan.path, self.plan.body, self.plan.body_line))
+        return bodies
+
     @property
     def last_review(self) -> Review | None:
         return self.reviews[-1] if self.reviews else None

@@ -18,10 +18,7 @@ _ALLOWED = ", ".join(sorted(SAFE_SCHEMES))
 
 def unsafe_links(ctx: RuleContext) -> Iterator[Diagnostic]:
     for account in ctx.portfolio.accounts:
-        bodies = [(r.path, r.body, r.body_line) for r in account.reviews]
-        if account.plan is not None:
-            bodies.append((account.plan.path, account.plan.body, account.plan.body_line))
-        for path, body, body_line in bodies:
+        for path, body, body_line in account.markdown_bodies():
             for link in find_link_destinations(body, body_line):
                 scheme = unsafe_scheme(link.url)
                 if scheme:

@@ -140,10 +140,7 @@ def review_references(ctx: RuleContext) -> Iterator[Diagnostic]:
 
 def wikilinks(ctx: RuleContext) -> Iterator[Diagnostic]:
     for account in ctx.portfolio.accounts:
-        bodies = [(r.path, r.body, r.body_line) for r in account.reviews]
-        if account.plan is not None:
-            bodies.append((account.plan.path, account.plan.body, account.plan.body_line))
-        for path, body, body_line in bodies:
+        for path, body, body_line in account.markdown_bodies():
             for link in find_wikilinks(body, body_line):
                 problem = unresolved_reason(ctx, link.target)
                 if problem:
