@@ -8,6 +8,8 @@ fact from opposite ends.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
+from enum import Enum
 from dataclasses import dataclass, field
 
 from .model import Portfolio
@@ -16,93 +18,97 @@ from .model import Portfolio
 # ("goal", account, id), ("review", account, slug).
 Ref = tuple[str, ...]
 
-INVERSE = {
-    "ownedBy": "ownerOf",
-    "sponsoredBy": "sponsorOf",
-    "hasMember": "memberOf",
-    "childOf": "parentOf",
-    "attendedBy": "attended",
-    "relationshipOwnedBy": "ownsRelationship",
-    "reportsTo": "managerOf",
-    "goalOwnedBy": "ownsGoal",
-    "goalSponsoredBy": "sponsorsGoal",
-    "advancedBy": "advances",
-    "actionOwnedBy": "ownsAction",
-}
-INVERSE.update({v: k for k, v in list(INVERSE.items())})
+
+class Rel(str, Enum):
+    """The relations the site reads, each with its inverse. A misspelt name is a ValueError
+    (`Rel("ownrOf")`), so a template typo fails the build instead of printing "none"."""
+    OWNED_BY = "ownedBy"
+    OWNER_OF = "ownerOf"
+    SPONSORED_BY = "sponsoredBy"
+    SPONSOR_OF = "sponsorOf"
+    HAS_MEMBER = "hasMember"
+    MEMBER_OF = "memberOf"
+    CHILD_OF = "childOf"
+    PARENT_OF = "parentOf"
+    ATTENDED_BY = "attendedBy"
+    ATTENDED = "attended"
+    RELATIONSHIP_OWNED_BY = "relationshipOwnedBy"
+    OWNS_RELATIONSHIP = "ownsRelationship"
+    ADVANCED_BY = "advancedBy"
+    ADVANCES = "advances"
 
 
-@dataclass(frozen=True)
-class Relation:
-    source: Ref
-    type: str
-    target: Ref
+_PAIRS = [(Rel.OWNED_BY, Rel.OWNER_OF), (Rel.SPONSORED_BY, Rel.SPONSOR_OF), (Rel.HAS_MEMBER, Rel.MEMBER_OF),
+          (Rel.CHILD_OF, Rel.PARENT_OF), (Rel.ATTENDED_BY, Rel.ATTENDED),
+          (Rel.RELATIONSHIP_OWNED_BY, Rel.OWNS_RELATIONSHIP), (Rel.ADVANCED_BY, Rel.ADVANCES)]
+INVERSE: dict[Rel, Rel] = {a: b for a, b in _PAIRS} | {b: a for a, b in _PAIRS}
 
 
 @dataclass(frozen=True)
 class Links:
-    relations: tuple[Relation, ...]
-    _index: dict[Ref, dict[str, tuple[Ref, ...]]] = field(repr=False, compare=False)
+    _index: dict[Ref, dict[Rel, tuple[Ref, ...]]] = field(repr=False, compare=False)
 
-    def of(self, source: Ref, relation: str) -> tuple[Ref, ...]:
-        return self._index.get(source, {}).get(relation, ())
+    def of(self, source: Ref, relation: Rel | str) -> tuple[Ref, ...]:
+        return self._index.get(source, {}).get(Rel(relation), ())
 
 
 def _pairs(portfolio: Portfolio):
     for account in portfolio.accounts:
         a: Ref = ("account", account.id)
         p = account.profile
-        yield a, "ownedBy", ("person", p.owner)
+        yield a, Rel.OWNED_BY, ("person", p.owner)
         if p.executive_sponsor:
-            yield a, "sponsoredBy", ("person", p.executive_sponsor)
+            yield a, Rel.SPONSORED_BY, ("person", p.executive_sponsor)
         for member in p.team:
-            yield a, "hasMember", ("person", member.person)
+            yield a, Rel.HAS_MEMBER, ("person", member.person)
         if p.parent:
-            yield a, "childOf", ("account", p.parent)
+            yield a, Rel.CHILD_OF, ("account", p.parent)
         for s in account.stakeholders:
-            sref: Ref = ("stakeholder", account.id, s.id)
-            yield sref, "relationshipOwnedBy", ("person", s.relationship_owner)
-            if s.reports_to:
-                yield sref, "reportsTo", ("stakeholder", account.id, s.reports_to)
-        for g in account.goals:
-            gref: Ref = ("goal", account.id, g.id)
-            yield gref, "goalOwnedBy", ("person", g.owner)
-            if g.sponsor:
-                yield gref, "goalSponsoredBy", ("stakeholder", account.id, g.sponsor)
+            yield ("stakeholder", account.id, s.id), Rel.RELATIONSHIP_OWNED_BY, ("person", s.relationship_owner)
         stakeholder_ids = {s.id for s in account.stakeholders}
         for review in account.reviews:
             rref: Ref = ("review", account.id, review.slug)
             for attendee in review.meta.attendees:
                 kind = ("stakeholder", account.id, attendee) if attendee in stakeholder_ids else ("person", attendee)
-                yield rref, "attendedBy", kind
+                yield rref, Rel.ATTENDED_BY, kind
             for action in review.meta.actions:
-                yield rref, "actionOwnedBy", ("person", action.owner)
                 if action.goal:
-                    yield ("goal", account.id, action.goal), "advancedBy", rref
+                    yield ("goal", account.id, action.goal), Rel.ADVANCED_BY, rref
 
 
 def link(portfolio: Portfolio) -> Links:
-    relations = []
-    index: dict[Ref, dict[str, list[Ref]]] = defaultdict(lambda: defaultdict(list))
+    # dict keys keep first-seen order and drop repeats in O(1) (a list test was quadratic).
+    index: dict[Ref, dict[Rel, dict[Ref, None]]] = defaultdict(lambda: defaultdict(dict))
     for source, kind, target in _pairs(portfolio):
-        for rel in (Relation(source, kind, target), Relation(target, INVERSE[kind], source)):
-            relations.append(rel)
-            bucket = index[rel.source][rel.type]
-            if rel.target not in bucket:
-                bucket.append(rel.target)
-    frozen = {src: {kind: tuple(targets) for kind, targets in kinds.items()} for src, kinds in index.items()}
-    return Links(tuple(relations), frozen)
+        index[source][kind][target] = None
+        index[target][INVERSE[kind]][source] = None
+    return Links({src: {kind: tuple(targets) for kind, targets in kinds.items()} for src, kinds in index.items()})
 
 
-def resolve_wikilink(portfolio: Portfolio, target: str) -> Ref | None:
-    """The entity a `[[...]]` names, or None. Validation reports the None cases."""
+@dataclass(frozen=True)
+class Unresolved:
+    """Why a wiki-link names nothing: what kind of thing, the name, and the names there are."""
+    what: str  # "team member", "account" or "stakeholder"
+    name: str
+    known: frozenset[str]
+    account: str = ""  # the account searched, for a stakeholder
+
+
+def resolve_wikilink(target: str, team_ids: frozenset[str] | None, account_ids: frozenset[str],
+                     stakeholder_ids: Mapping[str, frozenset[str] | None]) -> Ref | Unresolved:
+    """The entity `[[target]]` names, or why it names none: `[[@person]]`, `[[account]]` or
+    `[[account#stakeholder]]`. A set that is None could not be read; nothing is judged against it."""
     if target.startswith("@"):
         person = target[1:]
-        return ("person", person) if person in portfolio.team_by_id else None
+        if team_ids is not None and person not in team_ids:
+            return Unresolved("team member", person, team_ids)
+        return ("person", person)
     account_id, _, anchor = target.partition("#")
-    account = portfolio.accounts_by_id.get(account_id)
-    if account is None:
-        return None
+    if account_id not in account_ids:
+        return Unresolved("account", account_id, account_ids)
     if not anchor:
         return ("account", account_id)
-    return ("stakeholder", account_id, anchor) if account.stakeholder(anchor) else None
+    known = stakeholder_ids.get(account_id)
+    if known is not None and anchor not in known:
+        return Unresolved("stakeholder", anchor, known, account_id)
+    return ("stakeholder", account_id, anchor)

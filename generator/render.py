@@ -24,7 +24,7 @@ from .analytics import Analytics, FollowUp
 from .codes import CODES, GROUPS
 from .escape import cell, html_text, label, markdown_body, md_text, money, num, pct, score
 from .history import changed_on
-from .link import Links, Ref, resolve_wikilink
+from .link import Links, Ref, Rel, resolve_wikilink
 from .model import HORIZONS, SENTIMENT_ORDER, Account, Portfolio
 from .schemas import FILE_KINDS, field_rows, nested_models
 from .score import STANDARD, Scores
@@ -101,6 +101,10 @@ class Renderer:
             tier_names={t.id: t.name for t in site.scores.criteria.tiers} | {STANDARD: "Standard"},
         )
 
+        portfolio = site.portfolio
+        self.directory = (frozenset(portfolio.team_by_id), frozenset(portfolio.accounts_by_id),
+                          {a.id: frozenset(s.id for s in a.stakeholders) for a in portfolio.accounts})
+
     def person_name(self, person_id: str) -> str:
         person = self.site.portfolio.team_by_id.get(person_id)
         return person.name if person else person_id
@@ -122,8 +126,8 @@ class Renderer:
             return relative(path, target)
 
         def wikilink(target: str) -> str:
-            ref = resolve_wikilink(self.site.portfolio, target)
-            if ref is None:  # validation already refused the build; keep the text visible
+            ref = resolve_wikilink(target, *self.directory)
+            if not isinstance(ref, tuple):  # validation already refused the build; keep the text visible
                 return f"[[{target}]]"
             return f"[{_wikilink_text(self.site.portfolio, ref)}]({relative(path, ref_page(ref))})"
 
@@ -266,7 +270,7 @@ def render(site: SiteInput, templates: Path) -> tuple[RenderedPage, ...]:
             r.page("account.md.j2", account_page(account.id), f"{d}/account.yml", account=account,
                    parent=portfolio.accounts_by_id.get(account.profile.parent or ""),
                    subsidiaries=[portfolio.accounts_by_id[ref[1]]
-                                 for ref in site.links.of(("account", account.id), "parentOf")],
+                                 for ref in site.links.of(("account", account.id), Rel.PARENT_OF)],
                    contribution_bars=[(c.name, c.points, "criterion") for c in entry.contributions],
                    kpi_lines=[(name, list(zip(dates, [getattr(p, field) for p in kpis])))
                               for field, name in (("satisfaction", "Satisfaction"), ("revenue", "Revenue"),

@@ -4,19 +4,36 @@ from __future__ import annotations
 
 import datetime as dt
 
-from generator.link import INVERSE, link, resolve_wikilink
+import re
+
+import pytest
+
+from generator.link import Rel, Unresolved, link, resolve_wikilink
 from generator.pipeline import check
 
 from .corpus import BASE
+from .sitebuild import PROJECT
 
 portfolio = check(BASE, dt.date(2026, 11, 24)).portfolio
 links = link(portfolio)
+directory = (frozenset(portfolio.team_by_id), frozenset(portfolio.accounts_by_id),
+             {a.id: frozenset(s.id for s in a.stakeholders) for a in portfolio.accounts})
 
 
-def test_every_relation_has_its_inverse():
-    stored = {(r.source, r.type, r.target) for r in links.relations}
-    for source, kind, target in stored:
-        assert (target, INVERSE[kind], source) in stored
+def test_a_misspelt_relation_fails_loudly_instead_of_reading_as_none():
+    with pytest.raises(ValueError):
+        links.of(("person", "reed-clapper"), "ownrOf")
+
+
+def test_every_relation_a_template_reads_exists():
+    names = set()
+    for template in (PROJECT / "site_templates").glob("*.j2"):
+        text = template.read_text(encoding="utf-8")
+        names |= set(re.findall(r'links\.of\((?:[^()]|\([^()]*\))*?"(\w+)"\)', text))
+        names |= set(re.findall(r'\("(\w+Of)", "', text))  # person.md.j2 loops over relation names
+    assert {"ownerOf", "sponsorOf", "memberOf", "ownsRelationship", "attended", "advancedBy"} <= names
+    for name in names:
+        Rel(name)
 
 
 def test_parent_and_subsidiaries_both_ways():
@@ -37,10 +54,20 @@ def test_goals_know_the_review_actions_that_advance_them():
     assert ("review", "kan-code", "2026-11-12-executive-review") in advanced
 
 
-def test_wikilinks_resolve_or_not():
-    assert resolve_wikilink(portfolio, "kan-code") == ("account", "kan-code")
-    assert resolve_wikilink(portfolio, "kan-code#helen-okoro") == ("stakeholder", "kan-code", "helen-okoro")
-    assert resolve_wikilink(portfolio, "@reed-clapper") == ("person", "reed-clapper")
-    assert resolve_wikilink(portfolio, "kan-code#nobody") is None
-    assert resolve_wikilink(portfolio, "nowhere") is None
-    assert resolve_wikilink(portfolio, "@nobody") is None
+def test_wikilinks_resolve_or_say_why_not():
+    assert resolve_wikilink("kan-code", *directory) == ("account", "kan-code")
+    assert resolve_wikilink("kan-code#helen-okoro", *directory) == ("stakeholder", "kan-code", "helen-okoro")
+    assert resolve_wikilink("@reed-clapper", *directory) == ("person", "reed-clapper")
+    missing = resolve_wikilink("kan-code#nobody", *directory)
+    assert isinstance(missing, Unresolved) and (missing.what, missing.name, missing.account) == \
+        ("stakeholder", "nobody", "kan-code")
+    assert "helen-okoro" in missing.known
+    assert resolve_wikilink("nowhere", *directory).what == "account"
+    assert resolve_wikilink("@nobody", *directory).what == "team member"
+
+
+def test_a_wikilink_into_an_unreadable_file_is_not_judged():
+    team, accounts, _ = directory
+    assert resolve_wikilink("@nobody", None, accounts, {}) == ("person", "nobody")
+    assert resolve_wikilink("kan-code#nobody", team, accounts, {"kan-code": None}) == \
+        ("stakeholder", "kan-code", "nobody")

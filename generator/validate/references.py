@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..diagnostics import Diagnostic, error
+from ..link import Unresolved, resolve_wikilink
 from ..markdown import find_wikilinks
 from ..yamldoc import YamlDoc
 from .context import RuleContext
@@ -65,15 +66,10 @@ def account_references(ctx: RuleContext) -> Iterator[Diagnostic]:
 def parent_cycles(ctx: RuleContext) -> Iterator[Diagnostic]:
     parent = {a.id: a.profile.parent for a in ctx.portfolio.accounts if a.profile.parent}
     for account in ctx.portfolio.accounts:
-        seen = [account.id]
-        current = parent.get(account.id)
-        while current is not None and current != account.id and current not in seen:
-            seen.append(current)
-            current = parent.get(current)
-        if current == account.id and len(seen) > 1:
+        cycle = _cycle_from(account.id, parent)
+        if cycle:
             path = f"{account.dir}/account.yml"
-            chain = " -> ".join(seen + [account.id])
-            yield error(path, ctx.at(path, ("parent",)), "E209", f"parent accounts form a cycle: {chain}")
+            yield error(path, ctx.at(path, ("parent",)), "E209", f"parent accounts form a cycle: {' -> '.join(cycle)}")
 
 
 def stakeholder_references(ctx: RuleContext) -> Iterator[Diagnostic]:
@@ -99,6 +95,8 @@ def stakeholder_references(ctx: RuleContext) -> Iterator[Diagnostic]:
 
 
 def _cycle_from(start: str, edges: dict[str, str | None]) -> list[str]:
+    """The loop that leads from `start` back to itself along `edges` (start repeated at the end),
+    or [] when the chain ends or loops elsewhere. One helper for reports_to and parent."""
     chain = [start]
     current = edges.get(start)
     while current is not None and current not in chain:
@@ -148,18 +146,13 @@ def wikilinks(ctx: RuleContext) -> Iterator[Diagnostic]:
 
 
 def unresolved_reason(ctx: RuleContext, target: str) -> str | None:
-    if target.startswith("@"):
-        person = target[1:]
-        if not ctx.unknown(person, ctx.team_ids):
-            return None
-        return f"no team member '{person}'{suggest(person, ctx.team_ids)}"
-    account_id, _, anchor = target.partition("#")
-    if account_id not in ctx.account_ids:
-        return f"no account '{account_id}'{suggest(account_id, ctx.account_ids)}"
-    if anchor and ctx.unknown(anchor, ctx.stakeholder_ids[account_id]):
-        known = ctx.stakeholder_ids[account_id]
-        return f"account '{account_id}' has no stakeholder '{anchor}'{suggest(anchor, known)}"
-    return None
+    found = resolve_wikilink(target, ctx.team_ids, ctx.account_ids, ctx.stakeholder_ids)
+    if not isinstance(found, Unresolved):
+        return None
+    hint = suggest(found.name, found.known)
+    if found.what == "stakeholder":
+        return f"account '{found.account}' has no stakeholder '{found.name}'{hint}"
+    return f"no {found.what} '{found.name}'{hint}"
 
 
 RULES = (duplicate_ids, account_references, parent_cycles, stakeholder_references, goal_references,
