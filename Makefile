@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site test serve validate bench schema clean
+.PHONY: site test serve validate bench schema clean corpus-update
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,8 +30,11 @@ validate: $(VENV)/.runtime  ## the CI gate
 test: $(VENV)/.test  ## the whole test suite
 	$(BIN)/python -m pytest
 
-bench: $(VENV)/.test  ## performance ratios (see benchmarks/README.md)
+bench: $(VENV)/.test  ## performance ratios (results and method: the README, "Benchmarks")
 	$(BIN)/python benchmarks/run.py
+
+corpus-update: $(VENV)/.test  ## rewrite tests/cases expectations from today's output; shows the diff
+	$(BIN)/python -m tests.corpus $(CASES)
 
 schema: $(VENV)/.runtime  ## regenerate schemas/ from the model
 	$(BIN)/kam schema --force

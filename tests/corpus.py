@@ -4,6 +4,7 @@ the exact diagnostics `kam validate` must print for it."""
 from __future__ import annotations
 
 import base64
+import sys
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -77,3 +78,51 @@ def materialise(case: Case, target: Path) -> Path:
         path = repo / relative
         shutil.rmtree(path) if path.is_dir() else path.unlink()
     return repo
+
+
+def run(case: Case, target: Path) -> list[str]:
+    """What `kam validate` prints for the case, one diagnostic a line."""
+    from click.testing import CliRunner
+
+    from generator.cli import main
+
+    repo = materialise(case, target)
+    result = CliRunner().invoke(main, ["--root", str(repo), "validate", "--today", TODAY, "--format", "text",
+                                       *case.args])
+    return result.stdout.splitlines()
+
+
+def with_expected(text: str, lines: list[str]) -> str:
+    """The case file's text with its `expected:` block (always the last key) replaced."""
+    head = text[: text.index("\nexpected:") + 1] if "\nexpected:" in text else text.rstrip("\n") + "\n"
+    if not lines:
+        return head + 'expected: ""\n'
+    return head + "expected: |\n" + "".join(f"  {line}\n" for line in lines)
+
+
+def update(names: list[str]) -> int:
+    """Rewrite the expectations of the named cases (all when none) from what validate prints
+    now, and show each change as a diff for review. Returns how many files changed."""
+    import difflib
+    import tempfile
+
+    changed = 0
+    for case in load_cases():
+        if names and case.name not in names:
+            continue
+        path = CASES / f"{case.name}.yml"
+        with tempfile.TemporaryDirectory() as folder:
+            lines = run(case, Path(folder))
+        old = path.read_text(encoding="utf-8")
+        new = with_expected(old, lines)
+        if new != old:
+            changed += 1
+            sys.stdout.writelines(difflib.unified_diff(old.splitlines(True), new.splitlines(True),
+                                                       f"a/{path.name}", f"b/{path.name}"))
+            path.write_text(new, encoding="utf-8")
+    print(f"{changed} case file(s) updated; review the diff above before committing", file=sys.stderr)
+    return changed
+
+
+if __name__ == "__main__":  # python -m tests.corpus [CASE ...]  (make corpus-update)
+    update(sys.argv[1:])

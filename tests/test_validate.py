@@ -8,7 +8,7 @@ from click.testing import CliRunner
 from generator.cli import main
 from generator.codes import CODES
 
-from .corpus import BASE, TODAY, load_cases, materialise
+from .corpus import BASE, CASES as CASE_DIR, TODAY, load_cases, materialise, run, with_expected
 
 CASES = load_cases()
 
@@ -45,3 +45,12 @@ def test_the_example_portfolio_validates_cleanly():
 
     result = run_validate(PROJECT, "--strict")
     assert result.stdout == "" and result.exit_code == 0
+
+
+def test_update_mode_rewrites_only_the_expectation(tmp_path):
+    case = next(c for c in CASES if c.expected)
+    text = (CASE_DIR / f"{case.name}.yml").read_text(encoding="utf-8")
+    assert with_expected(text, run(case, tmp_path)) == text  # the corpus is current
+    edited = with_expected(text, ["something else"])
+    assert edited.startswith(text[: text.index("\nexpected:")]) and edited.endswith("expected: |\n  something else\n")
+    assert with_expected(text, []).endswith('expected: ""\n')
