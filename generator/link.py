@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping
-from enum import Enum
 from dataclasses import dataclass, field
+from enum import Enum
 
 from .model import Portfolio
 

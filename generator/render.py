@@ -9,23 +9,38 @@ opt out of escaping only for strings the generator built itself (links, SVG), as
 from __future__ import annotations
 
 import datetime as dt
-import posixpath
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError, TemplateSyntaxError
+from jinja2 import (
+    Environment,
+    FileSystemLoader,
+    StrictUndefined,
+    TemplateError,
+    TemplateSyntaxError,
+)
 from markupsafe import Markup
 
-from . import charts
-from . import tables
+from . import charts, tables
 from .analytics import Analytics, FollowUp
 from .codes import CODES, GROUPS
-from .escape import cell, html_text, label, markdown_body, md_text, money, num, pct, score
+from .escape import (
+    cell,
+    html_text,
+    label,
+    markdown_body,
+    md_text,
+    money,
+    num,
+    pct,
+    score,
+)
 from .history import changed_on
 from .link import Links, Ref, Rel, resolve_wikilink
 from .model import HORIZONS, SENTIMENT_ORDER, Account, Portfolio
+from .pages import account_page, person_page, ref_page, relative, review_page
 from .schemas import FILE_KINDS, field_rows, nested_models
 from .score import STANDARD, Scores
 
@@ -48,39 +63,6 @@ class RenderedPage:
     path: str  # inside the site's docs tree
     markdown: str
     source: str | None  # repo-relative file the page comes from, for "edit this page"
-
-
-# -- paths of generated pages -------------------------------------------------------------------
-
-def account_page(account_id: str, page: str = "index") -> str:
-    return f"accounts/{account_id}/{page}.md"
-
-
-def review_page(account_id: str, slug: str) -> str:
-    return f"accounts/{account_id}/reviews/{slug}.md"
-
-
-def person_page(person_id: str) -> str:
-    return f"people/{person_id}.md"
-
-
-def ref_page(ref: Ref) -> str:
-    kind = ref[0]
-    if kind == "account":
-        return account_page(ref[1])
-    if kind == "person":
-        return person_page(ref[1])
-    if kind == "stakeholder":
-        return f"{account_page(ref[1], 'stakeholders')}#{ref[2]}"
-    if kind == "goal":
-        return f"{account_page(ref[1], 'goals')}#{ref[2]}"
-    return review_page(ref[1], ref[2])
-
-
-def relative(here: str, target: str) -> Markup:
-    path, _, anchor = target.partition("#")
-    link = posixpath.relpath(path, posixpath.dirname(here) or ".") if path else ""
-    return Markup(link + (f"#{anchor}" if anchor else ""))
 
 
 class Renderer:

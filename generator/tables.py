@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import posixpath
-
 from markupsafe import Markup
 
 from .analytics import Analytics
 from .escape import cell, md_text, pct
 from .model import CriteriaConfig, Portfolio
+from .pages import account_page, relative
 from .score import STANDARD, Scores
-
-
-def _link(here: str, target: str) -> str:
-    return posixpath.relpath(target, posixpath.dirname(here) or ".")
 
 
 def criteria_table(criteria: CriteriaConfig) -> Markup:
@@ -64,7 +59,7 @@ def promotion_candidates(portfolio: Portfolio, scores: Scores, here: str) -> Mar
     lines = []
     for account_id, row in rows.iterrows():
         name = portfolio.accounts_by_id[account_id].profile.name
-        lines.append(f"- [{md_text(name)}]({_link(here, f'accounts/{account_id}/index.md')}): {row.score:.2f}, "
+        lines.append(f"- [{md_text(name)}]({relative(here, account_page(account_id))}): {row.score:.2f}, "
                      f"{row.gap:.2f} below {md_text(lowest.name)}; {md_text(row.closing_move)}")
     return Markup("\n".join(lines))
 
@@ -73,4 +68,4 @@ def account_link(portfolio: Portfolio, account_id: str, here: str) -> Markup:
     account = portfolio.accounts_by_id.get(account_id)
     if account is None:  # a playbook page naming an account that was renamed or removed
         return Markup(f"`{md_text(account_id)}` (no such account)")
-    return Markup(f"[{md_text(account.profile.name)}]({_link(here, f'accounts/{account_id}/index.md')})")
+    return Markup(f"[{md_text(account.profile.name)}]({relative(here, account_page(account_id))})")

@@ -4,8 +4,8 @@ the exact diagnostics `kam validate` must print for it."""
 from __future__ import annotations
 
 import base64
-import sys
 import shutil
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 

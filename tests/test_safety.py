@@ -13,7 +13,13 @@ import generator.validate as validate_stage
 from generator.safety import sanitize_html, unsafe_scheme, url_scheme
 from generator.validate import links
 
-from .hostile import LINK_PAYLOADS, SAFE_LINKS, TEXT_PAYLOADS, hostile_repo, unsafe_markup
+from .hostile import (
+    LINK_PAYLOADS,
+    SAFE_LINKS,
+    TEXT_PAYLOADS,
+    hostile_repo,
+    unsafe_markup,
+)
 from .sitebuild import build, site_repo
 
 

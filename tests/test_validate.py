@@ -8,7 +8,8 @@ from click.testing import CliRunner
 from generator.cli import main
 from generator.codes import CODES
 
-from .corpus import BASE, CASES as CASE_DIR, TODAY, load_cases, materialise, run, with_expected
+from .corpus import BASE, TODAY, load_cases, materialise, run, with_expected
+from .corpus import CASES as CASE_DIR
 
 CASES = load_cases()
 
