@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from generator.model import (Account, AccountProfile, CriteriaConfig, Criterion, CriterionScore, Financials,
                              Portfolio, Tier, Watch)
-from generator.score import score_portfolio, tier_positions, weighted_scores, what_if
+from generator.score import place, score_portfolio, tier_reached, weighted_scores, what_if
 
 CRITERIA = CriteriaConfig(
     criteria=(Criterion(id="revenue", name="Revenue", weight=50), Criterion(id="fit", name="Fit", weight=30),
@@ -124,12 +124,16 @@ def test_scaling_all_weights_changes_nothing(rows, factor):
 @given(st.lists(st.floats(min_value=1, max_value=10), min_size=2, max_size=50))
 def test_tiers_are_monotonic_and_exclusive(values):
     scores = pd.Series(sorted(values)).round(2)
-    positions = tier_positions(scores, CRITERIA.tiers)  # 0 = platinum ... -1 = standard
-    rank = np.where(positions == -1, 99, positions)
+    positions = [tier_reached(score, CRITERIA.tiers) for score in scores]  # 0 = platinum ... None = standard
+    rank = [99 if p is None else p for p in positions]
     assert all(rank[i] >= rank[i + 1] for i in range(len(rank) - 1))  # higher score, same or better tier
     for score, position in zip(scores, positions):
         reached = [i for i, t in enumerate(CRITERIA.tiers) if score >= t.min_score]
-        assert position == (reached[0] if reached else -1)  # exactly one tier: the first reached
+        assert position == (reached[0] if reached else None)  # exactly one tier: the first reached
+        placed = place(score, CRITERIA)
+        assert placed.tier == (CRITERIA.tiers[position] if position is not None else None)
+        assert placed.next_tier == (CRITERIA.tiers[position - 1] if position else
+                                    None if position == 0 else CRITERIA.tiers[-1])
 
 
 def test_a_score_exactly_on_a_threshold_reaches_that_tier():
@@ -137,4 +141,4 @@ def test_a_score_exactly_on_a_threshold_reaches_that_tier():
     matrix = pd.DataFrame({"a": [8.0], "b": [8.0], "c": [8.0], "d": [8.0]}, index=["x"])
     _, score = weighted_scores(matrix, pd.Series({"a": .35, "b": .25, "c": .2, "d": .2}))
     assert score["x"] == 8.0
-    assert tier_positions(score, CRITERIA.tiers)[0] == 0
+    assert tier_reached(score["x"], CRITERIA.tiers) == 0
