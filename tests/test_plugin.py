@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import re
 
 import pytest
 
-from generator.plugin import WATCHED, KamPlugin
+
 
 from .corpus import BASE
 from .sitebuild import broken_links, build, site_path, site_repo
@@ -108,21 +109,43 @@ def test_build_refuses_bad_input_and_writes_nothing(tmp_path):
     assert not (repo / "site").exists()
 
 
-def test_serve_watches_account_files(tmp_path):
-    class Recorder:  # stands in for mkdocs' LiveReloadServer; we check what we asked it to watch
-        def __init__(self):
-            self.paths = []
-
-        def watch(self, path):
-            self.paths.append(path)
+def test_serve_rebuilds_when_an_account_file_changes(tmp_path):
+    """A KAM edits account.yml while `kam serve` runs: the page served changes with it."""
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
 
     repo = site_repo(BASE, tmp_path / "repo")
-    plugin = KamPlugin()
-    plugin.root = repo
-    server = Recorder()
-    plugin.on_serve(server, config=None, builder=None)
-    assert str(repo / "accounts") in server.paths
-    assert {name for name in WATCHED if (repo / name).exists()} == {p.rsplit("/", 1)[-1] for p in server.paths}
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {**os.environ, "KAM_TODAY": "2026-11-24", "NO_MKDOCS_2_WARNING": "1"}
+    server = subprocess.Popen([sys.executable, "-m", "generator.cli", "--root", str(repo), "serve", "--port", str(port)],
+                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/accounts/kan-code/"
+
+    def page_shows(text: str, seconds: float) -> bool:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            try:
+                if text in urllib.request.urlopen(url, timeout=5).read().decode("utf-8"):
+                    return True
+            except OSError:
+                pass
+            time.sleep(0.5)
+        return False
+
+    try:
+        assert page_shows("Kan-code", 90)
+        account = repo / "accounts" / "kan-code" / "account.yml"
+        account.write_text(account.read_text(encoding="utf-8").replace("name: Kan-code", "name: Kan-code Renamed"),
+                           encoding="utf-8")
+        assert page_shows("Kan-code Renamed", 90)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
 
 
 def test_plain_mkdocs_build_strict_from_the_repo_root(tmp_path):

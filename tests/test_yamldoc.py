@@ -65,6 +65,13 @@ def test_alias_bomb_stops_quickly():
     assert time.perf_counter() - start < 5  # a sanity bound, not a benchmark: unbounded would never end
 
 
-def test_deep_nesting_does_not_crash():
+def test_deep_nesting_is_a_located_error_not_a_crash():
     doc, problems = parse("a: " + "[" * 5000 + "]" * 5000 + "\n", "f.yml")
-    assert doc is not None or problems
+    assert doc is None
+    assert [(d.code, d.line) for d in problems] == [("E001", 1)]
+    assert "nesting depth" in problems[0].message
+    shallow, problems = parse("a: " + "[" * 50 + "]" * 50 + "\n", "f.yml")
+    nested = shallow.data["a"]
+    for _ in range(49):
+        (nested,) = nested
+    assert problems == [] and nested == []
