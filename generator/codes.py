@@ -41,19 +41,21 @@ GROUPS = {
 _ALL = [
     # -- E0xx: reading and syntax ------------------------------------------------------------
     Code("E001", "YAML syntax error",
-         "The file is not valid YAML; the parser stopped at the position shown.",
+         "The file is not valid YAML; the parser stopped at the position shown. For an indentation mistake the "
+         "message adds which line probably is wrong, comparing it with the line above.",
          "name: Northwind\nindustry: [Logistics", "Close the bracket, quote, or fix the indentation at the position shown."),
     Code("E002", "Not UTF-8",
          "The file contains bytes that are not valid UTF-8 text.",
          "name: Caf\\xe9 (saved as Latin-1)", "Save the file as UTF-8."),
     Code("E003", "Empty file",
-         "The file has no content where a mapping or a list is expected.",
-         "(an empty stakeholders.yml)", "Fill it in, or write `[]` for an intentionally empty list."),
+         "The file (or front matter) has no content, only comments, where a mapping or team.yml's list is expected. "
+         "stakeholders.yml and goals.yml may be empty: that is a list with no entries yet.",
+         "(an empty criteria.yml)", "Fill it in."),
     Code("E004", "Front matter missing or unterminated",
          "A Markdown file that needs YAML front matter does not start with `---` or never closes it.",
          "---\ndate: 2026-09-30\n# Q3 QBR", "Start the file with a `---` line and close the front matter with another `---` line."),
     Code("E005", "Tab in indentation",
-         "YAML does not allow tab characters for indentation.",
+         "YAML does not allow tab characters for indentation (a tab in the text of a `|` or `>` block is fine).",
          "scores:\n\trevenue_potential: {score: 8}", "Indent with spaces."),
     Code("E006", "Duplicate key",
          "A mapping names the same key twice; YAML parsers silently keep only one, so data would be lost.",
@@ -82,10 +84,18 @@ _ALL = [
     Code("E014", "Template error in a playbook page",
          "A playbook page that opts in to macros (`render_macros: true`) is not valid Jinja.",
          "{{ tier_table( }}", "Close the expression or the block at the position shown."),
+    Code("E015", "YAML merge key",
+         "A mapping uses the YAML merge key `<<` to copy the keys of an anchored mapping. Account files "
+         "do not support it, so that every value is written (and reported) where it applies.",
+         "defaults: &defaults {currency: EUR}\nfinancials:\n  <<: *defaults\n  annual_revenue: 1200000",
+         "Write the keys out in the mapping instead of `<<: *anchor`."),
     # -- E1xx: schema ------------------------------------------------------------------------
     Code("E101", "Wrong type",
-         "A value has the wrong type (for example a list where a mapping is expected, or text where a number is).",
-         "financials: 1200000", "Write the value in the type the file format asks for."),
+         "A value has the wrong type (for example a list where a mapping is expected, or text where a number is). "
+         "YAML reads some unquoted words and numbers as other types (`NO`, `yes`, `off` as booleans, `0755` as an "
+         "octal number); the message then says what YAML read.",
+         "region: NO", "Write the value in the type the file format asks for; quote text that YAML would read "
+         "otherwise (`region: \"NO\"`), and write numbers without thousands separators."),
     Code("E102", "Missing field",
          "A required field is absent.",
          "- id: maria-gomez\n  title: VP Supply Chain   # no name", "Add the field."),

@@ -45,3 +45,11 @@ def test_the_example_portfolio_validates_cleanly():
 
     result = run_validate(PROJECT, "--strict")
     assert result.stdout == "" and result.exit_code == 0
+
+
+def test_values_are_described_in_a_line_not_in_thousands_of_digits():
+    from generator.validate.schema import describe
+
+    assert describe(int("f" * 5000, 16)) == "a number of about 6,021 digits"  # str() of it would raise
+    assert describe("1" * 5000) == f"'{'1' * 40}…' (5,000 characters)"
+    assert describe(10 ** 30) == f"the number {10 ** 30}"

@@ -10,12 +10,15 @@ from ..model import Portfolio, Tier
 from ..yamldoc import YamlDoc
 
 
-def _raw_ids(doc: YamlDoc | None) -> frozenset[str] | None:
+def _raw_ids(doc: YamlDoc | None, *, may_be_empty: bool = False) -> frozenset[str] | None:
     """Ids as written, even in entries that failed the schema: a reference to an entry with
     a typo elsewhere should not add a second, misleading 'unknown id' error.
 
     None when the file could not be read at all: then no reference into it can be judged,
-    and the one error about the file is the whole story."""
+    and the one error about the file is the whole story. An empty file that `may_be_empty`
+    is a list without ids."""
+    if doc is not None and doc.empty and may_be_empty:
+        return frozenset()
     if doc is None or not isinstance(doc.data, list):
         return None
     return frozenset(item["id"] for item in doc.data
@@ -51,8 +54,8 @@ class RuleContext:
         set_(self, "docs", docs)
         set_(self, "team_ids", _raw_ids(self.loaded.team))
         set_(self, "account_ids", frozenset(f.id for f in self.loaded.accounts))
-        set_(self, "stakeholder_ids", {f.id: _raw_ids(f.stakeholders) for f in self.loaded.accounts})
-        set_(self, "goal_ids", {f.id: _raw_ids(f.goals) for f in self.loaded.accounts})
+        set_(self, "stakeholder_ids", {f.id: _raw_ids(f.stakeholders, may_be_empty=True) for f in self.loaded.accounts})
+        set_(self, "goal_ids", {f.id: _raw_ids(f.goals, may_be_empty=True) for f in self.loaded.accounts})
         set_(self, "files", {f.id: f for f in self.loaded.accounts})
 
     @staticmethod
@@ -80,3 +83,5 @@ class RuleContext:
 
     def is_key(self, account_id: str) -> bool:
         return self.tiers.get(account_id) is not None
+        if doc is not None and doc.empty:
+            return not records
