@@ -10,7 +10,7 @@ from .context import RuleContext
 
 
 def plan_sections(ctx: RuleContext) -> Iterator[Diagnostic]:
-    for account in ctx.portfolio.accounts:
+    for account in ctx.accounts:
         plan = account.plan
         if plan is None:
             continue
@@ -54,7 +54,7 @@ def criterion_scores(ctx: RuleContext) -> Iterator[Diagnostic]:
 
 
 def goal_rules(ctx: RuleContext) -> Iterator[Diagnostic]:
-    for account in ctx.portfolio.accounts:
+    for account in ctx.accounts:
         path = f"{account.dir}/goals.yml"
         if ctx.is_key(account.id) and ctx.all_valid(path, account.goals):
             covered = {g.horizon for g in account.goals if g.status != "dropped"}
@@ -72,7 +72,7 @@ def goal_rules(ctx: RuleContext) -> Iterator[Diagnostic]:
 
 
 def stakeholder_coverage(ctx: RuleContext) -> Iterator[Diagnostic]:
-    for account in ctx.portfolio.accounts:
+    for account in ctx.accounts:
         path = f"{account.dir}/stakeholders.yml"
         if not ctx.is_key(account.id) or not ctx.all_valid(path, account.stakeholders):
             continue
@@ -84,7 +84,7 @@ def stakeholder_coverage(ctx: RuleContext) -> Iterator[Diagnostic]:
 
 
 def review_cadence(ctx: RuleContext) -> Iterator[Diagnostic]:
-    for account in ctx.portfolio.accounts:
+    for account in ctx.accounts:
         tier = ctx.tiers.get(account.id)
         # With an unreadable review, "latest" would be a guess: its own error says enough.
         if tier is None or not ctx.all_reviews_valid(account):

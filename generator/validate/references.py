@@ -77,7 +77,7 @@ def parent_cycles(ctx: RuleContext) -> Iterator[Diagnostic]:
 
 
 def stakeholder_references(ctx: RuleContext) -> Iterator[Diagnostic]:
-    for account in ctx.portfolio.accounts:
+    for account in ctx.accounts:
         path = f"{account.dir}/stakeholders.yml"
         known = ctx.stakeholder_ids[account.id]
         reports_to = {s.id: s.reports_to for s in account.stakeholders}
@@ -110,7 +110,7 @@ def _cycle_from(start: str, edges: dict[str, str | None]) -> list[str]:
 
 
 def goal_references(ctx: RuleContext) -> Iterator[Diagnostic]:
-    for account in ctx.portfolio.accounts:
+    for account in ctx.accounts:
         path = f"{account.dir}/goals.yml"
         known = ctx.stakeholder_ids[account.id]
         for loc, g in account.located_goals():
@@ -121,7 +121,7 @@ def goal_references(ctx: RuleContext) -> Iterator[Diagnostic]:
 
 
 def review_references(ctx: RuleContext) -> Iterator[Diagnostic]:
-    for account in ctx.portfolio.accounts:
+    for account in ctx.accounts:
         people = ctx.people(account.id)
         goals = ctx.goal_ids[account.id]
         for review in account.reviews:
@@ -139,7 +139,7 @@ def review_references(ctx: RuleContext) -> Iterator[Diagnostic]:
 
 
 def wikilinks(ctx: RuleContext) -> Iterator[Diagnostic]:
-    for account in ctx.portfolio.accounts:
+    for account in ctx.accounts:
         bodies = [(r.path, r.body, r.body_line) for r in account.reviews]
         if account.plan is not None:
             bodies.append((account.plan.path, account.plan.body, account.plan.body_line))

@@ -281,7 +281,9 @@ def review(doc: MarkdownDoc) -> tuple[Review | None, list[Diagnostic]]:
     return Review(doc.path, slug, meta, title, doc.body, doc.body_line), problems
 
 
-def account(files: AccountFiles) -> tuple[Account | None, list[Diagnostic]]:
+def account(files: AccountFiles) -> tuple[Account, list[Diagnostic]]:
+    """The account as far as its files can be read: without a profile when account.yml is
+    unusable, without the entries and reviews that failed the schema."""
     profile, problems = check_mapping(files.account, AccountProfile, "account.yml")
     stakeholders, stakeholder_rows, more = check_list(files.stakeholders, Stakeholder, "stakeholders.yml",
                                                       may_be_empty=True)
@@ -296,8 +298,6 @@ def account(files: AccountFiles) -> tuple[Account | None, list[Diagnostic]]:
         problems += more
         if one is not None:
             reviews.append(one)
-    if profile is None:
-        return None, problems
     reviews.sort(key=lambda r: (r.meta.date, r.slug))
     return Account(files.id, files.dir, profile, stakeholders, goals, the_plan, tuple(reviews),
                    stakeholder_rows, goal_rows), problems
