@@ -181,6 +181,8 @@ def _hint(exc: yaml.MarkedYAMLError, lines: list[str], line_offset: int) -> str:
         return _closed_document_hint(lines, mark.line)
     if "could not find expected ':'" in problem and exc.context_mark is not None:
         n = exc.context_mark.line
+        if _empty_collection(lines[n]):
+            return f"line {n + 1 + line_offset}'s `{_empty_collection(lines[n])}` does not belong among entries; delete it"
         return (f"line {n + 1 + line_offset} has no ':' after its key; write 'key: value', "
                 "or indent it further if it continues the value above")
     if not problem.startswith(_INDENTATION_PROBLEMS):
@@ -211,11 +213,17 @@ def _hint(exc: yaml.MarkedYAMLError, lines: list[str], line_offset: int) -> str:
 
 def _closed_document_hint(lines: list[str], line: int) -> str:
     for text in lines[:line]:
-        value = text.split(" #", 1)[0].strip()
-        if value in ("[]", "{}"):
+        value = _empty_collection(text)
+        if value:
             what = "an empty list" if value == "[]" else "an empty mapping"
             return f"the file's `{value}` ({what}) ends the document; delete it before adding entries"
     return ""
+
+
+def _empty_collection(line: str) -> str:
+    """`[]` or `{}` when that is all the line holds (besides a comment), else ''."""
+    value = line.split("#", 1)[0].strip()
+    return value if value in ("[]", "{}") else ""
 
 
 def _line_above(lines: list[str], line: int) -> int | None:

@@ -68,6 +68,11 @@ def test_syntax_errors_say_which_lines_disagree():
                                         "the entries of one list or mapping must start in the same column")
 
 
+def test_an_empty_list_among_entries_is_named():
+    _, problems = parse("# people\n- id: x\n  name: y\n[]  # none yet\n", "f.yml")
+    assert problems[0].message.endswith("line 4's `[]` does not belong among entries; delete it")
+
+
 def test_merge_keys_are_refused_at_the_key():
     _, problems = parse("base: &b {x: 1}\nm:\n  <<: *b\n  y: 2\n", "f.yml")
     assert codes(problems) == [(3, 3, "E015")]
