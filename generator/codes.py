@@ -156,7 +156,9 @@ _ALL = [
          "{{ tier_tabel() }}", "Use one of the macros listed in the README (the message suggests the closest)."),
     # -- E3xx: plan rules --------------------------------------------------------------------
     Code("E301", "Plan section missing",
-         "strategy.md lacks a `##` section that criteria.yml requires (plan-wide or for the account's tier).",
+         "strategy.md lacks a `##` section that criteria.yml requires (plan-wide or for the account's tier). "
+         "When a heading was probably meant as the section (another level such as `###`, no space after `##`, "
+         "a curly apostrophe, a small typo), the error is at that heading and says what differs.",
          "(strategy.md without `## Account Strategy`)", "Add the section as a `##` heading with its content."),
     Code("E302", "Plan section empty",
          "A required plan section has a heading but no content.",
@@ -208,6 +210,11 @@ _ALL = [
     Code("W308", "Review action past due",
          "An action from a review is past its due date. (Actions have no status yet; this lists them for follow-up.)",
          "actions: [{title: Send plan, owner: jane-doe, due: 2026-01-15}]", "Follow up, then move the action into a later review if it is still open."),
+    Code("W309", "Plan section still holds the template prompt",
+         "A section of strategy.md still holds the prompt `kam new account` wrote under its heading, so the "
+         "plan is not written yet; plan health counts the section as unwritten.",
+         "## Account Goals\n\n> Prompt (replace this line): Our short-, mid- and long-term goals ...",
+         "Replace the prompt line with the section's content."),
     Code("W401", "Criteria count outside 3-5",
          "The method recommends three to five selection criteria; more dilutes the score, fewer oversimplifies it.",
          "(criteria.yml with 8 criteria)", "Merge or drop criteria until three to five remain."),
