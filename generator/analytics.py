@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from .model import HORIZONS, Account, Portfolio, Tier
+from .prompts import is_written
 from .score import STANDARD, Scores
 
 CONTACT_RECENCY_DAYS = 90
@@ -76,7 +77,7 @@ class Analytics:
 
 def health(portfolio: Portfolio, account: Account, tier: Tier | None, cadence_days: int, today: dt.date) -> Health:
     required = portfolio.criteria.sections_for(tier) if portfolio.criteria else ()
-    present = {s.title.casefold() for s in account.plan.sections if s.body} if account.plan else set()
+    present = {s.title.casefold() for s in account.plan.sections if is_written(s.body)} if account.plan else set()
     done = sum(1 for s in required if s.casefold() in present)
     parts = [HealthPart(HEALTH_PARTS[0], done / len(required) if required else 1.0,
                         f"{done} of {len(required)} required sections written")]

@@ -41,19 +41,21 @@ GROUPS = {
 _ALL = [
     # -- E0xx: reading and syntax ------------------------------------------------------------
     Code("E001", "YAML syntax error",
-         "The file is not valid YAML; the parser stopped at the position shown.",
+         "The file is not valid YAML; the parser stopped at the position shown. For an indentation mistake the "
+         "message adds which line probably is wrong, comparing it with the line above.",
          "name: Northwind\nindustry: [Logistics", "Close the bracket, quote, or fix the indentation at the position shown."),
     Code("E002", "Not UTF-8",
          "The file contains bytes that are not valid UTF-8 text.",
          "name: Caf\\xe9 (saved as Latin-1)", "Save the file as UTF-8."),
     Code("E003", "Empty file",
-         "The file has no content where a mapping or a list is expected.",
-         "(an empty stakeholders.yml)", "Fill it in, or write `[]` for an intentionally empty list."),
+         "The file (or front matter) has no content, only comments, where a mapping or team.yml's list is expected. "
+         "stakeholders.yml and goals.yml may be empty: that is a list with no entries yet.",
+         "(an empty criteria.yml)", "Fill it in."),
     Code("E004", "Front matter missing or unterminated",
          "A Markdown file that needs YAML front matter does not start with `---` or never closes it.",
          "---\ndate: 2026-09-30\n# Q3 QBR", "Start the file with a `---` line and close the front matter with another `---` line."),
     Code("E005", "Tab in indentation",
-         "YAML does not allow tab characters for indentation.",
+         "YAML does not allow tab characters for indentation (a tab in the text of a `|` or `>` block is fine).",
          "scores:\n\trevenue_potential: {score: 8}", "Indent with spaces."),
     Code("E006", "Duplicate key",
          "A mapping names the same key twice; YAML parsers silently keep only one, so data would be lost.",
@@ -82,10 +84,18 @@ _ALL = [
     Code("E014", "Template error in a playbook page",
          "A playbook page that opts in to macros (`render_macros: true`) is not valid Jinja.",
          "{{ tier_table( }}", "Close the expression or the block at the position shown."),
+    Code("E015", "YAML merge key",
+         "A mapping uses the YAML merge key `<<` to copy the keys of an anchored mapping. Account files "
+         "do not support it, so that every value is written (and reported) where it applies.",
+         "defaults: &defaults {currency: EUR}\nfinancials:\n  <<: *defaults\n  annual_revenue: 1200000",
+         "Write the keys out in the mapping instead of `<<: *anchor`."),
     # -- E1xx: schema ------------------------------------------------------------------------
     Code("E101", "Wrong type",
-         "A value has the wrong type (for example a list where a mapping is expected, or text where a number is).",
-         "financials: 1200000", "Write the value in the type the file format asks for."),
+         "A value has the wrong type (for example a list where a mapping is expected, or text where a number is). "
+         "YAML reads some unquoted words and numbers as other types (`NO`, `yes`, `off` as booleans, `0755` as an "
+         "octal number); the message then says what YAML read.",
+         "region: NO", "Write the value in the type the file format asks for; quote text that YAML would read "
+         "otherwise (`region: \"NO\"`), and write numbers without thousands separators."),
     Code("E102", "Missing field",
          "A required field is absent.",
          "- id: maria-gomez\n  title: VP Supply Chain   # no name", "Add the field."),
@@ -151,7 +161,9 @@ _ALL = [
          "[deck](javascript:alert(1))", "Link to the document's https address, or to a page of the site."),
     # -- E3xx: plan rules --------------------------------------------------------------------
     Code("E301", "Plan section missing",
-         "strategy.md lacks a `##` section that criteria.yml requires (plan-wide or for the account's tier).",
+         "strategy.md lacks a `##` section that criteria.yml requires (plan-wide or for the account's tier). "
+         "When a heading was probably meant as the section (another level such as `###`, no space after `##`, "
+         "a curly apostrophe, a small typo), the error is at that heading and says what differs.",
          "(strategy.md without `## Account Strategy`)", "Add the section as a `##` heading with its content."),
     Code("E302", "Plan section empty",
          "A required plan section has a heading but no content.",
@@ -203,6 +215,11 @@ _ALL = [
     Code("W308", "Review action past due",
          "An action from a review is past its due date. (Actions have no status yet; this lists them for follow-up.)",
          "actions: [{title: Send plan, owner: jane-doe, due: 2026-01-15}]", "Follow up, then move the action into a later review if it is still open."),
+    Code("W309", "Plan section still holds the template prompt",
+         "A section of strategy.md still holds the prompt `kam new account` wrote under its heading, so the "
+         "plan is not written yet; plan health counts the section as unwritten.",
+         "## Account Goals\n\n> Prompt (replace this line): Our short-, mid- and long-term goals ...",
+         "Replace the prompt line with the section's content."),
     Code("W401", "Criteria count outside 3-5",
          "The method recommends three to five selection criteria; more dilutes the score, fewer oversimplifies it.",
          "(criteria.yml with 8 criteria)", "Merge or drop criteria until three to five remain."),

@@ -92,6 +92,31 @@ def split_sections(body: str, body_line: int) -> tuple[str, tuple[Section, ...]]
     return title, tuple(sections)
 
 
+@dataclass(frozen=True)
+class HeadingLine:
+    """A line that is, or was probably meant as, an ATX heading: '### Goals', '##Goals'."""
+    line: int
+    text: str  # the line as written
+    level: int
+    title: str
+    spaced: bool  # '#'s followed by a space, as a heading needs
+    indented: bool
+
+
+_HEADING_LIKE = re.compile(r"^( *)(#{1,6})([ \t]*)(.*?)(?:[ \t]+#+)?[ \t]*$")
+
+
+def heading_lines(body: str, body_line: int) -> list[HeadingLine]:
+    """Every heading-like line outside code, so that a near miss of a section can be named."""
+    found = []
+    for index, line in _prose_lines(body):
+        match = _HEADING_LIKE.match(line)
+        if match and match.group(4) and not match.group(4).startswith("#"):
+            found.append(HeadingLine(body_line + index, line.strip(), len(match.group(2)), match.group(4),
+                                     bool(match.group(3)), bool(match.group(1))))
+    return found
+
+
 def first_heading(body: str) -> str:
     for _, line in _prose_lines(body):
         match = _HEADING.match(line)

@@ -238,7 +238,9 @@ class Review:
 class Account:
     id: str
     dir: str
-    profile: AccountProfile
+    # None only while validating an account whose account.yml is unusable, so that its other
+    # files are still checked; a Portfolio holds accounts with a profile only.
+    profile: AccountProfile | None
     stakeholders: tuple[Stakeholder, ...] = ()
     goals: tuple[Goal, ...] = ()
     plan: Plan | None = None

@@ -3,19 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import typing
 from pathlib import Path
 
 from .load import ID_RE
-from .model import CriteriaConfig
-
-PROMPTS = {
-    "Relationships": "Who decides, who influences, who champions us, and how we reach each of them. "
-                     "See stakeholders.yml for the map.",
-    "Customer's Business": "Their goals, financial health, current initiatives, and a short SWOT.",
-    "Account Goals": "Our short-, mid- and long-term goals for this account, each with an owner (goals.yml).",
-    "Account Strategy": "The actions that reach those goals, by horizon, and who takes them.",
-    "Executive Sponsor Plan": "How our executive sponsor engages their counterpart, and how often.",
-}
+from .model import CriteriaConfig, GoalStatus, Horizon, Influence, Role, Sentiment
+from .prompts import PROMPTS, prompt
 
 
 class ScaffoldError(Exception):
@@ -52,12 +45,10 @@ scores:
 {scores}
 tags: []
 """,
-        "stakeholders.yml": "# yaml-language-server: $schema=../../schemas/stakeholders.schema.json\n"
-                            "# The customer's people: add one entry per stakeholder (see reference/file-formats).\n[]\n",
-        "goals.yml": "# yaml-language-server: $schema=../../schemas/goals.schema.json\n"
-                     "# Our goals for the account: short, mid and long term, each with an owner and a due date.\n[]\n",
+        "stakeholders.yml": _STAKEHOLDERS.format(owner=owner, today=today.isoformat()),
+        "goals.yml": _GOALS.format(owner=owner, due=(today + dt.timedelta(days=365)).isoformat()),
         "strategy.md": f"---\nupdated: {today.isoformat()}\n---\n\n# {name}: account plan\n\n" + "\n".join(
-            f"## {s}\n\n{PROMPTS.get(s, 'Write this section.')}\n" for s in sections),
+            f"## {s}\n\n{prompt(s)}\n" for s in sections),
         "reviews/.gitkeep": "",
     }
     written = []
@@ -68,6 +59,42 @@ tags: []
             handle.write(text)
         written.append(path)
     return written
+
+
+def _options(literal) -> str:
+    return " | ".join(typing.get_args(literal))
+
+
+# No `[]`: a file of comments is an empty list, so the first entry is added below them and
+# the commented example can be copied as it is.
+_STAKEHOLDERS = f"""# yaml-language-server: $schema=../../schemas/stakeholders.schema.json
+# The customer's people: one entry per stakeholder (see reference/file-formats).
+# Add entries below; to start from this example, copy it without the leading '# '.
+#
+# - id: maria-gomez
+#   name: Maria Gómez
+#   title: VP Supply Chain
+#   role: decision_maker          # {_options(Role)}
+#   influence: high               # {_options(Influence)}
+#   sentiment: supporter          # {_options(Sentiment)}
+#   reports_to: null              # the id of another stakeholder in this file
+#   relationship_owner: {{owner}}
+#   last_contact: {{today}}
+#   notes: Prefers data-driven proposals.
+"""
+
+_GOALS = f"""# yaml-language-server: $schema=../../schemas/goals.schema.json
+# Our goals for the account: short, mid and long term, each with an owner and a due date.
+# Add entries below; to start from this example, copy it without the leading '# '.
+#
+# - id: first-rollout
+#   title: Roll out to the first three sites
+#   horizon: short                # {_options(Horizon)}
+#   owner: {{owner}}
+#   due: {{due}}
+#   status: planned               # {_options(GoalStatus)}
+#   measure: {{{{metric: Sites live, current: 0, target: 3}}}}
+"""
 
 
 def _yaml_text(text: str) -> str:

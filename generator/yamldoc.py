@@ -9,7 +9,6 @@ diagnostic needs one.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -33,7 +32,7 @@ _STR_TAG = "tag:yaml.org,2002:str"
 _KNOWN_SCALAR_TAGS = frozenset(
     f"tag:yaml.org,2002:{t}" for t in ("null", "bool", "int", "float", "timestamp", "str", "binary")
 )
-_LEADING_TAB = re.compile(r"^[ ]*\t", re.MULTILINE)
+_MERGE_TAG = "tag:yaml.org,2002:merge"
 
 
 class _Abort(Exception):
@@ -47,6 +46,7 @@ class YamlDoc:
     data: Any
     text: str = field(repr=False, compare=False)
     line_offset: int = 0  # lines of the file above the YAML text (front matter starts at 1)
+    empty: bool = False  # no document at all (nothing but comments); `data` is None
 
     @cached_property
     def root(self) -> Node:
@@ -66,6 +66,8 @@ class YamlDoc:
         exist (a missing field, a pydantic union tag) leave us at the deepest node found,
         which is where a human would look: the mapping that lacks the field.
         """
+        if self.empty:
+            return 1 + self.line_offset, 1
         node: Node = self.root
         key_node: Node | None = None
         for part in loc:
@@ -77,6 +79,22 @@ class YamlDoc:
         mark = (key_node if key and key_node is not None else node).start_mark
         return mark.line + 1 + self.line_offset, mark.column + 1
 
+    def plain_source(self, loc: tuple) -> str | None:
+        """The text of the unquoted scalar at `loc` as written, when YAML resolved it to
+        something other than text (`NO` -> false, `0755` -> 493); None otherwise.
+
+        Lets a schema message say what YAML made of a value the author meant as text."""
+        if self.empty:
+            return None
+        node: Node = self.root
+        for part in loc:
+            child = _child(node, part)
+            if child is None:
+                return None
+            node = child[1]
+        if isinstance(node, ScalarNode) and not node.style and node.tag != _STR_TAG:  # libyaml: '', PyYAML: None
+            return node.value
+        return None
 
 
 def _child(node: Node, part: Any) -> tuple[Node | None, Node] | None:
@@ -96,29 +114,22 @@ def _key_matches(key_node: ScalarNode, part: Any) -> bool:
 
 
 def parse(text: str, path: str, line_offset: int = 0) -> tuple[YamlDoc | None, list[Diagnostic]]:
-    """Parse one YAML document. Returns the document, or None with the reasons it has none."""
-    tab = _LEADING_TAB.search(text)
-    if tab:
-        line = text.count("\n", 0, tab.start()) + 1
-        col = tab.end() - tab.start()
-        return None, [error(path, (line + line_offset, col), "E005",
-                            "tab character used for indentation; YAML allows only spaces")]
+    """Parse one YAML document. Returns the document, or None with the reasons it has none.
+
+    A stream without a document (nothing but comments) is an `empty` YamlDoc, not an error:
+    whether a file may be empty is the file format's business, not YAML's.
+    """
     loader = _Loader(text)
     try:
         root = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        pos = (mark.line + 1 + line_offset, mark.column + 1) if mark else (1 + line_offset, 1)
-        problem = exc.problem or exc.context or "invalid YAML"
-        if exc.context and exc.problem:
-            problem = f"{exc.problem} ({exc.context})"
-        return None, [error(path, pos, "E001", f"YAML syntax error: {problem}")]
+        return None, [_syntax_error(exc, text, path, line_offset)]
     except yaml.YAMLError as exc:
         return None, [error(path, (1 + line_offset, 1), "E001", f"YAML syntax error: {_one_line(exc)}")]
     finally:
         loader.dispose()
     if root is None:
-        return None, [error(path, (1 + line_offset, 1), "E003", "file is empty")]
+        return YamlDoc(path, None, text, line_offset, empty=True), []
     converter = _Converter(path, line_offset)
     try:
         data = converter.convert(root)
@@ -127,6 +138,112 @@ def parse(text: str, path: str, line_offset: int = 0) -> tuple[YamlDoc | None, l
     except RecursionError:
         return None, [error(path, (1 + line_offset, 1), "E008", "document is nested too deeply to read")]
     return YamlDoc(path, data, text, line_offset), converter.diagnostics
+
+
+def _syntax_error(exc: yaml.MarkedYAMLError, text: str, path: str, line_offset: int) -> Diagnostic:
+    mark = exc.problem_mark or exc.context_mark
+    if mark is None:
+        return error(path, (1 + line_offset, 1), "E001", f"YAML syntax error: {exc.problem or exc.context or 'invalid YAML'}")
+    lines = text.split("\n")
+    # The parser decides what a tab in indentation is (one inside a block scalar is text);
+    # only when it stopped because of one do we name the tab, where it is.
+    tab = _tab_in_indentation(lines, mark.line, mark.column)
+    if tab is not None and ("tab" in (exc.problem or "") or "cannot start any token" in (exc.problem or "")):
+        return error(path, (mark.line + 1 + line_offset, tab + 1), "E005",
+                     "tab character used for indentation; YAML allows only spaces")
+    problem = exc.problem or exc.context or "invalid YAML"
+    if exc.context and exc.problem:
+        problem = f"{exc.problem} ({exc.context})"
+    hint = _hint(exc, lines, line_offset)
+    return error(path, (mark.line + 1 + line_offset, mark.column + 1), "E001",
+                 f"YAML syntax error: {problem}" + (f": {hint}" if hint else ""))
+
+
+def _tab_in_indentation(lines: list[str], line: int, column: int) -> int | None:
+    """The column (from 0) of a tab at `column` or in the line's leading whitespace."""
+    text = lines[line] if line < len(lines) else ""
+    if column < len(text) and text[column] == "\t":
+        return column
+    indentation = text[: len(text) - len(text.lstrip(" \t"))]
+    return indentation.index("\t") if "\t" in indentation else None
+
+
+# libyaml's words for an indentation mistake name the token it could not place, not the line
+# that is wrong; the hint compares the line with the one above, where the mistake usually is.
+_INDENTATION_PROBLEMS = ("mapping values are not allowed", "did not find expected key",
+                         "did not find expected '-' indicator")
+
+
+def _hint(exc: yaml.MarkedYAMLError, lines: list[str], line_offset: int) -> str:
+    problem = exc.problem or ""
+    mark = exc.problem_mark
+    if "expected <document start>" in problem:
+        return _closed_document_hint(lines, mark.line)
+    if "could not find expected ':'" in problem and exc.context_mark is not None:
+        n = exc.context_mark.line
+        if _empty_collection(lines[n]):
+            return f"line {n + 1 + line_offset}'s `{_empty_collection(lines[n])}` does not belong among entries; delete it"
+        return (f"line {n + 1 + line_offset} has no ':' after its key; write 'key: value', "
+                "or indent it further if it continues the value above")
+    if not problem.startswith(_INDENTATION_PROBLEMS):
+        return ""
+    here = mark.line
+    above = _line_above(lines, here)
+    if problem.startswith("mapping values"):
+        quoted = _quoted_value(lines[here], mark.column)
+        if quoted:
+            return f"the value contains ': ' and needs quotes: {quoted}"
+    if above is None:
+        return ""
+    mine, theirs = _indentation(lines[here]), _indentation(lines[above])
+    n, m = here + 1 + line_offset, above + 1 + line_offset
+    list_start = exc.context_mark
+    if problem.startswith("did not find expected '-'") and list_start and list_start.column == mark.column:
+        return f"line {n} is in the column of a list's '- ' entries but is not one"
+    if mine == theirs:
+        return (f"line {n} is probably indented differently from its siblings, "
+                "or a value above contains ': ' and needs quotes")
+    spaces = f"{mine} space{'s' if mine != 1 else ''}"
+    if mine > theirs and problem.startswith("mapping values"):
+        return (f"line {n} is indented by {spaces} and line {m} above it by {theirs}, so YAML reads "
+                f"line {n} as more of line {m}'s value; indent the keys of one mapping alike")
+    return (f"line {n} is indented by {spaces} and line {m} above it by {theirs}: the entries of "
+            "one list or mapping must start in the same column")
+
+
+def _closed_document_hint(lines: list[str], line: int) -> str:
+    for text in lines[:line]:
+        value = _empty_collection(text)
+        if value:
+            what = "an empty list" if value == "[]" else "an empty mapping"
+            return f"the file's `{value}` ({what}) ends the document; delete it before adding entries"
+    return ""
+
+
+def _empty_collection(line: str) -> str:
+    """`[]` or `{}` when that is all the line holds (besides a comment), else ''."""
+    value = line.split("#", 1)[0].strip()
+    return value if value in ("[]", "{}") else ""
+
+
+def _line_above(lines: list[str], line: int) -> int | None:
+    for index in range(min(line, len(lines)) - 1, -1, -1):
+        stripped = lines[index].strip()
+        if stripped and not stripped.startswith("#"):
+            return index
+    return None
+
+
+def _indentation(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _quoted_value(line: str, column: int) -> str:
+    """`key: "value"` when the line is `key: value` whose value holds the ': ' at `column`."""
+    key, sep, value = line.partition(": ")
+    if not sep or len(key) + 2 > column or '"' in value or "#" in value:
+        return ""
+    return f'{key.strip()}: "{value.strip()}"'
 
 
 def _one_line(exc: Exception) -> str:
@@ -175,6 +292,11 @@ class _Converter:
             if not isinstance(key_node, ScalarNode):
                 raise _Abort(error(self.path, self.pos(key_node), "E101",
                                    "mapping keys must be plain values, not lists or mappings"))
+            if key_node.tag == _MERGE_TAG:
+                # PyYAML would copy the anchored mapping's keys in here; we do not, so that
+                # every value of an account is written where it applies (and located there).
+                raise _Abort(error(self.path, self.pos(key_node), "E015",
+                                   "merge key '<<' is not supported; write the keys out in this mapping"))
             key = self.scalar(key_node)
             if key in first_seen:
                 self.diagnostics.append(error(

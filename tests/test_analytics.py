@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -47,3 +48,17 @@ def test_overdue_review_and_kpi_change_a_year_later():
     assert analytics.health["kan-code"].parts[1].value == 0.0
     latest, change = analytics.kpi_change("kan-code", "nps")
     assert (latest, change) == (47, 4)
+
+
+def test_sections_holding_only_the_template_prompt_are_unwritten(tmp_path):
+    from generator.prompts import prompt
+
+    repo = tmp_path / "repo"
+    shutil.copytree(BASE, repo)
+    plan = repo / "accounts" / "bluth-company" / "strategy.md"
+    text = plan.read_text()
+    start, end = text.index("## Account Goals"), text.index("## Account Strategy")
+    plan.write_text(text[:start] + "## Account Goals\n\n" + prompt("Account Goals") + "\n\n" + text[end:])
+    validated = check(repo, TODAY)
+    health = analyse(validated.portfolio, validated.scores, TODAY).health["bluth-company"]
+    assert (health.parts[0].value, health.parts[0].detail) == (0.75, "3 of 4 required sections written")

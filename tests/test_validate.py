@@ -55,3 +55,11 @@ def test_update_mode_rewrites_only_the_expectation(tmp_path):
     edited = with_expected(text, ["something else"])
     assert edited.startswith(text[: text.index("\nexpected:")]) and edited.endswith("expected: |\n  something else\n")
     assert with_expected(text, []).endswith('expected: ""\n')
+
+
+def test_values_are_described_in_a_line_not_in_thousands_of_digits():
+    from generator.validate.schema import describe
+
+    assert describe(int("f" * 5000, 16)) == "a number of about 6,021 digits"  # str() of it would raise
+    assert describe("1" * 5000) == f"'{'1' * 40}…' (5,000 characters)"
+    assert describe(10 ** 30) == f"the number {10 ** 30}"

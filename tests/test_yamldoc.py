@@ -42,7 +42,57 @@ def test_syntax_error_position():
 
 def test_tabs_and_empty_documents():
     assert codes(parse("a:\n\tb: 1\n", "f.yml")[1]) == [(2, 1, "E005")]
-    assert codes(parse("# only a comment\n", "f.yml")[1]) == [(1, 1, "E003")]
+    # Whether a file may be empty is the file format's call (the schema reports E003).
+    doc, problems = parse("# only a comment\n", "f.yml", line_offset=1)
+    assert problems == [] and doc.empty and doc.data is None and doc.position(("a",)) == (2, 1)
+
+
+def test_a_tab_inside_a_block_scalar_is_text():
+    doc, problems = parse("notes: |\n  first\n  \tindented with a tab\nname: x\n", "f.yml")
+    assert problems == []
+    assert doc.data == {"notes": "first\n\tindented with a tab\n", "name": "x"}
+
+
+def test_tabs_the_parser_refuses_are_located_at_the_tab():
+    assert codes(parse("a:\n  - x\n  \t- y\n", "f.yml")[1]) == [(3, 3, "E005")]
+    assert codes(parse("a: |\n  x\n\ty\n", "f.yml", line_offset=1)[1]) == [(4, 1, "E005")]
+
+
+def test_syntax_errors_say_which_lines_disagree():
+    _, problems = parse("a:\n  b: 1\n   c: 2\n", "f.yml")
+    assert codes(problems) == [(3, 5, "E001")]
+    assert problems[0].message.endswith("line 3 is indented by 3 spaces and line 2 above it by 2, so YAML reads "
+                                        "line 3 as more of line 2's value; indent the keys of one mapping alike")
+    _, problems = parse("a:\n    b: 1\n  # a comment\n\n  c: 2\n", "f.yml", line_offset=1)
+    assert problems[0].message.endswith("line 6 is indented by 2 spaces and line 3 above it by 4: "
+                                        "the entries of one list or mapping must start in the same column")
+
+
+def test_an_empty_list_among_entries_is_named():
+    _, problems = parse("# people\n- id: x\n  name: y\n[]  # none yet\n", "f.yml")
+    assert problems[0].message.endswith("line 4's `[]` does not belong among entries; delete it")
+
+
+def test_merge_keys_are_refused_at_the_key():
+    _, problems = parse("base: &b {x: 1}\nm:\n  <<: *b\n  y: 2\n", "f.yml")
+    assert codes(problems) == [(3, 3, "E015")]
+
+
+def test_huge_numbers_do_not_crash():
+    doc, problems = parse(f"a: 1{'0' * 300}\nb: 1{'0' * 5000}\nc: 0x{'f' * 5000}\n", "f.yml")
+    assert problems == []
+    assert doc.data["a"] == 10 ** 300
+    assert doc.data["b"] == "1" + "0" * 5000  # past Python's int parsing limit: kept as text for the schema
+    assert doc.data["c"].bit_length() == 20000
+
+
+def test_plain_source_is_the_text_yaml_converted():
+    doc, _ = parse("region: NO\nname: 0755\nquoted: 'NO'\ntext: Acme\nlist: [on]\n", "f.yml")
+    assert doc.plain_source(("region",)) == "NO" and doc.data["region"] is False
+    assert doc.plain_source(("name",)) == "0755" and doc.data["name"] == 493
+    assert doc.plain_source(("list", 0)) == "on"
+    assert doc.plain_source(("quoted",)) is None and doc.plain_source(("text",)) is None
+    assert doc.plain_source(("missing",)) is None
 
 
 def test_impossible_dates_stay_text_for_the_schema():

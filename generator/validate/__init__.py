@@ -42,18 +42,19 @@ def validate(loaded: LoadedRepo, today: dt.date) -> Validated:
     for files in loaded.accounts:
         account, problems = schema.account(files)
         found += problems
-        if account is not None:
-            accounts.append(account)
-    portfolio = Portfolio(criteria, team, tuple(accounts))
+        accounts.append(account)
+    # Only accounts with a profile can be scored, linked and shown; the rules still check the
+    # other files of the rest, so that a broken account.yml does not hide their errors.
+    portfolio = Portfolio(criteria, team, tuple(a for a in accounts if a.profile is not None))
 
-    untiered = RuleContext(loaded, portfolio, today, {})
+    untiered = RuleContext(loaded, portfolio, today, {}, tuple(accounts))
     config_problems = list(config.criteria_config(untiered))
     scores = None
     if criteria is not None and not has_errors(config_problems):
         scores = score_portfolio(portfolio)
     tiers: dict[str, Tier | None] = {a: (s.tier if scores else None) for a, s in
                                      (scores.by_account.items() if scores else ())}
-    ctx = RuleContext(loaded, portfolio, today, tiers)
+    ctx = RuleContext(loaded, portfolio, today, tiers, tuple(accounts))
     for rule in RULES:
         found.extend(config_problems if rule is config.criteria_config else rule(ctx))
     if scores is not None:

@@ -5,21 +5,41 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from ..load import LoadedRepo
-from ..model import Portfolio, Tier
+from ..load import REVIEW_NAME_RE, LoadedRepo
+from ..model import Account, Portfolio, Review, Tier
 from ..yamldoc import YamlDoc
 
 
-def _raw_ids(doc: YamlDoc | None) -> frozenset[str] | None:
+def _raw_ids(doc: YamlDoc | None, *, may_be_empty: bool = False) -> frozenset[str] | None:
     """Ids as written, even in entries that failed the schema: a reference to an entry with
     a typo elsewhere should not add a second, misleading 'unknown id' error.
 
     None when the file could not be read at all: then no reference into it can be judged,
-    and the one error about the file is the whole story."""
+    and the one error about the file is the whole story. An empty file that `may_be_empty`
+    is a list without ids."""
+    if doc is not None and doc.empty and may_be_empty:
+        return frozenset()
     if doc is None or not isinstance(doc.data, list):
         return None
     return frozenset(item["id"] for item in doc.data
                      if isinstance(item, dict) and isinstance(item.get("id"), str))
+
+
+def name_date(review: Review) -> str | None:
+    """The date a review's file name gives (YYYY-MM-DD), which must equal its `date`."""
+    match = REVIEW_NAME_RE.match(review.path.rsplit("/", 1)[-1])
+    return match.group(1) if match else None
+
+
+def _review_problems(loaded: LoadedRepo) -> frozenset[str]:
+    """Accounts with a review file (or reviews/ folder) that load reported and left out, such
+    as a misnamed or unreadable review: only its diagnostic is left to tell."""
+    troubled = set()
+    for d in loaded.diagnostics:
+        folder, found, rest = d.path.rpartition("/reviews")
+        if found and rest[:1] in ("", "/"):
+            troubled.add(folder)
+    return frozenset(f.id for f in loaded.accounts if f.dir in troubled)
 
 
 @dataclass(frozen=True)
@@ -28,12 +48,14 @@ class RuleContext:
     portfolio: Portfolio
     today: dt.date
     tiers: dict[str, Tier | None]  # account id → tier; None = standard or not scorable
+    accounts: tuple[Account, ...]  # every account, with a profile or not (portfolio.accounts: with)
     docs: dict[str, YamlDoc] = field(init=False, repr=False)
     team_ids: frozenset[str] | None = field(init=False, repr=False)
     account_ids: frozenset[str] = field(init=False, repr=False)
     stakeholder_ids: dict[str, frozenset[str] | None] = field(init=False, repr=False)
     goal_ids: dict[str, frozenset[str] | None] = field(init=False, repr=False)
     files: dict = field(init=False, repr=False)  # account id -> AccountFiles
+    review_problems: frozenset[str] = field(init=False, repr=False)  # accounts with a review file load could not read
 
     def __post_init__(self) -> None:
         docs: dict[str, YamlDoc] = {}
@@ -51,9 +73,10 @@ class RuleContext:
         set_(self, "docs", docs)
         set_(self, "team_ids", _raw_ids(self.loaded.team))
         set_(self, "account_ids", frozenset(f.id for f in self.loaded.accounts))
-        set_(self, "stakeholder_ids", {f.id: _raw_ids(f.stakeholders) for f in self.loaded.accounts})
-        set_(self, "goal_ids", {f.id: _raw_ids(f.goals) for f in self.loaded.accounts})
+        set_(self, "stakeholder_ids", {f.id: _raw_ids(f.stakeholders, may_be_empty=True) for f in self.loaded.accounts})
+        set_(self, "goal_ids", {f.id: _raw_ids(f.goals, may_be_empty=True) for f in self.loaded.accounts})
         set_(self, "files", {f.id: f for f in self.loaded.accounts})
+        set_(self, "review_problems", _review_problems(self.loaded))
 
     @staticmethod
     def unknown(value: str, known: frozenset[str] | None) -> bool:
@@ -66,7 +89,14 @@ class RuleContext:
         return None if stakeholders is None or team is None else stakeholders | team
 
     def all_reviews_valid(self, account) -> bool:
-        return len(account.reviews) == len(self.files[account.id].reviews)
+        """Whether every file in the account's reviews/ was read, passed the schema and is
+        named for its date. Rules about the latest review wait for that: with a misnamed or
+        unreadable review, which one is the latest is a guess, and its own error says enough."""
+        if account.id in self.review_problems:
+            return False
+        if len(account.reviews) != len(self.files[account.id].reviews):
+            return False
+        return all(name_date(r) == r.meta.date.isoformat() for r in account.reviews)
 
     def at(self, path: str, loc: tuple = (), *, key: bool = False) -> tuple[int, int]:
         doc = self.docs.get(path)
@@ -76,6 +106,8 @@ class RuleContext:
         """Whether every entry of a list file passed the schema. Coverage rules wait for that,
         so that one misspelt role is one error, not also a 'no decision maker' warning."""
         doc = self.docs.get(path)
+        if doc is not None and doc.empty:
+            return not records
         return doc is not None and isinstance(doc.data, list) and len(doc.data) == len(records)
 
     def is_key(self, account_id: str) -> bool:

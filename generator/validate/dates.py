@@ -5,15 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..diagnostics import Diagnostic, error
-from ..load import REVIEW_NAME_RE
-from .context import RuleContext
+from .context import RuleContext, name_date
 
 
 def future_dates(ctx: RuleContext) -> Iterator[Diagnostic]:
     today = ctx.today
-    for account in ctx.portfolio.accounts:
+    for account in ctx.accounts:
         path = f"{account.dir}/account.yml"
-        if account.profile.customer_since > today:
+        if account.profile is not None and account.profile.customer_since > today:
             yield error(path, ctx.at(path, ("customer_since",)), "E109",
                         f"customer_since {account.profile.customer_since.isoformat()} is after today ({today.isoformat()})")
         path = f"{account.dir}/stakeholders.yml"
@@ -31,12 +30,12 @@ def future_dates(ctx: RuleContext) -> Iterator[Diagnostic]:
 
 
 def review_file_names(ctx: RuleContext) -> Iterator[Diagnostic]:
-    for account in ctx.portfolio.accounts:
+    for account in ctx.accounts:
         for review in account.reviews:
-            match = REVIEW_NAME_RE.match(review.path.rsplit("/", 1)[-1])
-            if match and match.group(1) != review.meta.date.isoformat():
+            named = name_date(review)
+            if named and named != review.meta.date.isoformat():
                 yield error(review.path, ctx.at(review.path, ("date",)), "E013",
-                            f"file name says {match.group(1)} but the review's date is {review.meta.date.isoformat()}")
+                            f"file name says {named} but the review's date is {review.meta.date.isoformat()}")
 
 
 RULES = (future_dates, review_file_names)

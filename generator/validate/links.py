@@ -17,7 +17,7 @@ _ALLOWED = ", ".join(sorted(SAFE_SCHEMES))
 
 
 def unsafe_links(ctx: RuleContext) -> Iterator[Diagnostic]:
-    for account in ctx.portfolio.accounts:
+    for account in ctx.accounts:
         for path, body, body_line in account.markdown_bodies():
             for link in find_link_destinations(body, body_line):
                 scheme = unsafe_scheme(link.url)

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterator
 
 from ..diagnostics import Diagnostic, error
+from ..markdown import heading_lines, lines_with_fences
 from ..model import HORIZONS
+from ..prompts import is_prompt
 from .context import RuleContext
 
 
 def plan_sections(ctx: RuleContext) -> Iterator[Diagnostic]:
-    for account in ctx.portfolio.accounts:
+    for account in ctx.accounts:
         plan = account.plan
         if plan is None:
             continue
@@ -25,13 +28,80 @@ def plan_sections(ctx: RuleContext) -> Iterator[Diagnostic]:
         by_title = {s.title.casefold(): s for s in plan.sections}
         tier = ctx.tiers.get(account.id)
         required = ctx.portfolio.criteria.sections_for(tier) if ctx.portfolio.criteria else ()
+        required_keys = frozenset(t.casefold() for t in required)
+        headings = None  # read only when a section is missing
         for title in required:
             section = by_title.get(title.casefold())
             if section is None:
                 why = f" for {tier.name} accounts" if tier and title in tier.required_sections else ""
-                yield error(plan.path, (1, 1), "E301", f"required plan section '## {title}' is missing{why}")
+                message = f"required plan section '## {title}' is missing{why}"
+                if headings is None:
+                    headings = [h for h in heading_lines(plan.body, plan.body_line) if not
+                                (h.level == 2 and h.spaced and not h.indented and h.title.casefold() in required_keys)]
+                miss = _near_miss(title, headings, required_keys)
+                if miss is None:
+                    yield error(plan.path, (1, 1), "E301", message)
+                else:
+                    heading, reasons = miss
+                    yield error(plan.path, (heading.line, 1), "E301",
+                                f"{message}; line {heading.line} has '{heading.text}' ({reasons}) — did you mean it?")
             elif not section.body:
                 yield error(plan.path, (section.line, 1), "E302", f"required plan section '## {title}' is empty")
+
+
+_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201b": "'", "\u2032": "'", "`": "'", "\u00b4": "'",
+                         "\u201c": '"', "\u201d": '"', "\u201f": '"', "\u2033": '"'})
+
+
+def _normal(title: str) -> str:
+    return " ".join(title.translate(_QUOTES).split()).casefold().rstrip(":.")
+
+
+def _near_miss(title: str, headings, required_keys: frozenset[str]):
+    """The heading that was probably meant as the missing section `title`, with what differs:
+    the wrong level, no space after '##', curly quotes, extra spaces or a small typo."""
+    wanted = _normal(title)
+    same = [h for h in headings if _normal(h.title) == wanted]
+    close = [h for h in headings if h.title.casefold() not in required_keys
+             and difflib.SequenceMatcher(None, _normal(h.title), wanted).ratio() >= 0.85]
+    heading = (same or close or [None])[0]
+    if heading is None:
+        return None
+    reasons = []
+    if heading.level != 2:
+        reasons.append(f"'{'#' * heading.level}' instead of '##'")
+    if not heading.spaced:
+        reasons.append(f"no space after '{'#' * heading.level}'")
+    if heading.indented:
+        reasons.append("indented")
+    if not same:
+        reasons.append("spelt differently")
+    elif any(c in heading.title for c in "\u2018\u2019\u201b\u2032\u00b4`"):
+        reasons.append("curly apostrophe")
+    elif any(c in heading.title for c in "\u201c\u201d\u201f\u2033"):
+        reasons.append("curly quotes")
+    elif " ".join(heading.title.split()) != heading.title:
+        reasons.append("extra spaces")
+    elif heading.title.rstrip(":.") != heading.title:
+        reasons.append("punctuation at the end")
+    return heading, ", ".join(reasons)
+
+
+def plan_prompts(ctx: RuleContext) -> Iterator[Diagnostic]:
+    """A section that still holds the scaffold's prompt has not been written yet."""
+    for account in ctx.accounts:
+        plan = account.plan
+        if plan is None:
+            continue
+        prose = {plan.body_line + i: line for i, line, in_code in lines_with_fences(plan.body) if not in_code}
+        ends = [s.line for s in plan.sections[1:]] + [plan.body_line + plan.body.count("\n") + 1]
+        for section, end in zip(plan.sections, ends):
+            for line in range(section.line + 1, end):
+                if line in prose and is_prompt(prose[line]):
+                    yield error(plan.path, (line, 1), "W309",
+                                f"section '## {section.title}' still holds the template prompt; "
+                                "replace it with the section's content")
+                    break
 
 
 def criterion_scores(ctx: RuleContext) -> Iterator[Diagnostic]:
@@ -54,7 +124,7 @@ def criterion_scores(ctx: RuleContext) -> Iterator[Diagnostic]:
 
 
 def goal_rules(ctx: RuleContext) -> Iterator[Diagnostic]:
-    for account in ctx.portfolio.accounts:
+    for account in ctx.accounts:
         path = f"{account.dir}/goals.yml"
         if ctx.is_key(account.id) and ctx.all_valid(path, account.goals):
             covered = {g.horizon for g in account.goals if g.status != "dropped"}
@@ -72,7 +142,7 @@ def goal_rules(ctx: RuleContext) -> Iterator[Diagnostic]:
 
 
 def stakeholder_coverage(ctx: RuleContext) -> Iterator[Diagnostic]:
-    for account in ctx.portfolio.accounts:
+    for account in ctx.accounts:
         path = f"{account.dir}/stakeholders.yml"
         if not ctx.is_key(account.id) or not ctx.all_valid(path, account.stakeholders):
             continue
@@ -84,7 +154,7 @@ def stakeholder_coverage(ctx: RuleContext) -> Iterator[Diagnostic]:
 
 
 def review_cadence(ctx: RuleContext) -> Iterator[Diagnostic]:
-    for account in ctx.portfolio.accounts:
+    for account in ctx.accounts:
         tier = ctx.tiers.get(account.id)
         # With an unreadable review, "latest" would be a guess: its own error says enough.
         if tier is None or not ctx.all_reviews_valid(account):
@@ -106,4 +176,4 @@ def review_cadence(ctx: RuleContext) -> Iterator[Diagnostic]:
                             f"action '{action.title}' ({action.owner}) was due {action.due.isoformat()}")
 
 
-RULES = (plan_sections, criterion_scores, goal_rules, stakeholder_coverage, review_cadence)
+RULES = (plan_sections, plan_prompts, criterion_scores, goal_rules, stakeholder_coverage, review_cadence)

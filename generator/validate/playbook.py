@@ -23,6 +23,9 @@ _JINJA_SPAN = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
 
 def playbook_macros(ctx: RuleContext) -> Iterator[Diagnostic]:
     for page in ctx.loaded.playbook:
+        if page.front is not None and page.front.empty:
+            yield error(page.path, page.front.position(), "E003", "front matter is empty")
+            continue
         meta = page.front.data if page.front is not None and isinstance(page.front.data, dict) else {}
         if meta.get("render_macros") is not True:
             continue

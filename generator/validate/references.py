@@ -73,7 +73,7 @@ def parent_cycles(ctx: RuleContext) -> Iterator[Diagnostic]:
 
 
 def stakeholder_references(ctx: RuleContext) -> Iterator[Diagnostic]:
-    for account in ctx.portfolio.accounts:
+    for account in ctx.accounts:
         path = f"{account.dir}/stakeholders.yml"
         known = ctx.stakeholder_ids[account.id]
         reports_to = {s.id: s.reports_to for s in account.stakeholders}
@@ -108,7 +108,7 @@ def _cycle_from(start: str, edges: dict[str, str | None]) -> list[str]:
 
 
 def goal_references(ctx: RuleContext) -> Iterator[Diagnostic]:
-    for account in ctx.portfolio.accounts:
+    for account in ctx.accounts:
         path = f"{account.dir}/goals.yml"
         known = ctx.stakeholder_ids[account.id]
         for loc, g in account.located_goals():
@@ -119,7 +119,7 @@ def goal_references(ctx: RuleContext) -> Iterator[Diagnostic]:
 
 
 def review_references(ctx: RuleContext) -> Iterator[Diagnostic]:
-    for account in ctx.portfolio.accounts:
+    for account in ctx.accounts:
         people = ctx.people(account.id)
         goals = ctx.goal_ids[account.id]
         for review in account.reviews:
@@ -137,7 +137,7 @@ def review_references(ctx: RuleContext) -> Iterator[Diagnostic]:
 
 
 def wikilinks(ctx: RuleContext) -> Iterator[Diagnostic]:
-    for account in ctx.portfolio.accounts:
+    for account in ctx.accounts:
         for path, body, body_line in account.markdown_bodies():
             for link in find_wikilinks(body, body_line):
                 problem = unresolved_reason(ctx, link.target)

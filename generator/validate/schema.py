@@ -3,9 +3,11 @@ located diagnostics, and validated records assembled into accounts."""
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import functools
 import inspect
+import re
 import typing
 from typing import Any, Literal
 
@@ -37,6 +39,9 @@ def suggest(word: Any, options) -> str:
     return f"; did you mean '{by_folded[match[0]]}'?" if match else ""
 
 
+_LONG = 60  # characters of a value worth quoting back in a one-line message
+
+
 def describe(value: Any) -> str:
     if value is None:
         return "null"
@@ -46,9 +51,46 @@ def describe(value: Any) -> str:
         return "a mapping"
     if isinstance(value, list):
         return "a list"
+    if isinstance(value, int) and value.bit_length() > 128:
+        # Printing it could take thousands of digits (and Python refuses past 4,300).
+        return f"a number of about {int(value.bit_length() * 0.30103) + 1:,} digits"
     if isinstance(value, (int, float)):
         return f"the number {value}"
-    return f"'{value}'"
+    text = str(value)
+    if len(text) > _LONG:
+        return f"'{text[:40]}…' ({len(text):,} characters)"
+    return f"'{text}'"
+
+
+_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(?P<sep>[,' ])\d{3}(?:(?P=sep)\d{3})*(?:\.\d+)?$")
+_OCTAL = re.compile(r"^[+-]?0[0-7_]+$")
+
+
+def _yaml_reading(value: Any, source: str) -> str:
+    """What YAML 1.1 made of a plain scalar, in words: `NO` -> "the boolean false"."""
+    if isinstance(value, bool):
+        return f"the boolean {describe(value)}"
+    if isinstance(value, int) and _OCTAL.match(source):
+        return f"the octal number {value}"
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    if isinstance(value, (dt.date, dt.datetime)):
+        return f"the date {value.isoformat()}"
+    return describe(value)
+
+
+def _type_message(doc: YamlDoc, loc: tuple, label: str, expected: str, value: Any) -> str:
+    """The E101 message, with what YAML read when that explains it: a text field given `NO`,
+    a number written with thousands separators."""
+    if expected == "text" and value is not None:
+        source = doc.plain_source(loc)
+        if source is not None:
+            return (f"'{label}' must be text, but {source} was read by YAML as {_yaml_reading(value, source)}; "
+                    f'write it in quotes: "{source}"')
+    if expected in ("a number", "a whole number") and isinstance(value, str) and _THOUSANDS.match(value.strip()):
+        digits = re.sub(r"[,' ]", "", value.strip())
+        return f"'{label}' must be {expected}; got {describe(value)}; write numbers without thousands separators: {digits}"
+    return f"'{label}' must be {expected}; got {describe(value)}"
 
 
 def _unwrap(tp: Any) -> Any:
@@ -134,7 +176,7 @@ def to_diagnostic(doc: YamlDoc, err: dict, root_type: Any, prefix: tuple = ()) -
         return error(path, pos, "E111", f"'{label}' must have at least {err['ctx']['min_length']} entry")
     expected = _TYPE_WORDS.get(kind)
     if expected:
-        return error(path, pos, "E101", f"'{label}' must be {expected}; got {describe(value)}")
+        return error(path, pos, "E101", _type_message(doc, loc, label, expected, value))
     return error(path, pos, "E111", f"'{label}': {err['msg']}")
 
 
@@ -154,10 +196,17 @@ def _errors(doc: YamlDoc, exc: ValidationError, root_type: Any, prefix: tuple = 
             if not (e["type"] == "missing" and tuple(e["loc"]) in explained)]
 
 
+def _empty(doc: YamlDoc) -> Diagnostic:
+    # Front matter is the only YAML that starts below line 1 of its file.
+    return error(doc.path, doc.position(), "E003", "front matter is empty" if doc.line_offset else "file is empty")
+
+
 def check_mapping(doc: YamlDoc | None, model: type[BaseModel], what: str):
     """Validate a document that holds one mapping. Returns (record or None, diagnostics)."""
     if doc is None:
         return None, []
+    if doc.empty:
+        return None, [_empty(doc)]
     if not isinstance(doc.data, dict):
         return None, [error(doc.path, doc.position(), "E101", f"{what} must be a mapping of fields; got {describe(doc.data)}")]
     try:
@@ -171,12 +220,16 @@ def _list_adapter(model: type[BaseModel]) -> TypeAdapter:
     return TypeAdapter(list[model])  # building one costs ~0.2 ms; files of a kind share it
 
 
-def check_list(doc: YamlDoc | None, model: type[BaseModel], what: str):
+def check_list(doc: YamlDoc | None, model: type[BaseModel], what: str, *, may_be_empty: bool = False):
     """Validate a document that holds a list of records; keep every valid item.
 
+    `may_be_empty`: a file with no entries, only comments, is an empty list (an account's
+    stakeholders.yml before the first stakeholder), so people can add entries below them.
     Returns (records, their indexes in the file, diagnostics)."""
     if doc is None:
         return (), (), []
+    if doc.empty:
+        return (), (), [] if may_be_empty else [_empty(doc)]
     if not isinstance(doc.data, list):
         return (), (), [error(doc.path, doc.position(), "E101", f"{what} must be a list; got {describe(doc.data)}")]
     try:
@@ -228,11 +281,14 @@ def review(doc: MarkdownDoc) -> tuple[Review | None, list[Diagnostic]]:
     return Review(doc.path, slug, meta, title, doc.body, doc.body_line), problems
 
 
-def account(files: AccountFiles) -> tuple[Account | None, list[Diagnostic]]:
+def account(files: AccountFiles) -> tuple[Account, list[Diagnostic]]:
+    """The account as far as its files can be read: without a profile when account.yml is
+    unusable, without the entries and reviews that failed the schema."""
     profile, problems = check_mapping(files.account, AccountProfile, "account.yml")
-    stakeholders, stakeholder_rows, more = check_list(files.stakeholders, Stakeholder, "stakeholders.yml")
+    stakeholders, stakeholder_rows, more = check_list(files.stakeholders, Stakeholder, "stakeholders.yml",
+                                                      may_be_empty=True)
     problems += more
-    goals, goal_rows, more = check_list(files.goals, Goal, "goals.yml")
+    goals, goal_rows, more = check_list(files.goals, Goal, "goals.yml", may_be_empty=True)
     problems += more
     the_plan, more = plan(files.strategy)
     problems += more
@@ -242,8 +298,6 @@ def account(files: AccountFiles) -> tuple[Account | None, list[Diagnostic]]:
         problems += more
         if one is not None:
             reviews.append(one)
-    if profile is None:
-        return None, problems
     reviews.sort(key=lambda r: (r.meta.date, r.slug))
     return Account(files.id, files.dir, profile, stakeholders, goals, the_plan, tuple(reviews),
                    stakeholder_rows, goal_rows), problems

@@ -1,0 +1,60 @@
+"""`kam new account`: a new account validates, its list files take entries below their
+comments, and its plan's prompts are recognised until they are replaced."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shutil
+
+import pytest
+
+from generator.pipeline import check
+from generator.scaffold import new_account
+
+from .corpus import BASE
+
+TODAY = dt.date(2026, 11, 24)
+
+
+@pytest.fixture
+def account(tmp_path):
+    repo = tmp_path / "repo"
+    shutil.copytree(BASE, repo)
+    criteria = check(repo, TODAY).portfolio.criteria
+    new_account(repo, "northwind", "Northwind", "reed-clapper", criteria, TODAY)
+    return repo, repo / "accounts" / "northwind"
+
+
+def found(repo):
+    return [(d.path.rsplit("/", 1)[-1], d.line, d.code) for d in check(repo, TODAY).diagnostics]
+
+
+def test_a_new_account_is_valid_and_its_prompts_are_warnings(account):
+    repo, folder = account
+    assert "[]" not in (folder / "stakeholders.yml").read_text()
+    assert found(repo) == [("strategy.md", line, "W309") for line in (9, 13, 17, 21, 25)]
+
+
+def test_the_commented_examples_are_entries_people_can_add(account):
+    repo, folder = account
+    for name in ("stakeholders.yml", "goals.yml"):
+        path = folder / name
+        text = path.read_text()
+        example = re.sub(r"^# (- |  )", r"\1", text, flags=re.MULTILINE)  # uncomment the example, keep the rest
+        path.write_text(example + "# added below the example:\n" + example.split("\n#\n", 1)[1].replace(
+            "maria-gomez", "carl-berg").replace("first-rollout", "second-rollout"))
+    validated = check(repo, TODAY)
+    assert [d.code for d in validated.diagnostics] == ["W309"] * 5
+    northwind = validated.portfolio.accounts_by_id["northwind"]
+    assert [s.id for s in northwind.stakeholders] == ["maria-gomez", "carl-berg"]
+    assert [g.id for g in northwind.goals] == ["first-rollout", "second-rollout"]
+
+
+def test_a_replaced_prompt_is_no_longer_reported(account):
+    repo, folder = account
+    plan = folder / "strategy.md"
+    text = plan.read_text()
+    start = text.index("> Prompt", text.index("## Account Goals"))
+    plan.write_text(text[:start] + "Win the APAC rollout." + text[text.index("\n", start):])
+    assert found(repo) == [("strategy.md", line, "W309") for line in (9, 13, 21, 25)]
