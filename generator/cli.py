@@ -19,6 +19,7 @@ from rich.table import Table
 
 from . import diagnostics as diag
 from .codes import Severity
+from .model import MAX_WEIGHT
 from .pipeline import check, reference_date
 from .score import STANDARD, what_if
 
@@ -104,8 +105,9 @@ def _parse_weights(text: str | None) -> dict[str, float]:
         except ValueError:
             raise click.BadParameter(f"expected criterion=number, got {part!r}", param_hint="--weights") from None
         value = weights[name.strip()]
-        if not sep or not math.isfinite(value) or value < 0:
-            raise click.BadParameter(f"expected criterion=number (not negative), got {part!r}", param_hint="--weights")
+        if not sep or not math.isfinite(value) or not 0 <= value <= MAX_WEIGHT:  # as in criteria.yml
+            raise click.BadParameter(f"expected criterion=number from 0 to {MAX_WEIGHT}, got {part!r}",
+                                     param_hint="--weights")
     return weights
 
 

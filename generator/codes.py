@@ -113,6 +113,11 @@ _ALL = [
     Code("E111", "Invalid value",
          "A value is of the right type but not acceptable (for example an empty text or a malformed e-mail address).",
          "email: jane.doe", "Write a valid value."),
+    Code("E120", "Not a finite number",
+         "A number is `.nan` (not a number) or infinite: `.inf`, `-.inf`, or a figure too large for YAML to "
+         "store, such as `1.0e+400`, which it reads as infinity. No score, total or chart can be computed from it. "
+         "(A whole number with hundreds of digits is reported as out of range, E106.)",
+         "weight: .nan", "Write the actual figure, within the range the message gives."),
     # -- E2xx: references --------------------------------------------------------------------
     Code("E201", "Unknown team member",
          "A field that names one of our people (owner, executive_sponsor, team, relationship_owner, action owner) names no id in team.yml.",

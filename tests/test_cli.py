@@ -96,6 +96,8 @@ def test_score_what_if_weights(repo):
     zero = "revenue_potential=0,strategic_fit=0,relationship_strength=0,growth_outlook=0"
     assert kam(repo, "score", "--weights", zero, "--today", TODAY).exit_code == 2
     assert kam(repo, "score", "--weights", "revenue_potential=nan", "--today", TODAY).exit_code == 2
+    huge = kam(repo, "score", "--weights", "revenue_potential=1e308,strategic_fit=1e308", "--today", TODAY)
+    assert huge.exit_code == 2 and "from 0 to 1000" in huge.stderr  # their sum would be infinite
 
 
 def test_score_refuses_invalid_repo(repo):
