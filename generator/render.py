@@ -183,6 +183,7 @@ def _home_context(site: SiteInput) -> dict[str, Any]:
     names = {t.id: t.name for t in site.scores.criteria.tiers} | {STANDARD: "Standard"}
     css = {t: f"tier-{t}" for t in names}
     by_account = site.scores.by_account
+    scale = site.scores.criteria.scale
     return {
         "groups": _groups_by_tier(site),
         "key_count": int((site.scores.table["tier"] != STANDARD).sum()),
@@ -191,6 +192,7 @@ def _home_context(site: SiteInput) -> dict[str, Any]:
         "score_points": [(a.profile.name, a.profile.financials.annual_revenue, by_account[a.id].score,
                           f"tier-{by_account[a.id].tier_id}") for a in site.portfolio.accounts if a.id in by_account],
         "thresholds": [(t.name, t.min_score) for t in site.scores.criteria.tiers],
+        "score_range": (scale.min, scale.max),
     }
 
 

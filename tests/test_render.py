@@ -7,6 +7,8 @@ import html
 import re
 import shutil
 
+import pytest
+
 from generator.escape import markdown_body, md_text
 from generator.pipeline import generate
 
@@ -95,3 +97,27 @@ def test_a_broken_template_is_reported_with_its_location(tmp_path):
     (repo / "site_templates" / "plan.md.j2").write_text("{% if %}", encoding="utf-8")
     result = build(repo)
     assert result.exit_code == 1 and "TemplateSyntaxError" in result.stderr
+
+
+def _pages(repo) -> dict[str, str]:
+    generated = generate(repo, TODAY)
+    assert generated.validated.ok, generated.validated.diagnostics
+    return {p.path: p.markdown for p in generated.pages}
+
+
+def _edit(path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_the_score_axis_follows_the_criteria_scale(tmp_path):
+    repo = site_repo(BASE, tmp_path / "repo")
+    _edit(repo / "criteria.yml", "scale: {min: 1, max: 10}", "scale: {min: 0, max: 100}")
+    home = _pages(repo)["index.md"]
+    scatter = home.split("<title>Weighted score against annual revenue")[1].split("</svg>")[0]
+    heights = [float(y) for y in re.findall(r'<circle cx="[\d.]+" cy="([\d.]+)"', scatter)]
+    # the plot runs from y=280 (score 0) up to y=12 (score 100); kan-code's 9.20 sits near the bottom
+    assert len(heights) == 4 and all(12 <= y <= 280 for y in heights)
+    assert min(heights) == pytest.approx(280 - 268 * 0.092, abs=0.1)
+    assert 'class="small">100</text>' in scatter
