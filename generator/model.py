@@ -31,8 +31,10 @@ Money = Annotated[Number, Field(ge=0, le=MAX_MONEY)]
 MAX_CADENCE_DAYS = 3650  # ten years: any longer is no cadence at all
 SCALE_LIMIT = 1000  # a scale is 1-5, 1-10 or 0-100 in practice; 1000 leaves room
 MAX_WEIGHT = 1000  # weights are relative: points or percentages
+MAX_RATE = 1e6  # units of the base currency per unit of another (1 USD is ~25,000 VND)
 Email = Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
-Currency = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
+CURRENCY_PATTERN = r"^[A-Z]{3}$"  # an ISO 4217 code
+Currency = Annotated[str, StringConstraints(pattern=CURRENCY_PATTERN)]
 
 Role = Literal["decision_maker", "economic_buyer", "influencer", "champion", "user", "gatekeeper", "blocker"]
 Influence = Literal["high", "medium", "low"]
@@ -96,6 +98,13 @@ class Limits(Record):
     max_key_share: Annotated[Number, Field(ge=0, le=1)] = 0.25
 
 
+class CurrencyRules(Record):
+    """How revenue in several currencies is added up: each figure in a currency of `rates` is
+    converted to `base` at its rate (units of `base` for one unit of that currency)."""
+    base: Currency
+    rates: dict[Currency, Annotated[Number, Field(gt=0, le=MAX_RATE)]] = Field(default_factory=dict)
+
+
 class CriteriaConfig(Record):
     """criteria.yml: selection criteria, weights, tiers, required plan sections, cadences."""
     scale: Scale = Scale()
@@ -104,6 +113,8 @@ class CriteriaConfig(Record):
     plan: PlanRules = PlanRules()
     watch: Watch = Watch()
     limits: Limits = Limits()
+    # Without it, totals are kept per currency: revenue in different currencies is never added.
+    currency: CurrencyRules | None = None
     severity: dict[str, SeverityLevel] = Field(default_factory=dict)
 
     @property

@@ -8,7 +8,7 @@ import typing
 import pytest
 from pydantic import ValidationError
 
-from generator.model import Financials, Measure
+from generator.model import CriteriaConfig, Financials, Measure
 from generator.schemas import FILE_KINDS, nested_models
 from generator.validate.schema import bounds_at
 
@@ -58,3 +58,4 @@ def test_measure_and_money_ranges():
     assert Measure(metric="Cost", current=-5, target=-1e15).target == -1e15
     with pytest.raises(ValidationError):
         Financials(annual_revenue=1e15 + 1e3, revenue_potential=0)
+    assert bounds_at(CriteriaConfig, ("currency", "rates", "EUR")) == {"gt": 0, "le": 1e6}

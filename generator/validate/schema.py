@@ -19,8 +19,8 @@ from pydantic.fields import FieldInfo
 from ..diagnostics import Diagnostic, error
 from ..load import ID_PATTERN, AccountFiles, MarkdownDoc
 from ..markdown import first_heading, split_sections
-from ..model import (CRITERION_ID_PATTERN, Account, AccountProfile, CriteriaConfig, Goal, Person, Plan, Review, ReviewMeta,
-                     Stakeholder, StrategyMeta)
+from ..model import (CRITERION_ID_PATTERN, CURRENCY_PATTERN, Account, AccountProfile, CriteriaConfig, Goal, Person,
+                     Plan, Review, ReviewMeta, Stakeholder, StrategyMeta)
 from ..yamldoc import YamlDoc
 
 _TYPE_WORDS = {
@@ -211,6 +211,8 @@ def _value_problem(err: dict, subject: str, root_type: Any, model_loc: tuple | N
             return "E107", f"{subject} must be a kebab-case id (like 'maria-gomez'); got {describe(value)}"
         if pattern == CRITERION_ID_PATTERN:
             return "E107", f"{subject} must be a snake_case id (like 'revenue_potential'); got {describe(value)}"
+        if pattern == CURRENCY_PATTERN:
+            return "E111", f"{subject} must be a three-letter currency code in capitals (like 'EUR'); got {describe(value)}"
         return "E111", f"{subject} is not valid: {describe(value)}"
     if kind == "string_too_short":
         return "E111", f"{subject} must not be empty"
