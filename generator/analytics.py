@@ -2,6 +2,11 @@
 
 Plan health is deliberately separate from the selection score: the score says how much an
 account matters, health says how well we are looking after it. They are never mixed.
+
+Revenue is never added across currencies. With `currency: {base, rates}` in criteria.yml every
+figure is converted to the base and the portfolio has one revenue view; without it there is one
+view per currency. The arithmetic here needs no guards beyond empty portfolios: validation
+bounds every figure (finite, revenue at most 1e15, cadences at most 3650 days).
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .model import HORIZONS, Account, Portfolio, Tier
+from .model import HORIZONS, Account, CurrencyRules, Portfolio, Tier
 from .prompts import is_written
 from .score import STANDARD, Scores
 
@@ -54,15 +59,26 @@ class FollowUp:
 
 
 @dataclass(frozen=True)
+class RevenueView:
+    """Annual revenue in one currency: totals, shares and concentration among its accounts."""
+    currency: str
+    converted: tuple[str, ...]  # the currencies converted into this one at criteria.yml's rates
+    revenue: pd.Series  # per account id, in `currency`
+    tiers: pd.DataFrame  # per tier: accounts, annual_revenue, revenue_share
+    total: float
+    pareto_share: float  # share of revenue from the top 20% of accounts
+    pareto_curve: tuple[tuple[float, float], ...]  # (share of accounts, cumulative share of revenue)
+
+
+@dataclass(frozen=True)
 class Analytics:
     today: dt.date
     health: dict[str, Health]
     kpis: dict[str, tuple[KpiPoint, ...]]
     review_due: dict[str, dt.date | None]  # when each key account's next review is due
-    tiers: pd.DataFrame  # per tier: accounts, annual revenue, share of revenue
+    tiers: pd.DataFrame  # per tier: accounts
     key_share: float
-    pareto_share: float  # share of annual revenue from the top 20% of accounts
-    pareto_curve: tuple[tuple[float, float], ...]  # (share of accounts, cumulative share of revenue)
+    revenue: tuple[RevenueView, ...]  # one per currency, largest first; one when rates are declared
     overdue_reviews: tuple[FollowUp, ...]
     goals_at_risk: tuple[FollowUp, ...]
     actions_past_due: tuple[FollowUp, ...]
@@ -122,6 +138,37 @@ def pareto(revenue: pd.Series) -> tuple[float, tuple[tuple[float, float], ...]]:
     return float(cumulative[top - 1]), ((0.0, 0.0),) + curve
 
 
+def to_reporting_currency(revenue: pd.Series, currency: pd.Series,
+                          rules: CurrencyRules | None) -> tuple[pd.Series, pd.Series]:
+    """Revenue and its currency, converted to the base where criteria.yml declares a rate."""
+    if rules is None:
+        return revenue, currency
+    rate = currency.map({rules.base: 1.0} | dict(rules.rates)).astype(float)
+    known = rate.notna()  # validation refuses the others (E406); never add them to the base
+    return revenue.where(~known, revenue * rate), currency.where(~known, rules.base)
+
+
+def revenue_views(portfolio: Portfolio, tier_of: pd.Series, order: list[str],
+                  rules: CurrencyRules | None) -> tuple[RevenueView, ...]:
+    """One view per currency that remains after conversion, largest total first."""
+    ids = [a.id for a in portfolio.accounts]
+    original = pd.Series([a.profile.financials.currency for a in portfolio.accounts], index=ids, dtype=object)
+    amounts = pd.Series([a.profile.financials.annual_revenue for a in portfolio.accounts], index=ids, dtype=float)
+    revenue, currency = to_reporting_currency(amounts, original, rules)
+    views = []
+    for code in sorted(set(currency)):
+        members = currency.index[currency == code]
+        frame = pd.DataFrame({"tier": tier_of[members], "revenue": revenue[members]})
+        by_tier = frame.groupby("tier")["revenue"].agg(["count", "sum"]).reindex(order, fill_value=0)
+        by_tier = by_tier.rename(columns={"count": "accounts", "sum": "annual_revenue"})
+        total = float(frame["revenue"].sum())
+        by_tier["revenue_share"] = by_tier["annual_revenue"] / total if total else 0.0
+        share, curve = pareto(frame["revenue"])
+        converted = tuple(sorted(set(original[members]) - {code}))
+        views.append(RevenueView(code, converted, frame["revenue"], by_tier, total, share, curve))
+    return tuple(sorted(views, key=lambda v: (-v.total, v.currency)))
+
+
 def by_owner(items: list[FollowUp]) -> tuple[FollowUp, ...]:
     return tuple(sorted(items, key=lambda f: (f.owner, f.due, f.account_id)))
 
@@ -152,15 +199,12 @@ def analyse(portfolio: Portfolio, scores: Scores, today: dt.date) -> Analytics:
                 if action.due < today:
                     actions.append(FollowUp(account.id, action.owner, action.title, action.due, last.path))
 
-    revenue = pd.Series({a.id: a.profile.financials.annual_revenue for a in portfolio.accounts}, dtype=float)
-    tier_of = scores.table["tier"].reindex(revenue.index).fillna(STANDARD)
+    ids = pd.Index([a.id for a in portfolio.accounts], dtype=object)
+    tier_of = scores.table["tier"].reindex(ids).fillna(STANDARD)
     order = [t.id for t in criteria.tiers] + [STANDARD]
-    by_tier = pd.DataFrame({"tier": tier_of, "revenue": revenue}).groupby("tier")["revenue"].agg(["count", "sum"])
-    by_tier = by_tier.reindex(order, fill_value=0).rename(columns={"count": "accounts", "sum": "annual_revenue"})
-    total_revenue = by_tier["annual_revenue"].sum()
-    by_tier["revenue_share"] = by_tier["annual_revenue"] / total_revenue if total_revenue else 0.0
+    by_tier = tier_of.value_counts().reindex(order, fill_value=0).rename("accounts").to_frame()
     scored = len(scores.table)
     key_share = float((scores.table["tier"] != STANDARD).sum() / scored) if scored else 0.0
-    share, curve = pareto(revenue)
-    return Analytics(today, healths, kpis, review_due, by_tier, key_share, share, curve,
+    views = revenue_views(portfolio, tier_of, order, criteria.currency)
+    return Analytics(today, healths, kpis, review_due, by_tier, key_share, views,
                      by_owner(overdue), by_owner(at_risk), by_owner(actions))

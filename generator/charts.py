@@ -7,6 +7,7 @@ kam.css), so the same SVG reads in mkdocs-material's light and dark palettes. Ev
 
 from __future__ import annotations
 
+import math
 from html import escape
 
 from markupsafe import Markup
@@ -42,21 +43,23 @@ def bars(title: str, items: list[tuple[str, float, str]], value_format=str, widt
 
 
 def scatter(title: str, points: list[tuple[str, float, float, str]], thresholds: list[tuple[str, float]],
-            x_label: str, y_label: str, x_format=str, width: int = 560, height: int = 320) -> Markup:
-    """Points (label, x, y, css class); y is the score with horizontal threshold lines."""
+            x_label: str, y_label: str, x_format=str, y_range: tuple[float, float] = (0, 10),
+            width: int = 560, height: int = 320) -> Markup:
+    """Points (label, x, y, css class); y is the score, drawn over `y_range` (the criteria
+    scale), with horizontal threshold lines."""
     left, bottom, top_pad, right = 56, 40, 12, 20
     xs = [p[1] for p in points] or [0]
     x_max = max(xs) * 1.08 or 1
-    y_min, y_max = 0.0, 10.0
+    y_min, y_max = y_range
     sx = lambda v: left + (width - left - right) * v / x_max  # noqa: E731
     sy = lambda v: height - bottom - (height - bottom - top_pad) * (v - y_min) / (y_max - y_min)  # noqa: E731
-    body = [f'<line x1="{left}" y1="{sy(0):.1f}" x2="{width - right}" y2="{sy(0):.1f}" class="axis"/>',
-            f'<line x1="{left}" y1="{sy(0):.1f}" x2="{left}" y2="{top_pad}" class="axis"/>']
+    body = [f'<line x1="{left}" y1="{sy(y_min):.1f}" x2="{width - right}" y2="{sy(y_min):.1f}" class="axis"/>',
+            f'<line x1="{left}" y1="{sy(y_min):.1f}" x2="{left}" y2="{top_pad}" class="axis"/>']
     for name, value in thresholds:
         body.append(f'<line x1="{left}" y1="{sy(value):.1f}" x2="{width - right}" y2="{sy(value):.1f}" class="threshold"/>')
         body.append(_text(width - right - 4, sy(value) - 4, f"{name} {value:g}", "end", "small"))
-    for tick in (0, 2, 4, 6, 8, 10):
-        body.append(_text(left - 6, sy(tick) + 4, str(tick), "end", "small"))
+    for tick in ticks(y_min, y_max):
+        body.append(_text(left - 6, sy(tick) + 4, f"{tick:g}", "end", "small"))
     for fraction in (0.25, 0.5, 0.75, 1.0):
         body.append(_text(sx(x_max * fraction / 1.08), height - bottom + 16, x_format(x_max * fraction / 1.08), "middle", "small"))
     for name, x, y, css in points:
@@ -66,6 +69,21 @@ def scatter(title: str, points: list[tuple[str, float, float, str]], thresholds:
     body.append(f'<text x="14" y="{(height - bottom) / 2:.1f}" transform="rotate(-90 14 {(height - bottom) / 2:.1f})" '
                 f'text-anchor="middle">{escape(y_label)}</text>')
     return _svg(width, height, title, body)
+
+
+def ticks(low: float, high: float, most: int = 10) -> list[float]:
+    """Round axis labels from low to high: a step of 1, 2 or 5 times a power of ten, at most
+    `most` steps, whole numbers on a whole-number scale (1-10 by 1, 1-5 by 1, 0-100 by 10)."""
+    span = high - low
+    if span <= 0:
+        return [low]
+    step = 10.0 ** math.floor(math.log10(span / most))
+    step *= next(f for f in (1, 2, 5, 10) if span / (step * f) <= most)
+    if float(low).is_integer() and float(high).is_integer():
+        step = max(step, 1.0)
+    first = math.ceil(low / step - 1e-9)
+    last = math.floor(high / step + 1e-9)
+    return [round(k * step, 9) for k in range(first, last + 1)]
 
 
 def curve(title: str, points: list[tuple[float, float]], x_label: str, y_label: str,

@@ -15,12 +15,14 @@ from pathlib import Path
 
 import click
 from rich.console import Console
-from rich.table import Table
 
 from . import diagnostics as diag
 from .codes import Severity
+from .model import MAX_WEIGHT
 from .pipeline import check, reference_date
 from .score import STANDARD, what_if
+from .terminal import print_score_table
+from .validate.schema import suggest
 
 stderr = Console(stderr=True, soft_wrap=True)  # never wrap a diagnostic line: tools parse them
 
@@ -104,8 +106,9 @@ def _parse_weights(text: str | None) -> dict[str, float]:
         except ValueError:
             raise click.BadParameter(f"expected criterion=number, got {part!r}", param_hint="--weights") from None
         value = weights[name.strip()]
-        if not sep or not math.isfinite(value) or value < 0:
-            raise click.BadParameter(f"expected criterion=number (not negative), got {part!r}", param_hint="--weights")
+        if not sep or not math.isfinite(value) or not 0 <= value <= MAX_WEIGHT:  # as in criteria.yml
+            raise click.BadParameter(f"expected criterion=number from 0 to {MAX_WEIGHT}, got {part!r}",
+                                     param_hint="--weights")
     return weights
 
 
@@ -129,6 +132,7 @@ def score(root: Path, as_csv: bool, as_json: bool, weights: str | None, sort_by:
                 stderr.print(diag.format_text(d), highlight=False, markup=False)
         stderr.print("kam score: fix the errors above first (run `kam validate`).")
         sys.exit(EXIT_ERRORS)
+    tier_id = _tier_id(tier_filter, result.scores.criteria) if tier_filter else None
     overrides = _parse_weights(weights)
     unknown = sorted(set(overrides) - set(result.scores.weights.index))
     if unknown:
@@ -145,9 +149,9 @@ def score(root: Path, as_csv: bool, as_json: bool, weights: str | None, sort_by:
     else:
         table = result.scores.table.copy()
         table["health"] = [analytics.health[a].total for a in table.index]
-    if tier_filter:
+    if tier_id:
         column = "new_tier" if overrides else "tier"
-        table = table[table[column] == tier_filter]
+        table = table[table[column] == tier_id]
     if sort_by not in table.columns and sort_by != "account":
         raise click.BadParameter(f"no column {sort_by!r}; choose from account, {', '.join(table.columns)}",
                                  param_hint="--sort")
@@ -158,29 +162,19 @@ def score(root: Path, as_csv: bool, as_json: bool, weights: str | None, sort_by:
     elif as_json:
         click.echo(json.dumps(json.loads(table.reset_index().to_json(orient="records", double_precision=4)), indent=2))
     else:
-        _print_table(table)
+        print_score_table(table, Console())
 
 
-def _print_table(table) -> None:
-    """A terminal view: short headers, blanks for missing figures, standard accounts dimmed."""
-    console = Console()
-    view = Table(header_style="bold", pad_edge=False)
-    view.add_column("account", no_wrap=True)
-    for column in table.columns:
-        numeric = table[column].dtype.kind in "fi"
-        header = column.replace("contribution.", "+")
-        view.add_column(header, justify="right" if numeric else "left",
-                        no_wrap=column != "closing_move", overflow="fold")
-    for account, row in table.iterrows():
-        cells = [account]
-        for value in row:
-            if isinstance(value, float):
-                cells.append("" if value != value else f"{value:.2f}")  # NaN: no next tier
-            else:
-                cells.append("" if value is None else str(value))
-        tier = row["new_tier"] if "new_tier" in row else row["tier"]
-        view.add_row(*cells, style="dim" if tier == STANDARD else None)
-    console.print(view)
+def _tier_id(value: str, criteria) -> str:
+    """The tier `--tier` names, by id or by name in any case ('Gold', 'gold', 'standard')."""
+    ids = [t.id for t in criteria.tiers] + [STANDARD]
+    by_folded = {t.name.casefold(): t.id for t in criteria.tiers} | {i.casefold(): i for i in ids}
+    found = by_folded.get(value.strip().casefold())
+    if found is None:
+        names = [t.name for t in criteria.tiers]
+        raise click.BadParameter(f"unknown tier {value!r}; choose from {', '.join(ids)}{suggest(value, names + ids)}",
+                                 param_hint="--tier")
+    return found
 
 
 @main.command()

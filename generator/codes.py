@@ -123,6 +123,11 @@ _ALL = [
     Code("E111", "Invalid value",
          "A value is of the right type but not acceptable (for example an empty text or a malformed e-mail address).",
          "email: jane.doe", "Write a valid value."),
+    Code("E120", "Not a finite number",
+         "A number is `.nan` (not a number) or infinite: `.inf`, `-.inf`, or a figure too large for YAML to "
+         "store, such as `1.0e+400`, which it reads as infinity. No score, total or chart can be computed from it. "
+         "(A whole number with hundreds of digits is reported as out of range, E106.)",
+         "weight: .nan", "Write the actual figure, within the range the message gives."),
     # -- E2xx: references --------------------------------------------------------------------
     Code("E201", "Unknown team member",
          "A field that names one of our people (owner, executive_sponsor, team, relationship_owner, action owner) names no id in team.yml.",
@@ -190,6 +195,17 @@ _ALL = [
     Code("E405", "Unknown code in severity",
          "`severity` in criteria.yml names a code that does not exist or that cannot change severity.",
          "severity: {W999: error}", "Use a warning code from the reference page."),
+    Code("E406", "Currency without an exchange rate",
+         "criteria.yml declares `currency` (a base currency and exchange rates), so portfolio totals are converted "
+         "to the base; an account's revenue is in a currency that is neither the base nor in `rates`, so it "
+         "could not be added in.",
+         "financials: {currency: CHF, ...}   # criteria.yml: currency: {base: USD, rates: {EUR: 1.08}}",
+         "Add the currency's rate to `currency.rates` in criteria.yml (units of the base for one unit of it), "
+         "or correct the account's currency code."),
+    Code("E407", "Rate for the base currency",
+         "`currency.rates` lists the base currency itself; the base is worth 1 by definition, and another rate "
+         "for it would contradict that.",
+         "currency: {base: USD, rates: {USD: 1.0, EUR: 1.08}}", "Remove the base currency from `rates`."),
     # -- Wxxx: warnings ----------------------------------------------------------------------
     Code("W301", "Review overdue",
          "The latest review of a key account is older than its tier's `review_every_days`.",

@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict, StringConstraints
+from pydantic import AllowInfNan, BaseModel, BeforeValidator, ConfigDict, Field, Strict, StringConstraints
 
 from .load import ID_PATTERN
 
@@ -20,9 +20,21 @@ Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
 CRITERION_ID_PATTERN = r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$"
 CriterionId = Annotated[str, StringConstraints(pattern=CRITERION_ID_PATTERN)]  # snake_case, as in criteria.yml
 Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
-Number = Annotated[float, Strict()]  # accepts 8 and 8.5, refuses "8" and true
+# Accepts 8 and 8.5; refuses "8", true, and .nan/.inf (YAML reads 1.0e+400 as .inf too): one
+# non-finite figure would silently drop a criterion, zero every score or print "USD infB".
+Number = Annotated[float, Strict(), AllowInfNan(False)]
+# Every figure has a range, so no sum, date or chart can overflow. Figures that live on the
+# criteria scale (scores, min_score, watch margins) are checked against the scale itself in
+# validate/; the ranges here are the absolute ones.
+MAX_MONEY = 1e15  # above any real account's revenue, in any currency (45 trillion yen is 4.5e13)
+Money = Annotated[Number, Field(ge=0, le=MAX_MONEY)]
+MAX_CADENCE_DAYS = 3650  # ten years: any longer is no cadence at all
+SCALE_LIMIT = 1000  # a scale is 1-5, 1-10 or 0-100 in practice; 1000 leaves room
+MAX_WEIGHT = 1000  # weights are relative: points or percentages
+MAX_RATE = 1e6  # units of the base currency per unit of another (1 USD is ~25,000 VND)
 Email = Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
-Currency = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
+CURRENCY_PATTERN = r"^[A-Z]{3}$"  # an ISO 4217 code
+Currency = Annotated[str, StringConstraints(pattern=CURRENCY_PATTERN)]
 
 Role = Literal["decision_maker", "economic_buyer", "influencer", "champion", "user", "gatekeeper", "blocker"]
 Influence = Literal["high", "medium", "low"]
@@ -46,15 +58,18 @@ class Record(BaseModel):
 
 # -- criteria.yml -----------------------------------------------------------------------------
 
+ScalePoint = Annotated[int, Strict(), Field(ge=-SCALE_LIMIT, le=SCALE_LIMIT)]
+
+
 class Scale(Record):
-    min: Annotated[int, Strict()] = 1
-    max: Annotated[int, Strict()] = 10
+    min: ScalePoint = 1
+    max: ScalePoint = 10
 
 
 class Criterion(Record):
     id: CriterionId
     name: Text
-    weight: Number
+    weight: Annotated[Number, Field(le=MAX_WEIGHT)]  # positive: E401 says so in its own words
     description: str = ""
     anchors: dict[int, Text] = Field(default_factory=dict)
 
@@ -63,7 +78,7 @@ class Tier(Record):
     id: Id
     name: Text
     min_score: Number
-    review_every_days: Annotated[int, Strict(), Field(gt=0)]
+    review_every_days: Annotated[int, Strict(), Field(ge=1, le=MAX_CADENCE_DAYS)]
     required_sections: tuple[Text, ...] = ()
 
 
@@ -71,13 +86,23 @@ class PlanRules(Record):
     required_sections: tuple[Text, ...] = ()
 
 
+Margin = Annotated[Number, Field(ge=0, le=2 * SCALE_LIMIT)]  # and within the scale's span: validate/config.py
+
+
 class Watch(Record):
-    promotion_margin: Annotated[Number, Field(ge=0)] = 0.5
-    demotion_margin: Annotated[Number, Field(ge=0)] = 0.3
+    promotion_margin: Margin = 0.5
+    demotion_margin: Margin = 0.3
 
 
 class Limits(Record):
     max_key_share: Annotated[Number, Field(ge=0, le=1)] = 0.25
+
+
+class CurrencyRules(Record):
+    """How revenue in several currencies is added up: each figure in a currency of `rates` is
+    converted to `base` at its rate (units of `base` for one unit of that currency)."""
+    base: Currency
+    rates: dict[Currency, Annotated[Number, Field(gt=0, le=MAX_RATE)]] = Field(default_factory=dict)
 
 
 class CriteriaConfig(Record):
@@ -88,6 +113,8 @@ class CriteriaConfig(Record):
     plan: PlanRules = PlanRules()
     watch: Watch = Watch()
     limits: Limits = Limits()
+    # Without it, totals are kept per currency: revenue in different currencies is never added.
+    currency: CurrencyRules | None = None
     severity: dict[str, SeverityLevel] = Field(default_factory=dict)
 
     @property
@@ -120,8 +147,8 @@ class TeamMember(Record):
 
 class Financials(Record):
     currency: Currency = "USD"
-    annual_revenue: Annotated[Number, Field(ge=0)]
-    revenue_potential: Annotated[Number, Field(ge=0)]
+    annual_revenue: Money
+    revenue_potential: Money
 
 
 class CriterionScore(Record):
@@ -159,10 +186,15 @@ class Stakeholder(Record):
     notes: str = ""
 
 
+# A goal's measure may be a count, a percentage or an amount of money (even a negative one,
+# such as a cost to bring down).
+MeasureValue = Annotated[Number, Field(ge=-MAX_MONEY, le=MAX_MONEY)]
+
+
 class Measure(Record):
     metric: Text
-    current: Number
-    target: Number
+    current: MeasureValue
+    target: MeasureValue
 
 
 class Goal(Record):
@@ -183,7 +215,7 @@ class StrategyMeta(Record):
 
 
 class Kpis(Record):
-    revenue: Annotated[Number, Field(ge=0)] | None = None
+    revenue: Money | None = None
     retention_pct: Annotated[Number, Field(ge=0, le=100)] | None = None
     nps: Annotated[Number, Field(ge=-100, le=100)] | None = None
 

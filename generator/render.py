@@ -14,29 +14,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from jinja2 import (
-    Environment,
-    FileSystemLoader,
-    StrictUndefined,
-    TemplateError,
-    TemplateSyntaxError,
-)
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError, TemplateSyntaxError
 from markupsafe import Markup
 
 from . import charts, tables
-from .analytics import Analytics, FollowUp
+from .analytics import Analytics, FollowUp, RevenueView
 from .codes import CODES, GROUPS
-from .escape import (
-    cell,
-    html_text,
-    label,
-    markdown_body,
-    md_text,
-    money,
-    num,
-    pct,
-    score,
-)
+from .escape import cell, html_text, label, markdown_body, md_text, money, num, pct, score
 from .history import changed_on
 from .link import Links, Ref, Rel, resolve_wikilink
 from .model import HORIZONS, SENTIMENT_ORDER, Account, Portfolio
@@ -165,18 +149,27 @@ def _by_score(site: SiteInput, ids) -> list[Account]:
 
 
 def _home_context(site: SiteInput) -> dict[str, Any]:
-    tiers = site.analytics.tiers
     names = {t.id: t.name for t in site.scores.criteria.tiers} | {STANDARD: "Standard"}
     css = {t: f"tier-{t}" for t in names}
-    by_account = site.scores.by_account
+    scale = site.scores.criteria.scale
     return {
         "groups": _groups_by_tier(site),
         "key_count": int((site.scores.table["tier"] != STANDARD).sum()),
-        "tier_bars_count": [(names[t], float(row.accounts), css[t]) for t, row in tiers.iterrows()],
-        "tier_bars_revenue": [(names[t], float(row.annual_revenue), css[t]) for t, row in tiers.iterrows()],
-        "score_points": [(a.profile.name, a.profile.financials.annual_revenue, by_account[a.id].score,
-                          f"tier-{by_account[a.id].tier_id}") for a in site.portfolio.accounts if a.id in by_account],
+        "tier_bars_count": [(names[t], float(n), css[t]) for t, n in site.analytics.tiers["accounts"].items()],
+        "revenue_charts": [_revenue_chart(site, view, names, css) for view in site.analytics.revenue],
         "thresholds": [(t.name, t.min_score) for t in site.scores.criteria.tiers],
+        "score_range": (scale.min, scale.max),
+    }
+
+
+def _revenue_chart(site: SiteInput, view: RevenueView, names: dict[str, str], css: dict[str, str]) -> dict[str, Any]:
+    """The figures behind one currency's revenue charts: every amount in view.currency."""
+    by_account = site.scores.by_account
+    return {
+        "view": view,
+        "bars": [(names[t], float(row.annual_revenue), css[t]) for t, row in view.tiers.iterrows()],
+        "points": [(site.portfolio.accounts_by_id[a].profile.name, float(amount), by_account[a].score,
+                    f"tier-{by_account[a].tier_id}") for a, amount in view.revenue.items() if a in by_account],
     }
 
 

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from generator.analytics import analyse, pareto
+from generator.model import CurrencyRules, Portfolio
 from generator.pipeline import check
+from generator.score import score_portfolio
 
 from .corpus import BASE
 
@@ -62,3 +66,57 @@ def test_sections_holding_only_the_template_prompt_are_unwritten(tmp_path):
     validated = check(repo, TODAY)
     health = analyse(validated.portfolio, validated.scores, TODAY).health["bluth-company"]
     assert (health.parts[0].value, health.parts[0].detail) == (0.75, "3 of 4 required sections written")
+
+
+def _with_currencies(currencies: dict[str, str], rules: CurrencyRules | None = None):
+    """The base portfolio with some accounts' currencies changed (and rates declared)."""
+    validated = check(Path(BASE), TODAY)
+    accounts = []
+    for account in validated.portfolio.accounts:
+        financials = account.profile.financials.model_copy(
+            update={"currency": currencies.get(account.id, account.profile.financials.currency)})
+        accounts.append(replace(account, profile=account.profile.model_copy(update={"financials": financials})))
+    criteria = validated.portfolio.criteria.model_copy(update={"currency": rules})
+    portfolio = Portfolio(criteria, validated.portfolio.team, tuple(accounts))
+    return analyse(portfolio, score_portfolio(portfolio), TODAY)
+
+
+# Base revenue: kan-code 6,829,100 (platinum), codehow 2,803,660 and acme-corporation
+# 2,034,880 (gold), bluth-company 1,138,060 (standard).
+def test_revenue_in_several_currencies_is_never_added_up():
+    analytics = _with_currencies({"codehow": "GBP", "bluth-company": "EUR"})
+    views = {v.currency: v for v in analytics.revenue}
+    assert [v.currency for v in analytics.revenue] == ["USD", "GBP", "EUR"]  # largest total first
+    assert views["USD"].total == 6829100 + 2034880 and views["GBP"].total == 2803660
+    assert views["EUR"].total == 1138060 and views["EUR"].converted == ()
+    usd = views["USD"].tiers
+    assert usd.loc["gold", "annual_revenue"] == 2034880 and usd.loc["gold", "accounts"] == 1
+    assert usd.loc["platinum", "revenue_share"] == 6829100 / (6829100 + 2034880)
+    assert views["GBP"].tiers.loc["gold", "revenue_share"] == 1.0
+    assert analytics.tiers["accounts"].to_dict() == {"platinum": 1, "gold": 2, "silver": 0, "standard": 1}
+
+
+def test_declared_rates_convert_revenue_to_the_base():
+    rules = CurrencyRules(base="USD", rates={"GBP": 1.25, "EUR": 1.1})
+    (view,) = _with_currencies({"codehow": "GBP", "bluth-company": "EUR"}, rules).revenue
+    assert view.currency == "USD" and view.converted == ("EUR", "GBP")
+    assert view.revenue["codehow"] == 2803660 * 1.25 and view.revenue["bluth-company"] == 1138060 * 1.1
+    assert view.total == pytest.approx(6829100 + 2034880 + 2803660 * 1.25 + 1138060 * 1.1)
+    assert view.tiers.loc["gold", "annual_revenue"] == pytest.approx(2034880 + 2803660 * 1.25)
+
+
+def test_a_portfolio_in_one_other_currency_is_labelled_with_it():
+    everyone = {a: "EUR" for a in ("kan-code", "codehow", "acme-corporation", "bluth-company")}
+    (view,) = _with_currencies(everyone).revenue
+    assert view.currency == "EUR" and view.total == 6829100 + 2803660 + 2034880 + 1138060
+
+
+def test_all_zero_revenue_and_a_single_account_need_no_guards():
+    assert pareto(pd.Series([0.0, 0.0], dtype=float)) == (0.0, ())
+    assert pareto(pd.Series([5.0], dtype=float)) == (1.0, ((0.0, 0.0), (1.0, 1.0)))
+    validated = check(Path(BASE), TODAY)
+    zero = tuple(replace(a, profile=a.profile.model_copy(update={"financials": a.profile.financials.model_copy(
+        update={"annual_revenue": 0.0})})) for a in validated.portfolio.accounts)
+    portfolio = Portfolio(validated.portfolio.criteria, validated.portfolio.team, zero)
+    (view,) = analyse(portfolio, score_portfolio(portfolio), TODAY).revenue
+    assert view.total == 0 and view.pareto_share == 0.0 and (view.tiers["revenue_share"] == 0).all()

@@ -96,6 +96,62 @@ def test_score_what_if_weights(repo):
     zero = "revenue_potential=0,strategic_fit=0,relationship_strength=0,growth_outlook=0"
     assert kam(repo, "score", "--weights", zero, "--today", TODAY).exit_code == 2
     assert kam(repo, "score", "--weights", "revenue_potential=nan", "--today", TODAY).exit_code == 2
+    huge = kam(repo, "score", "--weights", "revenue_potential=1e308,strategic_fit=1e308", "--today", TODAY)
+    assert huge.exit_code == 2 and "from 0 to 1000" in huge.stderr  # their sum would be infinite
+
+
+@pytest.mark.parametrize("tier", ["gold", "Gold", "GOLD", " gold "])
+def test_score_tier_filter_takes_ids_and_names_in_any_case(repo, tier):
+    result = kam(repo, "score", "--csv", "--tier", tier, "--today", TODAY)
+    assert result.exit_code == 0
+    assert [r["account"] for r in csv.DictReader(io.StringIO(result.stdout))] == ["codehow", "acme-corporation"]
+
+
+def test_score_tier_filter_standard_and_what_if(repo):
+    standard = kam(repo, "score", "--csv", "--tier", "Standard", "--today", TODAY)
+    assert [r["account"] for r in csv.DictReader(io.StringIO(standard.stdout))] == ["bluth-company"]
+    what_if = kam(repo, "score", "--csv", "--tier", "Platinum", "--weights", "revenue_potential=60", "--today", TODAY)
+    assert {r["account"]: r["new_tier"] for r in csv.DictReader(io.StringIO(what_if.stdout))} == {
+        "kan-code": "platinum", "codehow": "platinum"}
+
+
+def test_score_unknown_tier_is_a_usage_error_with_a_suggestion(repo):
+    result = kam(repo, "score", "--tier", "Gld", "--today", TODAY)
+    assert result.exit_code == 2 and result.stdout == ""
+    assert ("Invalid value for --tier: unknown tier 'Gld'; choose from platinum, gold, silver, standard; "
+            "did you mean 'gold'?") in result.stderr
+
+
+def _score_table(repo, columns: int) -> list[str]:
+    result = kam(repo, "score", "--today", TODAY, env={"COLUMNS": str(columns)})
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert max(map(len, lines)) <= columns
+    return lines
+
+
+def _row(lines: list[str], account: str) -> list[str]:
+    line = next(line for line in lines if line.startswith(f"│{account} "))
+    return [cell.strip() for cell in line.strip("│").split("│")]
+
+
+@pytest.mark.parametrize("columns", [80, 120])
+def test_score_table_never_cuts_account_score_or_tier(repo, columns):
+    lines = _score_table(repo, columns)
+    assert _row(lines, "acme-corporation")[:3] == ["acme-corporation", "7.15", "gold"]
+    assert _row(lines, "bluth-company")[:3] == ["bluth-company", "4.85", "standard"]
+    assert _row(lines, "kan-code")[:3] == ["kan-code", "9.20", "platinum"]
+
+
+def test_score_table_leaves_out_columns_that_do_not_fit_and_says_so(repo):
+    narrow = "\n".join(_score_table(repo, 80))
+    assert "+growth_outlook" not in narrow.split("Not shown")[0]
+    assert "Not shown at this width: closing_move, +revenue_potential, +strategic_fit," in narrow
+    wide = _score_table(repo, 120)
+    assert _row(wide, "codehow")[:5] == ["codehow", "7.75", "gold", "platinum", "0.25"]
+    assert _row(wide, "codehow")[5] == "raise"  # closing_move wraps at spaces instead of being cut
+    everything = "\n".join(_score_table(repo, 200))
+    assert "Not shown" not in everything and "raise revenue_potential from 9 to 10" in everything
 
 
 def test_score_refuses_invalid_repo(repo):

@@ -7,6 +7,8 @@ import html
 import re
 import shutil
 
+import pytest
+
 from generator.escape import markdown_body, md_text
 from generator.pipeline import generate
 
@@ -95,3 +97,61 @@ def test_a_broken_template_is_reported_with_its_location(tmp_path):
     (repo / "site_templates" / "plan.md.j2").write_text("{% if %}", encoding="utf-8")
     result = build(repo)
     assert result.exit_code == 1 and "TemplateSyntaxError" in result.stderr
+
+
+def _pages(repo) -> dict[str, str]:
+    generated = generate(repo, TODAY)
+    assert generated.validated.ok, generated.validated.diagnostics
+    return {p.path: p.markdown for p in generated.pages}
+
+
+def _edit(path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _in_currencies(tmp_path, rates: str | None = None):
+    repo = site_repo(BASE, tmp_path / "repo")
+    _edit(repo / "accounts" / "codehow" / "account.yml", "currency: USD", "currency: GBP")
+    _edit(repo / "accounts" / "bluth-company" / "account.yml", "currency: USD", "currency: EUR")
+    if rates:
+        with (repo / "criteria.yml").open("a", encoding="utf-8") as criteria:
+            criteria.write(f"currency: {rates}\n")
+    return _pages(repo)
+
+
+def test_totals_are_per_currency_when_no_rates_are_declared(tmp_path):
+    pages = _in_currencies(tmp_path)
+    home, analytics = pages["index.md"], pages["analytics.md"]
+    assert ("Annual revenue USD 8.9M · GBP 2.8M · EUR 1.1M (kept per currency: criteria.yml declares no "
+            "exchange rates); the top 20% of accounts bring 77% of the USD revenue, 100% of the GBP revenue, "
+            "100% of the EUR revenue.") in home
+    assert "USD 12.8M" not in home and "USD 12.8M" not in analytics  # the old sum across currencies
+    assert "| Gold | 2 | USD 2.0M | 23% | GBP 2.8M | 100% | EUR 0 | 0% |" in analytics
+    for code in ("USD", "GBP", "EUR"):  # one revenue chart of each kind per currency, never mixed
+        assert home.count(f"<title>Weighted score against annual revenue ({code})</title>") == 1
+        assert home.count(f"<title>Annual revenue per tier ({code})</title>") == 1
+    scatter_gbp = home.split("<title>Weighted score against annual revenue (GBP)</title>")[1].split("</svg>")[0]
+    assert scatter_gbp.count("<circle") == 1 and "Codehow: 7.75" in scatter_gbp
+
+
+def test_declared_rates_give_one_converted_total(tmp_path):
+    pages = _in_currencies(tmp_path, "{base: USD, rates: {EUR: 1.08, GBP: 1.27}}")
+    # 6,829,100 + 2,034,880 + 2,803,660 x 1.27 + 1,138,060 x 1.08 = 13,653,733
+    assert ("Annual revenue USD 13.7M (EUR, GBP converted to USD at the rates in criteria.yml); "
+            "the top 20% of accounts bring 50% of it.") in pages["index.md"]
+    assert "1 EUR = 1.08 USD, 1 GBP = 1.27 USD." in pages["criteria.md"]
+    assert pages["index.md"].count("<title>Weighted score against annual revenue (USD)</title>") == 1
+
+
+def test_the_score_axis_follows_the_criteria_scale(tmp_path):
+    repo = site_repo(BASE, tmp_path / "repo")
+    _edit(repo / "criteria.yml", "scale: {min: 1, max: 10}", "scale: {min: 0, max: 100}")
+    home = _pages(repo)["index.md"]
+    scatter = home.split("<title>Weighted score against annual revenue")[1].split("</svg>")[0]
+    heights = [float(y) for y in re.findall(r'<circle cx="[\d.]+" cy="([\d.]+)"', scatter)]
+    # the plot runs from y=280 (score 0) up to y=12 (score 100); kan-code's 9.20 sits near the bottom
+    assert len(heights) == 4 and all(12 <= y <= 280 for y in heights)
+    assert min(heights) == pytest.approx(280 - 268 * 0.092, abs=0.1)
+    assert 'class="small">100</text>' in scatter

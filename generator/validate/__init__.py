@@ -1,7 +1,7 @@
 """Stage: validate. Schema per file kind, then cross-file rules; every problem, sorted.
 
 Rules are plain functions `rule(ctx) -> Iterable[Diagnostic]`, one module per family
-(references, plan, dates, config), in the manner of yamllint's one-module-per-rule.
+(references, plan, dates, config, currency), in the manner of yamllint's one-module-per-rule.
 Rules that depend on an account's tier (cadence, tier sections) get tiers from the score
 module, which is a pure library: validation never needs mkdocs.
 """
@@ -15,10 +15,11 @@ from ..diagnostics import Diagnostic, apply_severity, error, has_errors, sort
 from ..load import LoadedRepo
 from ..model import Portfolio, Tier
 from ..score import Scores, score_portfolio
-from . import config, dates, links, plan, playbook, references, schema
+from . import config, currency, dates, links, plan, playbook, references, schema
 from .context import RuleContext
 
-RULES = (*config.RULES, *references.RULES, *links.RULES, *plan.RULES, *dates.RULES, *playbook.RULES)
+RULES = (*config.RULES, *currency.RULES, *references.RULES, *links.RULES, *plan.RULES, *dates.RULES,
+         *playbook.RULES)
 
 
 @dataclass(frozen=True)

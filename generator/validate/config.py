@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from ..codes import CODES, CONFIGURABLE
 from ..diagnostics import Diagnostic, error
+from ..model import Watch
 from .context import RuleContext
 from .schema import suggest
 
@@ -20,6 +21,8 @@ def criteria_config(ctx: RuleContext) -> Iterator[Diagnostic]:
     scale_usable = low < high
     if not scale_usable:
         yield error(PATH, ctx.at(PATH, ("scale", "min")), "E404", f"scale min ({low}) must be below max ({high})")
+    else:
+        yield from _margins(ctx, config.watch, high - low)
     count = len(config.criteria)
     if not 3 <= count <= 5:
         yield error(PATH, ctx.at(PATH, ("criteria",), key=True), "W401",
@@ -57,6 +60,15 @@ def criteria_config(ctx: RuleContext) -> Iterator[Diagnostic]:
             why = "is not a warning code" if code in CODES else "is not a known code"
             yield error(PATH, ctx.at(PATH, ("severity", code), key=True), "E405",
                         f"'{code}' {why}; only warnings can change severity{suggest(code, sorted(CONFIGURABLE))}")
+
+
+def _margins(ctx: RuleContext, watch: Watch, span: int) -> Iterator[Diagnostic]:
+    """A watch margin wider than the scale would put every account on the watch list."""
+    for name in ("promotion_margin", "demotion_margin"):
+        margin = getattr(watch, name)
+        if margin > span:
+            yield error(PATH, ctx.at(PATH, ("watch", name)), "E106",
+                        f"'watch.{name}' must be from 0 to {span}, the width of the scale; got {margin:g}")
 
 
 RULES = (criteria_config,)

@@ -7,17 +7,21 @@ import datetime as dt
 import difflib
 import functools
 import inspect
+import math
 import re
+import types
 import typing
 from typing import Any, Literal
 
+import annotated_types
 from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic.fields import FieldInfo
 
 from ..diagnostics import Diagnostic, error
 from ..load import ID_PATTERN, AccountFiles, MarkdownDoc
 from ..markdown import first_heading, split_sections
-from ..model import (CRITERION_ID_PATTERN, Account, AccountProfile, CriteriaConfig, Goal, Person, Plan, Review, ReviewMeta,
-                     Stakeholder, StrategyMeta)
+from ..model import (CRITERION_ID_PATTERN, CURRENCY_PATTERN, Account, AccountProfile, CriteriaConfig, Goal, Person,
+                     Plan, Review, ReviewMeta, Stakeholder, StrategyMeta)
 from ..yamldoc import YamlDoc
 
 _TYPE_WORDS = {
@@ -26,8 +30,11 @@ _TYPE_WORDS = {
     "list_type": "a list", "tuple_type": "a list", "dict_type": "a mapping", "model_type": "a mapping",
     "model_attributes_type": "a mapping", "bool_type": "true or false", "bool_parsing": "true or false",
 }
-_RANGE_WORDS = {"greater_than_equal": ("at least", "ge"), "less_than_equal": ("at most", "le"),
-                "greater_than": ("greater than", "gt"), "less_than": ("less than", "lt")}
+_RANGE_KINDS = {"greater_than_equal": "ge", "less_than_equal": "le", "greater_than": "gt", "less_than": "lt"}
+_BOUND_WORDS = {"ge": "at least", "gt": "greater than", "le": "at most", "lt": "less than"}
+_BOUND_TYPES = {annotated_types.Ge: "ge", annotated_types.Gt: "gt", annotated_types.Le: "le", annotated_types.Lt: "lt"}
+_UNION_TYPES = (typing.Union, types.UnionType)
+_LONG_DIGITS = re.compile(r"[-+]?[0-9]{21,}")
 
 
 def suggest(word: Any, options) -> str:
@@ -42,6 +49,21 @@ def suggest(word: Any, options) -> str:
 _LONG = 60  # characters of a value worth quoting back in a one-line message
 
 
+def figure(value: int | float) -> str:
+    """A number as people write it in YAML: 0 not 0.0, 1e15 not 1e+15, .nan, 'a 301-digit number'."""
+    if isinstance(value, int):
+        digits = math.floor(math.log10(abs(value))) + 1 if value else 1  # str() refuses >4300 digits
+        return str(value) if digits <= 20 else f"a {digits}-digit number"
+    if math.isnan(value):
+        return ".nan"
+    if math.isinf(value):
+        return ".inf" if value > 0 else "-.inf"
+    if value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    mantissa, _, exponent = f"{value:.15g}".partition("e")
+    return f"{mantissa}e{int(exponent)}" if exponent else mantissa
+
+
 def describe(value: Any) -> str:
     if value is None:
         return "null"
@@ -51,11 +73,9 @@ def describe(value: Any) -> str:
         return "a mapping"
     if isinstance(value, list):
         return "a list"
-    if isinstance(value, int) and value.bit_length() > 128:
-        # Printing it could take thousands of digits (and Python refuses past 4,300).
-        return f"a number of about {int(value.bit_length() * 0.30103) + 1:,} digits"
     if isinstance(value, (int, float)):
-        return f"the number {value}"
+        text = figure(value)
+        return text if text.startswith("a ") else f"the number {text}"
     text = str(value)
     if len(text) > _LONG:
         return f"'{text[:40]}…' ({len(text):,} characters)"
@@ -79,18 +99,18 @@ def _yaml_reading(value: Any, source: str) -> str:
     return describe(value)
 
 
-def _type_message(doc: YamlDoc, loc: tuple, label: str, expected: str, value: Any) -> str:
+def _type_message(doc: YamlDoc | None, loc: tuple, subject: str, expected: str, value: Any) -> str:
     """The E101 message, with what YAML read when that explains it: a text field given `NO`,
     a number written with thousands separators."""
-    if expected == "text" and value is not None:
+    if expected == "text" and value is not None and doc is not None:
         source = doc.plain_source(loc)
         if source is not None:
-            return (f"'{label}' must be text, but {source} was read by YAML as {_yaml_reading(value, source)}; "
+            return (f"{subject} must be text, but {source} was read by YAML as {_yaml_reading(value, source)}; "
                     f'write it in quotes: "{source}"')
     if expected in ("a number", "a whole number") and isinstance(value, str) and _THOUSANDS.match(value.strip()):
         digits = re.sub(r"[,' ]", "", value.strip())
-        return f"'{label}' must be {expected}; got {describe(value)}; write numbers without thousands separators: {digits}"
-    return f"'{label}' must be {expected}; got {describe(value)}"
+        return f"{subject} must be {expected}; got {describe(value)}; write numbers without thousands separators: {digits}"
+    return f"{subject} must be {expected}; got {describe(value)}"
 
 
 def _unwrap(tp: Any) -> Any:
@@ -98,31 +118,73 @@ def _unwrap(tp: Any) -> Any:
         origin = typing.get_origin(tp)
         if origin is typing.Annotated:
             tp = typing.get_args(tp)[0]
-        elif origin in (typing.Union, getattr(__import__("types"), "UnionType", None)):
+        elif origin in _UNION_TYPES:
             options = [a for a in typing.get_args(tp) if a is not type(None)]
             tp = options[0]
         else:
             return tp
 
 
-def type_at(root: Any, loc: tuple) -> Any:
-    """The declared type at a pydantic loc, so messages can list allowed keys and values."""
-    tp = root
+def declared_at(root: Any, loc: tuple) -> list:
+    """What the model declares for the value at a pydantic loc: its type and, for a field, the
+    field's constraints, so messages can list allowed keys, values and ranges."""
+    declared = [root]
     for part in loc:
-        tp = _unwrap(tp)
+        tp = _unwrap(declared[-1])
         origin = typing.get_origin(tp)
         if inspect.isclass(tp) and issubclass(tp, BaseModel):
             field = tp.model_fields.get(part) if isinstance(part, str) else None
             if field is None:
-                return None
-            tp = field.annotation
+                return []
+            declared = [*field.metadata, field.annotation]
         elif origin in (list, tuple):
-            tp = typing.get_args(tp)[0]
+            declared = [typing.get_args(tp)[0]]
         elif origin is dict:
-            tp = typing.get_args(tp)[1]
+            declared = [typing.get_args(tp)[1]]
         else:
-            return None
-    return _unwrap(tp)
+            return []
+    return declared
+
+
+def type_at(root: Any, loc: tuple) -> Any:
+    """The declared type at a pydantic loc."""
+    declared = declared_at(root, loc)
+    return _unwrap(declared[-1]) if declared else None
+
+
+def bounds_at(root: Any, loc: tuple) -> dict[str, float]:
+    """The range declared for the number at a pydantic loc, such as {'ge': 0, 'le': 1e15}."""
+    found: dict[str, float] = {}
+    pending = declared_at(root, loc)
+    while pending:
+        item = pending.pop()
+        if isinstance(item, FieldInfo):
+            pending += item.metadata
+        elif type(item) in _BOUND_TYPES:
+            key = _BOUND_TYPES[type(item)]
+            found.setdefault(key, getattr(item, key))
+        elif typing.get_origin(item) is typing.Annotated:
+            pending += typing.get_args(item)[1:]
+            pending.append(typing.get_args(item)[0])
+        elif typing.get_origin(item) in _UNION_TYPES:
+            pending += [a for a in typing.get_args(item) if a is not type(None)]
+    return found
+
+
+def _huge_integer(value: Any) -> str:
+    """'a 401-digit number' for a whole number too long to be a figure, else ''."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > 1e300:
+        return figure(value)
+    if isinstance(value, str) and _LONG_DIGITS.fullmatch(value):
+        return f"a {len(value.lstrip('+-'))}-digit number"
+    return ""
+
+
+def range_text(bounds: dict[str, float]) -> str:
+    """'from 1 to 3650', or the bounds there are: 'at least 0', 'greater than 0 and at most 1e6'."""
+    if "ge" in bounds and "le" in bounds:
+        return f"from {figure(bounds['ge'])} to {figure(bounds['le'])}"
+    return " and ".join(f"{_BOUND_WORDS[key]} {figure(bounds[key])}" for key in ("ge", "gt", "le", "lt") if key in bounds)
 
 
 def _label(loc: tuple) -> str:
@@ -140,8 +202,6 @@ def _label(loc: tuple) -> str:
 def to_diagnostic(doc: YamlDoc, err: dict, root_type: Any, prefix: tuple = ()) -> Diagnostic:
     loc = prefix + tuple(err["loc"])
     kind = err["type"]
-    value = err.get("input")
-    label = _label(loc)
     path = doc.path
     if kind == "missing":
         where = f" in '{_label(loc[:-1])}'" if any(isinstance(p, str) for p in loc[:-1]) else ""
@@ -151,33 +211,57 @@ def to_diagnostic(doc: YamlDoc, err: dict, root_type: Any, prefix: tuple = ()) -
         allowed = list(parent.model_fields) if inspect.isclass(parent) and issubclass(parent, BaseModel) else []
         return error(path, doc.position(loc, key=True), "E103",
                      f"unknown key '{loc[-1]}'{suggest(loc[-1], allowed)}")
-    pos = doc.position(loc)
+    if loc[-1:] == ("[key]",):  # a mapping key that is not what the mapping allows: point at the key
+        return error(path, doc.position(loc[:-1], key=True),
+                     *_value_problem(err, f"key '{loc[-2]}' in '{_label(loc[:-2])}'", root_type, None, None, loc))
+    return error(path, doc.position(loc),
+                 *_value_problem(err, f"'{_label(loc)}'", root_type, tuple(err["loc"]), doc, loc))
+
+
+def _value_problem(err: dict, subject: str, root_type: Any, model_loc: tuple | None,
+                   doc: YamlDoc | None, loc: tuple) -> tuple[str, str]:
+    """The code and message for a value the schema refused; `subject` names it, quoted. With
+    `doc`, a type error also says what YAML read from the source text (NO -> false)."""
+    kind = err["type"]
+    value = err.get("input")
     if kind == "literal_error":
-        tp = type_at(root_type, tuple(err["loc"]))
+        tp = type_at(root_type, model_loc) if model_loc is not None else None
         allowed = typing.get_args(tp) if typing.get_origin(tp) is Literal else ()
-        return error(path, pos, "E104", f"'{label}' must be one of {', '.join(map(str, allowed))}; "
-                                        f"got {describe(value)}{suggest(value, allowed)}")
+        return "E104", (f"{subject} must be one of {', '.join(map(str, allowed))}; "
+                        f"got {describe(value)}{suggest(value, allowed)}")
     if kind.startswith("date") or kind.startswith("datetime"):
-        return error(path, pos, "E105", f"'{label}' is not a valid date: {describe(value)} (expected YYYY-MM-DD)")
-    if kind in _RANGE_WORDS:
-        words, key = _RANGE_WORDS[kind]
-        limit = err["ctx"][key]
-        limit = f"{limit:g}" if isinstance(limit, float) else limit
-        return error(path, pos, "E106", f"'{label}' must be {words} {limit}; got {describe(value)}")
+        return "E105", f"{subject} is not a valid date: {describe(value)} (expected YYYY-MM-DD)"
+    bounds = bounds_at(root_type, model_loc) if model_loc is not None else {}
+    if kind == "finite_number" or (kind == "int_type" and isinstance(value, float) and not math.isfinite(value)):
+        allowed = f" {range_text(bounds)}" if bounds else ""
+        number = "a whole number" if kind == "int_type" else "a number"
+        return "E120", f"{subject} is not a finite number ({figure(value)}); write {number}{allowed}"
+    if kind in _RANGE_KINDS:
+        bounds = bounds or {_RANGE_KINDS[kind]: err["ctx"][_RANGE_KINDS[kind]]}
+        return "E106", f"{subject} must be {range_text(bounds)}; got {describe(value)}"
+    huge = _huge_integer(value)
+    if kind in ("float_type", "int_type") and huge:
+        # Too large for a float (over ~1e308), or even for YAML to read as a number (over 4300
+        # digits, left as text): out of range, whatever the range is.
+        limit = range_text(bounds) if bounds else "a number of a sensible size"
+        return "E106", f"{subject} must be {limit}; got {huge}"
     if kind == "string_pattern_mismatch":
-        if err["ctx"]["pattern"] == ID_PATTERN:
-            return error(path, pos, "E107", f"'{label}' must be a kebab-case id (like 'maria-gomez'); got {describe(value)}")
-        if err["ctx"]["pattern"] == CRITERION_ID_PATTERN:
-            return error(path, pos, "E107", f"'{label}' must be a snake_case id (like 'revenue_potential'); got {describe(value)}")
-        return error(path, pos, "E111", f"'{label}' is not valid: {describe(value)}")
+        pattern = err["ctx"]["pattern"]
+        if pattern == ID_PATTERN:
+            return "E107", f"{subject} must be a kebab-case id (like 'maria-gomez'); got {describe(value)}"
+        if pattern == CRITERION_ID_PATTERN:
+            return "E107", f"{subject} must be a snake_case id (like 'revenue_potential'); got {describe(value)}"
+        if pattern == CURRENCY_PATTERN:
+            return "E111", f"{subject} must be a three-letter currency code in capitals (like 'EUR'); got {describe(value)}"
+        return "E111", f"{subject} is not valid: {describe(value)}"
     if kind == "string_too_short":
-        return error(path, pos, "E111", f"'{label}' must not be empty")
+        return "E111", f"{subject} must not be empty"
     if kind == "too_short":
-        return error(path, pos, "E111", f"'{label}' must have at least {err['ctx']['min_length']} entry")
+        return "E111", f"{subject} must have at least {err['ctx']['min_length']} entry"
     expected = _TYPE_WORDS.get(kind)
     if expected:
-        return error(path, pos, "E101", _type_message(doc, loc, label, expected, value))
-    return error(path, pos, "E111", f"'{label}': {err['msg']}")
+        return "E101", _type_message(doc, loc, subject, expected, value)
+    return "E111", f"{subject}: {err['msg']}"
 
 
 def _errors(doc: YamlDoc, exc: ValidationError, root_type: Any, prefix: tuple = ()) -> list[Diagnostic]:

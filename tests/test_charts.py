@@ -1,0 +1,43 @@
+"""Charts: points and labels land inside the plot area on any criteria scale."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from generator.charts import scatter, ticks
+
+WIDTH, HEIGHT = 560, 320
+TOP, BOTTOM = 12, HEIGHT - 40  # scatter's plot area, top padding and x-axis line
+
+
+def _dots(svg: str) -> list[tuple[float, float]]:
+    return [(float(x), float(y)) for x, y in re.findall(r'<circle cx="([\d.-]+)" cy="([\d.-]+)"', svg)]
+
+
+@pytest.mark.parametrize("low, high", [(1, 5), (0, 100), (1, 10), (-5, 5)])
+def test_scatter_points_at_the_scale_ends_stay_in_the_plot(low, high):
+    points = [("lowest", 0.0, float(low), "tier-standard"), ("highest", 5e6, float(high), "tier-gold"),
+              ("middle", 2e6, (low + high) / 2, "tier-silver")]
+    svg = str(scatter("t", points, [("Gold", (low + high) / 2)], "x", "y", y_range=(low, high)))
+    dots = dict(zip(["lowest", "highest", "middle"], _dots(svg)))
+    assert dots["lowest"][1] == BOTTOM and dots["highest"][1] == TOP
+    assert dots["middle"][1] == pytest.approx((TOP + BOTTOM) / 2, abs=0.1)
+    assert all(56 <= x <= WIDTH - 20 for x, _ in dots.values())
+    assert f'class="small">{low:g}</text>' in svg and f'class="small">{high:g}</text>' in svg
+    # the x axis is drawn at the bottom of the scale, not at 0
+    assert f'<line x1="56" y1="{BOTTOM:.1f}" x2="{WIDTH - 20}" y2="{BOTTOM:.1f}" class="axis"/>' in svg
+
+
+def test_scatter_on_a_0_100_scale_does_not_clip_high_scores():
+    svg = str(scatter("t", [("a", 1.0, 92.0, "tier-gold")], [], "x", "y", y_range=(0, 100)))
+    (_, y), = _dots(svg)
+    assert TOP <= y <= BOTTOM and y == pytest.approx(BOTTOM - (BOTTOM - TOP) * 0.92, abs=0.1)
+
+
+def test_ticks_are_round_and_span_the_scale():
+    assert ticks(1, 10) == [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]
+    assert ticks(1, 5) == [1, 2, 3, 4, 5]
+    assert ticks(0, 100) == [0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100]
+    assert ticks(-1000, 1000)[::5] == [-1000, 0, 1000]
