@@ -56,6 +56,7 @@ class FollowUp:
     what: str
     due: dt.date
     source: str  # repo path
+    late: bool  # past its due date, by the rule of its kind (goal, action, review cadence)
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,10 @@ class Analytics:
     goals_at_risk: tuple[FollowUp, ...]
     actions_past_due: tuple[FollowUp, ...]
 
+    def review_overdue(self, account_id: str) -> bool:
+        """Whether a key account's review is overdue (standard accounts have no cadence)."""
+        return any(f.account_id == account_id for f in self.overdue_reviews)
+
     def kpi_change(self, account_id: str, field: str) -> tuple[float | None, float | None]:
         """The latest value of a KPI and its change since the review before."""
         values = [getattr(p, field) for p in self.kpis.get(account_id, ()) if getattr(p, field) is not None]
@@ -99,11 +104,11 @@ def health(portfolio: Portfolio, account: Account, tier: Tier | None, cadence_da
                         f"{done} of {len(required)} required sections written")]
     last = account.last_review
     age = (today - last.meta.date).days if last else None
-    parts.append(HealthPart(HEALTH_PARTS[1], 1.0 if age is not None and age <= cadence_days else 0.0,
+    parts.append(HealthPart(HEALTH_PARTS[1], 0.0 if account.review_overdue(cadence_days, today) else 1.0,
                             "never reviewed" if age is None else f"last review {age} days ago (every {cadence_days})"))
-    open_goals = [g for g in account.goals if g.status not in ("done", "dropped")]
-    on_time = sum(1 for g in open_goals if g.due >= today)
-    horizons = {g.horizon for g in account.goals if g.status != "dropped"}
+    open_goals = [g for g in account.goals if g.is_open]
+    on_time = sum(1 for g in open_goals if not g.past_due(today))
+    horizons = account.covered_horizons()
     goal_value = (len(horizons) / len(HORIZONS) + (on_time / len(open_goals) if open_goals else 1.0)) / 2
     parts.append(HealthPart(HEALTH_PARTS[2], goal_value if account.goals else 0.0,
                             f"{len(horizons)} of 3 horizons covered, {on_time} of {len(open_goals)} open goals on time"))
@@ -185,19 +190,18 @@ def analyse(portfolio: Portfolio, scores: Scores, today: dt.date) -> Analytics:
         kpis[account.id] = kpi_series(account)
         last = account.last_review
         if tier is not None:
-            due = last.meta.date + dt.timedelta(days=tier.review_every_days) if last else None
-            review_due[account.id] = due
-            if due is None or due < today:
+            due = review_due[account.id] = account.next_review_due(tier.review_every_days)
+            if account.review_overdue(tier.review_every_days, today):
                 overdue.append(FollowUp(account.id, account.profile.owner,
                                         f"{tier.name} review" + (" (never held)" if due is None else ""),
-                                        due or today, last.path if last else f"{account.dir}/account.yml"))
+                                        due or today, last.path if last else f"{account.dir}/account.yml", True))
         for g in account.goals:
-            if g.status == "at_risk" or (g.due < today and g.status not in ("done", "dropped")):
-                at_risk.append(FollowUp(account.id, g.owner, g.title, g.due, f"{account.dir}/goals.yml"))
-        if last is not None:
-            for action in last.meta.actions:
-                if action.due < today:
-                    actions.append(FollowUp(account.id, action.owner, action.title, action.due, last.path))
+            if g.needs_attention(today):
+                at_risk.append(FollowUp(account.id, g.owner, g.title, g.due, f"{account.dir}/goals.yml",
+                                        g.past_due(today)))
+        for action in account.latest_actions:
+            if action.past_due(today):
+                actions.append(FollowUp(account.id, action.owner, action.title, action.due, last.path, True))
 
     ids = pd.Index([a.id for a in portfolio.accounts], dtype=object)
     tier_of = scores.table["tier"].reindex(ids).fillna(STANDARD)

@@ -207,6 +207,22 @@ class Goal(Record):
     measure: Measure | None = None
     sponsor: Id | None = None
 
+    # The goal rules, in one place for validation, analytics and the pages.
+    @property
+    def is_open(self) -> bool:
+        return self.status not in ("done", "dropped")
+
+    @property
+    def counts_for_coverage(self) -> bool:
+        """Whether the goal covers its horizon: a dropped goal covers nothing."""
+        return self.status != "dropped"
+
+    def past_due(self, today: dt.date) -> bool:
+        return self.is_open and self.due < today
+
+    def needs_attention(self, today: dt.date) -> bool:
+        return self.status == "at_risk" or self.past_due(today)
+
 
 # -- front matter of strategy.md and reviews ----------------------------------------------------
 
@@ -225,6 +241,9 @@ class Action(Record):
     owner: Id
     due: dt.date
     goal: Id | None = None
+
+    def past_due(self, today: dt.date) -> bool:
+        return self.due < today
 
 
 class ReviewMeta(Record):
@@ -298,6 +317,24 @@ class Account:
     @property
     def last_review(self) -> Review | None:
         return self.reviews[-1] if self.reviews else None
+
+    @property
+    def latest_actions(self) -> tuple[Action, ...]:
+        """The follow-ups that count: those agreed at the latest review."""
+        last = self.last_review
+        return last.meta.actions if last else ()
+
+    # The review cadence, in one place: a review is due `every_days` after the latest one.
+    def next_review_due(self, every_days: int) -> dt.date | None:
+        last = self.last_review
+        return last.meta.date + dt.timedelta(days=every_days) if last else None
+
+    def review_overdue(self, every_days: int, today: dt.date) -> bool:
+        due = self.next_review_due(every_days)
+        return due is None or due < today
+
+    def covered_horizons(self) -> set[str]:
+        return {g.horizon for g in self.goals if g.counts_for_coverage}
 
     def stakeholder(self, stakeholder_id: str) -> Stakeholder | None:
         return next((s for s in self.stakeholders if s.id == stakeholder_id), None)

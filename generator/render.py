@@ -210,11 +210,10 @@ def render(site: SiteInput, templates: Path) -> tuple[RenderedPage, ...]:
     for item in site.analytics.actions_past_due:
         actions_by_owner.setdefault(item.owner, []).append(item)
     for account in portfolio.accounts:  # open = from each account's latest review, due or not
-        last = account.last_review
-        for action in last.meta.actions if last else ():
-            if action.due >= site.today:
+        for action in account.latest_actions:
+            if not action.past_due(site.today):
                 actions_by_owner.setdefault(action.owner, []).append(
-                    FollowUp(account.id, action.owner, action.title, action.due, last.path))
+                    FollowUp(account.id, action.owner, action.title, action.due, account.last_review.path, False))
     scored = [a for a in portfolio.accounts if a.id in site.scores.by_account]
     pages = [
         r.page("home.md.j2", "index.md", None, **_home_context(site)),

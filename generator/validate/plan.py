@@ -127,7 +127,7 @@ def goal_rules(ctx: RuleContext) -> Iterator[Diagnostic]:
     for account in ctx.accounts:
         path = f"{account.dir}/goals.yml"
         if ctx.is_key(account.id) and ctx.all_valid(path, account.goals):
-            covered = {g.horizon for g in account.goals if g.status != "dropped"}
+            covered = account.covered_horizons()
             missing = [h for h in HORIZONS if h not in covered]
             if missing:
                 yield error(path, (1, 1), "W303",
@@ -136,7 +136,7 @@ def goal_rules(ctx: RuleContext) -> Iterator[Diagnostic]:
             if g.status == "done" and g.measure is not None and g.measure.current < g.measure.target:
                 yield error(path, ctx.at(path, loc + ("measure", "current")), "W304",
                             f"goal '{g.id}' is done but its measure is {g.measure.current:g} of {g.measure.target:g}")
-            if g.due < ctx.today and g.status not in ("done", "dropped"):
+            if g.past_due(ctx.today):
                 yield error(path, ctx.at(path, loc + ("due",)), "W307",
                             f"goal '{g.id}' was due {g.due.isoformat()} and is {g.status.replace('_', ' ')}")
 
@@ -165,13 +165,13 @@ def review_cadence(ctx: RuleContext) -> Iterator[Diagnostic]:
                         f"{tier.name} account has no review; {tier.name} accounts are reviewed every "
                         f"{tier.review_every_days} days")
             continue
-        age = (ctx.today - last.meta.date).days
-        if age > tier.review_every_days:
+        if account.review_overdue(tier.review_every_days, ctx.today):
+            age = (ctx.today - last.meta.date).days
             yield error(last.path, ctx.at(last.path, ("date",)), "W301",
                         f"latest review is {age} days old; {tier.name} accounts are reviewed every "
                         f"{tier.review_every_days} days (overdue by {age - tier.review_every_days})")
-        for i, action in enumerate(last.meta.actions):
-            if action.due < ctx.today:
+        for i, action in enumerate(account.latest_actions):
+            if action.past_due(ctx.today):
                 yield error(last.path, ctx.at(last.path, ("actions", i, "due")), "W308",
                             f"action '{action.title}' ({action.owner}) was due {action.due.isoformat()}")
 
