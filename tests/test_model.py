@@ -1,14 +1,15 @@
-"""The model: every number a file can hold is finite and has a range."""
+"""The model: every number a file can hold is finite and has a range; the domain rules answer once."""
 
 from __future__ import annotations
 
+import datetime as dt
 import types
 import typing
 
 import pytest
 from pydantic import ValidationError
 
-from generator.model import CriteriaConfig, Financials, Measure
+from generator.model import Account, CriteriaConfig, Financials, Goal, Measure
 from generator.schemas import FILE_KINDS, nested_models
 from generator.validate.schema import bounds_at
 
@@ -59,3 +60,32 @@ def test_measure_and_money_ranges():
     with pytest.raises(ValidationError):
         Financials(annual_revenue=1e15 + 1e3, revenue_potential=0)
     assert bounds_at(CriteriaConfig, ("currency", "rates", "EUR")) == {"gt": 0, "le": 1e6}
+
+
+def _goal(status: str, due: str) -> Goal:
+    return Goal(id="g", title="G", horizon="short", owner="p", due=dt.date.fromisoformat(due), status=status)
+
+
+def test_goal_rules_in_one_place():
+    today = dt.date(2026, 11, 24)
+    assert [_goal(s, "2026-11-23").past_due(today) for s in ("planned", "in_progress", "at_risk", "done", "dropped")] \
+        == [True, True, True, False, False]
+    assert not _goal("in_progress", "2026-11-24").past_due(today)  # due today is not late
+    assert _goal("at_risk", "2027-01-01").needs_attention(today) and not _goal("planned", "2027-01-01").needs_attention(today)
+    assert not _goal("dropped", "2027-01-01").counts_for_coverage and _goal("done", "2020-01-01").counts_for_coverage
+
+
+def test_review_cadence_in_one_place():
+    from generator.model import Review, ReviewMeta
+
+    def account(*dates: str) -> Account:
+        reviews = tuple(Review(f"r{d}.md", d, ReviewMeta(date=dt.date.fromisoformat(d), type="qbr"), "", "", 1)
+                        for d in dates)
+        return Account("a", "accounts/a", None, reviews=reviews)
+
+    today = dt.date(2026, 11, 24)
+    assert account().next_review_due(90) is None and account().review_overdue(90, today)
+    recent = account("2026-01-10", "2026-08-26")
+    assert recent.next_review_due(90) == dt.date(2026, 11, 24) and not recent.review_overdue(90, today)
+    assert recent.review_overdue(89, today)
+    assert recent.latest_actions == ()
