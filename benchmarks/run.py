@@ -34,7 +34,7 @@ sys.path.insert(0, str(HERE.parent))
 from benchmarks.synth import write_portfolio  # noqa: E402
 from generator.analytics import analyse  # noqa: E402
 from generator.load import load, split_front_matter  # noqa: E402
-from generator.pipeline import generate  # noqa: E402
+from generator.pipeline import check, generate  # noqa: E402
 from generator.score import score_portfolio  # noqa: E402
 from generator.validate import validate  # noqa: E402
 
@@ -68,7 +68,7 @@ def bench_validate(rows: list[tuple[str, str]]) -> None:
         root = write_portfolio(WORK / f"validate-{n}", n)
         repeats = 3 if n <= 1000 else 1
         floor = best(lambda: parse_with_libyaml_alone(root), repeats)
-        ours = best(lambda: validate(load(root), TODAY), repeats)
+        ours = best(lambda: check(root, TODAY), repeats)
         per_account.append(ours / n)
         rows.append((f"validate, {n:,} accounts", f"{ours:.2f} s vs libyaml parse {floor:.2f} s: "
                                                   f"**{ours / floor:.2f}x** (target <= 2 at 1,000)"))

@@ -15,7 +15,8 @@ from .history import last_changed
 from .link import link
 from .load import load
 from .render import RenderedPage, SiteInput, render
-from .validate import Validated, validate
+from .score import score_portfolio
+from .validate import Validated, judge, validate
 
 TEMPLATES = "site_templates"
 
@@ -38,7 +39,9 @@ class Generated:
 
 def check(root: Path, today: dt.date) -> Validated:
     """Everything `kam validate` needs; no mkdocs, no rendering."""
-    return validate(load(root), today)
+    checked = validate(load(root), today)
+    scores = score_portfolio(checked.portfolio) if checked.scorable else None
+    return judge(checked, scores)
 
 
 def generate(root: Path, today: dt.date, templates: Path | None = None) -> Generated:

@@ -61,7 +61,8 @@ def hostile_site(tmp_path_factory):
     target = tmp_path_factory.mktemp("hostile-browser")
     repo = site_repo(hostile_repo(target, links=True), target / "site-repo")
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(validate_stage, "RULES", tuple(r for r in validate_stage.RULES if r is not links.unsafe_links))
+        patch.setattr(validate_stage, "FILE_RULES",
+                      tuple(r for r in validate_stage.FILE_RULES if r is not links.unsafe_links))
         result = build(repo)
     assert result.exit_code == 0, result.output
     return repo / "site"

@@ -13,8 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.load import load
-from generator.validate import validate
+from generator.pipeline import check
 
 from .corpus import BASE
 
@@ -70,7 +69,7 @@ def test_mutated_files_never_raise(repo, target, mutations):
         text = mutate(text, operation, position, value)
     path.write_text(text, encoding="utf-8")
     try:
-        result = validate(load(repo), dt.date(2026, 11, 24))
+        result = check(repo, dt.date(2026, 11, 24))
     finally:
         path.write_text(original, encoding="utf-8")
     for d in result.diagnostics:

@@ -3,6 +3,7 @@ then a real build with a payload in every field that reaches a page."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from html.parser import HTMLParser
@@ -10,6 +11,7 @@ from html.parser import HTMLParser
 import pytest
 
 import generator.validate as validate_stage
+from generator.pipeline import check
 from generator.safety import sanitize_html, unsafe_scheme, url_scheme
 from generator.validate import links
 
@@ -132,8 +134,7 @@ def test_search_index_holds_account_text_as_text(hostile_site):
 
 def test_unsafe_links_are_errors_at_their_position(tmp_path):
     repo = hostile_repo(tmp_path, links=True)
-    validated = validate_stage.validate(__import__("generator.load", fromlist=["load"]).load(repo),
-                                        __import__("datetime").date(2026, 11, 24))
+    validated = check(repo, dt.date(2026, 11, 24))
     found = [d for d in validated.diagnostics if d.code == "E211"]
     bodies = len(list(repo.glob("accounts/*/strategy.md"))) + len(list(repo.glob("accounts/*/reviews/*.md")))
     caught = [p for p in LINK_PAYLOADS if unsafe_scheme(_destination(p))]
@@ -149,7 +150,8 @@ def _destination(payload: str) -> str:
 
 def test_links_that_validation_misses_are_removed_from_the_site(tmp_path, monkeypatch):
     """The second layer: were the E211 rule gone, the build would still publish no unsafe link."""
-    monkeypatch.setattr(validate_stage, "RULES", tuple(r for r in validate_stage.RULES if r is not links.unsafe_links))
+    monkeypatch.setattr(validate_stage, "FILE_RULES",
+                        tuple(r for r in validate_stage.FILE_RULES if r is not links.unsafe_links))
     repo = site_repo(hostile_repo(tmp_path, links=True), tmp_path / "site-repo")
     result = build(repo)
     assert result.exit_code == 0, result.output

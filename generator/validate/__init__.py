@@ -1,9 +1,12 @@
 """Stage: validate. Schema per file kind, then cross-file rules; every problem, sorted.
 
 Rules are plain functions `rule(ctx) -> Iterable[Diagnostic]`, one module per family
-(references, plan, dates, config, currency), in the manner of yamllint's one-module-per-rule.
-Rules that depend on an account's tier (cadence, tier sections) get tiers from the score
-module, which is a pure library: validation never needs mkdocs.
+(references, links, plan, dates, config, currency, playbook, portfolio), in the manner of
+yamllint's one-module-per-rule. They run in three groups around the score stage:
+config rules decide whether criteria.yml can score anything at all; file rules judge each
+file on its own and against the others; tier rules (cadence, key-account coverage, tier
+sections, key share) judge accounts by the tier the score stage gave them. `validate` runs
+the first two, `judge` the last; the pipeline scores in between. Nothing here needs mkdocs.
 """
 
 from __future__ import annotations
@@ -11,15 +14,28 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from ..diagnostics import Diagnostic, apply_severity, error, has_errors, sort
+from ..diagnostics import Diagnostic, apply_severity, has_errors, sort
 from ..load import LoadedRepo
-from ..model import Portfolio, Tier
-from ..score import Scores, score_portfolio
-from . import config, currency, dates, links, plan, playbook, references, schema
+from ..model import Portfolio
+from ..score import Scores
+from . import config, currency, dates, links, plan, playbook, portfolio, references, schema
 from .context import RuleContext
 
-RULES = (*config.RULES, *currency.RULES, *references.RULES, *links.RULES, *plan.RULES, *dates.RULES,
-         *playbook.RULES)
+CONFIG_RULES = config.RULES
+FILE_RULES = (*currency.RULES, *references.RULES, *links.RULES, *plan.RULES, *dates.RULES, *playbook.RULES)
+TIER_RULES = (*plan.TIER_RULES, *portfolio.RULES)
+
+
+@dataclass(frozen=True)
+class Checked:
+    """Every file read into the model and judged on its own: what the score stage needs."""
+    ctx: RuleContext
+    diagnostics: tuple[Diagnostic, ...]
+    scorable: bool  # criteria.yml is usable: the portfolio can be scored
+
+    @property
+    def portfolio(self) -> Portfolio:
+        return self.ctx.portfolio
 
 
 @dataclass(frozen=True)
@@ -33,7 +49,7 @@ class Validated:
         return not has_errors(self.diagnostics)
 
 
-def validate(loaded: LoadedRepo, today: dt.date) -> Validated:
+def validate(loaded: LoadedRepo, today: dt.date) -> Checked:
     found: list[Diagnostic] = list(loaded.diagnostics)
     criteria, problems = schema.criteria(loaded.criteria)
     found += problems
@@ -46,31 +62,20 @@ def validate(loaded: LoadedRepo, today: dt.date) -> Validated:
         accounts.append(account)
     # Only accounts with a profile can be scored, linked and shown; the rules still check the
     # other files of the rest, so that a broken account.yml does not hide their errors.
-    portfolio = Portfolio(criteria, team, tuple(a for a in accounts if a.profile is not None))
+    ctx = RuleContext(loaded, Portfolio(criteria, team, tuple(a for a in accounts if a.profile is not None)),
+                      today, tuple(accounts))
+    config_problems = _run(CONFIG_RULES, ctx)
+    scorable = criteria is not None and not has_errors(config_problems)
+    return Checked(ctx, tuple(found + config_problems + _run(FILE_RULES, ctx)), scorable)
 
-    untiered = RuleContext(loaded, portfolio, today, {}, tuple(accounts))
-    config_problems = list(config.criteria_config(untiered))
-    scores = None
-    if criteria is not None and not has_errors(config_problems):
-        scores = score_portfolio(portfolio)
-    tiers: dict[str, Tier | None] = {a: (s.tier if scores else None) for a, s in
-                                     (scores.by_account.items() if scores else ())}
-    ctx = RuleContext(loaded, portfolio, today, tiers, tuple(accounts))
-    for rule in RULES:
-        found.extend(config_problems if rule is config.criteria_config else rule(ctx))
-    if scores is not None:
-        found.extend(_key_share(ctx, scores))
+
+def judge(checked: Checked, scores: Scores | None) -> Validated:
+    """The tier rules, then every diagnostic with criteria.yml's severity applied, sorted."""
+    found = list(checked.diagnostics) + _run(TIER_RULES, checked.ctx.with_scores(scores))
+    criteria = checked.portfolio.criteria
     overrides = criteria.severity if criteria else {}
-    return Validated(portfolio, scores, sort(apply_severity(found, overrides)))
+    return Validated(checked.portfolio, scores, sort(apply_severity(found, overrides)))
 
 
-def _key_share(ctx: RuleContext, scores: Scores):
-    total = len(scores.table)
-    if not total or total != len(ctx.loaded.accounts):
-        return  # some account could not be scored: its own errors come first, the share would be wrong
-    key = int((scores.table["tier"] != "standard").sum())
-    limit = scores.criteria.limits.max_key_share
-    if key / total > limit:
-        yield error("criteria.yml", ctx.at("criteria.yml", ("limits", "max_key_share")), "W402",
-                    f"{key} of {total} accounts ({key / total:.0%}) are key accounts; "
-                    f"limits.max_key_share is {limit:.0%}")
+def _run(rules, ctx: RuleContext) -> list[Diagnostic]:
+    return [d for rule in rules for d in rule(ctx)]

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from dataclasses import dataclass, field
 
 from ..load import REVIEW_NAME_RE, LoadedRepo
 from ..model import Account, Portfolio, Review, Tier
+from ..score import Scores
 from ..yamldoc import YamlDoc
 
 
@@ -42,13 +44,18 @@ def _review_problems(loaded: LoadedRepo) -> frozenset[str]:
     return frozenset(f.id for f in loaded.accounts if f.dir in troubled)
 
 
+def _tiers(scores: Scores | None) -> dict[str, Tier | None]:
+    return {a: entry.tier for a, entry in scores.by_account.items()} if scores else {}
+
+
 @dataclass(frozen=True)
 class RuleContext:
     loaded: LoadedRepo
     portfolio: Portfolio
     today: dt.date
-    tiers: dict[str, Tier | None]  # account id → tier; None = standard or not scorable
     accounts: tuple[Account, ...]  # every account, with a profile or not (portfolio.accounts: with)
+    scores: Scores | None = None  # set for the rules that judge accounts by their tier
+    tiers: dict[str, Tier | None] = field(init=False, repr=False)  # None: standard or unscored
     docs: dict[str, YamlDoc] = field(init=False, repr=False)
     team_ids: frozenset[str] | None = field(init=False, repr=False)
     account_ids: frozenset[str] = field(init=False, repr=False)
@@ -77,6 +84,15 @@ class RuleContext:
         set_(self, "goal_ids", {f.id: _raw_ids(f.goals, may_be_empty=True) for f in self.loaded.accounts})
         set_(self, "files", {f.id: f for f in self.loaded.accounts})
         set_(self, "review_problems", _review_problems(self.loaded))
+        set_(self, "tiers", _tiers(self.scores))
+
+    def with_scores(self, scores: Scores | None) -> RuleContext:
+        """The same context, for the rules that need each account's tier (a shallow copy: the
+        indexes above are built once)."""
+        judged = copy.copy(self)
+        object.__setattr__(judged, "scores", scores)
+        object.__setattr__(judged, "tiers", _tiers(scores))
+        return judged
 
     @staticmethod
     def unknown(value: str, known: frozenset[str] | None) -> bool:

@@ -176,4 +176,6 @@ def review_cadence(ctx: RuleContext) -> Iterator[Diagnostic]:
                             f"action '{action.title}' ({action.owner}) was due {action.due.isoformat()}")
 
 
-RULES = (plan_sections, plan_prompts, criterion_scores, goal_rules, stakeholder_coverage, review_cadence)
+RULES = (plan_prompts, criterion_scores)
+# These judge an account by its tier, so they run after the score stage.
+TIER_RULES = (plan_sections, goal_rules, stakeholder_coverage, review_cadence)

@@ -1,0 +1,27 @@
+"""Portfolio rules: what only the whole scored portfolio can tell."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..diagnostics import Diagnostic, error
+from ..score import STANDARD
+from .context import RuleContext
+
+
+def key_share(ctx: RuleContext) -> Iterator[Diagnostic]:
+    scores = ctx.scores
+    if scores is None:
+        return
+    total = len(scores.table)
+    if not total or total != len(ctx.loaded.accounts):
+        return  # some account could not be scored: its own errors come first, the share would be wrong
+    key = int((scores.table["tier"] != STANDARD).sum())
+    limit = scores.criteria.limits.max_key_share
+    if key / total > limit:
+        yield error("criteria.yml", ctx.at("criteria.yml", ("limits", "max_key_share")), "W402",
+                    f"{key} of {total} accounts ({key / total:.0%}) are key accounts; "
+                    f"limits.max_key_share is {limit:.0%}")
+
+
+RULES = (key_share,)
