@@ -7,8 +7,6 @@ go to stderr, so `kam score --csv > scores.csv` is always clean.
 from __future__ import annotations
 
 import datetime as dt
-import json
-import math
 import os
 import sys
 from pathlib import Path
@@ -18,11 +16,8 @@ from rich.console import Console
 
 from . import diagnostics as diag
 from .codes import Severity
-from .model import MAX_WEIGHT
 from .pipeline import check, reference_date
-from .score import STANDARD, what_if
 from .terminal import print_score_table
-from .validate.schema import suggest
 
 stderr = Console(stderr=True, soft_wrap=True)  # never wrap a diagnostic line: tools parse them
 
@@ -95,23 +90,6 @@ def _exit_code(found, strict: bool) -> int:
     return EXIT_OK
 
 
-def _parse_weights(text: str | None) -> dict[str, float]:
-    if not text:
-        return {}
-    weights = {}
-    for part in text.split(","):
-        name, sep, value = part.partition("=")
-        try:
-            weights[name.strip()] = float(value)
-        except ValueError:
-            raise click.BadParameter(f"expected criterion=number, got {part!r}", param_hint="--weights") from None
-        value = weights[name.strip()]
-        if not sep or not math.isfinite(value) or not 0 <= value <= MAX_WEIGHT:  # as in criteria.yml
-            raise click.BadParameter(f"expected criterion=number from 0 to {MAX_WEIGHT}, got {part!r}",
-                                     param_hint="--weights")
-    return weights
-
-
 @main.command()
 @click.option("--csv", "as_csv", is_flag=True, help="Write CSV to stdout.")
 @click.option("--json", "as_json", is_flag=True, help="Write JSON to stdout.")
@@ -124,6 +102,7 @@ def score(root: Path, as_csv: bool, as_json: bool, weights: str | None, sort_by:
           tier_filter: str | None, today: dt.date | None) -> None:
     """Print the portfolio: weighted score, tier and each criterion's contribution."""
     from .analytics import analyse
+    from .ranking import OptionProblem, as_csv as csv_text, as_json as json_text, parse_weights, ranking, tier_id
 
     result = check(root, _today(today))
     if result.scores is None or diag.has_errors(result.diagnostics):
@@ -132,49 +111,21 @@ def score(root: Path, as_csv: bool, as_json: bool, weights: str | None, sort_by:
                 stderr.print(diag.format_text(d), highlight=False, markup=False)
         stderr.print("kam score: fix the errors above first (run `kam validate`).")
         sys.exit(EXIT_ERRORS)
-    tier_id = _tier_id(tier_filter, result.scores.criteria) if tier_filter else None
-    overrides = _parse_weights(weights)
-    unknown = sorted(set(overrides) - set(result.scores.weights.index))
-    if unknown:
-        raise click.BadParameter(f"unknown criteria: {', '.join(unknown)}", param_hint="--weights")
-    if overrides:
-        weights = {c.id: c.weight for c in result.scores.criteria.criteria} | overrides
-        if sum(weights.values()) <= 0:
-            raise click.BadParameter("at least one criterion needs a positive weight", param_hint="--weights")
-    analytics = analyse(result.portfolio, result.scores, _today(today))
-    if overrides:
-        table = what_if(result.portfolio, overrides)
-        changed = table[table["changed"]]
-        stderr.print(f"{len(changed)} account(s) would change tier with these weights.", highlight=False)
-    else:
-        table = result.scores.table.copy()
-        table["health"] = [analytics.health[a].total for a in table.index]
-    if tier_id:
-        column = "new_tier" if overrides else "tier"
-        table = table[table[column] == tier_id]
-    if sort_by not in table.columns and sort_by != "account":
-        raise click.BadParameter(f"no column {sort_by!r}; choose from account, {', '.join(table.columns)}",
-                                 param_hint="--sort")
-    ascending = sort_by in ("account", "tier", "new_tier", "next_tier", "watch", "closing_move")
-    table = table.sort_index() if sort_by == "account" else table.sort_values(sort_by, ascending=ascending, kind="stable")
+    criteria = result.scores.criteria
+    try:
+        ranked = ranking(result.scores, analyse(result.portfolio, result.scores, _today(today)),
+                         weights=parse_weights(weights, criteria),
+                         tier=tier_id(tier_filter, criteria) if tier_filter else None, sort=sort_by)
+    except OptionProblem as problem:
+        raise click.BadParameter(str(problem), param_hint=problem.option) from None
+    if ranked.what_if:
+        stderr.print(f"{ranked.changed} account(s) would change tier with these weights.", highlight=False)
     if as_csv:
-        click.echo(table.to_csv(float_format="%.2f"), nl=False)
+        click.echo(csv_text(ranked.table), nl=False)
     elif as_json:
-        click.echo(json.dumps(json.loads(table.reset_index().to_json(orient="records", double_precision=4)), indent=2))
+        click.echo(json_text(ranked.table), nl=False)
     else:
-        print_score_table(table, Console())
-
-
-def _tier_id(value: str, criteria) -> str:
-    """The tier `--tier` names, by id or by name in any case ('Gold', 'gold', 'standard')."""
-    ids = [t.id for t in criteria.tiers] + [STANDARD]
-    by_folded = {t.name.casefold(): t.id for t in criteria.tiers} | {i.casefold(): i for i in ids}
-    found = by_folded.get(value.strip().casefold())
-    if found is None:
-        names = [t.name for t in criteria.tiers]
-        raise click.BadParameter(f"unknown tier {value!r}; choose from {', '.join(ids)}{suggest(value, names + ids)}",
-                                 param_hint="--tier")
-    return found
+        print_score_table(ranked.table, Console())
 
 
 @main.command()

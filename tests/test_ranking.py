@@ -1,0 +1,58 @@
+"""The ranking behind `kam score`: options parsed and checked, filters, sorting, what-if."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+
+from generator.analytics import analyse
+from generator.pipeline import check
+from generator.ranking import OptionProblem, as_json, parse_weights, ranking, tier_id
+
+from .corpus import BASE
+
+TODAY = dt.date(2026, 11, 24)
+validated = check(BASE, TODAY)
+scores = validated.scores
+analytics = analyse(validated.portfolio, scores, TODAY)
+criteria = scores.criteria
+
+
+def test_weights_are_parsed_and_checked():
+    assert parse_weights("revenue_potential=40, strategic_fit=0", criteria) == {"revenue_potential": 40.0,
+                                                                               "strategic_fit": 0.0}
+    assert parse_weights("", criteria) == {}
+    for text, words in [("revenue_potential", "expected criterion=number"), ("revenue_potential=x", "expected"),
+                        ("revenue_potential=nan", "from 0 to 1000"), ("revenue_potential=-1", "from 0 to 1000"),
+                        ("revenu=3", "unknown criteria: revenu"),
+                        ("revenue_potential=0,strategic_fit=0,relationship_strength=0,growth_outlook=0",
+                         "positive weight")]:
+        with pytest.raises(OptionProblem, match=words) as raised:
+            parse_weights(text, criteria)
+        assert raised.value.option == "--weights"
+
+
+def test_tiers_are_named_by_id_or_name_in_any_case():
+    assert [tier_id(v, criteria) for v in ("Gold", "gold", " PLATINUM ", "standard")] == \
+        ["gold", "gold", "platinum", "standard"]
+    with pytest.raises(OptionProblem, match="did you mean 'gold'"):
+        tier_id("Gld", criteria)
+
+
+def test_ranking_filters_sorts_and_adds_health():
+    ranked = ranking(scores, analytics, tier="gold", sort="account")
+    assert list(ranked.table.index) == ["acme-corporation", "codehow"]
+    assert ranked.table.loc["codehow", "health"] == analytics.health["codehow"].total
+    by_score = ranking(scores, analytics).table
+    assert list(by_score["score"]) == sorted(by_score["score"], reverse=True)
+    with pytest.raises(OptionProblem, match="no column 'bogus'"):
+        ranking(scores, analytics, sort="bogus")
+
+
+def test_what_if_counts_the_accounts_that_change_tier():
+    ranked = ranking(scores, analytics, weights={"revenue_potential": 100})
+    assert ranked.what_if and ranked.changed == int((ranked.table["tier"] != ranked.table["new_tier"]).sum())
+    rows = json.loads(as_json(ranked.table))
+    assert {"account", "tier", "new_tier", "score", "new_score"} <= set(rows[0])
