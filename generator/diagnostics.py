@@ -12,7 +12,7 @@ from .codes import CODES, Severity
 @dataclass(frozen=True)
 class Diagnostic:
     path: str  # repo-relative, with '/'
-    line: int  # from 1; 0 when the problem is about the file as a whole
+    line: int  # from 1; a problem with a whole file (or folder) is reported at 1:1
     column: int  # from 1
     code: str
     message: str
@@ -27,7 +27,8 @@ class Diagnostic:
         return (self.path, self.line, self.column, self.code, self.message)
 
 
-def error(path: str, pos: tuple[int, int], code: str, message: str) -> Diagnostic:
+def diagnostic(path: str, pos: tuple[int, int], code: str, message: str) -> Diagnostic:
+    """A problem at `pos` (line, column), an error or a warning as its code says."""
     return Diagnostic(path, pos[0], pos[1], code, message, CODES[code].default_severity)
 
 

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .diagnostics import Diagnostic, error
+from .diagnostics import Diagnostic, diagnostic
 from .yamldoc import YamlDoc, parse
 
 # An account file is a few KB; 1 MB is generous and still reads in milliseconds.
@@ -70,7 +70,7 @@ class _Reader:
         target = path.resolve()
         if target == self.resolved_root or self.resolved_root in target.parents:
             return True
-        self.diagnostics.append(error(self.rel(path), (1, 1), "E009",
+        self.diagnostics.append(diagnostic(self.rel(path), (1, 1), "E009",
                                       "symbolic link points outside the repository; not followed"))
         return False
 
@@ -81,12 +81,12 @@ class _Reader:
         try:
             size = path.stat().st_size
             if size > MAX_FILE_BYTES:
-                self.diagnostics.append(error(rel, (1, 1), "E007",
+                self.diagnostics.append(diagnostic(rel, (1, 1), "E007",
                                               f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}"))
                 return None
             raw = path.read_bytes()
         except OSError as exc:
-            self.diagnostics.append(error(rel, (1, 1), "E012", f"cannot read file: {exc.strerror}"))
+            self.diagnostics.append(diagnostic(rel, (1, 1), "E012", f"cannot read file: {exc.strerror}"))
             return None
         try:
             text = raw.decode("utf-8")
@@ -94,7 +94,7 @@ class _Reader:
             before = raw[: exc.start]
             line = before.count(b"\n") + 1
             col = exc.start - (before.rfind(b"\n") + 1) + 1
-            self.diagnostics.append(error(rel, (line, col), "E002",
+            self.diagnostics.append(diagnostic(rel, (line, col), "E002",
                                           f"file is not UTF-8 text (byte 0x{raw[exc.start]:02x})"))
             return None
         return text.removeprefix("\ufeff").replace("\r\n", "\n")
@@ -102,7 +102,7 @@ class _Reader:
     def required_text(self, path: Path) -> str | None:
         """A required file's text, or None with the reason recorded (missing or unreadable)."""
         if not path.exists() and not path.is_symlink():
-            self.diagnostics.append(error(self.rel(path), (1, 1), "E012", "required file is missing"))
+            self.diagnostics.append(diagnostic(self.rel(path), (1, 1), "E012", "required file is missing"))
             return None
         return self.text(path)
 
@@ -122,11 +122,11 @@ class _Reader:
         rel = self.rel(path)
         split = split_front_matter(text)
         if isinstance(split, str):
-            self.diagnostics.append(error(rel, (1, 1), "E004", split))
+            self.diagnostics.append(diagnostic(rel, (1, 1), "E004", split))
             return MarkdownDoc(rel, None, text, 1)
         front_text, body, body_line = split
         if not front_text.strip():
-            self.diagnostics.append(error(rel, (1, 1), "E003", "front matter is empty"))
+            self.diagnostics.append(diagnostic(rel, (1, 1), "E003", "front matter is empty"))
             return MarkdownDoc(rel, None, body, body_line)
         front, problems = parse(front_text, rel, line_offset=1)
         self.diagnostics.extend(problems)
@@ -170,7 +170,7 @@ def _load_playbook(reader: _Reader, folder: Path):
 
 def _load_accounts(reader: _Reader, accounts_dir: Path):
     if not accounts_dir.is_dir():
-        reader.diagnostics.append(error("accounts", (1, 1), "E012", "the accounts/ folder is missing"))
+        reader.diagnostics.append(diagnostic("accounts", (1, 1), "E012", "the accounts/ folder is missing"))
         return
     for entry in sorted(accounts_dir.iterdir()):
         if entry.name.startswith("."):
@@ -179,15 +179,15 @@ def _load_accounts(reader: _Reader, accounts_dir: Path):
             continue
         if not entry.is_dir():
             if entry.name not in ALLOWED_IN_ACCOUNTS_DIR:
-                reader.diagnostics.append(error(reader.rel(entry), (1, 1), "E011",
+                reader.diagnostics.append(diagnostic(reader.rel(entry), (1, 1), "E011",
                                                 "only account folders belong in accounts/"))
             continue
         if not ID_RE.match(entry.name):
-            reader.diagnostics.append(error(reader.rel(entry), (1, 1), "E010",
+            reader.diagnostics.append(diagnostic(reader.rel(entry), (1, 1), "E010",
                                             f"account folder name {entry.name!r} is not a kebab-case id"))
             continue
         if not (entry / "account.yml").exists():
-            reader.diagnostics.append(error(reader.rel(entry), (1, 1), "E010",
+            reader.diagnostics.append(diagnostic(reader.rel(entry), (1, 1), "E010",
                                             "folder in accounts/ has no account.yml"))
             continue
         yield _load_account(reader, entry)
@@ -197,7 +197,7 @@ def _load_account(reader: _Reader, folder: Path) -> AccountFiles:
     for entry in sorted(folder.iterdir()):
         known = entry.name in ACCOUNT_FILES or (entry.name == "reviews" and entry.is_dir())
         if not known and not entry.name.startswith("."):
-            reader.diagnostics.append(error(reader.rel(entry), (1, 1), "E011",
+            reader.diagnostics.append(diagnostic(reader.rel(entry), (1, 1), "E011",
                                             f"unexpected file in an account folder; expected {', '.join(ACCOUNT_FILES)} and reviews/"))
     reviews = []
     reviews_dir = folder / "reviews"
@@ -206,7 +206,7 @@ def _load_account(reader: _Reader, folder: Path) -> AccountFiles:
             if entry.name.startswith("."):
                 continue
             if not REVIEW_NAME_RE.match(entry.name) or entry.is_dir():
-                reader.diagnostics.append(error(reader.rel(entry), (1, 1), "E013",
+                reader.diagnostics.append(diagnostic(reader.rel(entry), (1, 1), "E013",
                                                 "review files are named YYYY-MM-DD-slug.md"))
                 continue
             review = reader.markdown(entry)

@@ -17,7 +17,7 @@ import yaml
 from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from .diagnostics import Diagnostic, error
+from .diagnostics import Diagnostic, diagnostic
 
 try:
     from yaml import CSafeLoader as _Loader
@@ -125,7 +125,7 @@ def parse(text: str, path: str, line_offset: int = 0) -> tuple[YamlDoc | None, l
     except yaml.MarkedYAMLError as exc:
         return None, [_syntax_error(exc, text, path, line_offset)]
     except yaml.YAMLError as exc:
-        return None, [error(path, (1 + line_offset, 1), "E001", f"YAML syntax error: {_one_line(exc)}")]
+        return None, [diagnostic(path, (1 + line_offset, 1), "E001", f"YAML syntax error: {_one_line(exc)}")]
     finally:
         loader.dispose()
     if root is None:
@@ -136,26 +136,26 @@ def parse(text: str, path: str, line_offset: int = 0) -> tuple[YamlDoc | None, l
     except _Abort as abort:
         return None, [abort.diagnostic]
     except RecursionError:
-        return None, [error(path, (1 + line_offset, 1), "E008", "document is nested too deeply to read")]
+        return None, [diagnostic(path, (1 + line_offset, 1), "E008", "document is nested too deeply to read")]
     return YamlDoc(path, data, text, line_offset), converter.diagnostics
 
 
 def _syntax_error(exc: yaml.MarkedYAMLError, text: str, path: str, line_offset: int) -> Diagnostic:
     mark = exc.problem_mark or exc.context_mark
     if mark is None:
-        return error(path, (1 + line_offset, 1), "E001", f"YAML syntax error: {exc.problem or exc.context or 'invalid YAML'}")
+        return diagnostic(path, (1 + line_offset, 1), "E001", f"YAML syntax error: {exc.problem or exc.context or 'invalid YAML'}")
     lines = text.split("\n")
     # The parser decides what a tab in indentation is (one inside a block scalar is text);
     # only when it stopped because of one do we name the tab, where it is.
     tab = _tab_in_indentation(lines, mark.line, mark.column)
     if tab is not None and ("tab" in (exc.problem or "") or "cannot start any token" in (exc.problem or "")):
-        return error(path, (mark.line + 1 + line_offset, tab + 1), "E005",
+        return diagnostic(path, (mark.line + 1 + line_offset, tab + 1), "E005",
                      "tab character used for indentation; YAML allows only spaces")
     problem = exc.problem or exc.context or "invalid YAML"
     if exc.context and exc.problem:
         problem = f"{exc.problem} ({exc.context})"
     hint = _hint(exc, lines, line_offset)
-    return error(path, (mark.line + 1 + line_offset, mark.column + 1), "E001",
+    return diagnostic(path, (mark.line + 1 + line_offset, mark.column + 1), "E001",
                  f"YAML syntax error: {problem}" + (f": {hint}" if hint else ""))
 
 
@@ -264,7 +264,7 @@ class _Converter:
     def convert(self, node: Node) -> Any:
         self.nodes_seen += 1
         if self.nodes_seen > MAX_NODES:
-            raise _Abort(error(self.path, self.pos(node), "E008",
+            raise _Abort(diagnostic(self.path, self.pos(node), "E008",
                                f"document expands to more than {MAX_NODES:,} values "
                                "(anchors and aliases used as an alias bomb?)"))
         if isinstance(node, ScalarNode):
@@ -277,7 +277,7 @@ class _Converter:
         if node.tag == _STR_TAG:
             return node.value
         if node.tag not in _KNOWN_SCALAR_TAGS:
-            raise _Abort(error(self.path, self.pos(node), "E001", f"unsupported YAML tag {node.tag!r}"))
+            raise _Abort(diagnostic(self.path, self.pos(node), "E001", f"unsupported YAML tag {node.tag!r}"))
         try:
             return self._constructor.construct_object(node)
         except (ValueError, yaml.YAMLError):
@@ -290,16 +290,16 @@ class _Converter:
         first_seen: dict = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode):
-                raise _Abort(error(self.path, self.pos(key_node), "E101",
+                raise _Abort(diagnostic(self.path, self.pos(key_node), "E101",
                                    "mapping keys must be plain values, not lists or mappings"))
             if key_node.tag == _MERGE_TAG:
                 # PyYAML would copy the anchored mapping's keys in here; we do not, so that
                 # every value of an account is written where it applies (and located there).
-                raise _Abort(error(self.path, self.pos(key_node), "E015",
+                raise _Abort(diagnostic(self.path, self.pos(key_node), "E015",
                                    "merge key '<<' is not supported; write the keys out in this mapping"))
             key = self.scalar(key_node)
             if key in first_seen:
-                self.diagnostics.append(error(
+                self.diagnostics.append(diagnostic(
                     self.path, self.pos(key_node), "E006",
                     f"duplicate key {key!r} (first defined at line {first_seen[key]}); "
                     "only one value would be kept"))

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..diagnostics import Diagnostic, error
+from ..diagnostics import Diagnostic, diagnostic
 from .context import RuleContext
 from .schema import suggest
 
@@ -18,7 +18,7 @@ def currency_rates(ctx: RuleContext) -> Iterator[Diagnostic]:
     if rules is None:
         return
     if rules.base in rules.rates:
-        yield error(PATH, ctx.at(PATH, ("currency", "rates", rules.base), key=True), "E407",
+        yield diagnostic(PATH, ctx.at(PATH, ("currency", "rates", rules.base), key=True), "E407",
                     f"'{rules.base}' is the base currency (currency.base), worth 1 by definition; "
                     "remove it from currency.rates")
     others = sorted(set(rules.rates) - {rules.base})
@@ -28,7 +28,7 @@ def currency_rates(ctx: RuleContext) -> Iterator[Diagnostic]:
         if financials.currency != rules.base and financials.currency not in rules.rates:
             path = f"{account.dir}/account.yml"
             default = "" if "currency" in financials.model_fields_set else " (the default: no currency is written)"
-            yield error(path, ctx.at(path, ("financials", "currency")), "E406",
+            yield diagnostic(path, ctx.at(path, ("financials", "currency")), "E406",
                         f"currency '{financials.currency}'{default} has no exchange rate to {rules.base}: "
                         f"currency.rates in criteria.yml {rates}{suggest(financials.currency, [rules.base, *others])}")
 

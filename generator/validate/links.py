@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..diagnostics import Diagnostic, error
+from ..diagnostics import Diagnostic, diagnostic
 from ..markdown import find_link_destinations
 from ..safety import SAFE_SCHEMES, unsafe_scheme
 from .context import RuleContext
@@ -22,7 +22,7 @@ def unsafe_links(ctx: RuleContext) -> Iterator[Diagnostic]:
             for link in find_link_destinations(body, body_line):
                 scheme = unsafe_scheme(link.url)
                 if scheme:
-                    yield error(path, (link.line, link.column), "E211",
+                    yield diagnostic(path, (link.line, link.column), "E211",
                                 f"link uses the scheme '{scheme}:', which the site does not allow; "
                                 f"use {_ALLOWED}, a relative path or a #anchor")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterator
 
-from ..diagnostics import Diagnostic, error
+from ..diagnostics import Diagnostic, diagnostic
 from ..markdown import heading_lines, lines_with_fences
 from ..model import HORIZONS
 from ..prompts import is_prompt
@@ -21,7 +21,7 @@ def plan_sections(ctx: RuleContext) -> Iterator[Diagnostic]:
         for section in plan.sections:
             key = section.title.casefold()
             if key in seen:
-                yield error(plan.path, (section.line, 1), "E304",
+                yield diagnostic(plan.path, (section.line, 1), "E304",
                             f"section '{section.title}' appears twice (first at line {seen[key]})")
             else:
                 seen[key] = section.line
@@ -40,13 +40,13 @@ def plan_sections(ctx: RuleContext) -> Iterator[Diagnostic]:
                                 (h.level == 2 and h.spaced and not h.indented and h.title.casefold() in required_keys)]
                 miss = _near_miss(title, headings, required_keys)
                 if miss is None:
-                    yield error(plan.path, (1, 1), "E301", message)
+                    yield diagnostic(plan.path, (1, 1), "E301", message)
                 else:
                     heading, reasons = miss
-                    yield error(plan.path, (heading.line, 1), "E301",
+                    yield diagnostic(plan.path, (heading.line, 1), "E301",
                                 f"{message}; line {heading.line} has '{heading.text}' ({reasons}) — did you mean it?")
             elif not section.body:
-                yield error(plan.path, (section.line, 1), "E302", f"required plan section '## {title}' is empty")
+                yield diagnostic(plan.path, (section.line, 1), "E302", f"required plan section '## {title}' is empty")
 
 
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201b": "'", "\u2032": "'", "`": "'", "\u00b4": "'",
@@ -98,7 +98,7 @@ def plan_prompts(ctx: RuleContext) -> Iterator[Diagnostic]:
         for section, end in zip(plan.sections, ends):
             for line in range(section.line + 1, end):
                 if line in prose and is_prompt(prose[line]):
-                    yield error(plan.path, (line, 1), "W309",
+                    yield diagnostic(plan.path, (line, 1), "W309",
                                 f"section '## {section.title}' still holds the template prompt; "
                                 "replace it with the section's content")
                     break
@@ -115,11 +115,11 @@ def criterion_scores(ctx: RuleContext) -> Iterator[Diagnostic]:
         scores = account.profile.scores
         missing = [c.id for c in criteria.criteria if c.id not in scores]
         if missing:
-            yield error(path, ctx.at(path, ("scores",), key=True), "E303",
+            yield diagnostic(path, ctx.at(path, ("scores",), key=True), "E303",
                         f"no score for criteri{'a' if len(missing) > 1 else 'on'} {', '.join(missing)}")
         for criterion_id, entry in scores.items():
             if scale_usable and not low <= entry.score <= high:
-                yield error(path, ctx.at(path, ("scores", criterion_id, "score")), "E106",
+                yield diagnostic(path, ctx.at(path, ("scores", criterion_id, "score")), "E106",
                             f"score for '{criterion_id}' must be within the scale {low}-{high}; got {entry.score:g}")
 
 
@@ -130,14 +130,14 @@ def goal_rules(ctx: RuleContext) -> Iterator[Diagnostic]:
             covered = account.covered_horizons()
             missing = [h for h in HORIZONS if h not in covered]
             if missing:
-                yield error(path, (1, 1), "W303",
+                yield diagnostic(path, (1, 1), "W303",
                             f"key account has no {', '.join(missing)}-term goal")
         for loc, g in account.located_goals():
             if g.status == "done" and g.measure is not None and g.measure.current < g.measure.target:
-                yield error(path, ctx.at(path, loc + ("measure", "current")), "W304",
+                yield diagnostic(path, ctx.at(path, loc + ("measure", "current")), "W304",
                             f"goal '{g.id}' is done but its measure is {g.measure.current:g} of {g.measure.target:g}")
             if g.past_due(ctx.today):
-                yield error(path, ctx.at(path, loc + ("due",)), "W307",
+                yield diagnostic(path, ctx.at(path, loc + ("due",)), "W307",
                             f"goal '{g.id}' was due {g.due.isoformat()} and is {g.status.replace('_', ' ')}")
 
 
@@ -148,9 +148,9 @@ def stakeholder_coverage(ctx: RuleContext) -> Iterator[Diagnostic]:
             continue
         roles = {s.role for s in account.stakeholders}
         if "champion" not in roles:
-            yield error(path, (1, 1), "W305", "key account has no champion in its stakeholder map")
+            yield diagnostic(path, (1, 1), "W305", "key account has no champion in its stakeholder map")
         if "decision_maker" not in roles:
-            yield error(path, (1, 1), "W306", "key account has no decision maker in its stakeholder map")
+            yield diagnostic(path, (1, 1), "W306", "key account has no decision maker in its stakeholder map")
 
 
 def review_cadence(ctx: RuleContext) -> Iterator[Diagnostic]:
@@ -161,18 +161,18 @@ def review_cadence(ctx: RuleContext) -> Iterator[Diagnostic]:
             continue
         last = account.last_review
         if last is None:
-            yield error(f"{account.dir}/account.yml", (1, 1), "W302",
+            yield diagnostic(f"{account.dir}/account.yml", (1, 1), "W302",
                         f"{tier.name} account has no review; {tier.name} accounts are reviewed every "
                         f"{tier.review_every_days} days")
             continue
         if account.review_overdue(tier.review_every_days, ctx.today):
             age = (ctx.today - last.meta.date).days
-            yield error(last.path, ctx.at(last.path, ("date",)), "W301",
+            yield diagnostic(last.path, ctx.at(last.path, ("date",)), "W301",
                         f"latest review is {age} days old; {tier.name} accounts are reviewed every "
                         f"{tier.review_every_days} days (overdue by {age - tier.review_every_days})")
         for i, action in enumerate(account.latest_actions):
             if action.past_due(ctx.today):
-                yield error(last.path, ctx.at(last.path, ("actions", i, "due")), "W308",
+                yield diagnostic(last.path, ctx.at(last.path, ("actions", i, "due")), "W308",
                             f"action '{action.title}' ({action.owner}) was due {action.due.isoformat()}")
 
 

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 import jinja2
 import jinja2.meta
 
-from ..diagnostics import Diagnostic, error
+from ..diagnostics import Diagnostic, diagnostic
 from ..macros import MACROS, PROVIDED_BY_MKDOCS_MACROS
 from .context import RuleContext
 from .schema import suggest
@@ -24,7 +24,7 @@ _JINJA_SPAN = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
 def playbook_macros(ctx: RuleContext) -> Iterator[Diagnostic]:
     for page in ctx.loaded.playbook:
         if page.front is not None and page.front.empty:
-            yield error(page.path, page.front.position(), "E003", "front matter is empty")
+            yield diagnostic(page.path, page.front.position(), "E003", "front matter is empty")
             continue
         meta = page.front.data if page.front is not None and isinstance(page.front.data, dict) else {}
         if meta.get("render_macros") is not True:
@@ -32,11 +32,11 @@ def playbook_macros(ctx: RuleContext) -> Iterator[Diagnostic]:
         try:
             tree = _ENV.parse(page.body)
         except jinja2.TemplateSyntaxError as exc:
-            yield error(page.path, (page.body_line + exc.lineno - 1, 1), "E014", f"Jinja syntax error: {exc.message}")
+            yield diagnostic(page.path, (page.body_line + exc.lineno - 1, 1), "E014", f"Jinja syntax error: {exc.message}")
             continue
         known = set(MACROS) | set(PROVIDED_BY_MKDOCS_MACROS) | set(meta)
         for name in sorted(jinja2.meta.find_undeclared_variables(tree) - known):
-            yield error(page.path, _first_use(page.body, page.body_line, name), "E210",
+            yield diagnostic(page.path, _first_use(page.body, page.body_line, name), "E210",
                         f"unknown macro or variable '{name}'{suggest(name, MACROS)}")
 
 

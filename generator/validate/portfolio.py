@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..diagnostics import Diagnostic, error
+from ..diagnostics import Diagnostic, diagnostic
 from ..score import STANDARD
 from .context import RuleContext
 
@@ -19,7 +19,7 @@ def key_share(ctx: RuleContext) -> Iterator[Diagnostic]:
     key = int((scores.table["tier"] != STANDARD).sum())
     limit = scores.criteria.limits.max_key_share
     if key / total > limit:
-        yield error("criteria.yml", ctx.at("criteria.yml", ("limits", "max_key_share")), "W402",
+        yield diagnostic("criteria.yml", ctx.at("criteria.yml", ("limits", "max_key_share")), "W402",
                     f"{key} of {total} accounts ({key / total:.0%}) are key accounts; "
                     f"limits.max_key_share is {limit:.0%}")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..diagnostics import Diagnostic, error
+from ..diagnostics import Diagnostic, diagnostic
 from ..link import Unresolved, resolve_wikilink
 from ..markdown import find_wikilinks
 from ..yamldoc import YamlDoc
@@ -13,7 +13,7 @@ from .schema import suggest
 
 
 def _unknown(ctx: RuleContext, path: str, loc: tuple, code: str, what: str, value: str, known) -> Diagnostic:
-    return error(path, ctx.at(path, loc), code, f"'{loc[-1]}' names unknown {what} '{value}'{suggest(value, known or ())}")
+    return diagnostic(path, ctx.at(path, loc), code, f"'{loc[-1]}' names unknown {what} '{value}'{suggest(value, known or ())}")
 
 
 def duplicate_ids(ctx: RuleContext) -> Iterator[Diagnostic]:
@@ -31,7 +31,7 @@ def _duplicates_in(doc: YamlDoc | None) -> Iterator[Diagnostic]:
             continue
         if item["id"] in first:
             line = doc.position((first[item["id"]], "id"))[0]
-            yield error(doc.path, doc.position((index, "id")), "E108",
+            yield diagnostic(doc.path, doc.position((index, "id")), "E108",
                         f"duplicate id '{item['id']}' (also at line {line})")
         else:
             first[item["id"]] = index
@@ -51,7 +51,7 @@ def account_references(ctx: RuleContext) -> Iterator[Diagnostic]:
                 yield _unknown(ctx, path, ("team", i, "person"), "E201", "team member", member.person, team)
         if p.parent is not None:
             if p.parent == account.id:
-                yield error(path, ctx.at(path, ("parent",)), "E209", "an account cannot be its own parent")
+                yield diagnostic(path, ctx.at(path, ("parent",)), "E209", "an account cannot be its own parent")
             elif p.parent not in ctx.account_ids:
                 yield _unknown(ctx, path, ("parent",), "E202", "account", p.parent, ctx.account_ids)
         criteria = ctx.portfolio.criteria
@@ -59,7 +59,7 @@ def account_references(ctx: RuleContext) -> Iterator[Diagnostic]:
             known = [c.id for c in criteria.criteria]
             for criterion_id in p.scores:
                 if criterion_id not in known:
-                    yield error(path, ctx.at(path, ("scores", criterion_id), key=True), "E203",
+                    yield diagnostic(path, ctx.at(path, ("scores", criterion_id), key=True), "E203",
                                 f"score for unknown criterion '{criterion_id}'{suggest(criterion_id, known)}")
 
 
@@ -69,7 +69,7 @@ def parent_cycles(ctx: RuleContext) -> Iterator[Diagnostic]:
         cycle = _cycle_from(account.id, parent)
         if cycle:
             path = f"{account.dir}/account.yml"
-            yield error(path, ctx.at(path, ("parent",)), "E209", f"parent accounts form a cycle: {' -> '.join(cycle)}")
+            yield diagnostic(path, ctx.at(path, ("parent",)), "E209", f"parent accounts form a cycle: {' -> '.join(cycle)}")
 
 
 def stakeholder_references(ctx: RuleContext) -> Iterator[Diagnostic]:
@@ -84,13 +84,13 @@ def stakeholder_references(ctx: RuleContext) -> Iterator[Diagnostic]:
             if s.reports_to is None:
                 continue
             if s.reports_to == s.id:
-                yield error(path, ctx.at(path, loc + ("reports_to",)), "E208", f"'{s.id}' reports to themself")
+                yield diagnostic(path, ctx.at(path, loc + ("reports_to",)), "E208", f"'{s.id}' reports to themself")
             elif ctx.unknown(s.reports_to, known):
                 yield _unknown(ctx, path, loc + ("reports_to",), "E204", "stakeholder", s.reports_to, known)
             else:
                 cycle = _cycle_from(s.id, reports_to)
                 if cycle:
-                    yield error(path, ctx.at(path, loc + ("reports_to",)), "E208",
+                    yield diagnostic(path, ctx.at(path, loc + ("reports_to",)), "E208",
                                 f"reports_to forms a cycle: {' -> '.join(cycle)}")
 
 
@@ -126,7 +126,7 @@ def review_references(ctx: RuleContext) -> Iterator[Diagnostic]:
             path = review.path
             for i, attendee in enumerate(review.meta.attendees):
                 if ctx.unknown(attendee, people):
-                    yield error(path, ctx.at(path, ("attendees", i)), "E205",
+                    yield diagnostic(path, ctx.at(path, ("attendees", i)), "E205",
                                 f"attendee '{attendee}' is neither a stakeholder of {account.id} nor a team member"
                                 f"{suggest(attendee, people)}")
             for i, action in enumerate(review.meta.actions):
@@ -142,7 +142,7 @@ def wikilinks(ctx: RuleContext) -> Iterator[Diagnostic]:
             for link in find_wikilinks(body, body_line):
                 problem = unresolved_reason(ctx, link.target)
                 if problem:
-                    yield error(path, (link.line, link.column), "E207", f"wiki-link [[{link.target}]]: {problem}")
+                    yield diagnostic(path, (link.line, link.column), "E207", f"wiki-link [[{link.target}]]: {problem}")
 
 
 def unresolved_reason(ctx: RuleContext, target: str) -> str | None:

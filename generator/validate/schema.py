@@ -17,7 +17,7 @@ import annotated_types
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from pydantic.fields import FieldInfo
 
-from ..diagnostics import Diagnostic, error
+from ..diagnostics import Diagnostic, diagnostic
 from ..load import ID_PATTERN, AccountFiles, MarkdownDoc
 from ..markdown import first_heading, split_sections
 from ..model import (CRITERION_ID_PATTERN, CURRENCY_PATTERN, Account, AccountProfile, CriteriaConfig, Goal, Person,
@@ -205,16 +205,16 @@ def to_diagnostic(doc: YamlDoc, err: dict, root_type: Any, prefix: tuple = ()) -
     path = doc.path
     if kind == "missing":
         where = f" in '{_label(loc[:-1])}'" if any(isinstance(p, str) for p in loc[:-1]) else ""
-        return error(path, doc.position(loc[:-1]), "E102", f"missing required field '{loc[-1]}'{where}")
+        return diagnostic(path, doc.position(loc[:-1]), "E102", f"missing required field '{loc[-1]}'{where}")
     if kind == "extra_forbidden":
         parent = type_at(root_type, tuple(err["loc"])[:-1])
         allowed = list(parent.model_fields) if inspect.isclass(parent) and issubclass(parent, BaseModel) else []
-        return error(path, doc.position(loc, key=True), "E103",
+        return diagnostic(path, doc.position(loc, key=True), "E103",
                      f"unknown key '{loc[-1]}'{suggest(loc[-1], allowed)}")
     if loc[-1:] == ("[key]",):  # a mapping key that is not what the mapping allows: point at the key
-        return error(path, doc.position(loc[:-1], key=True),
+        return diagnostic(path, doc.position(loc[:-1], key=True),
                      *_value_problem(err, f"key '{loc[-2]}' in '{_label(loc[:-2])}'", root_type, None, None, loc))
-    return error(path, doc.position(loc),
+    return diagnostic(path, doc.position(loc),
                  *_value_problem(err, f"'{_label(loc)}'", root_type, tuple(err["loc"]), doc, loc))
 
 
@@ -282,7 +282,7 @@ def _errors(doc: YamlDoc, exc: ValidationError, root_type: Any, prefix: tuple = 
 
 def _empty(doc: YamlDoc) -> Diagnostic:
     # Front matter is the only YAML that starts below line 1 of its file.
-    return error(doc.path, doc.position(), "E003", "front matter is empty" if doc.line_offset else "file is empty")
+    return diagnostic(doc.path, doc.position(), "E003", "front matter is empty" if doc.line_offset else "file is empty")
 
 
 def check_mapping(doc: YamlDoc | None, model: type[BaseModel], what: str):
@@ -292,7 +292,7 @@ def check_mapping(doc: YamlDoc | None, model: type[BaseModel], what: str):
     if doc.empty:
         return None, [_empty(doc)]
     if not isinstance(doc.data, dict):
-        return None, [error(doc.path, doc.position(), "E101", f"{what} must be a mapping of fields; got {describe(doc.data)}")]
+        return None, [diagnostic(doc.path, doc.position(), "E101", f"{what} must be a mapping of fields; got {describe(doc.data)}")]
     try:
         return model.model_validate(doc.data), []
     except ValidationError as exc:
@@ -315,7 +315,7 @@ def check_list(doc: YamlDoc | None, model: type[BaseModel], what: str, *, may_be
     if doc.empty:
         return (), (), [] if may_be_empty else [_empty(doc)]
     if not isinstance(doc.data, list):
-        return (), (), [error(doc.path, doc.position(), "E101", f"{what} must be a list; got {describe(doc.data)}")]
+        return (), (), [diagnostic(doc.path, doc.position(), "E101", f"{what} must be a list; got {describe(doc.data)}")]
     try:
         items = _list_adapter(model).validate_python(doc.data)
         return tuple(items), tuple(range(len(items))), []
