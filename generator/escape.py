@@ -1,4 +1,4 @@
-"""Text for the generated Markdown: escaping that keeps account data inert, and number formats.
+"""Text for the generated Markdown: escaping that keeps account data inert.
 
 Every value printed from an account file goes through `md_text` (the render environment's
 finalize), so `<script>` or `{{ 7*7 }}` in a note is shown literally and never runs.
@@ -12,7 +12,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from .markdown import WIKILINK, lines_with_fences, split_code_spans
+from .mdtext import WIKILINK, lines_with_fences, split_code_spans
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|#<>!])")
 
@@ -55,30 +55,3 @@ def markdown_body(text: str, link_for) -> Markup:
 
 def _inert(prose: str) -> str:
     return prose.replace("&", "&amp;").replace("<", "&lt;").replace("{", "&#123;").replace("}", "&#125;")
-
-
-def money(value: float | None, currency: str = "") -> str:
-    if value is None:
-        return "—"
-    for limit, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
-        if abs(value) >= limit:
-            return f"{currency} {value / limit:.1f}{suffix}".strip()
-    return f"{currency} {value:,.0f}".strip()
-
-
-def score(value: float | None) -> str:
-    return "—" if value is None else f"{value:.2f}"
-
-
-def num(value: float | None) -> str:
-    return "—" if value is None else f"{value:g}"
-
-
-def pct(value: float | None, digits: int = 0) -> str:
-    return "—" if value is None else f"{value * 100:.{digits}f}%"
-
-
-def label(value: str) -> str:
-    return value.replace("_", " ")
-
-

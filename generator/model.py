@@ -260,7 +260,6 @@ class ReviewMeta(Record):
 @dataclass(frozen=True)
 class Section:
     title: str
-    anchor: str
     line: int
     body: str
 
@@ -269,7 +268,6 @@ class Section:
 class Plan:
     path: str
     updated: dt.date | None
-    title: str
     sections: tuple[Section, ...]
     body: str
     body_line: int

@@ -20,7 +20,8 @@ from markupsafe import Markup
 from . import charts, tables
 from .analytics import Analytics, FollowUp, RevenueView
 from .codes import CODES, GROUPS
-from .escape import cell, html_text, label, markdown_body, md_text, money, num, pct, score
+from .escape import cell, html_text, markdown_body, md_text
+from .formats import label, money, num, pct, score
 from .history import changed_on
 from .link import Links, Ref, Rel, resolve_wikilink
 from .model import HORIZONS, SENTIMENT_ORDER, Account, Portfolio

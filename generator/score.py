@@ -22,7 +22,7 @@ from .model import CriteriaConfig, Portfolio, Tier
 
 SCORE_DECIMALS = 2
 STANDARD = "standard"
-Watch = Literal["promotion", "at_risk"]
+WatchFlag = Literal["promotion", "at_risk"]  # not model.Watch, which is criteria.yml's margins
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,7 @@ class AccountScore:
     next_tier: Tier | None
     gap: float | None  # points to reach next_tier
     closing_move: str  # the smallest single-criterion change that reaches next_tier
-    watch: Watch | None
+    watch: WatchFlag | None
 
     @property
     def tier_id(self) -> str:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from markupsafe import Markup
 
 from .analytics import Analytics
-from .escape import cell, md_text, pct
+from .escape import cell, md_text
+from .formats import pct
 from .model import CriteriaConfig, Portfolio
 from .pages import account_page, relative
 from .score import STANDARD, Scores

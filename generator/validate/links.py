@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..diagnostics import Diagnostic, diagnostic
-from ..markdown import find_link_destinations
+from ..mdtext import find_link_destinations
 from ..safety import SAFE_SCHEMES, unsafe_scheme
 from .context import RuleContext
 

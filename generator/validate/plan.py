@@ -6,7 +6,7 @@ import difflib
 from collections.abc import Iterator
 
 from ..diagnostics import Diagnostic, diagnostic
-from ..markdown import heading_lines, lines_with_fences
+from ..mdtext import heading_lines, lines_with_fences
 from ..model import HORIZONS
 from ..prompts import is_prompt
 from .context import RuleContext

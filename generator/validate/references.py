@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from ..diagnostics import Diagnostic, diagnostic
 from ..link import Unresolved, resolve_wikilink
-from ..markdown import find_wikilinks
+from ..mdtext import find_wikilinks
 from ..yamldoc import YamlDoc
 from .context import RuleContext
 from .schema import suggest

@@ -19,7 +19,7 @@ from pydantic.fields import FieldInfo
 
 from ..diagnostics import Diagnostic, diagnostic
 from ..load import ID_PATTERN, AccountFiles, MarkdownDoc
-from ..markdown import first_heading, split_sections
+from ..mdtext import first_heading, split_sections
 from ..model import (CRITERION_ID_PATTERN, CURRENCY_PATTERN, Account, AccountProfile, CriteriaConfig, Goal, Person,
                      Plan, Review, ReviewMeta, Stakeholder, StrategyMeta)
 from ..yamldoc import YamlDoc
@@ -352,8 +352,8 @@ def plan(doc: MarkdownDoc | None) -> tuple[Plan | None, list[Diagnostic]]:
     if doc is None:
         return None, []
     meta, problems = _front(doc, StrategyMeta, "front matter of strategy.md")
-    title, sections = split_sections(doc.body, doc.body_line)
-    return Plan(doc.path, meta.updated if meta else None, title, sections, doc.body, doc.body_line), problems
+    sections = split_sections(doc.body, doc.body_line)
+    return Plan(doc.path, meta.updated if meta else None, sections, doc.body, doc.body_line), problems
 
 
 def review(doc: MarkdownDoc) -> tuple[Review | None, list[Diagnostic]]:

@@ -1,9 +1,9 @@
-"""Markdown helpers shared by validation and rendering: `##` sections, anchors, wiki-links."""
+"""Reading account Markdown (named so as not to shadow the Python-Markdown package): `##` sections,
+headings, code spans and fences, wiki-links and link destinations, shared by validation and rendering."""
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from .model import Section
@@ -16,13 +16,6 @@ WIKILINK = re.compile(r"\[\[([^\[\]\n]*)\]\]")
 # reference definition at the start of a line. The optional `<` is the CommonMark form.
 _INLINE_DESTINATION = re.compile(r"\]\(\s*<?\s*(?P<url>[^\s)>]+)")
 _REFERENCE_DESTINATION = re.compile(r"^ {0,3}\[[^\]]+\]:\s*<?\s*(?P<url>[^\s>]+)")
-
-
-def slugify(text: str) -> str:
-    """The anchor Python-Markdown's toc extension gives a heading, so our links match it."""
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    text = re.sub(r"[^\w\s-]", "", text).strip().lower()
-    return re.sub(r"[-\s]+", "-", text)
 
 
 def lines_with_fences(body: str):
@@ -70,26 +63,19 @@ def split_code_spans(line: str) -> list[tuple[str, bool]]:
     return [(text, code) for text, code in pieces if text]
 
 
-def split_sections(body: str, body_line: int) -> tuple[str, tuple[Section, ...]]:
-    """The H1 title and the `##` sections of a plan, each with the line its heading is on."""
+def split_sections(body: str, body_line: int) -> tuple[Section, ...]:
+    """The `##` sections of a plan, each with the line its heading is on."""
     lines = body.split("\n")
-    title = ""
     starts: list[tuple[int, str]] = []
     for index, line in _prose_lines(body):
         match = _HEADING.match(line)
-        if not match:
-            continue
-        level = len(match.group(1))
-        if level == 1 and not title and not starts:
-            title = match.group(2)
-        elif level == 2:
+        if match and len(match.group(1)) == 2:
             starts.append((index, match.group(2)))
     sections = []
     for n, (index, heading) in enumerate(starts):
         end = starts[n + 1][0] if n + 1 < len(starts) else len(lines)
-        content = "\n".join(lines[index + 1:end]).strip()
-        sections.append(Section(heading, slugify(heading), body_line + index, content))
-    return title, tuple(sections)
+        sections.append(Section(heading, body_line + index, "\n".join(lines[index + 1:end]).strip()))
+    return tuple(sections)
 
 
 @dataclass(frozen=True)
