@@ -50,6 +50,20 @@ class KpiPoint:
 
 
 @dataclass(frozen=True)
+class Kpi:
+    """A KPI a review records: where it lives on a KpiPoint and how pages name and show it."""
+    field: str
+    name: str
+    column: str  # the heading of its column in the account's KPI table
+    money: bool = False
+    summarised: bool = True  # listed with its latest change under the table
+
+
+KPIS = (Kpi("satisfaction", "Satisfaction", "Satisfaction"), Kpi("revenue", "Revenue", "Revenue", money=True),
+        Kpi("retention_pct", "Retention %", "Retention", summarised=False), Kpi("nps", "NPS", "NPS"))
+
+
+@dataclass(frozen=True)
 class FollowUp:
     account_id: str
     owner: str

@@ -18,7 +18,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
 from markupsafe import Markup
 
 from . import charts, tables
-from .analytics import Analytics, FollowUp, RevenueView
+from .analytics import KPIS, Analytics, FollowUp, RevenueView
 from .codes import CODES, GROUPS
 from .escape import cell, html_text, markdown_body, md_text
 from .formats import label, money, num, pct, score
@@ -60,7 +60,7 @@ class Renderer:
         self.env.filters.update(cell=cell, h=html_text, verbatim=Markup, money=money, score=score, pct=pct,
                                 label=label, num=num)
         self.env.globals.update(
-            site=site, portfolio=site.portfolio, scores=site.scores, analytics=site.analytics,
+            site=site, kpis=KPIS, portfolio=site.portfolio, scores=site.scores, analytics=site.analytics,
             links=site.links, today=site.today, horizons=HORIZONS, sentiments=SENTIMENT_ORDER,
             account_page=account_page, person_page=person_page, review_page=review_page, ref_page=ref_page,
             charts=charts, money=money, num=num, score_text=score, changed=self.changed,
@@ -247,9 +247,7 @@ def render(site: SiteInput, templates: Path) -> tuple[RenderedPage, ...]:
                    subsidiaries=[portfolio.accounts_by_id[ref[1]]
                                  for ref in site.links.of(("account", account.id), Rel.PARENT_OF)],
                    contribution_bars=[(c.name, c.points, "criterion") for c in entry.contributions],
-                   kpi_lines=[(name, list(zip(dates, [getattr(p, field) for p in kpis])))
-                              for field, name in (("satisfaction", "Satisfaction"), ("revenue", "Revenue"),
-                                                  ("retention_pct", "Retention %"), ("nps", "NPS"))]),
+                   kpi_lines=[(k.name, list(zip(dates, [getattr(p, k.field) for p in kpis]))) for k in KPIS]),
             r.page("stakeholders.md.j2", account_page(account.id, "stakeholders"), f"{d}/stakeholders.yml",
                    account=account, owner_names=owner_names),
             r.page("goals.md.j2", account_page(account.id, "goals"), f"{d}/goals.yml", account=account),
