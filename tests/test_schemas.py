@@ -25,3 +25,21 @@ def test_account_schema_forbids_unknown_keys():
     schema = json.loads((ROOT / "schemas" / "account.schema.json").read_text(encoding="utf-8"))
     assert schema["additionalProperties"] is False
     assert "owner" in schema["required"]
+
+
+def test_the_readme_names_every_field_of_every_file_format():
+    """The README's summary is written by hand; the reference page is generated. This keeps the
+    first from falling behind the second: a new field fails here until the README names it."""
+    import re
+
+    from generator.schemas import FILE_KINDS, nested_models
+
+    from .sitebuild import PROJECT
+
+    readme = (PROJECT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## File formats"):readme.index("\n## ", readme.index("## File formats") + 1)]
+    words = set(re.findall(r"[a-z_]+", section))
+    missing = sorted({f"{model.__name__}.{name}" for kind in FILE_KINDS
+                      for model in [kind.model, *nested_models(kind.model)]
+                      for name in model.model_fields if name not in words})
+    assert missing == []
