@@ -1,6 +1,8 @@
-"""The whole build, readable top to bottom: load -> validate -> score -> link -> render.
+"""The whole build, readable top to bottom:
+load -> validate -> score -> judge (the rules that need tiers) -> analyse, link -> render.
 
-The CLI and the mkdocs plugin both call these two functions; neither has logic of its own.
+`check` is what `kam validate` runs; `generate` adds the site's pages. The CLI and the mkdocs
+plugin call these and hold no domain rules of their own: options, printing and mkdocs wiring.
 """
 
 from __future__ import annotations
