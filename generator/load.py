@@ -158,19 +158,29 @@ def load(root: Path) -> LoadedRepo:
 
 def _load_playbook(reader: _Reader, folder: Path):
     """Playbook pages with front matter; pages without it are plain Markdown, nothing to check."""
-    if not folder.is_dir():
-        return
-    for path in sorted(folder.rglob("*.md")):
-        if not reader.inside_repo(path):
-            continue
+    for path in _markdown_files(reader, folder):
         text = reader.text(path)
         if text is not None and text.startswith("---"):
             yield reader.markdown_text(path, text)
 
 
+def _markdown_files(reader: _Reader, folder: Path):
+    """Every .md file under `folder`, never through a link that leaves the repository: mkdocs
+    publishes what it finds in docs_dir, so a folder linked from outside would be published."""
+    if not folder.is_dir() or not reader.inside_repo(folder):
+        return
+    for entry in sorted(folder.iterdir()):
+        if entry.is_dir():
+            yield from _markdown_files(reader, entry)
+        elif entry.suffix == ".md" and reader.inside_repo(entry):
+            yield entry
+
+
 def _load_accounts(reader: _Reader, accounts_dir: Path):
     if not accounts_dir.is_dir():
         reader.diagnostics.append(diagnostic("accounts", (1, 1), "E012", "the accounts/ folder is missing"))
+        return
+    if not reader.inside_repo(accounts_dir):
         return
     for entry in sorted(accounts_dir.iterdir()):
         if entry.name.startswith("."):

@@ -26,6 +26,10 @@ WATCHED = ("accounts", "criteria.yml", "team.yml", TEMPLATES)
 THEME_OVERRIDES = Path(__file__).parent / "overrides"
 
 
+def _inside(path: Path, root: Path) -> bool:
+    return path == root or root in path.parents
+
+
 class KamConfig(Config):
     today = c.Optional(c.Type(str))  # YYYY-MM-DD; $KAM_TODAY wins, then the real date
     playbook_prefix = c.Type(str, default="playbook")
@@ -69,6 +73,8 @@ class KamPlugin(BasePlugin[KamConfig]):
         out = Files([])
         docs_dir = Path(config.docs_dir).resolve()
         for f in files:
+            if f.abs_src_path and not _inside(Path(f.abs_src_path).resolve(), self.root):
+                continue  # reached through a link that leaves the repository (E009): never published
             authored = f.generated_by is None and f.src_dir is not None and Path(f.src_dir).resolve() == docs_dir
             if authored and prefix:  # the authored playbook lives under playbook/; theme files stay put
                 moved = File.generated(config, f"{prefix}/{f.src_uri}", abs_src_path=f.abs_src_path)

@@ -198,3 +198,35 @@ def test_boilerplate_is_kept_out_of_the_search_index(built):
     assert "accounts/kan-code/reviews/" not in locations
     everything = " ".join(doc["text"] for doc in index["docs"])
     assert "Reviews attended" not in everything and "<svg" not in everything
+
+
+def test_files_linked_from_outside_the_repository_are_never_published(tmp_path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.md").write_text("# Salaries\n\nconfidential figures\n", encoding="utf-8")
+    repo = site_repo(BASE, tmp_path / "repo")
+    (repo / "playbook" / "shared").symlink_to(outside)
+    result = build(repo)
+    assert result.exit_code == 1
+    assert "playbook/shared:1:1: error[E009]" in result.stderr
+    assert not (repo / "site").exists()
+    # The plugin's own guard, for a build that reaches mkdocs some other way: mkdocs itself
+    # follows the link when it lists docs_dir, and the plugin drops what it finds there.
+    import datetime as dt
+
+    from mkdocs.config import load_config
+    from mkdocs.structure.files import get_files
+
+    from generator.pipeline import generate
+
+    (repo / "playbook" / "shared").unlink()
+    generated = generate(repo, dt.date(2026, 11, 24))
+    (repo / "playbook" / "shared").symlink_to(outside)
+    config = load_config(config_file=str(repo / "mkdocs.yml"))
+    plugin = config.plugins["kam"]
+    plugin.root, plugin.generated = repo.resolve(), generated
+    found = get_files(config)
+    assert any(f.src_uri == "shared/secret.md" for f in found)  # what mkdocs alone would publish
+    kept = config.plugins.on_files(found, config=config)
+    assert not any("secret" in f.src_uri for f in kept)
+    assert any(f.src_uri == "playbook/index.md" for f in kept)
