@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import tempfile
 import typing
 from pathlib import Path
 
@@ -20,8 +22,9 @@ def new_account(root: Path, account_id: str, name: str, owner: str, criteria: Cr
     if not ID_RE.match(account_id):
         raise ScaffoldError(f"'{account_id}' is not a kebab-case id (like 'northwind-logistics')")
     folder = root / "accounts" / account_id
-    if folder.exists():
-        raise ScaffoldError(f"accounts/{account_id} already exists; nothing was written")
+    if folder.exists() or folder.is_symlink():  # a dangling link "does not exist" but is in the way
+        what = "a symbolic link" if folder.is_symlink() else "a folder" if folder.is_dir() else "a file"
+        raise ScaffoldError(f"accounts/{account_id} already exists ({what}); nothing was written")
     sections = list(criteria.plan.required_sections) if criteria else list(PROMPTS)[:4]
     if criteria:
         sections += [s for t in criteria.tiers for s in t.required_sections if s not in sections]
@@ -51,14 +54,19 @@ tags: []
             f"## {s}\n\n{prompt(s)}\n" for s in sections),
         "reviews/.gitkeep": "",
     }
-    written = []
-    for relative, text in files.items():
-        path = folder / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("x", encoding="utf-8") as handle:  # "x": never overwrite
-            handle.write(text)
-        written.append(path)
-    return written
+    # Written beside the target and renamed into place: all of the account or none of it.
+    try:
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(dir=folder.parent, prefix=f".new-{account_id}-") as staging:
+            for relative, text in files.items():
+                path = Path(staging) / relative
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(text, encoding="utf-8")
+            os.rename(staging, folder)  # fails, rather than overwrites, if the target appeared
+            Path(staging).mkdir()  # for TemporaryDirectory's cleanup, which expects it
+    except OSError as exc:
+        raise ScaffoldError(f"cannot write accounts/{account_id}: {exc.strerror or exc}; nothing was written") from None
+    return [folder / relative for relative in files]
 
 
 def _options(literal) -> str:

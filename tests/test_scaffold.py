@@ -58,3 +58,26 @@ def test_a_replaced_prompt_is_no_longer_reported(account):
     start = text.index("> Prompt", text.index("## Account Goals"))
     plan.write_text(text[:start] + "Win the APAC rollout." + text[text.index("\n", start):])
     assert found(repo) == [("strategy.md", line, "W309") for line in (9, 13, 21, 25)]
+
+
+@pytest.mark.parametrize("kind", ["dangling link", "link to a folder", "file"])
+def test_anything_already_at_the_path_is_refused_and_nothing_is_written(tmp_path, kind):
+    from generator.scaffold import ScaffoldError
+
+    repo = tmp_path / "repo"
+    shutil.copytree(BASE, repo)
+    target = repo / "accounts" / "northwind"
+    if kind == "dangling link":
+        target.symlink_to(tmp_path / "nowhere")
+    elif kind == "link to a folder":
+        (tmp_path / "elsewhere").mkdir()
+        target.symlink_to(tmp_path / "elsewhere")
+    else:
+        target.write_text("notes\n")
+    before = sorted(p.name for p in (repo / "accounts").iterdir())
+    with pytest.raises(ScaffoldError, match="already exists"):
+        new_account(repo, "northwind", "Northwind", "reed-clapper", None, TODAY)
+    assert sorted(p.name for p in (repo / "accounts").iterdir()) == before  # no staging folder left either
+    if kind == "link to a folder":
+        assert list((tmp_path / "elsewhere").iterdir()) == []
+
