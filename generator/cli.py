@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 import click
@@ -57,6 +59,17 @@ def main(ctx: click.Context, root: Path) -> None:
     ctx.obj = root.resolve()
 
 
+EXIT_USAGE = 2
+
+
+def _require_repository(root: Path, command: str) -> None:
+    """Commands that read an account repository say so plainly when there is none here."""
+    if not (root / "criteria.yml").is_file():
+        stderr.print(f"kam {command}: no criteria.yml in {root}; run from the repository root or pass --root",
+                     highlight=False, markup=False)
+        sys.exit(EXIT_USAGE)
+
+
 def _print_diagnostics(found, output_format: str) -> None:
     if output_format == "json":
         click.echo(diag.as_json(found))
@@ -74,6 +87,7 @@ def _print_diagnostics(found, output_format: str) -> None:
 @click.pass_obj
 def validate(root: Path, output_format: str | None, strict: bool, today: dt.date | None) -> None:
     """Check every account file; print every problem, sorted. The CI gate."""
+    _require_repository(root, "validate")
     output_format = output_format or ("github" if os.environ.get("GITHUB_ACTIONS") else "text")
     result = check(root, _today(today))
     _print_diagnostics(result.diagnostics, output_format)
@@ -101,6 +115,7 @@ def _exit_code(found, strict: bool) -> int:
 def score(root: Path, as_csv: bool, as_json: bool, weights: str | None, sort_by: str,
           tier_filter: str | None, today: dt.date | None) -> None:
     """Print the portfolio: weighted score, tier and each criterion's contribution."""
+    _require_repository(root, "score")
     from .analytics import analyse
     from .ranking import OptionProblem, as_csv as csv_text, as_json as json_text, parse_weights, ranking, tier_id
 
@@ -136,6 +151,7 @@ def score(root: Path, as_csv: bool, as_json: bool, weights: str | None, sort_by:
 @click.pass_obj
 def build(root: Path, strict: bool, site_dir: Path | None, force: bool, today: dt.date | None) -> None:
     """Validate, then build the site with mkdocs (refuses to build on errors)."""
+    _require_repository(root, "build")
     from .pipeline import generate
 
     if site_dir is not None and not force:
@@ -158,7 +174,7 @@ def build(root: Path, strict: bool, site_dir: Path | None, force: bool, today: d
     if not generated.pages or (strict and found):
         stderr.print(f"kam build: not building: {diag.summary(found)}")
         sys.exit(EXIT_ERRORS)
-    site = _mkdocs_build(root, strict, site_dir, _today(today), generated)
+    site = _mkdocs_build(root, strict, site_dir, generated)
     stderr.print(f"kam build: site written to {site}", highlight=False)
 
 
@@ -173,9 +189,10 @@ def _unsafe_site_dir(root: Path, site_dir: Path) -> str | None:
     return None
 
 
-def _mkdocs_build(root: Path, strict: bool, site_dir: Path | None, today: dt.date, generated) -> Path:
+def _mkdocs_build(root: Path, strict: bool, site_dir: Path | None, generated) -> Path:
+    """Build into a fresh folder beside the site and swap it in only when mkdocs succeeds, so a
+    failed build of any kind leaves the previous site as it was, byte for byte."""
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-    os.environ["KAM_TODAY"] = today.isoformat()
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
@@ -183,16 +200,38 @@ def _mkdocs_build(root: Path, strict: bool, site_dir: Path | None, today: dt.dat
     options = {"strict": strict}
     if site_dir is not None:
         options["site_dir"] = str(site_dir.resolve())
+    staging = None
     try:
         config = load_config(config_file=str(root / "mkdocs.yml"), **options)
+        target = Path(config.site_dir)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.building-"))
+        config.site_dir = str(staging)
         plugin = config.plugins.get("kam")
-        if plugin is not None:  # hand over what we generated: the plugin need not do it again
+        if plugin is not None:  # hand over what we generated, the date with it: nothing is done twice
             plugin.pregenerated = generated
         mkdocs_build(config)
+        _swap_in(staging, target)
+        staging = None
     except MkDocsException as exc:
-        stderr.print(f"kam build: {exc}", highlight=False, markup=False)
+        stderr.print(f"kam build: {exc}; the previous site was left as it was", highlight=False, markup=False)
         sys.exit(EXIT_ERRORS)
-    return Path(config.site_dir)
+    finally:
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
+    return target
+
+
+def _swap_in(built: Path, target: Path) -> None:
+    """Replace `target` with `built`: two renames in one folder, the old site removed last."""
+    if not target.exists():
+        built.rename(target)
+        return
+    old = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.old-"))
+    old.rmdir()
+    target.rename(old)
+    built.rename(target)
+    shutil.rmtree(old, ignore_errors=True)
 
 
 @main.command()
@@ -200,9 +239,13 @@ def _mkdocs_build(root: Path, strict: bool, site_dir: Path | None, today: dt.dat
 @click.pass_obj
 def serve(root: Path, port: int) -> None:
     """Preview the site with live reload (watches accounts/, criteria.yml, team.yml)."""
+    _require_repository(root, "serve")
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     from mkdocs.commands.serve import serve as mkdocs_serve
 
+    # The first build takes a while on a large portfolio: say where to look before it starts.
+    stderr.print(f"kam serve: http://127.0.0.1:{port}/ (building the site; the page loads when it is ready)",
+                 highlight=False, markup=False)
     mkdocs_serve(config_file=str(root / "mkdocs.yml"), livereload=True, dev_addr=f"127.0.0.1:{port}")
 
 
@@ -219,6 +262,7 @@ def new() -> None:
 @click.pass_obj
 def new_account(root: Path, account_id: str, name: str | None, owner: str | None, today: dt.date | None) -> None:
     """Create accounts/ACCOUNT_ID with every file and every required plan section."""
+    _require_repository(root, "new account")
     from .scaffold import ScaffoldError, new_account as scaffold
 
     result = check(root, _today(today))

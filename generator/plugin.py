@@ -73,9 +73,9 @@ class KamPlugin(BasePlugin[KamConfig]):
         out = Files([])
         docs_dir = Path(config.docs_dir).resolve()
         for f in files:
-            if f.abs_src_path and not _inside(Path(f.abs_src_path).resolve(), self.root):
-                continue  # reached through a link that leaves the repository (E009): never published
             authored = f.generated_by is None and f.src_dir is not None and Path(f.src_dir).resolve() == docs_dir
+            if authored and not _inside(Path(f.abs_src_path).resolve(), self.root):
+                continue  # reached through a link that leaves the repository (E009): never published
             if authored and prefix:  # the authored playbook lives under playbook/; theme files stay put
                 moved = File.generated(config, f"{prefix}/{f.src_uri}", abs_src_path=f.abs_src_path)
                 self.sources[moved.src_uri] = f"{Path(config.docs_dir).name}/{f.src_uri}"

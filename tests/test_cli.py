@@ -199,3 +199,11 @@ def test_build_never_empties_a_folder_of_user_files(repo, tmp_path):
     assert (keep / "important.txt").read_text() == "do not delete"
     assert kam(repo, "build", "--site-dir", str(repo), "--today", TODAY).exit_code == 1
     assert (repo / "criteria.yml").exists()
+
+
+@pytest.mark.parametrize("command", [["validate"], ["score"], ["build"], ["serve"], ["new", "account", "x"]])
+def test_outside_a_repository_commands_say_so(tmp_path, command):
+    result = CliRunner().invoke(main, ["--root", str(tmp_path), *command])
+    assert result.exit_code == 2
+    assert f"no criteria.yml in {tmp_path.resolve()}; run from the repository root or pass --root" in result.stderr
+    assert "Traceback" not in result.output and not any(tmp_path.iterdir())

@@ -230,3 +230,30 @@ def test_files_linked_from_outside_the_repository_are_never_published(tmp_path):
     kept = config.plugins.on_files(found, config=config)
     assert not any("secret" in f.src_uri for f in kept)
     assert any(f.src_uri == "playbook/index.md" for f in kept)
+
+
+def _tree(folder):
+    import hashlib
+
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_a_failed_build_leaves_the_previous_site_byte_for_byte(tmp_path):
+    repo = site_repo(BASE, tmp_path / "repo")
+    before_env = dict(os.environ)
+    first = build(repo)
+    assert first.exit_code == 0, first.output
+    assert {k: v for k, v in os.environ.items() if k != "NO_MKDOCS_2_WARNING"} == \
+        {k: v for k, v in before_env.items() if k != "NO_MKDOCS_2_WARNING"}  # the date went to the plugin, not the environment
+    site = repo / "site"
+    previous = _tree(site)
+    (repo / "playbook" / "broken.md").write_text("# Broken\n\n[nowhere](no-such-page.md)\n", encoding="utf-8")
+    failed = build(repo, "2026-11-24", "--strict")
+    assert failed.exit_code == 1
+    assert "previous site was left as it was" in failed.stderr
+    assert _tree(site) == previous
+    assert sorted(p.name for p in repo.iterdir() if p.name.startswith(".site")) == []  # no staging left behind
+    (repo / "playbook" / "broken.md").unlink()
+    again = build(repo)
+    assert again.exit_code == 0 and _tree(site) == previous  # same input, same site
