@@ -216,6 +216,10 @@ def _mkdocs_build(root: Path, strict: bool, site_dir: Path | None, generated) ->
     except MkDocsException as exc:
         stderr.print(f"kam build: {exc}; the previous site was left as it was", highlight=False, markup=False)
         sys.exit(EXIT_ERRORS)
+    except SystemExit:  # mkdocs-macros stops the build this way when a macro fails (on_error_fail)
+        stderr.print("kam build: a playbook macro failed while rendering (its page and error are above); "
+                     "nothing was published and the previous site was left as it was", highlight=False, markup=False)
+        sys.exit(EXIT_ERRORS)
     finally:
         if staging is not None:
             shutil.rmtree(staging, ignore_errors=True)

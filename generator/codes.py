@@ -164,6 +164,9 @@ _ALL = [
          "in the reader's browser (`javascript:`, `data:`, `vbscript:`, `file:`, ...). The site allows "
          "`http`, `https`, `mailto`, relative paths and `#` anchors; the build removes any other link.",
          "[deck](javascript:alert(1))", "Link to the document's https address, or to a page of the site."),
+    Code("E212", "Macro called with wrong arguments",
+         "A playbook page calls one of the macros with an argument missing, one too many, or a keyword it does not take.",
+         "{{ account_link() }}", "Call it as the message shows, e.g. `{{ account_link('acme-corporation') }}`."),
     # -- E3xx: plan rules --------------------------------------------------------------------
     Code("E301", "Plan section missing",
          "strategy.md lacks a `##` section that criteria.yml requires (plan-wide or for the account's tier). "

@@ -257,3 +257,18 @@ def test_a_failed_build_leaves_the_previous_site_byte_for_byte(tmp_path):
     (repo / "playbook" / "broken.md").unlink()
     again = build(repo)
     assert again.exit_code == 0 and _tree(site) == previous  # same input, same site
+
+
+def test_a_macro_that_fails_while_rendering_stops_the_build_and_publishes_nothing(tmp_path):
+    repo = site_repo(BASE, tmp_path / "repo")
+    assert build(repo).exit_code == 0
+    previous = _tree(repo / "site")
+    # Valid arguments (validation passes), but the expression fails when it runs.
+    (repo / "playbook" / "failing.md").write_text("---\nrender_macros: true\n---\n# Failing\n\n{{ tier_table() + 1 }}\n",
+                                                  encoding="utf-8")
+    result = build(repo)
+    assert result.exit_code == 1
+    assert "a playbook macro failed while rendering" in result.stderr
+    assert _tree(repo / "site") == previous
+    assert not any("Macro Rendering Error" in p.read_text(encoding="utf-8", errors="replace")
+                   for p in (repo / "site").rglob("*.html"))

@@ -1,4 +1,5 @@
-"""Playbook pages that opt in to macros: valid Jinja, and only names that exist.
+"""Playbook pages that opt in to macros: valid Jinja, only names that exist, and macros called
+with the arguments they take.
 
 mkdocs-macros would otherwise print a traceback into the build log and the error text into
 the published page; checking here gives a located diagnostic and keeps the build from starting.
@@ -11,9 +12,10 @@ from collections.abc import Iterator
 
 import jinja2
 import jinja2.meta
+from jinja2 import nodes
 
 from ..diagnostics import Diagnostic, diagnostic
-from ..macros import MACROS, PROVIDED_BY_MKDOCS_MACROS
+from ..macros import MACROS, PROVIDED_BY_MKDOCS_MACROS, page_signature
 from .context import RuleContext
 from .schema import suggest
 
@@ -37,7 +39,35 @@ def playbook_macros(ctx: RuleContext) -> Iterator[Diagnostic]:
         known = set(MACROS) | set(PROVIDED_BY_MKDOCS_MACROS) | set(meta)
         for name in sorted(jinja2.meta.find_undeclared_variables(tree) - known):
             yield diagnostic(page.path, _first_use(page.body, page.body_line, name), "E210",
-                        f"unknown macro or variable '{name}'{suggest(name, MACROS)}")
+                             f"unknown macro or variable '{name}'{suggest(name, MACROS)}")
+        yield from _macro_arguments(page, tree)
+
+
+def _macro_arguments(page, tree: nodes.Template) -> Iterator[Diagnostic]:
+    """Each literal call of one of our macros binds to its signature: a missing or extra
+    argument is found here, at its line, not as a traceback in the build."""
+    for call in tree.find_all(nodes.Call):
+        if not isinstance(call.node, nodes.Name) or call.node.name not in MACROS or call.dyn_args or call.dyn_kwargs:
+            continue
+        signature = page_signature(call.node.name)
+        try:
+            signature.bind(*call.args, **{keyword.key: keyword.value for keyword in call.kwargs})
+        except TypeError as exc:
+            line = page.body_line + call.lineno - 1
+            column = _column_of(page.body, call.lineno, call.node.name)
+            yield diagnostic(page.path, (line, column), "E212",
+                             f"{call.node.name}{_shown(signature)}: {exc}")
+
+
+def _shown(signature) -> str:
+    return "(" + ", ".join(signature.parameters) + ")"
+
+
+def _column_of(body: str, lineno: int, name: str) -> int:
+    lines = body.split("\n")
+    text = lines[lineno - 1] if 0 < lineno <= len(lines) else ""
+    found = re.search(rf"\b{re.escape(name)}\s*\(", text)
+    return found.start() + 1 if found else 1
 
 
 def _first_use(body: str, body_line: int, name: str) -> tuple[int, int]:
