@@ -110,7 +110,8 @@ def test_build_refuses_bad_input_and_writes_nothing(tmp_path):
 
 
 def test_serve_rebuilds_when_an_account_file_changes(tmp_path):
-    """A KAM edits account.yml while `kam serve` runs: the page served changes with it."""
+    """A KAM edits account.yml while `kam serve` runs: the page served changes with it; the
+    address is printed before the first build."""
     import socket
     import subprocess
     import sys
@@ -123,7 +124,7 @@ def test_serve_rebuilds_when_an_account_file_changes(tmp_path):
         port = probe.getsockname()[1]
     env = {**os.environ, "KAM_TODAY": "2026-11-24", "NO_MKDOCS_2_WARNING": "1"}
     server = subprocess.Popen([sys.executable, "-m", "generator.cli", "--root", str(repo), "serve", "--port", str(port)],
-                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     url = f"http://127.0.0.1:{port}/accounts/kan-code/"
 
     def page_shows(text: str, seconds: float) -> bool:
@@ -145,7 +146,9 @@ def test_serve_rebuilds_when_an_account_file_changes(tmp_path):
         assert page_shows("Kan-code Renamed", 90)
     finally:
         server.terminate()
-        server.wait(timeout=30)
+        _, log = server.communicate(timeout=30)
+    # The address comes first, before the (slow, on a large portfolio) first build.
+    assert log.splitlines()[0].startswith(f"kam serve: http://127.0.0.1:{port}/")
 
 
 def test_plain_mkdocs_build_strict_from_the_repo_root(tmp_path):
