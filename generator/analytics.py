@@ -23,6 +23,7 @@ from .prompts import is_written
 from .score import STANDARD, Scores
 
 CONTACT_RECENCY_DAYS = 90
+DUE_SOON_DAYS = 14  # a review due within this many days is on the attention list already
 HEALTH_PARTS = ("Plan sections", "Review cadence", "Goals", "Decision maker and champion", "Contact recency")
 
 
@@ -86,6 +87,22 @@ class RevenueView:
 
 
 @dataclass(frozen=True)
+class Attention:
+    """Something a person should act on, with who and where: the first thing the site shows."""
+    kind: str  # "at_risk", "promotion", "review", "goal", "action", "contact"
+    account_id: str
+    owner: str  # who acts: the KAM, or the goal's, action's or relationship's owner
+    what: str
+    due: dt.date | None
+    late: bool
+    page: str  # the account sub-page it is on: "index", "goals", "stakeholders" or a review slug
+    anchor: str = ""
+
+
+ATTENTION_ORDER = ("at_risk", "review", "action", "goal", "contact", "promotion")
+
+
+@dataclass(frozen=True)
 class Analytics:
     today: dt.date
     health: dict[str, Health]
@@ -97,6 +114,10 @@ class Analytics:
     overdue_reviews: tuple[FollowUp, ...]
     goals_at_risk: tuple[FollowUp, ...]
     actions_past_due: tuple[FollowUp, ...]
+    attention: tuple[Attention, ...]  # most urgent kind first, then by date
+
+    def attention_for(self, person_id: str) -> tuple[Attention, ...]:
+        return tuple(item for item in self.attention if item.owner == person_id)
 
     def review_overdue(self, account_id: str) -> bool:
         """Whether a key account's review is overdue (standard accounts have no cadence)."""
@@ -225,4 +246,46 @@ def analyse(portfolio: Portfolio, scores: Scores, today: dt.date) -> Analytics:
     key_share = float((scores.table["tier"] != STANDARD).sum() / scored) if scored else 0.0
     views = revenue_views(portfolio, tier_of, order, criteria.currency)
     return Analytics(today, healths, kpis, review_due, by_tier, key_share, views,
-                     by_owner(overdue), by_owner(at_risk), by_owner(actions))
+                     by_owner(overdue), by_owner(at_risk), by_owner(actions),
+                     attention_list(portfolio, scores, today))
+
+
+def attention_list(portfolio: Portfolio, scores: Scores, today: dt.date) -> tuple[Attention, ...]:
+    """What needs action, each with who and where, from the same rules validation uses."""
+    items: list[Attention] = []
+    soon = today + dt.timedelta(days=DUE_SOON_DAYS)
+    for account in portfolio.accounts:
+        entry = scores.by_account.get(account.id)
+        if entry is None:
+            continue
+        kam = account.profile.owner
+        if entry.watch == "at_risk":
+            items.append(Attention("at_risk", account.id, kam, f"score {entry.score:.2f}, "
+                                   f"{entry.score - entry.tier.min_score:.2f} above the {entry.tier.name} floor (internal)",
+                                   None, True, "index"))
+        elif entry.watch == "promotion":
+            items.append(Attention("promotion", account.id, kam, f"score {entry.score:.2f}, {entry.gap:.2f} below "
+                                   f"{entry.next_tier.name}", None, False, "index"))
+        tier = entry.tier
+        if tier is not None:
+            due = account.next_review_due(tier.review_every_days)
+            late = account.review_overdue(tier.review_every_days, today)
+            if late or due <= soon:
+                last = account.last_review
+                what = f"{tier.name} review " + ("never held" if due is None else "overdue" if late else "due soon")
+                items.append(Attention("review", account.id, kam, what, due, late, last.slug if last else "index"))
+            for s in account.stakeholders:
+                if s.influence == "high" and s.contact_stale(today, tier.review_every_days):
+                    last_seen = f"last contact {s.last_contact.isoformat()}" if s.last_contact else "never contacted"
+                    items.append(Attention("contact", account.id, s.relationship_owner, f"{s.name}, {s.title}: {last_seen}",
+                                           s.last_contact, True, "stakeholders", s.id))
+        for g in account.goals:
+            if g.needs_attention(today):
+                items.append(Attention("goal", account.id, g.owner, f"{g.title} ({g.status.replace('_', ' ')})",
+                                       g.due, g.past_due(today), "goals", g.id))
+        for action in account.latest_actions:
+            if action.past_due(today):
+                items.append(Attention("action", account.id, action.owner, action.title, action.due, True,
+                                       account.last_review.slug))
+    rank = {kind: i for i, kind in enumerate(ATTENTION_ORDER)}
+    return tuple(sorted(items, key=lambda a: (rank[a.kind], a.due or dt.date.min, a.account_id, a.what)))

@@ -232,8 +232,9 @@ _ALL = [
          "A goal's due date has passed and it is neither done nor dropped.",
          "due: 2026-03-31\nstatus: in_progress", "Move the due date, or record the goal's real status."),
     Code("W308", "Review action past due",
-         "An action from a review is past its due date. (Actions have no status yet; this lists them for follow-up.)",
-         "actions: [{title: Send plan, owner: jane-doe, due: 2026-01-15}]", "Follow up, then move the action into a later review if it is still open."),
+         "An open action from the account's latest review is past its due date (an action without a `status` is open).",
+         "actions: [{title: Send plan, owner: jane-doe, due: 2026-01-15, status: open}]",
+         "Do it and set `status: done` (or `dropped`), or agree a new date and record it."),
     Code("W309", "Plan section still holds the template prompt",
          "A section of strategy.md still holds the prompt `kam new account` wrote under its heading, so the "
          "plan is not written yet; plan health counts the section as unwritten.",

@@ -42,6 +42,7 @@ Sentiment = Literal["advocate", "supporter", "neutral", "skeptic", "detractor"]
 Horizon = Literal["short", "mid", "long"]
 GoalStatus = Literal["planned", "in_progress", "done", "at_risk", "dropped"]
 ReviewType = Literal["qbr", "executive", "internal", "health_check"]
+ActionStatus = Literal["open", "done", "dropped"]
 SeverityLevel = Annotated[
     Literal["error", "warning", "off"],
     # YAML 1.1 reads a bare `off` as false; accept it as the word people wrote.
@@ -185,6 +186,10 @@ class Stakeholder(Record):
     last_contact: dt.date | None = None
     notes: str = ""
 
+    def contact_stale(self, today: dt.date, within_days: int) -> bool:
+        """Not contacted in the last `within_days` days (or never)."""
+        return self.last_contact is None or (today - self.last_contact).days > within_days
+
 
 # A goal's measure may be a count, a percentage or an amount of money (even a negative one,
 # such as a cost to bring down).
@@ -241,9 +246,14 @@ class Action(Record):
     owner: Id
     due: dt.date
     goal: Id | None = None
+    status: ActionStatus = "open"  # files written before actions had a status stay open
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == "open"
 
     def past_due(self, today: dt.date) -> bool:
-        return self.due < today
+        return self.is_open and self.due < today
 
 
 class ReviewMeta(Record):

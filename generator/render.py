@@ -30,6 +30,9 @@ from .schemas import FILE_KINDS, field_rows, nested_models
 from .score import STANDARD, Scores
 
 INDEX_DIMENSIONS = ("tier", "industry", "region", "tag")
+# How each kind of attention item is flagged; "at risk" and promotion are internal signals.
+ATTENTION_LABELS = {"at_risk": "▼ At risk", "promotion": "▲ Promotion candidate", "review": "Review",
+                    "goal": "Goal", "action": "Action", "contact": "Contact"}
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,8 @@ class Renderer:
             charts=charts, money=money, num=num, score_text=score, changed=self.changed,
             person_name=self.person_name, dimension_values=self.dimension_values,
             tier_names={t.id: t.name for t in site.scores.criteria.tiers} | {STANDARD: "Standard"},
+            tier_rank={t.id: i for i, t in enumerate(site.scores.criteria.tiers)} | {STANDARD: len(site.scores.criteria.tiers)},
+            attention_labels=ATTENTION_LABELS,
         )
 
         portfolio = site.portfolio
@@ -212,7 +217,7 @@ def render(site: SiteInput, templates: Path) -> tuple[RenderedPage, ...]:
         actions_by_owner.setdefault(item.owner, []).append(item)
     for account in portfolio.accounts:  # open = from each account's latest review, due or not
         for action in account.latest_actions:
-            if not action.past_due(site.today):
+            if action.is_open and not action.past_due(site.today):
                 actions_by_owner.setdefault(action.owner, []).append(
                     FollowUp(account.id, action.owner, action.title, action.due, account.last_review.path, False))
     scored = [a for a in portfolio.accounts if a.id in site.scores.by_account]

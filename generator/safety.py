@@ -44,7 +44,7 @@ _TAGS = {
     "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd", "li", "mark", "ol", "p", "pre", "s", "small", "span",
     "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
 } | _SVG_TAGS
-_ANYWHERE = {"class", "id", "title", "role", "aria-label", "aria-hidden", "data-search-exclude"}
+_ANYWHERE = {"class", "id", "title", "role", "aria-label", "aria-hidden", "data-search-exclude", "data-sort"}
 _ATTRIBUTES = {
     "*": _ANYWHERE,
     "a": {"href", "rel"},

@@ -220,5 +220,5 @@ def test_tier_badges_show_hostile_tier_names_as_written(hostile_site):
 
     names = {t["name"] for t in yaml.safe_load((hostile_site.parent / "criteria.yml").read_text())["tiers"]}
     parser = _Badges()
-    parser.feed((hostile_site / "index.html").read_text(encoding="utf-8"))
+    parser.feed((hostile_site / "accounts" / "index.html").read_text(encoding="utf-8"))
     assert parser.badges and set(parser.badges) <= names | {"Standard"}
