@@ -220,6 +220,11 @@ def render(site: SiteInput, templates: Path) -> tuple[RenderedPage, ...]:
             if action.is_open and not action.past_due(site.today):
                 actions_by_owner.setdefault(action.owner, []).append(
                     FollowUp(account.id, action.owner, action.title, action.due, account.last_review.path, False))
+    goals_by_owner: dict[str, list] = {}
+    for account in portfolio.accounts:
+        for goal in sorted(account.goals, key=lambda g: g.due):
+            if goal.is_open:
+                goals_by_owner.setdefault(goal.owner, []).append((account, goal))
     scored = [a for a in portfolio.accounts if a.id in site.scores.by_account]
     pages = [
         r.page("home.md.j2", "index.md", None, **_home_context(site)),
@@ -239,7 +244,8 @@ def render(site: SiteInput, templates: Path) -> tuple[RenderedPage, ...]:
                             groups=_index_groups(r, dimension)))
     for person in portfolio.team:
         pages.append(r.page("person.md.j2", person_page(person.id), "team.yml", person=person,
-                            open_actions=sorted(actions_by_owner.get(person.id, []), key=lambda f: f.due)))
+                            open_actions=sorted(actions_by_owner.get(person.id, []), key=lambda f: f.due),
+                            my_goals=goals_by_owner.get(person.id, [])))
     owner_names = {p.id: p.name for p in portfolio.team}
     for account in scored:
         d = account.dir

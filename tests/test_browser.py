@@ -127,7 +127,7 @@ def test_parent_to_subsidiary_and_person_links(page, server):
     assert page.get_by_role("link", name="Acme Corporation").first.is_visible()
     page.get_by_role("link", name="Darcel Schlecht").first.click()
     page.wait_for_url("**/people/darcel-schlecht/")
-    assert "Key account manager of" in page.content()
+    assert "My accounts" in page.content()
 
 
 def test_stakeholder_map_and_charts_are_drawn(page, server):

@@ -72,7 +72,7 @@ def test_criteria_and_people_and_reference_pages(built):
     criteria = text_of(site_path(built, "criteria"))
     assert "Revenue potential" in criteria and "35%" in criteria
     person = text_of(site_path(built, "people/reed-clapper"))
-    assert "Key account manager of" in person and "Kan-code" in person
+    assert "My accounts" in person and "Kan-code" in person and "Needs attention" in person
     errors = text_of(site_path(built, "reference/diagnostics"))
     assert "E204" in errors and "W301" in errors
 
