@@ -23,7 +23,9 @@ def md_text(value: Any) -> Markup:
         return Markup("")
     if isinstance(value, Markup):
         return value
-    text = html.escape(str(value), quote=True)
+    # Quotes stay quotes: this text is never an attribute value (templates use `h` there), and an
+    # entity such as &#x27; would be escaped a second time in the table of contents.
+    text = html.escape(str(value), quote=False)
     return Markup(_MD_SPECIAL.sub(r"\\\1", text).replace("{", "&#123;").replace("}", "&#125;"))
 
 

@@ -4,6 +4,7 @@ the render stage and the playbook's live tables."""
 from __future__ import annotations
 
 import posixpath
+import re
 
 from markupsafe import Markup
 
@@ -39,3 +40,9 @@ def relative(here: str, target: str) -> Markup:
     path, _, anchor = target.partition("#")
     link = posixpath.relpath(path, posixpath.dirname(here) or ".") if path else ""
     return Markup(link + (f"#{anchor}" if anchor else ""))
+
+
+def index_page(dimension: str, value: str) -> str:
+    """The index page of a dimension (tier, industry, region, tag), at the value's own heading."""
+    slug = re.sub(r"[^a-z0-9]+", "-", value.casefold()).strip("-") or "other"
+    return f"indexes/{dimension}.md#{dimension}-{slug}"

@@ -25,12 +25,14 @@ from .formats import label, money, num, pct, score
 from .history import changed_on
 from .link import Links, Ref, Rel, resolve_wikilink
 from .model import HORIZONS, SENTIMENT_ORDER, Account, Portfolio
-from .pages import account_page, person_page, ref_page, relative, review_page
+from .pages import account_page, index_page, person_page, ref_page, relative, review_page
 from .schemas import FILE_KINDS, field_rows, nested_models
 from .score import STANDARD, Scores
 
 INDEX_DIMENSIONS = ("tier", "industry", "region", "tag")
 # How each kind of attention item is flagged; "at risk" and promotion are internal signals.
+REVIEW_TYPE_NAMES = {"qbr": "Quarterly business review", "executive": "Executive review",
+                     "internal": "Internal review", "health_check": "Health check"}
 ATTENTION_LABELS = {"at_risk": "▼ At risk", "promotion": "▲ Promotion candidate", "review": "Review",
                     "goal": "Goal", "action": "Action", "contact": "Contact"}
 
@@ -70,12 +72,22 @@ class Renderer:
             person_name=self.person_name, dimension_values=self.dimension_values,
             tier_names={t.id: t.name for t in site.scores.criteria.tiers} | {STANDARD: "Standard"},
             tier_rank={t.id: i for i, t in enumerate(site.scores.criteria.tiers)} | {STANDARD: len(site.scores.criteria.tiers)},
-            attention_labels=ATTENTION_LABELS,
+            attention_labels=ATTENTION_LABELS, index_page=index_page, revenue_of=self.revenue_of,
+            review_types=REVIEW_TYPE_NAMES,
+            criterion_names={c.id: c.name for c in site.scores.criteria.criteria},
         )
 
         portfolio = site.portfolio
         self.directory = (frozenset(portfolio.team_by_id), frozenset(portfolio.accounts_by_id),
                           {a.id: frozenset(s.id for s in a.stakeholders) for a in portfolio.accounts})
+
+    def revenue_of(self, accounts: list[Account]) -> str:
+        """Annual revenue of a group, one total per currency (never added across currencies)."""
+        totals: dict[str, float] = {}
+        for account in accounts:
+            financials = account.profile.financials
+            totals[financials.currency] = totals.get(financials.currency, 0.0) + financials.annual_revenue
+        return " · ".join(money(total, currency) for currency, total in sorted(totals.items(), key=lambda kv: -kv[1]))
 
     def person_name(self, person_id: str) -> str:
         person = self.site.portfolio.team_by_id.get(person_id)

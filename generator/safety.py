@@ -42,7 +42,7 @@ _SVG_TAGS = {"svg", "g", "rect", "circle", "line", "path", "polyline", "text", "
 _TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "details", "div", "dl", "dt", "em", "h1", "h2",
     "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd", "li", "mark", "ol", "p", "pre", "s", "small", "span",
-    "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
+    "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul", "progress",
 } | _SVG_TAGS
 _ANYWHERE = {"class", "id", "title", "role", "aria-label", "aria-hidden", "data-search-exclude", "data-sort"}
 _ATTRIBUTES = {
@@ -53,6 +53,7 @@ _ATTRIBUTES = {
     "th": {"style", "colspan", "rowspan", "scope"},
     "ol": {"start"},
     "details": {"open"},
+    "progress": {"value", "max"},
     "svg": {"viewBox", "width", "height", "style", "xmlns"},
     "rect": {"x", "y", "width", "height", "rx"},
     "circle": {"cx", "cy", "r"},

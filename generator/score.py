@@ -42,8 +42,9 @@ class AccountScore:
     contributions: tuple[Contribution, ...]
     next_tier: Tier | None
     gap: float | None  # points to reach next_tier
-    closing_move: str  # the smallest single-criterion change that reaches next_tier
+    closing_move: str  # the smallest single-criterion change that reaches next_tier, with the criterion's id
     watch: WatchFlag | None
+    closing: ClosingMove | None = None  # the same move as data, for words with the criterion's name
 
     @property
     def tier_id(self) -> str:
@@ -62,10 +63,11 @@ class Scores:
     criteria: CriteriaConfig
     weights: pd.Series  # normalised, indexed by criterion id
     table: pd.DataFrame  # score, tier, next tier, gap, move, watch, contribution.<criterion>
+    closing: dict[str, ClosingMove]  # the table's closing_move as data, where there is one
 
     @cached_property
     def by_account(self) -> dict[str, AccountScore]:
-        return _records(self.portfolio, self.criteria, self.weights, self.table)
+        return _records(self.portfolio, self.criteria, self.weights, self.table, self.closing)
 
     def tier_of(self, account_id: str) -> Tier | None:
         entry = self.by_account.get(account_id)
@@ -117,8 +119,22 @@ def place(score: float, criteria: CriteriaConfig) -> Placement:
     return Placement(tier, above, "at_risk" if score < tier.min_score + margins.demotion_margin else "")
 
 
-def _closing_moves(matrix: pd.DataFrame, weights: pd.Series, gap: pd.Series, top: float) -> pd.Series:
-    """The smallest whole-point raise of one criterion that closes each account's gap."""
+@dataclass(frozen=True)
+class ClosingMove:
+    """The smallest whole-point raise of one criterion that reaches the next tier."""
+    criterion_id: str
+    current: float
+    target: float
+
+    def text(self, name: str | None = None) -> str:
+        return f"raise {name or self.criterion_id} from {self.current:g} to {self.target:g}"
+
+
+UNREACHABLE = "not reachable by one criterion"
+
+
+def _closing_moves(matrix: pd.DataFrame, weights: pd.Series, gap: pd.Series, top: float) -> list[ClosingMove | str]:
+    """For each account: its closing move, UNREACHABLE, or "" when there is no tier above."""
     with np.errstate(divide="ignore", invalid="ignore"):  # a zero weight can never close a gap: inf
         needed = np.ceil(np.round(gap.to_numpy()[:, None] / weights.to_numpy()[None, :], 9))
     target = matrix.to_numpy() + needed
@@ -126,47 +142,51 @@ def _closing_moves(matrix: pd.DataFrame, weights: pd.Series, gap: pd.Series, top
     # Prefer the fewest points; among equals, the heaviest criterion (listed first).
     cost = np.where(feasible, needed, np.inf)
     best = np.argmin(cost, axis=1) if len(matrix) else np.array([], dtype=int)
-    moves = []
+    moves: list[ClosingMove | str] = []
     columns = list(matrix.columns)
     for row, column in enumerate(best):
         if not np.isfinite(gap.iloc[row]):
             moves.append("")
         elif not np.isfinite(cost[row, column]):
-            moves.append("not reachable by one criterion")
+            moves.append(UNREACHABLE)
         else:
-            moves.append(f"raise {columns[column]} from {matrix.iat[row, column]:g} to {target[row, column]:g}")
-    return pd.Series(moves, index=matrix.index, dtype=object)
+            moves.append(ClosingMove(columns[column], float(matrix.iat[row, column]), float(target[row, column])))
+    return moves
 
 
-def score_table(criteria: CriteriaConfig, matrix: pd.DataFrame, weights: pd.Series) -> pd.DataFrame:
+def score_table(criteria: CriteriaConfig, matrix: pd.DataFrame,
+                weights: pd.Series) -> tuple[pd.DataFrame, dict[str, ClosingMove]]:
     contributions, score = weighted_scores(matrix, weights)
     # A plain loop: 10,000 accounts place in a few milliseconds, and it reads like the rule.
     placements = [place(value, criteria) for value in score.tolist()]
     next_floor = np.array([p.next_tier.min_score if p.next_tier else np.nan for p in placements], dtype=float)
     gap = pd.Series(np.round(next_floor - score.to_numpy(), SCORE_DECIMALS), index=matrix.index)
+    moves = _closing_moves(matrix, weights, gap, criteria.scale.max)
     table = pd.DataFrame({
         "score": score,
         "tier": np.array([p.tier.id if p.tier else STANDARD for p in placements], dtype=object),
         "next_tier": np.array([p.next_tier.id if p.next_tier else "" for p in placements], dtype=object),
         "gap": gap,
-        "closing_move": _closing_moves(matrix, weights, gap, criteria.scale.max),
+        "closing_move": pd.Series([m.text() if isinstance(m, ClosingMove) else m for m in moves],
+                                  index=matrix.index, dtype=object),
         "watch": np.array([p.watch for p in placements], dtype=object),
     }, index=matrix.index)
     for column in contributions.columns:
         table[f"contribution.{column}"] = contributions[column].round(SCORE_DECIMALS)
     table.index.name = "account"
-    return table
+    return table, {a: m for a, m in zip(matrix.index, moves) if isinstance(m, ClosingMove)}
 
 
 def score_portfolio(portfolio: Portfolio, overrides: Mapping[str, float] | None = None) -> Scores:
     criteria = portfolio.criteria
     assert criteria is not None, "score_portfolio needs a valid criteria.yml"
     weights = normalised_weights(criteria, overrides)
-    return Scores(portfolio, criteria, weights, score_table(criteria, score_matrix(portfolio, criteria), weights))
+    table, closing = score_table(criteria, score_matrix(portfolio, criteria), weights)
+    return Scores(portfolio, criteria, weights, table, closing)
 
 
-def _records(portfolio: Portfolio, criteria: CriteriaConfig, weights: pd.Series,
-             table: pd.DataFrame) -> dict[str, AccountScore]:
+def _records(portfolio: Portfolio, criteria: CriteriaConfig, weights: pd.Series, table: pd.DataFrame,
+             closing: dict[str, ClosingMove]) -> dict[str, AccountScore]:
     """The table's rows as records; every figure is read from the table, none recomputed."""
     tiers = {t.id: t for t in criteria.tiers}
     ids = [c.id for c in criteria.criteria]
@@ -181,7 +201,7 @@ def _records(portfolio: Portfolio, criteria: CriteriaConfig, weights: pd.Series,
         contributions = tuple(Contribution(cid, name, float(given[cid].score), share, point, given[cid].why)
                               for cid, name, share, point in zip(ids, names, shares, account_points))
         records[account_id] = AccountScore(score, tiers.get(tier), contributions, tiers.get(next_tier),
-                                           None if gap != gap else gap, move, watch or None)
+                                           None if gap != gap else gap, move, watch or None, closing.get(account_id))
     return records
 
 

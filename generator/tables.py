@@ -5,7 +5,7 @@ from __future__ import annotations
 from markupsafe import Markup
 
 from .analytics import Analytics
-from .escape import cell, md_text
+from .escape import cell, html_text, md_text
 from .formats import pct
 from .model import CriteriaConfig, Portfolio
 from .pages import account_page, relative
@@ -44,10 +44,11 @@ def tier_counts(scores: Scores, analytics: Analytics) -> Markup:
 
 
 def required_sections(criteria: CriteriaConfig) -> Markup:
-    lines = [f"- `## {md_text(s)}`" for s in criteria.plan.required_sections]
+    # In <code>, not a Markdown code span: a code span would show the escapes themselves.
+    lines = [f"- <code>## {html_text(s)}</code>" for s in criteria.plan.required_sections]
     for t in criteria.tiers:
         for s in t.required_sections:
-            lines.append(f"- `## {md_text(s)}` ({md_text(t.name)} accounts only)")
+            lines.append(f"- <code>## {html_text(s)}</code> ({md_text(t.name)} accounts only)")
     return Markup("\n".join(lines))
 
 
@@ -61,8 +62,15 @@ def promotion_candidates(portfolio: Portfolio, scores: Scores, here: str) -> Mar
     for account_id, row in rows.iterrows():
         name = portfolio.accounts_by_id[account_id].profile.name
         lines.append(f"- [{md_text(name)}]({relative(here, account_page(account_id))}): {row.score:.2f}, "
-                     f"{row.gap:.2f} below {md_text(lowest.name)}; {md_text(row.closing_move)}")
+                     f"{row.gap:.2f} below {md_text(lowest.name)}; {md_text(_move_in_words(scores, account_id))}")
     return Markup("\n".join(lines))
+
+
+def _move_in_words(scores: Scores, account_id: str) -> str:
+    entry = scores.by_account[account_id]
+    if entry.closing is None:
+        return entry.closing_move
+    return entry.closing.text(next(c.name for c in scores.criteria.criteria if c.id == entry.closing.criterion_id))
 
 
 def account_link(portfolio: Portfolio, account_id: str, here: str) -> Markup:

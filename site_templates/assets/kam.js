@@ -2,6 +2,12 @@
 // Written here rather than pulled from a CDN: the site must work without internet access.
 (function () {
   function value(cell) {
+    // A cell may carry its sort key (tier rank, an ISO date with "never" first, a number).
+    var keyed = cell.querySelector("[data-sort]");
+    if (keyed) {
+      var key = keyed.getAttribute("data-sort");
+      return /^-?\d+(\.\d+)?$/.test(key) ? parseFloat(key) : key;
+    }
     var text = cell.textContent.trim();
     var number = parseFloat(text.replace(/^[A-Z]{3}\s/, "").replace(/,/g, ""));
     if (!isNaN(number) && /^[A-Z]{0,3}\s?-?[\d.,]+[kMB]?$/.test(text)) {
@@ -32,4 +38,18 @@
     });
   }
   if (window.document$) { window.document$.subscribe(setup); } else { document.addEventListener("DOMContentLoaded", setup); }
+})();
+
+// Account and person pages are not in the navigation (for scale), so the theme highlights no
+// tab for them: the breadcrumb's first link names the section, and its tab is marked active.
+(function () {
+  function markTab() {
+    var first = document.querySelector(".kam-crumbs a");
+    if (!first) return;
+    document.querySelectorAll(".md-tabs__item").forEach(function (item) {
+      var link = item.querySelector("a");
+      if (link && link.href === first.href) item.classList.add("md-tabs__item--active");
+    });
+  }
+  if (window.document$) { window.document$.subscribe(markTab); } else { document.addEventListener("DOMContentLoaded", markTab); }
 })();
