@@ -27,7 +27,8 @@ serve: $(VENV)/.runtime  ## preview with live reload on http://127.0.0.1:8000
 validate: $(VENV)/.runtime  ## the CI gate
 	$(BIN)/kam validate
 
-test: $(VENV)/.test  ## the whole test suite
+test: $(VENV)/.test  ## the whole test suite (installs Chromium for the browser test where it can)
+	scripts/ensure-browser
 	$(BIN)/python -m pytest
 
 bench: $(VENV)/.test  ## performance ratios (results and method: the README, "Benchmarks")

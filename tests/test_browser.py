@@ -71,7 +71,7 @@ def hostile_site(tmp_path_factory):
 @pytest.fixture(scope="module")
 def browser():
     playwright_api = pytest.importorskip("playwright.sync_api")
-    assert Path(CHROMIUM).exists(), "Debian's chromium is required (.ci/run installs it)"
+    assert Path(CHROMIUM).exists(), "Debian's chromium is required (make test installs it: scripts/ensure-browser)"
     with playwright_api.sync_playwright() as p:
         instance = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
         yield instance

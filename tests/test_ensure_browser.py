@@ -1,0 +1,52 @@
+"""scripts/ensure-browser, through its real interface: it installs Chromium where it can and
+otherwise stops `make test` before the suite with the command to run."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+
+from .sitebuild import PROJECT
+
+SCRIPT = PROJECT / "scripts" / "ensure-browser"
+
+
+def _stubs(folder, uid: str):
+    folder.mkdir()
+    calls = folder / "calls.log"
+    for name, body in {"id": f"echo {uid}", "apt-get": f'echo "apt-get $*" >> {calls}'}.items():
+        path = folder / name
+        path.write_text(f"#!/bin/sh\n{body}\n")
+        path.chmod(0o755)
+    return calls
+
+
+def _run(stubs, browser_path=None):
+    # PATH holds only the stubs: the script needs nothing else (its other words are shell built-ins),
+    # and a chromium installed on this machine stays out of sight.
+    env = {**os.environ, "PATH": str(stubs), "KAM_BROWSER_PATH": str(browser_path or stubs / "no-chromium")}
+    return subprocess.run(["/bin/bash", str(SCRIPT)], env=env, capture_output=True, text=True)
+
+
+def test_without_root_it_stops_with_the_command_to_run(tmp_path):
+    calls = _stubs(tmp_path / "bin", uid="1000")
+    result = _run(tmp_path / "bin")
+    assert result.returncode == 1
+    assert "sudo apt-get install -y chromium" in result.stderr
+    assert not calls.exists()
+
+
+def test_as_root_with_apt_it_installs_chromium(tmp_path):
+    calls = _stubs(tmp_path / "bin", uid="0")
+    result = _run(tmp_path / "bin")
+    assert result.returncode == 0, result.stderr
+    assert calls.read_text().splitlines() == ["apt-get update -qq", "apt-get install -y -qq chromium"]
+
+
+def test_with_chromium_present_it_does_nothing(tmp_path):
+    calls = _stubs(tmp_path / "bin", uid="0")
+    present = tmp_path / "chromium"
+    present.write_text("#!/bin/sh\n")
+    present.chmod(0o755)
+    result = _run(tmp_path / "bin", present)
+    assert result.returncode == 0 and not calls.exists()
