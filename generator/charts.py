@@ -137,7 +137,8 @@ def trend(title: str, series: list[tuple[str, list[tuple[str, float | None]]]], 
 
 # -- the stakeholder map ------------------------------------------------------------------------
 
-BOX_W, BOX_H, GAP_X, GAP_Y = 176, 64, 16, 34
+BOX_W, BOX_H, GAP_X, GAP_Y = 224, 92, 18, 34
+TITLE_LINE_CHARS = 32  # at 12 px in a box BOX_W wide
 
 
 def _layout(stakeholders: tuple[Stakeholder, ...]) -> dict[str, tuple[float, int]]:
@@ -190,16 +191,35 @@ def stakeholder_map(title: str, stakeholders: tuple[Stakeholder, ...], owner_nam
         x, d = positions[s.id]
         left, top = cx(x), cy(d)
         owner = owner_names.get(s.relationship_owner, s.relationship_owner)
+        title_lines = _wrap(s.title, TITLE_LINE_CHARS, 2)
+        lines = [_text(left + 10, top + 20, _clip(s.name, 26), css="name")]
+        lines += [_text(left + 10, top + 37 + 15 * i, line) for i, line in enumerate(title_lines)]
+        below = top + 37 + 15 * len(title_lines)
+        lines.append(_text(left + 10, below, f"{s.role.replace('_', ' ')} · {s.influence} influence"))
+        lines.append(_text(left + 10, below + 15, f"owner: {_clip(owner, 24)}"))
         body.append(
             f'<a href="#{escape(s.id)}"><g class="node sentiment-{s.sentiment} influence-{s.influence}">'
             f'<title>{escape(s.name)}, {escape(s.title)}: {s.role.replace("_", " ")}, {s.influence} influence, '
             f'{s.sentiment}; our owner {escape(owner)}</title>'
             f'<rect x="{left:.1f}" y="{top:.1f}" width="{BOX_W}" height="{BOX_H}" rx="6"/>'
-            + _text(left + 8, top + 17, _clip(s.name, 24), css="name")
-            + _text(left + 8, top + 32, _clip(s.title, 28), css="small")
-            + _text(left + 8, top + 46, f"{s.role.replace('_', ' ')} · {s.influence}", css="small")
-            + _text(left + 8, top + 59, f"owner: {_clip(owner, 20)}", css="small")
-            + "</g></a>")
+            + "".join(lines) + "</g></a>")
+    # Drawn at its own size, never shrunk: on a narrow screen its wrapper scrolls instead.
+    return Markup(
+        f'<svg class="kam-chart kam-map" role="img" viewBox="0 0 {width} {height}" width="{width}" '
+        f'height="{height}" xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>{"".join(body)}</svg>')
+
+
+def _wrap(text: str, limit: int, max_lines: int) -> list[str]:
+    """Words in lines of at most `limit` characters; the last line clipped if it must be."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= limit:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    if len(lines) > max_lines:
+        lines = lines[: max_lines - 1] + [_clip(" ".join(lines[max_lines - 1:]), limit)]
+    return [_clip(line, limit) for line in lines]
     return _svg(width, height, title, body, css="kam-map")
 
 

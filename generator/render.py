@@ -18,7 +18,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
 from markupsafe import Markup
 
 from . import charts, tables
-from .analytics import KPIS, Analytics, FollowUp, RevenueView
+from .analytics import CONTACT_RECENCY_DAYS, KPIS, Analytics, FollowUp, RevenueView
 from .codes import CODES, GROUPS
 from .escape import cell, html_text, markdown_body, md_text
 from .formats import label, money, num, pct, score
@@ -73,7 +73,8 @@ class Renderer:
             tier_names={t.id: t.name for t in site.scores.criteria.tiers} | {STANDARD: "Standard"},
             tier_rank={t.id: i for i, t in enumerate(site.scores.criteria.tiers)} | {STANDARD: len(site.scores.criteria.tiers)},
             attention_labels=ATTENTION_LABELS, index_page=index_page, revenue_of=self.revenue_of,
-            review_types=REVIEW_TYPE_NAMES,
+            review_types=REVIEW_TYPE_NAMES, contact_days=CONTACT_RECENCY_DAYS,
+            influence_rank={"high": 0, "medium": 1, "low": 2}, sentiment_rank={s: i for i, s in enumerate(SENTIMENT_ORDER)},
             criterion_names={c.id: c.name for c in site.scores.criteria.criteria},
         )
 
@@ -277,6 +278,7 @@ def render(site: SiteInput, templates: Path) -> tuple[RenderedPage, ...]:
             r.page("plan.md.j2", account_page(account.id, "plan"), f"{d}/strategy.md", account=account,
                    plan_body=_body_without_title(account.plan.body) if account.plan else ""),
             r.page("reviews.md.j2", account_page(account.id, "reviews/index"), None, account=account),
+            r.page("pack.md.j2", account_page(account.id, "pack"), None, account=account),
         ]
         for review in account.reviews:
             pages.append(r.page("review.md.j2", review_page(account.id, review.slug), review.path,

@@ -44,7 +44,7 @@ _TAGS = {
     "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd", "li", "mark", "ol", "p", "pre", "s", "small", "span",
     "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul", "progress",
 } | _SVG_TAGS
-_ANYWHERE = {"class", "id", "title", "role", "aria-label", "aria-hidden", "data-search-exclude", "data-sort"}
+_ANYWHERE = {"class", "id", "title", "role", "aria-label", "aria-hidden", "data-search-exclude", "data-sort", "data-filter"}
 _ATTRIBUTES = {
     "*": _ANYWHERE,
     "a": {"href", "rel"},
@@ -55,6 +55,7 @@ _ATTRIBUTES = {
     "details": {"open"},
     "progress": {"value", "max"},
     "svg": {"viewBox", "width", "height", "style", "xmlns"},
+    "br": set(),
     "rect": {"x", "y", "width", "height", "rx"},
     "circle": {"cx", "cy", "r"},
     "line": {"x1", "y1", "x2", "y2"},

@@ -8,6 +8,7 @@ the site asks nothing of any host but its own server and logs no console errors.
 from __future__ import annotations
 
 import functools
+import re
 import http.server
 import shutil
 import threading
@@ -161,9 +162,10 @@ def test_tier_sorts_by_rank_and_never_reviewed_comes_first(page, server):
     ranked = tiers()
     order = ["Platinum", "Gold", "Silver", "Standard"]
     assert ranked == sorted(ranked, key=order.index) and ranked[0] == "Platinum"  # not the alphabet
+    headers = page.locator(".kam-sortable thead th").all_inner_texts()
+    column = headers.index("Last review") + 1
     page.locator(".kam-sortable th", has_text="Last review").click()
-    assert page.locator(".kam-sortable tbody tr td:nth-child(6)").first.inner_text().startswith("never") or \
-        "never" not in page.locator(".kam-sortable tbody").inner_text()
+    assert page.locator(f".kam-sortable tbody tr td:nth-child({column})").first.inner_text() == "never"
 
 
 def test_what_needs_attention_is_in_the_first_viewport(page, server):
@@ -200,7 +202,8 @@ def test_screenshots_at_desktop_and_phone_width(page, server):
     for width in (1400, 390):
         page.set_viewport_size({"width": width, "height": 900})
         for name, path in [("home", ""), ("account", "accounts/kan-code/"),
-                           ("stakeholders", "accounts/kan-code/stakeholders/"), ("person", "people/reed-clapper/")]:
+                           ("stakeholders", "accounts/kan-code/stakeholders/"), ("person", "people/reed-clapper/"),
+                           ("pack", "accounts/kan-code/pack/")]:
             page.goto(f"{server}/{path}")
             page.screenshot(path=str(ARTIFACTS / f"{name}-{width}.png"), full_page=True)
             if width == 390:  # on a phone nothing is silently cut: wide tables scroll inside their own box
@@ -235,3 +238,46 @@ def test_no_dialog_opens_on_any_page_with_hostile_account_text(browser, hostile_
     assert dialogs == []
     context.close()
     next(server, None)
+
+
+def test_a_filter_narrows_the_accounts_table(page, server):
+    page.goto(server + "/accounts/")
+    rows = page.locator(".kam-filterable tbody tr:visible")
+    everyone = rows.count()
+    page.select_option("select[aria-label='Filter by KAM']", label="Reed Clapper")
+    assert rows.count() == 1 and "Kan-code" in rows.first.inner_text()
+    page.select_option("select[aria-label='Filter by KAM']", value="")
+    page.select_option("select[aria-label='Filter by Tier']", label="Standard")
+    assert 1 < rows.count() < everyone
+    assert all("Standard" in text for text in rows.all_inner_texts())
+
+
+_MAP_TEXT_PX = """() => [...document.querySelectorAll("svg.kam-map text")].map((t) => t.getBoundingClientRect().height)"""
+
+
+@pytest.mark.parametrize("width, smallest", [(1400, 12), (390, 11)])
+def test_stakeholder_map_text_is_legible(page, server, width, smallest):
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(server + "/accounts/kan-code/stakeholders/")
+    # A text box is about 1.15 times its font size; 12 px type gives boxes of at least 13 px.
+    heights = page.evaluate(_MAP_TEXT_PX)
+    assert heights and min(heights) >= smallest * 1.1, min(heights)
+
+
+def test_the_account_pack_prints_on_one_to_three_a4_pages(page, server):
+    page.goto(server + "/accounts/kan-code/pack/")
+    page.emulate_media(media="print")
+    assert not page.locator(".md-header").is_visible() and not page.locator(".md-sidebar--primary").is_visible()
+    pdf = page.pdf(format="A4", print_background=True)
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "pack.pdf").write_bytes(pdf)
+    pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+    assert 1 <= pages <= 3, pages
+
+
+def test_no_html_entity_is_visible_as_text(page, server):
+    for path in ["", "accounts/", "accounts/kan-code/", "accounts/kan-code/goals/", "accounts/kan-code/stakeholders/",
+                 "criteria/", "analytics/", "people/reed-clapper/", "accounts/kan-code/pack/"]:
+        page.goto(f"{server}/{path}")
+        visible = page.locator("article").inner_text()
+        assert not re.search(r"&(#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);", visible), (path, visible[:200])

@@ -41,3 +41,32 @@ def test_ticks_are_round_and_span_the_scale():
     assert ticks(1, 5) == [1, 2, 3, 4, 5]
     assert ticks(0, 100) == [0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100]
     assert ticks(-1000, 1000)[::5] == [-1000, 0, 1000]
+
+
+def _luminance(hex_colour: str) -> float:
+    channels = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def test_sentiment_colours_have_aa_contrast_for_the_text_drawn_on_them():
+    import re
+
+    from generator.model import SENTIMENT_ORDER
+
+    from .sitebuild import PROJECT
+
+    css = (PROJECT / "site_templates" / "assets" / "kam.css").read_text(encoding="utf-8")
+    for sentiment in SENTIMENT_ORDER:
+        fill = re.search(rf"--kam-{sentiment}: (#[0-9a-fA-F]{{6}})", css).group(1)
+        text = re.search(rf"--kam-{sentiment}-text: (#[0-9a-fA-F]{{6}})", css).group(1)
+        light, dark = sorted((_luminance(fill), _luminance(text)), reverse=True)
+        assert (light + 0.05) / (dark + 0.05) >= 4.5, sentiment
+        assert f".kam-map .sentiment-{sentiment} text {{ fill: var(--kam-{sentiment}-text); }}" in css  # map = legend
+
+
+def test_map_titles_wrap_instead_of_being_cut():
+    from generator.charts import _wrap
+
+    assert _wrap("President and Chief Operating Officer", 32, 2) == ["President and Chief Operating", "Officer"]
+    assert _wrap("A very long title that goes on and on and on beyond two whole lines", 20, 2)[-1].endswith("…")

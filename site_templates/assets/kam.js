@@ -53,3 +53,55 @@
   }
   if (window.document$) { window.document$.subscribe(markTab); } else { document.addEventListener("DOMContentLoaded", markTab); }
 })();
+
+// Filters: a wrapper with data-filter="Tier,KAM" gets one list per named column, built from the
+// values in that column; rows that do not match every chosen value are hidden.
+(function () {
+  function cellText(row, index) { return row.cells[index] ? row.cells[index].textContent.trim() : ""; }
+  function setup() {
+    document.querySelectorAll(".kam-filterable[data-filter]").forEach(function (wrapper) {
+      var table = wrapper.querySelector("table");
+      if (!table || !table.tHead || wrapper.dataset.kamFiltered) return;
+      wrapper.dataset.kamFiltered = "1";
+      var headers = Array.prototype.map.call(table.tHead.rows[0].cells, function (th) { return th.textContent.trim(); });
+      var rows = Array.prototype.slice.call(table.tBodies[0].rows);
+      var bar = document.createElement("div");
+      bar.className = "kam-filters";
+      var chosen = {};
+      function apply() {
+        var shown = 0;
+        rows.forEach(function (row) {
+          var keep = Object.keys(chosen).every(function (i) { return !chosen[i] || cellText(row, i) === chosen[i]; });
+          row.hidden = !keep;
+          shown += keep ? 1 : 0;
+        });
+        count.textContent = shown + " of " + rows.length;
+      }
+      wrapper.getAttribute("data-filter").split(",").forEach(function (name) {
+        var index = headers.indexOf(name.trim());
+        if (index < 0) return;
+        var values = rows.map(function (row) { return cellText(row, index); })
+          .filter(function (v, i, all) { return v && all.indexOf(v) === i; }).sort();
+        var label = document.createElement("label");
+        label.textContent = name.trim() + " ";
+        var select = document.createElement("select");
+        select.setAttribute("aria-label", "Filter by " + name.trim());
+        [""].concat(values).forEach(function (v) {
+          var option = document.createElement("option");
+          option.value = v;
+          option.textContent = v || "all";
+          select.appendChild(option);
+        });
+        select.addEventListener("change", function () { chosen[index] = select.value; apply(); });
+        label.appendChild(select);
+        bar.appendChild(label);
+      });
+      var count = document.createElement("span");
+      count.className = "kam-filter-count";
+      bar.appendChild(count);
+      wrapper.insertBefore(bar, wrapper.firstChild);
+      apply();
+    });
+  }
+  if (window.document$) { window.document$.subscribe(setup); } else { document.addEventListener("DOMContentLoaded", setup); }
+})();
