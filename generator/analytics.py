@@ -58,10 +58,13 @@ class Kpi:
     column: str  # the heading of its column in the account's KPI table
     money: bool = False
     summarised: bool = True  # listed with its latest change under the table
+    scale: tuple[float, float] | None = None  # the KPI's own range, the same on every account's chart
 
 
-KPIS = (Kpi("satisfaction", "Satisfaction", "Satisfaction"), Kpi("revenue", "Revenue", "Revenue", money=True),
-        Kpi("retention_pct", "Retention %", "Retention", summarised=False), Kpi("nps", "NPS", "NPS"))
+KPIS = (Kpi("satisfaction", "Satisfaction", "Satisfaction", scale=(1, 10)),
+        Kpi("revenue", "Revenue", "Revenue", money=True),
+        Kpi("retention_pct", "Retention %", "Retention", summarised=False, scale=(0, 100)),
+        Kpi("nps", "NPS", "NPS", scale=(-100, 100)))
 
 
 @dataclass(frozen=True)

@@ -107,31 +107,39 @@ def curve(title: str, points: list[tuple[float, float]], x_label: str, y_label: 
     return _svg(width, height, title, body)
 
 
-def trend(title: str, series: list[tuple[str, list[tuple[str, float | None]]]], width: int = 560,
-          height: int = 220, formats: dict | None = None) -> Markup:
-    """Small multiples: one line per KPI over the same review dates, each on its own scale."""
+def trend(title: str, series: list[tuple[str, list[tuple[str, float | None]]]], width: int = 600,
+          height: int = 240, formats: dict | None = None, scales: dict | None = None) -> Markup:
+    """Small multiples: one line per KPI over the review dates (labelled along the bottom), each on
+    its own scale: the KPI's fixed range where it has one (satisfaction 1-10, NPS -100 to 100), so
+    that two accounts' charts compare at a glance, else from zero to its highest value."""
     named = [(name, [(d, v) for d, v in values if v is not None]) for name, values in series]
     named = [(name, values) for name, values in named if values]
     if not named:
         return Markup("")
-    panel = height // len(named)
+    axis = 22
+    panel = (height - axis) // len(named)
     left, right = 130, 80
     dates = sorted({d for _, values in named for d, _ in values})
     step = (width - left - right) / max(len(dates) - 1, 1)
+    x = lambda d: left + step * dates.index(d)  # noqa: E731
     body = []
     for i, (name, values) in enumerate(named):
         top = i * panel
-        low, high = min(v for _, v in values), max(v for _, v in values)
+        show = (formats or {}).get(name, lambda v: f"{v:g}")
+        low, high = (scales or {}).get(name) or (min(0.0, *(v for _, v in values)), max(v for _, v in values))
         span = (high - low) or 1
-        y = lambda v: top + panel - 12 - (panel - 24) * (v - low) / span  # noqa: E731
-        x = lambda d: left + step * dates.index(d)  # noqa: E731
+        y = lambda v: top + panel - 10 - (panel - 20) * (v - low) / span  # noqa: E731
         path = " ".join(f"{'M' if j == 0 else 'L'}{x(d):.1f},{y(v):.1f}" for j, (d, v) in enumerate(values))
-        body.append(_text(left - 10, top + panel / 2 + 4, name, "end"))
+        body.append(_text(left - 40, top + panel / 2 + 4, name, "end"))
+        body.append(_text(left - 8, y(high) + 4, show(high), "end", "small"))
+        body.append(_text(left - 8, y(low) + 4, show(low), "end", "small"))
+        body.append(f'<line x1="{left - 4}" y1="{y(low):.1f}" x2="{width - right + 4}" y2="{y(low):.1f}" class="axis"/>')
         body.append(f'<path d="{path}" class="line"/>')
         for d, v in values:
             body.append(f'<circle cx="{x(d):.1f}" cy="{y(v):.1f}" r="3.5" class="dot"><title>{escape(name)} {escape(d)}: {v:g}</title></circle>')
-        show = (formats or {}).get(name, lambda v: f"{v:g}")
         body.append(_text(x(values[-1][0]) + 10, y(values[-1][1]) + 4, show(values[-1][1]), "start", "small"))
+    for d in dates:
+        body.append(_text(x(d), height - 6, d, "middle", "small"))
     return _svg(width, height, title, body)
 
 

@@ -65,7 +65,7 @@ class Renderer:
         self.env.filters.update(cell=cell, h=html_text, verbatim=Markup, money=money, score=score, pct=pct,
                                 label=label, num=num)
         self.env.globals.update(
-            site=site, kpis=KPIS, portfolio=site.portfolio, scores=site.scores, analytics=site.analytics,
+            site=site, kpis=KPIS, kpi_scales={k.name: k.scale for k in KPIS if k.scale}, portfolio=site.portfolio, scores=site.scores, analytics=site.analytics,
             links=site.links, today=site.today, horizons=HORIZONS, sentiments=SENTIMENT_ORDER,
             account_page=account_page, person_page=person_page, review_page=review_page, ref_page=ref_page,
             charts=charts, money=money, num=num, score_text=score, changed=self.changed,
