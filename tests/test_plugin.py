@@ -278,3 +278,27 @@ def test_a_macro_that_fails_while_rendering_stops_the_build_and_publishes_nothin
     assert _tree(repo / "site") == previous
     assert not any("Macro Rendering Error" in p.read_text(encoding="utf-8", errors="replace")
                    for p in (repo / "site").rglob("*.html"))
+
+
+def _toc_titles(page) -> list[str]:
+    source = page.read_text(encoding="utf-8")
+    toc = source[source.index('data-md-component="toc"'):] if 'data-md-component="toc"' in source else source
+    return [html.unescape(re.sub(r"<[^>]+>", "", t)).strip()
+            for t in re.findall(r'<span class="md-ellipsis">(.*?)</span>', toc, re.S)]
+
+
+def test_the_listed_text_defects_stay_fixed(built):
+    goals = site_path(built, "accounts/acme-corporation/goals")
+    assert any("procurement's" in t for t in _toc_titles(goals))  # not procurement&#x27;s
+    assert not any("&#" in t or "&amp;" in t for t in _toc_titles(goals))
+    criteria = text_of(site_path(built, "criteria"))
+    assert "## Customer's Business" in criteria and "\\#x27" not in criteria
+    review = text_of(site_path(built, "accounts/kan-code/reviews/2026-08-19-q2-qbr"))
+    assert "Quarterly business review on 2026-08-19" in review and "Qbr" not in review
+    overview_html = site_path(built, "accounts/bluth-company").read_text(encoding="utf-8")
+    article = overview_html[overview_html.index("<article"):overview_html.index("</article>")]
+    assert not re.search(r"<th[^>]*>\s*</th>", article)  # no empty header row
+    overview = text_of(site_path(built, "accounts/bluth-company"))
+    assert "raise Revenue potential from 7 to 8" in overview and "revenue_potential" not in overview
+    team = text_of(site_path(built, "accounts/kan-code"))
+    assert "((" not in team and "))" not in team.replace("(every", "")
