@@ -115,6 +115,7 @@ def test_build_refuses_bad_input_and_writes_nothing(tmp_path):
 def test_serve_rebuilds_when_an_account_file_changes(tmp_path):
     """A KAM edits account.yml while `kam serve` runs: the page served changes with it; the
     address is printed before the first build."""
+    import signal
     import socket
     import subprocess
     import sys
@@ -148,7 +149,7 @@ def test_serve_rebuilds_when_an_account_file_changes(tmp_path):
                            encoding="utf-8")
         assert page_shows("Kan-code Renamed", 90)
     finally:
-        server.terminate()
+        server.send_signal(signal.SIGINT)  # as Ctrl-C: mkdocs removes its temporary site folder
         _, log = server.communicate(timeout=30)
     # The address comes first, before the (slow, on a large portfolio) first build.
     assert log.splitlines()[0].startswith(f"kam serve: http://127.0.0.1:{port}/")
