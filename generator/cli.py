@@ -147,9 +147,13 @@ def score(root: Path, as_csv: bool, as_json: bool, weights: str | None, sort_by:
 @click.option("--strict", is_flag=True, help="Fail on warnings too (mkdocs --strict and kam warnings).")
 @click.option("--site-dir", type=click.Path(path_type=Path), default=None, help="Where to write the site.")
 @click.option("--force", is_flag=True, help="Write into --site-dir even if it holds files that are not a site.")
+@click.option("--site-url", default=None, metavar="URL",
+              help="Where the site will be served, e.g. https://example.github.io/accounts/ (overrides mkdocs.yml); "
+                   "pages under a sub-path, the 404 page included, then find their assets.")
 @_today_option
 @click.pass_obj
-def build(root: Path, strict: bool, site_dir: Path | None, force: bool, today: dt.date | None) -> None:
+def build(root: Path, strict: bool, site_dir: Path | None, force: bool, site_url: str | None,
+          today: dt.date | None) -> None:
     """Validate, then build the site with mkdocs (refuses to build on errors)."""
     _require_repository(root, "build")
     from .pipeline import generate
@@ -174,7 +178,7 @@ def build(root: Path, strict: bool, site_dir: Path | None, force: bool, today: d
     if not generated.pages or (strict and found):
         stderr.print(f"kam build: not building: {diag.summary(found)}")
         sys.exit(EXIT_ERRORS)
-    site = _mkdocs_build(root, strict, site_dir, generated)
+    site = _mkdocs_build(root, strict, site_dir, generated, site_url)
     stderr.print(f"kam build: site written to {site}", highlight=False)
 
 
@@ -189,7 +193,7 @@ def _unsafe_site_dir(root: Path, site_dir: Path) -> str | None:
     return None
 
 
-def _mkdocs_build(root: Path, strict: bool, site_dir: Path | None, generated) -> Path:
+def _mkdocs_build(root: Path, strict: bool, site_dir: Path | None, generated, site_url: str | None = None) -> Path:
     """Build into a fresh folder beside the site and swap it in only when mkdocs succeeds, so a
     failed build of any kind leaves the previous site as it was, byte for byte."""
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
@@ -197,9 +201,11 @@ def _mkdocs_build(root: Path, strict: bool, site_dir: Path | None, generated) ->
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
-    options = {"strict": strict}
+    options: dict = {"strict": strict}
     if site_dir is not None:
         options["site_dir"] = str(site_dir.resolve())
+    if site_url:
+        options["site_url"] = site_url if site_url.endswith("/") else site_url + "/"
     staging = None
     try:
         config = load_config(config_file=str(root / "mkdocs.yml"), **options)

@@ -12,7 +12,7 @@ import pytest
 
 
 from .corpus import BASE
-from .sitebuild import broken_links, build, site_path, site_repo
+from .sitebuild import broken_links, build, parse, site_path, site_repo
 
 
 @pytest.fixture(scope="module")
@@ -303,3 +303,19 @@ def test_the_listed_text_defects_stay_fixed(built):
     assert "raise Revenue potential from 7 to 8" in overview and "revenue_potential" not in overview
     team = text_of(site_path(built, "accounts/kan-code"))
     assert "((" not in team and "))" not in team.replace("(every", "")
+
+
+def test_under_a_sub_path_every_asset_and_link_of_the_404_page_resolves(tmp_path):
+    repo = site_repo(BASE, tmp_path / "repo")
+    result = build(repo, "2026-11-24", "--site-url", "https://example.com/kam/")
+    assert result.exit_code == 0, result.output
+    site = repo / "site"
+    links = parse(site / "404.html").links
+    assert links
+    for link in links:
+        if link.startswith(("http://", "https://", "mailto:", "#")):
+            continue
+        assert link.startswith("/kam/"), link  # a root-absolute link would leave the sub-path
+        path = link[len("/kam/"):].split("#")[0].split("?")[0]
+        target = site / path
+        assert (target / "index.html").exists() if path == "" or path.endswith("/") else target.exists(), link
