@@ -1,12 +1,14 @@
 """Benchmarks, reported as ratios measured in one run on the same input.
 
     python benchmarks/run.py            # everything (several minutes: builds a 1,000-account site)
-    python benchmarks/run.py validate   # one part: validate | score | site
+    python benchmarks/run.py validate   # one part: validate | score | startup | site
 
 validate  `kam validate`'s work (load + validate) against parsing the same YAML with libyaml
           alone, for N = 100, 1,000, 5,000. Target: ratio <= 2 at 1,000; time linear in N.
 score     scoring and analytics for 10,000 accounts against loading and validating them.
           Target: <= 10%.
+startup   `kam --help` against `python -c 'import yaml'` (target <= 4x), and `kam validate` of
+          1,000 accounts as a process against a process parsing the same files with libyaml.
 site      full site builds at 100 and 1,000 accounts: the generator's share of the build
           (target <= 15%), an account page's HTML size (target: at most 1.2x from 100 to
           1,000), the search index per account (target <= 12 KB at 1,000), and a bare
@@ -168,10 +170,36 @@ def bench_site(rows: list[tuple[str, str]]) -> None:
                  "(target <= 1.2x)"))
 
 
+def _process_time(command: list[str], repeats: int = 5) -> float:
+    import subprocess
+
+    return best(lambda: subprocess.run(command, check=False, capture_output=True), repeats)
+
+
+def bench_startup(rows: list[tuple[str, str]]) -> None:
+    """`kam` is also the pre-commit hook: what a person waits for, as separate processes."""
+    kam = str(Path(sys.executable).parent / "kam")
+    floor = _process_time([sys.executable, "-c", "import yaml"])
+    help_time = _process_time([kam, "--help"])
+    rows.append(("`kam --help` vs `python -c 'import yaml'`",
+                 f"{help_time:.2f} s vs {floor:.2f} s: **{help_time / floor:.1f}x** (target <= 4)"))
+    root = write_portfolio(WORK / "validate-1000", 1000)
+    # The floor process imports yaml alone (importing this module would import the generator).
+    parse = (f"import yaml\nfrom pathlib import Path\n"
+             f"for p in sorted(Path({str(root)!r}).rglob('*')):\n"
+             f"    if p.suffix == '.yml': yaml.load(p.read_text(encoding='utf-8'), Loader=yaml.CSafeLoader)\n"
+             f"    elif p.suffix == '.md': yaml.load(p.read_text(encoding='utf-8').split('---')[1], Loader=yaml.CSafeLoader)\n")
+    parse_time = _process_time([sys.executable, "-c", parse], 3)
+    validate_time = _process_time([kam, "--root", str(root), "validate", "--today", TODAY.isoformat()], 3)
+    rows.append(("`kam validate`, 1,000 accounts, vs a process parsing the same files with libyaml",
+                 f"{validate_time:.2f} s vs {parse_time:.2f} s: **{validate_time / parse_time:.2f}x** (target <= 1.3)"))
+
+
 def main(parts: list[str]) -> None:
     WORK.mkdir(parents=True, exist_ok=True)
     rows: list[tuple[str, str]] = []
-    for name, function in (("validate", bench_validate), ("score", bench_score), ("site", bench_site)):
+    for name, function in (("validate", bench_validate), ("score", bench_score), ("startup", bench_startup),
+                           ("site", bench_site)):
         if not parts or name in parts:
             print(f"running {name} ...", file=sys.stderr, flush=True)
             function(rows)

@@ -14,14 +14,27 @@ import tempfile
 from pathlib import Path
 
 import click
-from rich.console import Console
 
 from . import diagnostics as diag
 from .codes import Severity
-from .pipeline import check, reference_date
-from .terminal import print_score_table
 
-stderr = Console(stderr=True, soft_wrap=True)  # never wrap a diagnostic line: tools parse them
+# Each command imports what it needs when it runs: `kam --help` and the pre-commit hook start
+# without pandas, pydantic, rich or mkdocs.
+
+
+class _Stderr:
+    """rich's console on stderr, made on first use; never wraps a diagnostic line (tools parse them)."""
+
+    def print(self, *args, **kwargs) -> None:
+        console = getattr(self, "_console", None)
+        if console is None:
+            from rich.console import Console
+
+            console = self._console = Console(stderr=True, soft_wrap=True)
+        console.print(*args, **kwargs)
+
+
+stderr = _Stderr()
 
 EXIT_OK, EXIT_ERRORS, EXIT_WARNINGS = 0, 1, 2
 
@@ -44,6 +57,8 @@ def _today_option(function):
 
 
 def _today(value: dt.date | None) -> dt.date:
+    from .pipeline import reference_date
+
     try:
         return reference_date(value)
     except ValueError:
@@ -87,6 +102,8 @@ def _print_diagnostics(found, output_format: str) -> None:
 @click.pass_obj
 def validate(root: Path, output_format: str | None, strict: bool, today: dt.date | None) -> None:
     """Check every account file; print every problem, sorted. The CI gate."""
+    from .pipeline import check
+
     _require_repository(root, "validate")
     output_format = output_format or ("github" if os.environ.get("GITHUB_ACTIONS") else "text")
     result = check(root, _today(today))
@@ -115,6 +132,8 @@ def _exit_code(found, strict: bool) -> int:
 def score(root: Path, as_csv: bool, as_json: bool, weights: str | None, sort_by: str,
           tier_filter: str | None, today: dt.date | None) -> None:
     """Print the portfolio: weighted score, tier and each criterion's contribution."""
+    from .pipeline import check
+
     _require_repository(root, "score")
     from .analytics import analyse
     from .ranking import OptionProblem, as_csv as csv_text, as_json as json_text, parse_weights, ranking, tier_id
@@ -140,6 +159,10 @@ def score(root: Path, as_csv: bool, as_json: bool, weights: str | None, sort_by:
     elif as_json:
         click.echo(json_text(ranked.table), nl=False)
     else:
+        from rich.console import Console
+
+        from .terminal import print_score_table
+
         print_score_table(ranked.table, Console())
 
 
@@ -272,6 +295,8 @@ def new() -> None:
 @click.pass_obj
 def new_account(root: Path, account_id: str, name: str | None, owner: str | None, today: dt.date | None) -> None:
     """Create accounts/ACCOUNT_ID with every file and every required plan section."""
+    from .pipeline import check
+
     _require_repository(root, "new account")
     from .scaffold import ScaffoldError, new_account as scaffold
 
