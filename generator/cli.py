@@ -282,6 +282,30 @@ def serve(root: Path, port: int) -> None:
     mkdocs_serve(config_file=str(root / "mkdocs.yml"), livereload=True, dev_addr=f"127.0.0.1:{port}")
 
 
+@main.command()
+@click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="Folder for the docs tree and its mkdocs.yml.")
+@click.option("--force", is_flag=True, help="Write into a folder that is not empty.")
+@_today_option
+@click.pass_obj
+def render(root: Path, out: Path, force: bool, today: dt.date | None) -> None:
+    """Write the complete docs tree (pages, playbook, assets, mkdocs.yml) for any MkDocs-compatible engine."""
+    _require_repository(root, "render")
+    from .export import ExportProblem, export
+    from .pipeline import generate
+
+    generated = generate(root, _today(today))
+    for d in generated.validated.diagnostics:
+        stderr.print(diag.format_text(d), highlight=False, markup=False)
+    try:
+        exported = export(root, out.resolve(), generated, force=force)
+    except ExportProblem as problem:
+        stderr.print(f"kam render: {problem}", highlight=False, markup=False)
+        sys.exit(EXIT_ERRORS if generated.site is None else EXIT_USAGE)
+    stderr.print(f"kam render: {exported.pages} generated pages and the playbook written to {exported.folder}; "
+                 f"build it with `mkdocs build -f {exported.folder / 'mkdocs.yml'}`", highlight=False, markup=False)
+
+
 @main.group()
 def new() -> None:
     """Scaffold new files."""

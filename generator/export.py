@@ -1,0 +1,113 @@
+"""`kam render --out DIR`: the complete docs tree the plugin hands to MkDocs, as files.
+
+Generated pages, the playbook with its macros already rendered, the site's assets and theme
+override, and an mkdocs.yml without the `kam` and `macros` plugins. Plain `mkdocs build` (or a
+drop-in engine such as ProperDocs) on that folder gives the same site as `kam build`, so the
+project does not depend on one engine's plugin system.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+import yaml
+
+from .load import PLAYBOOK, split_front_matter
+from .macros import MACROS
+from .pipeline import TEMPLATES, Generated
+from .plugin import ASSETS, THEME_OVERRIDES
+
+HOOK = '''"""Written by `kam render`: the build's HTML sanitiser for generated pages, when the generator is
+installed. The Markdown of this tree is already escaped and its links checked by kam validate."""
+
+try:
+    from generator.safety import sanitize_html
+except ImportError:  # the generator is not installed where this tree is built
+    sanitize_html = None
+
+
+def on_page_content(html, page, config, files):
+    if sanitize_html is None or page.file.src_uri.startswith("playbook/"):
+        return html
+    return sanitize_html(html)
+'''
+
+
+class ExportProblem(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class Exported:
+    folder: Path
+    pages: int
+
+
+def export(root: Path, out: Path, generated: Generated, *, force: bool = False) -> Exported:
+    if out.exists() and any(out.iterdir()) and not force:
+        raise ExportProblem(f"{out} is not empty; nothing was written (use --force to write there anyway)")
+    if generated.site is None:
+        raise ExportProblem("the account files have errors; run `kam validate`")
+    docs = out / "docs"
+    if docs.exists():
+        shutil.rmtree(docs)
+    for page in generated.pages:
+        _write(docs / page.path, page.markdown)
+    for path in sorted((root / PLAYBOOK).rglob("*")):
+        if path.is_file():
+            relative = f"{PLAYBOOK}/{path.relative_to(root / PLAYBOOK).as_posix()}"
+            if path.suffix == ".md":
+                _write(docs / relative, _render_playbook_page(path.read_text(encoding="utf-8"), relative, generated))
+            else:
+                (docs / relative).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(path, docs / relative)
+    for asset in ASSETS:
+        (docs / asset).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(root / TEMPLATES / asset, docs / asset)
+    overrides = out / "overrides"
+    overrides.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(THEME_OVERRIDES / "main.html", overrides / "main.html")
+    _write(out / "kam_hooks.py", HOOK)
+    _write(out / "mkdocs.yml", _engine_config(root))
+    return Exported(out, len(generated.pages))
+
+
+def _write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def _render_playbook_page(text: str, relative: str, generated: Generated) -> str:
+    """A playbook page as mkdocs-macros would render it: only pages that opt in, with our macros."""
+    split = split_front_matter(text)
+    if isinstance(split, str):
+        return text
+    front, body, _ = split
+    meta = yaml.safe_load(front) or {}
+    if not isinstance(meta, dict) or meta.get("render_macros") is not True:
+        return text
+    site = generated.site
+    env = jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+    env.globals.update({name: (lambda f: lambda *a, **k: f(site, relative, *a, **k))(function)
+                        for name, function in MACROS.items()})
+    kept = {k: v for k, v in meta.items() if k != "render_macros"}
+    header = f"---\n{yaml.safe_dump(kept, sort_keys=False)}---\n" if kept else ""
+    return header + env.from_string(body).render(**meta)
+
+
+def _engine_config(root: Path) -> str:
+    config = yaml.safe_load((root / "mkdocs.yml").read_text(encoding="utf-8"))
+    config["docs_dir"] = "docs"
+    plugins = [p for p in config.get("plugins", []) if not _is(p, "kam") and not _is(p, "macros")]
+    config["plugins"] = plugins
+    config.setdefault("theme", {})["custom_dir"] = "overrides"
+    config["hooks"] = ["kam_hooks.py"]
+    note = "# Written by `kam render`: the docs tree as the kam plugin hands it to MkDocs; build with `mkdocs build`.\n"
+    return note + yaml.safe_dump(config, sort_keys=False, allow_unicode=True)
+
+
+def _is(plugin, name: str) -> bool:
+    return plugin == name or (isinstance(plugin, dict) and name in plugin)

@@ -1,0 +1,80 @@
+"""`kam render --out`: the docs tree any MkDocs-compatible engine builds into the same site."""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from generator.cli import main
+
+from .sitebuild import PROJECT, build, site_repo
+
+SAMPLES = ["index.html", "accounts/kan-code/index.html", "accounts/kan-code/stakeholders/index.html",
+           "playbook/key-accounts/index.html", "people/reed-clapper/index.html"]
+
+
+def _article_text(path: Path) -> str:
+    source = path.read_text(encoding="utf-8")
+    article = source[source.index("<article"):source.index("</article>")]
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", article)).split())
+
+
+def _pages(site: Path) -> set[str]:
+    return {p.relative_to(site).as_posix() for p in site.rglob("*.html")}
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory):
+    target = tmp_path_factory.mktemp("export")
+    repo = site_repo(PROJECT, target / "repo")
+    assert build(repo).exit_code == 0
+    out = target / "tree"
+    result = CliRunner().invoke(main, ["--root", str(repo), "render", "--out", str(out), "--today", "2026-11-24"])
+    assert result.exit_code == 0, result.output
+    return repo / "site", out
+
+
+def _engine_build(engine: str, tree: Path, site: Path) -> None:
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    command = [sys.executable, "-m", engine, "build", "-q", "-f", str(tree / "mkdocs.yml"), "-d", str(site)]
+    result = subprocess.run(command, cwd=tree, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+
+
+def test_the_tree_holds_rendered_pages_and_no_kam_plugin(exported):
+    _, tree = exported
+    import yaml
+
+    config = yaml.safe_load((tree / "mkdocs.yml").read_text(encoding="utf-8"))
+    assert config["plugins"] == ["search"] and config["docs_dir"] == "docs"
+    assert config["hooks"] == ["kam_hooks.py"] and config["theme"]["custom_dir"] == "overrides"
+    playbook = (tree / "docs" / "playbook" / "key-accounts.md").read_text(encoding="utf-8")
+    assert "{{" not in playbook and "render_macros" not in playbook and "Platinum" in playbook
+    assert (tree / "docs" / "accounts" / "kan-code" / "index.md").exists()
+
+
+@pytest.mark.parametrize("engine", ["mkdocs", "properdocs"])
+def test_a_plain_engine_build_gives_the_same_site(exported, tmp_path, engine):
+    built_by_kam, tree = exported
+    site = tmp_path / "site"
+    _engine_build(engine, tree, site)
+    assert _pages(site) == _pages(built_by_kam)
+    for page in SAMPLES:
+        assert _article_text(site / page) == _article_text(built_by_kam / page), page
+
+
+def test_render_never_writes_into_a_folder_that_holds_something(tmp_path):
+    repo = site_repo(PROJECT, tmp_path / "repo")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "notes.txt").write_text("mine\n")
+    result = CliRunner().invoke(main, ["--root", str(repo), "render", "--out", str(out), "--today", "2026-11-24"])
+    assert result.exit_code == 2 and "not empty" in result.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["notes.txt"]
