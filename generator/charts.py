@@ -228,7 +228,6 @@ def _wrap(text: str, limit: int, max_lines: int) -> list[str]:
     if len(lines) > max_lines:
         lines = lines[: max_lines - 1] + [_clip(" ".join(lines[max_lines - 1:]), limit)]
     return [_clip(line, limit) for line in lines]
-    return _svg(width, height, title, body, css="kam-map")
 
 
 def _clip(text: str, limit: int) -> str:
