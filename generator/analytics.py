@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -124,7 +125,11 @@ class Analytics:
 
     def review_overdue(self, account_id: str) -> bool:
         """Whether a key account's review is overdue (standard accounts have no cadence)."""
-        return any(f.account_id == account_id for f in self.overdue_reviews)
+        return account_id in self._overdue_ids
+
+    @cached_property
+    def _overdue_ids(self) -> frozenset[str]:  # every table row asks: one set, not a scan per row
+        return frozenset(f.account_id for f in self.overdue_reviews)
 
     def kpi_change(self, account_id: str, field: str) -> tuple[float | None, float | None]:
         """The latest value of a KPI and its change since the review before."""

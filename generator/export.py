@@ -17,8 +17,7 @@ import yaml
 
 from .load import PLAYBOOK, split_front_matter
 from .macros import MACROS
-from .pipeline import TEMPLATES, Generated
-from .plugin import ASSETS, THEME_OVERRIDES
+from .pipeline import ASSETS, TEMPLATES, THEME_OVERRIDES, Generated
 
 HOOK = '''"""Written by `kam render`: the build's HTML sanitiser for generated pages, when the generator is
 installed. The Markdown of this tree is already escaped and its links checked by kam validate."""

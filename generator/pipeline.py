@@ -21,6 +21,8 @@ from .score import score_portfolio
 from .validate import Validated, judge, validate
 
 TEMPLATES = "site_templates"
+ASSETS = ("assets/kam.css", "assets/kam.js")  # under TEMPLATES; served at the same paths
+THEME_OVERRIDES = Path(__file__).parent / "overrides"  # put first in the theme's search path
 
 
 def reference_date(explicit: dt.date | None = None, configured: str | None = None) -> dt.date:

@@ -16,14 +16,12 @@ from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
 from .diagnostics import Severity, format_text, summary
-from .pipeline import TEMPLATES, Generated, generate, reference_date
+from .pipeline import ASSETS, TEMPLATES, THEME_OVERRIDES, Generated, generate, reference_date
 from .render import TemplateProblem
 from .safety import sanitize_html
 
 log = get_plugin_logger("kam")
-ASSETS = ("assets/kam.css", "assets/kam.js")
 WATCHED = ("accounts", "criteria.yml", "team.yml", TEMPLATES)
-THEME_OVERRIDES = Path(__file__).parent / "overrides"
 
 
 def _inside(path: Path, root: Path) -> bool:
