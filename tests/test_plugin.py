@@ -319,3 +319,32 @@ def test_under_a_sub_path_every_asset_and_link_of_the_404_page_resolves(tmp_path
         path = link[len("/kam/"):].split("#")[0].split("?")[0]
         target = site / path
         assert (target / "index.html").exists() if path == "" or path.endswith("/") else target.exists(), link
+
+
+def test_no_html_entity_is_visible_as_text_on_any_page(built):
+    """Every page of the site: text a reader sees never shows an escape such as &#x27; or &amp;."""
+    from html.parser import HTMLParser
+
+    class Visible(HTMLParser):
+        def __init__(self):
+            super().__init__(convert_charrefs=True)
+            self.text, self.skip = [], 0
+
+        def handle_starttag(self, tag, attrs):
+            self.skip += tag in ("script", "style")
+
+        def handle_endtag(self, tag):
+            self.skip -= tag in ("script", "style") and self.skip > 0
+
+        def handle_data(self, data):
+            if not self.skip:
+                self.text.append(data)
+
+    shown = []
+    for page in sorted(built.rglob("*.html")):
+        parser = Visible()
+        parser.feed(page.read_text(encoding="utf-8"))
+        found = re.findall(r"&(?:#\d+|#x[0-9a-fA-F]+|[a-zA-Z]{2,8});", " ".join(parser.text))
+        if found:
+            shown.append(f"{page.relative_to(built)}: {found[:3]}")
+    assert shown == []
