@@ -3,7 +3,6 @@ the render stage and the playbook's live tables."""
 
 from __future__ import annotations
 
-import posixpath
 import re
 
 from markupsafe import Markup
@@ -37,9 +36,20 @@ def ref_page(ref: Ref) -> str:
 
 
 def relative(here: str, target: str) -> Markup:
+    """The link from page `here` to page `target` (both paths in the docs tree, `target` may
+    carry an #anchor). Written out rather than posixpath.relpath, which resolves both paths
+    against the working folder: a 1,000-account site asks this some 180,000 times."""
     path, _, anchor = target.partition("#")
-    link = posixpath.relpath(path, posixpath.dirname(here) or ".") if path else ""
+    link = _relpath(path, here) if path else ""
     return Markup(link + (f"#{anchor}" if anchor else ""))
+
+
+def _relpath(target: str, here: str) -> str:
+    start, parts = here.split("/")[:-1], target.split("/")
+    common = 0
+    while common < len(start) and common < len(parts) - 1 and start[common] == parts[common]:
+        common += 1
+    return "/".join([".."] * (len(start) - common) + parts[common:])
 
 
 def index_page(dimension: str, value: str) -> str:
