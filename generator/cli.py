@@ -7,6 +7,7 @@ go to stderr, so `kam score --csv > scores.csv` is always clean.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 import shutil
 import sys
@@ -230,11 +231,14 @@ def _mkdocs_build(root: Path, strict: bool, site_dir: Path | None, generated, si
     if site_url:
         options["site_url"] = site_url if site_url.endswith("/") else site_url + "/"
     staging = None
+    quiet = _TracebackFilter()
+    logging.getLogger("mkdocs.plugins.mkdocs_macros.util").addFilter(quiet)
     try:
         config = load_config(config_file=str(root / "mkdocs.yml"), **options)
         target = Path(config.site_dir)
         target.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.building-"))
+        staging.chmod(0o777 & ~_umask())  # mkdtemp makes it private; a site is read by a web server
         config.site_dir = str(staging)
         plugin = config.plugins.get("kam")
         if plugin is not None:  # hand over what we generated, the date with it: nothing is done twice
@@ -245,14 +249,49 @@ def _mkdocs_build(root: Path, strict: bool, site_dir: Path | None, generated, si
     except MkDocsException as exc:
         stderr.print(f"kam build: {exc}; the previous site was left as it was", highlight=False, markup=False)
         sys.exit(EXIT_ERRORS)
-    except SystemExit:  # mkdocs-macros stops the build this way when a macro fails (on_error_fail)
-        stderr.print("kam build: a playbook macro failed while rendering (its page and error are above); "
-                     "nothing was published and the previous site was left as it was", highlight=False, markup=False)
+    except SystemExit as stop:  # mkdocs-macros stops the build this way when a macro fails (on_error_fail)
+        stderr.print(f"{_macro_failure(root, config, stop)}; nothing was published and the previous site was left "
+                     "as it was", highlight=False, markup=False)
         sys.exit(EXIT_ERRORS)
     finally:
+        logging.getLogger("mkdocs.plugins.mkdocs_macros.util").removeFilter(quiet)
         if staging is not None:
             shutil.rmtree(staging, ignore_errors=True)
     return target
+
+
+class _TracebackFilter(logging.Filter):
+    """mkdocs-macros logs a failing macro with a Python traceback; kam reports it located instead."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "Traceback (most recent call last)" not in record.getMessage()
+
+
+def _macro_failure(root: Path, config, stop: SystemExit) -> str:
+    """Where a playbook macro failed, as path:line, and the error it raised."""
+    import traceback
+
+    from .load import split_front_matter
+
+    cause = stop.__context__
+    page = getattr(config.plugins.get("macros"), "page", None)
+    if cause is None or page is None or not page.file.abs_src_path:
+        return "kam build: a playbook macro failed while rendering"
+    source = Path(page.file.abs_src_path)
+    path = source.relative_to(root).as_posix() if source.is_relative_to(root) else source.name
+    frames = [f for f in traceback.extract_tb(cause.__traceback__) if f.filename == "<template>"]
+    line = 1
+    if frames:
+        split = split_front_matter(source.read_text(encoding="utf-8"))
+        body_line, body = (split[2], split[1]) if not isinstance(split, str) else (1, "")
+        line = body_line + (len(body) - len(body.lstrip("\n"))) + frames[-1].lineno - 1
+    return f"{path}:{line}:1: error: a playbook macro failed while rendering: {type(cause).__name__}: {cause}"
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
 
 
 def _swap_in(built: Path, target: Path) -> None:

@@ -192,7 +192,7 @@ def _load_accounts(reader: _Reader, accounts_dir: Path):
                 reader.diagnostics.append(diagnostic(reader.rel(entry), (1, 1), "E011",
                                                 "only account folders belong in accounts/"))
             continue
-        if not ID_RE.match(entry.name):
+        if not ID_RE.fullmatch(entry.name):
             reader.diagnostics.append(diagnostic(reader.rel(entry), (1, 1), "E010",
                                             f"account folder name {entry.name!r} is not a kebab-case id"))
             continue

@@ -19,7 +19,7 @@ class ScaffoldError(Exception):
 
 def new_account(root: Path, account_id: str, name: str, owner: str, criteria: CriteriaConfig | None,
                 today: dt.date) -> list[Path]:
-    if not ID_RE.match(account_id):
+    if not ID_RE.fullmatch(account_id):
         raise ScaffoldError(f"'{account_id}' is not a kebab-case id (like 'northwind-logistics')")
     folder = root / "accounts" / account_id
     if folder.exists() or folder.is_symlink():  # a dangling link "does not exist" but is in the way

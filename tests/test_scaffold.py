@@ -81,3 +81,13 @@ def test_anything_already_at_the_path_is_refused_and_nothing_is_written(tmp_path
     if kind == "link to a folder":
         assert list((tmp_path / "elsewhere").iterdir()) == []
 
+
+
+def test_an_id_with_a_trailing_newline_is_not_kebab_case(tmp_path):
+    from generator.scaffold import ScaffoldError
+
+    repo = tmp_path / "repo"
+    shutil.copytree(BASE, repo)
+    with pytest.raises(ScaffoldError, match="not a kebab-case id"):
+        new_account(repo, "northwind\n", "Northwind", "reed-clapper", None, TODAY)  # `$` would match before "\n"
+    assert not any(p.name.startswith("northwind") for p in (repo / "accounts").iterdir())
