@@ -41,8 +41,16 @@ class KamPlugin(BasePlugin[KamConfig]):
         self.sources: dict[str, str] = {}
         self.generated_paths: frozenset[str] = frozenset()
 
+    def on_startup(self, *, command, dirty) -> None:
+        self.serving = command == "serve"
+
     def on_config(self, config):
         self.root = Path(config.config_file_path).resolve().parent
+        macros = config.plugins.get("macros")
+        if getattr(self, "serving", False) and macros is not None:
+            # A published build stops on a failing macro; a preview shows the error on the page
+            # instead, so that one mistake while editing does not stop the server.
+            macros.config["on_error_fail"] = False
         try:
             today = reference_date(configured=self.config.today)
         except ValueError as exc:

@@ -148,6 +148,12 @@ def test_serve_rebuilds_when_an_account_file_changes(tmp_path):
         account.write_text(account.read_text(encoding="utf-8").replace("name: Kan-code", "name: Kan-code Renamed"),
                            encoding="utf-8")
         assert page_shows("Kan-code Renamed", 90)
+        # A macro that fails while the KAM edits shows on the preview; the server keeps serving.
+        (repo / "playbook" / "failing.md").write_text("---\nrender_macros: true\n---\n# Failing\n\n{{ tier_table() + 1 }}\n",
+                                                      encoding="utf-8")
+        account.write_text(account.read_text(encoding="utf-8").replace("Kan-code Renamed", "Kan-code Again"),
+                           encoding="utf-8")
+        assert page_shows("Kan-code Again", 90) and server.poll() is None
     finally:
         server.send_signal(signal.SIGINT)  # as Ctrl-C: mkdocs removes its temporary site folder
         _, log = server.communicate(timeout=30)
