@@ -233,6 +233,12 @@ def _mkdocs_build(root: Path, strict: bool, site_dir: Path | None, generated, si
     staging = None
     quiet = _TracebackFilter()
     logging.getLogger("mkdocs.plugins.mkdocs_macros.util").addFilter(quiet)
+    # mkdocs' own command line prints its warnings; called as a library, under --strict it only
+    # counts them. Print them, so that "Aborted with 1 warnings" says which one.
+    shown = logging.StreamHandler(sys.stderr)
+    shown.setLevel(logging.WARNING)
+    shown.setFormatter(logging.Formatter("mkdocs %(levelname)s: %(message)s"))
+    logging.getLogger("mkdocs").addHandler(shown)
     try:
         config = load_config(config_file=str(root / "mkdocs.yml"), **options)
         target = Path(config.site_dir)
@@ -255,6 +261,7 @@ def _mkdocs_build(root: Path, strict: bool, site_dir: Path | None, generated, si
         sys.exit(EXIT_ERRORS)
     finally:
         logging.getLogger("mkdocs.plugins.mkdocs_macros.util").removeFilter(quiet)
+        logging.getLogger("mkdocs").removeHandler(shown)
         if staging is not None:
             shutil.rmtree(staging, ignore_errors=True)
     return target

@@ -272,6 +272,7 @@ def test_a_failed_build_leaves_the_previous_site_byte_for_byte(tmp_path):
     failed = build(repo, "2026-11-24", "--strict")
     assert failed.exit_code == 1
     assert "previous site was left as it was" in failed.stderr
+    assert "no-such-page.md" in failed.stderr  # the warning that stopped the strict build is shown
     assert _tree(site) == previous
     assert sorted(p.name for p in repo.iterdir() if p.name.startswith(".site")) == []  # no staging left behind
     (repo / "playbook" / "broken.md").unlink()
