@@ -82,3 +82,28 @@ def broken_links(site: Path) -> list[str]:
 
 def site_path(site: Path, page: str) -> Path:
     return site / posixpath.join(page, "index.html") if not page.endswith(".html") else site / page
+
+
+class _Visible(HTMLParser):
+    """The text a reader sees: data outside script and style, entities decoded."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        self.skip += tag in ("script", "style")
+
+    def handle_endtag(self, tag):
+        self.skip -= tag in ("script", "style") and self.skip > 0
+
+    def handle_data(self, data):
+        if not self.skip:
+            self.parts.append(data)
+
+
+def visible_text(path: Path) -> str:
+    parser = _Visible()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return " ".join(" ".join(parser.parts).split())

@@ -12,7 +12,7 @@ import pytest
 
 
 from .corpus import BASE
-from .sitebuild import broken_links, build, parse, site_path, site_repo
+from .sitebuild import broken_links, build, parse, site_path, site_repo, visible_text
 
 
 @pytest.fixture(scope="module")
@@ -338,28 +338,9 @@ def test_under_a_sub_path_every_asset_and_link_of_the_404_page_resolves(tmp_path
 
 def test_no_html_entity_is_visible_as_text_on_any_page(built):
     """Every page of the site: text a reader sees never shows an escape such as &#x27; or &amp;."""
-    from html.parser import HTMLParser
-
-    class Visible(HTMLParser):
-        def __init__(self):
-            super().__init__(convert_charrefs=True)
-            self.text, self.skip = [], 0
-
-        def handle_starttag(self, tag, attrs):
-            self.skip += tag in ("script", "style")
-
-        def handle_endtag(self, tag):
-            self.skip -= tag in ("script", "style") and self.skip > 0
-
-        def handle_data(self, data):
-            if not self.skip:
-                self.text.append(data)
-
     shown = []
     for page in sorted(built.rglob("*.html")):
-        parser = Visible()
-        parser.feed(page.read_text(encoding="utf-8"))
-        found = re.findall(r"&(?:#\d+|#x[0-9a-fA-F]+|[a-zA-Z]{2,8});", " ".join(parser.text))
+        found = re.findall(r"&(?:#\d+|#x[0-9a-fA-F]+|[a-zA-Z]{2,8});", visible_text(page))
         if found:
             shown.append(f"{page.relative_to(built)}: {found[:3]}")
     assert shown == []

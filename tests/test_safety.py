@@ -22,7 +22,7 @@ from .hostile import (
     hostile_repo,
     unsafe_markup,
 )
-from .sitebuild import build, site_repo
+from .sitebuild import build, site_repo, visible_text
 
 
 @pytest.mark.parametrize("url, scheme", [
@@ -163,33 +163,9 @@ def test_links_that_validation_misses_are_removed_from_the_site(tmp_path, monkey
     assert len(SAFE_LINKS) == 4
 
 
-class _Text(HTMLParser):
-    """The text a reader sees: data outside script and style, entities decoded."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.skip = 0
-
-    def handle_starttag(self, tag, attrs):
-        self.skip += tag in ("script", "style")
-
-    def handle_endtag(self, tag):
-        self.skip -= tag in ("script", "style") and self.skip > 0
-
-    def handle_data(self, data):
-        if not self.skip:
-            self.parts.append(data)
-
-
 def test_every_payload_reads_literally_somewhere(hostile_site):
     """Inert is not enough: the reader sees exactly what the author wrote, no entity, no markup."""
-    seen = []
-    for page in hostile_site.rglob("*.html"):
-        parser = _Text()
-        parser.feed(page.read_text(encoding="utf-8"))
-        seen.append(" ".join(" ".join(parser.parts).split()))
-    text = "\n".join(seen)
+    text = "\n".join(visible_text(page) for page in hostile_site.rglob("*.html"))
     missing = [p for p in TEXT_PAYLOADS if " ".join(p.split()) not in text]
     assert missing == []
 
