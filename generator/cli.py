@@ -309,7 +309,11 @@ def _swap_in(built: Path, target: Path) -> None:
     old = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.old-"))
     old.rmdir()
     target.rename(old)
-    built.rename(target)
+    try:
+        built.rename(target)
+    except OSError:
+        old.rename(target)  # put the previous site back: never leave no site at all
+        raise
     shutil.rmtree(old, ignore_errors=True)
 
 

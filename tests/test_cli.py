@@ -207,3 +207,27 @@ def test_outside_a_repository_commands_say_so(tmp_path, command):
     assert result.exit_code == 2
     assert f"no criteria.yml in {tmp_path.resolve()}; run from the repository root or pass --root" in result.stderr
     assert "Traceback" not in result.output and not any(tmp_path.iterdir())
+
+
+def test_a_failed_swap_puts_the_previous_site_back(tmp_path, monkeypatch):
+    from pathlib import Path
+
+    from generator.cli import _swap_in
+
+    site, built = tmp_path / "site", tmp_path / ".site.building-x"
+    site.mkdir()
+    (site / "index.html").write_text("previous")
+    built.mkdir()
+    (built / "index.html").write_text("new")
+    real_rename = Path.rename
+
+    def rename(self, target):
+        if self == built:
+            raise OSError("disk full")
+        return real_rename(self, target)
+
+    monkeypatch.setattr(Path, "rename", rename)
+    with pytest.raises(OSError):
+        _swap_in(built, site)
+    assert (site / "index.html").read_text() == "previous"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".site.building-x", "site"]
