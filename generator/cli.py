@@ -356,6 +356,43 @@ def render(root: Path, out: Path, force: bool, today: dt.date | None) -> None:
                  f"build it with `mkdocs build -f {exported.folder / 'mkdocs.yml'}`", highlight=False, markup=False)
 
 
+@main.command("diff")
+@click.argument("base", required=False)
+@click.option("--head", "head_rev", default=None, help="Compare with this revision instead of the working tree.")
+@click.option("--format", "output_format", type=click.Choice(["text", "markdown", "json"]), default="text",
+              show_default=True)
+@_today_option
+@click.pass_obj
+def diff_command(root: Path, base: str | None, head_rev: str | None, output_format: str, today: dt.date | None) -> None:
+    """What a change does to scores, tiers, plan health and diagnostics (BASE: the merge base with main)."""
+    _require_repository(root, "diff")
+    import tempfile as temp
+
+    from . import diffreport
+    from .diff import diff
+    from .gitsource import RevisionProblem, default_base, is_repository, materialise, resolve
+    from .pipeline import check
+
+    if not is_repository(root):
+        stderr.print(f"kam diff: {root} is not a git repository; there is nothing to compare with",
+                     highlight=False, markup=False)
+        sys.exit(EXIT_USAGE)
+    date = _today(today)
+    try:
+        base_commit = resolve(root, base) if base else default_base(root)
+        head_commit = resolve(root, head_rev) if head_rev else None
+        with temp.TemporaryDirectory(prefix="kam-diff-") as scratch:
+            before = check(materialise(root, base_commit, Path(scratch) / "base"), date)
+            head_root = materialise(root, head_commit, Path(scratch) / "head") if head_commit else root
+            after = check(head_root, date)
+    except RevisionProblem as problem:
+        stderr.print(f"kam diff: {problem}", highlight=False, markup=False)
+        sys.exit(EXIT_USAGE)
+    result = diff(before, after, date, base_commit, head_commit or "working tree")
+    render = {"text": diffreport.as_text, "markdown": diffreport.as_markdown, "json": diffreport.as_json}
+    click.echo(render[output_format](result), nl=False)
+
+
 @main.group()
 def new() -> None:
     """Scaffold new files."""

@@ -1,0 +1,57 @@
+"""Reading the repository as it was at a git revision, from git objects alone.
+
+`git archive` streams a commit's tree out of the object store into a temporary folder, which the
+ordinary pipeline then reads: no checkout, no stash, the work tree and HEAD are never touched,
+and every rule is the one `kam validate` applies.
+"""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import tarfile
+from pathlib import Path
+
+
+class RevisionProblem(Exception):
+    """A revision that cannot be read, with what to do about it."""
+
+
+def _git(root: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=False, check=False)
+
+
+def is_repository(root: Path) -> bool:
+    return _git(root, "rev-parse", "--git-dir").returncode == 0
+
+
+def default_base(root: Path) -> str:
+    """Where a pull request starts: the merge base with the default branch."""
+    for branch in ("origin/HEAD", "origin/main", "main"):
+        found = _git(root, "merge-base", "HEAD", branch)
+        if found.returncode == 0:
+            return found.stdout.decode().strip()
+    raise RevisionProblem("no default branch to compare with (tried origin/HEAD, origin/main, main); "
+                          "name the base revision, e.g. `kam diff main`")
+
+
+def resolve(root: Path, revision: str) -> str:
+    found = _git(root, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}")
+    if found.returncode == 0:
+        return found.stdout.decode().strip()
+    shallow = _git(root, "rev-parse", "--is-shallow-repository").stdout.decode().strip() == "true"
+    if shallow:
+        raise RevisionProblem(f"revision {revision!r} is not in this shallow clone; fetch the history first: "
+                              "`git fetch --unshallow` (in GitHub Actions: actions/checkout with fetch-depth: 0)")
+    raise RevisionProblem(f"unknown revision {revision!r}; check the name, or fetch it: `git fetch origin {revision}`")
+
+
+def materialise(root: Path, commit: str, into: Path) -> Path:
+    """The files of `commit` written under `into` (a fresh folder), read from git objects."""
+    archive = _git(root, "archive", "--format=tar", commit)
+    if archive.returncode != 0:
+        raise RevisionProblem(f"cannot read revision {commit[:12]}: {archive.stderr.decode().strip()}")
+    into.mkdir(parents=True, exist_ok=True)
+    with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
+        tar.extractall(into, filter="data")  # "data": no links out of the folder, no special files
+    return into
