@@ -19,18 +19,29 @@ from .load import PLAYBOOK, split_front_matter
 from .macros import MACROS
 from .pipeline import ASSETS, TEMPLATES, THEME_OVERRIDES, Generated
 
-HOOK = '''"""Written by `kam render`: the build's HTML sanitiser for generated pages, when the generator is
-installed. The Markdown of this tree is already escaped and its links checked by kam validate."""
+HOOK = '''"""Written by `kam render`: the build's second layer for generated pages, the same nh3 sanitiser
+`kam build` applies. Their Markdown is already escaped and their links checked by kam validate."""
+
+import logging
 
 try:
     from generator.safety import sanitize_html
 except ImportError:  # the generator is not installed where this tree is built
     sanitize_html = None
 
+log = logging.getLogger("mkdocs.hooks.kam")
+
+
+def on_config(config):
+    if sanitize_html is None:  # a warning, so that `--strict` stops rather than publish one layer
+        log.warning("kam: the generator is not installed here, so generated pages are not sanitised "
+                    "(pip install the account-playbooks project to keep the second layer)")
+    return config
+
 
 def on_page_content(html, page, config, files):
     if sanitize_html is None or page.file.src_uri.startswith("playbook/"):
-        return html
+        return html  # the authored playbook is the repository owners' own, as in `kam build`
     return sanitize_html(html)
 '''
 
@@ -46,6 +57,8 @@ class Exported:
 
 
 def export(root: Path, out: Path, generated: Generated, *, force: bool = False) -> Exported:
+    if out == root or out in root.parents:  # its docs/ and mkdocs.yml would replace the repository's own
+        raise ExportProblem(f"{out} contains the repository; nothing was written (choose a folder outside it)")
     if out.exists() and any(out.iterdir()) and not force:
         raise ExportProblem(f"{out} is not empty; nothing was written (use --force to write there anyway)")
     if generated.site is None:

@@ -231,3 +231,27 @@ def test_a_failed_swap_puts_the_previous_site_back(tmp_path, monkeypatch):
         _swap_in(built, site)
     assert (site / "index.html").read_text() == "previous"
     assert sorted(p.name for p in tmp_path.iterdir()) == [".site.building-x", "site"]
+
+
+def test_the_publish_workflow_builds_strictly_for_the_pages_url_and_deploys_only_after_it():
+    """The workflow cannot run here; what it promises is read from it: full history, a strict
+    build at the Pages address with options `kam build` has, and a deploy that waits for it."""
+    import shlex
+
+    import yaml
+
+    from .sitebuild import PROJECT
+
+    workflow = yaml.safe_load((PROJECT / ".github" / "workflows" / "publish.yml").read_text(encoding="utf-8"))
+    assert workflow["permissions"]["pages"] == "write" and workflow["permissions"]["id-token"] == "write"
+    build, deploy = workflow["jobs"]["build"], workflow["jobs"]["deploy"]
+    assert deploy["needs"] == "build"
+    steps = {step.get("uses", "run").split("@")[0]: step for step in build["steps"]}
+    assert steps["actions/checkout"]["with"]["fetch-depth"] == 0
+    run = next(step for step in build["steps"] if step.get("run", "").startswith("kam build"))
+    words = shlex.split(run["run"])
+    assert "--strict" in words and words[words.index("--site-url") + 1] == "$PAGES_URL"
+    assert run["env"]["PAGES_URL"] == "${{ steps.%s.outputs.base_url }}" % steps["actions/configure-pages"]["id"]
+    known = {opt for param in main.commands["build"].params for opt in param.opts}
+    assert {w for w in words if w.startswith("--")} <= known
+    assert steps["actions/upload-pages-artifact"]["with"]["path"] == words[words.index("--site-dir") + 1]

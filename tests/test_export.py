@@ -78,3 +78,13 @@ def test_render_never_writes_into_a_folder_that_holds_something(tmp_path):
     result = CliRunner().invoke(main, ["--root", str(repo), "render", "--out", str(out), "--today", "2026-11-24"])
     assert result.exit_code == 2 and "not empty" in result.stderr
     assert sorted(p.name for p in out.iterdir()) == ["notes.txt"]
+
+
+@pytest.mark.parametrize("where", [".", ".."])
+def test_render_refuses_a_folder_that_holds_the_repository_even_with_force(tmp_path, where):
+    repo = site_repo(PROJECT, tmp_path / "repo")
+    before = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*"))
+    out = repo / where
+    result = CliRunner().invoke(main, ["--root", str(repo), "render", "--out", str(out), "--force", "--today", "2026-11-24"])
+    assert result.exit_code == 2 and "contains the repository; nothing was written" in result.stderr
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*")) == before
