@@ -19,7 +19,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from .model import HORIZONS, Account, CurrencyRules, Portfolio, Tier
+from .model import HORIZONS, Account, CriteriaConfig, CurrencyRules, Portfolio, Tier
 from .prompts import is_written
 from .score import STANDARD, Scores
 
@@ -139,8 +139,10 @@ class Analytics:
         return values[-1], (values[-1] - values[-2] if len(values) > 1 else None)
 
 
-def health(portfolio: Portfolio, account: Account, tier: Tier | None, cadence_days: int, today: dt.date) -> Health:
-    required = portfolio.criteria.sections_for(tier) if portfolio.criteria else ()
+def health(criteria: CriteriaConfig, account: Account, tier: Tier | None, today: dt.date) -> Health:
+    """Plan health on `today`; a standard account is held to the lowest tier's review cadence."""
+    cadence_days = (tier or criteria.tiers[-1]).review_every_days
+    required = criteria.sections_for(tier)
     present = {s.title.casefold() for s in account.plan.sections if is_written(s.body)} if account.plan else set()
     done = sum(1 for s in required if s.casefold() in present)
     parts = [HealthPart(HEALTH_PARTS[0], done / len(required) if required else 1.0,
@@ -223,13 +225,11 @@ def by_owner(items: list[FollowUp]) -> tuple[FollowUp, ...]:
 
 def analyse(portfolio: Portfolio, scores: Scores, today: dt.date) -> Analytics:
     criteria = scores.criteria
-    lowest_cadence = criteria.tiers[-1].review_every_days
     healths, kpis, review_due = {}, {}, {}
     overdue, at_risk, actions = [], [], []
     for account in portfolio.accounts:
         tier = scores.tier_of(account.id)
-        cadence = tier.review_every_days if tier else lowest_cadence
-        healths[account.id] = health(portfolio, account, tier, cadence, today)
+        healths[account.id] = health(criteria, account, tier, today)
         kpis[account.id] = kpi_series(account)
         last = account.last_review
         if tier is not None:

@@ -393,6 +393,50 @@ def diff_command(root: Path, base: str | None, head_rev: str | None, output_form
     click.echo(render[output_format](result), nl=False)
 
 
+@main.command("history")
+@click.argument("accounts", nargs=-1)
+@click.option("--since", type=IsoDate(), default=None, help="Only points on or after this date.")
+@click.option("--csv", "as_csv", is_flag=True, help="Write CSV to stdout.")
+@click.option("--json", "as_json", is_flag=True, help="Write JSON to stdout.")
+@click.pass_obj
+def history_command(root: Path, accounts: tuple[str, ...], since: dt.date | None, as_csv: bool, as_json: bool) -> None:
+    """Each account's score, tier and plan health at every commit that could move them."""
+    _require_repository(root, "history")
+    from . import historyreport
+    from .gitlog import in_git
+    from .timeline import HistoryProblem, history
+
+    if not in_git(root):
+        stderr.print(f"kam history: {root} is not in a git repository (or has no commits): there is no history",
+                     highlight=False, markup=False)
+        return
+    try:
+        found = history(root)
+    except HistoryProblem as problem:
+        stderr.print(f"kam history: git failed: {problem}", highlight=False, markup=False)
+        sys.exit(EXIT_USAGE)
+    unknown = [a for a in accounts if not found.of(a)]
+    if unknown:
+        from .validate.schema import suggest
+
+        known = sorted(found.series)
+        stderr.print("kam history: no history for " + ", ".join(
+            f"{a!r}{suggest(a, known)}" for a in unknown), highlight=False, markup=False)
+        sys.exit(EXIT_USAGE)
+    note = historyreport.cut_note(found)
+    if note:
+        stderr.print(f"kam history: {note}", highlight=False, markup=False)
+    points = historyreport.select(found, accounts, since)
+    if as_json:
+        click.echo(historyreport.as_json(found, points), nl=False)
+    elif as_csv:
+        click.echo(historyreport.as_csv(points), nl=False)
+    else:
+        from rich.console import Console
+
+        historyreport.print_table(points, Console())
+
+
 @main.group()
 def new() -> None:
     """Scaffold new files."""

@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field
 
 from .analytics import analyse
 from .diagnostics import Diagnostic
-from .model import Account, Portfolio
+from .model import Account, CriteriaConfig, Portfolio
 from .score import score_portfolio
 from .validate import Validated
 
@@ -57,7 +57,7 @@ class PortfolioDiff:
 
 
 def diff(base: Validated, head: Validated, today: dt.date, base_name: str, head_name: str) -> PortfolioDiff:
-    criteria_changed = _criteria_changes(base.portfolio, head.portfolio)
+    criteria_changed = criteria_changes(base.portfolio.criteria, head.portfolio.criteria)
     moved_by_criteria = _tiers_under_base_criteria(base, head)
     before = _figures(base, today)
     after = _figures(head, today)
@@ -104,8 +104,8 @@ def _renames(old: dict[str, Account], new: dict[str, Account]) -> dict[str, str]
 def _change(account_id, account, status, previous, before, after, previous_id, moved_by_criteria):
     before = before or (None, None, None)
     after = after or (None, None, None)
-    moves = _criterion_moves(previous, account) if previous else []
-    notes = _notes(previous, account) if previous else []
+    moves = criterion_moves(previous, account) if previous else []
+    notes = account_notes(previous, account) if previous else []
     same_files = previous is not None and _same(previous, account)
     if status == "changed" and before == after and not moves and not notes:
         return None
@@ -119,7 +119,7 @@ def _same(a: Account, b: Account) -> bool:
         [r.meta for r in a.reviews] == [r.meta for r in b.reviews]
 
 
-def _criterion_moves(old: Account, new: Account) -> list[CriterionMove]:
+def criterion_moves(old: Account, new: Account) -> list[CriterionMove]:
     moves = []
     for criterion, entry in new.profile.scores.items():
         was = old.profile.scores.get(criterion)
@@ -128,7 +128,7 @@ def _criterion_moves(old: Account, new: Account) -> list[CriterionMove]:
     return moves
 
 
-def _notes(old: Account, new: Account) -> list[str]:
+def account_notes(old: Account, new: Account) -> list[str]:
     notes = []
     old_people = {s.id: s for s in old.stakeholders}
     new_people = {s.id: s for s in new.stakeholders}
@@ -147,8 +147,8 @@ def _notes(old: Account, new: Account) -> list[str]:
     return notes
 
 
-def _criteria_changes(old: Portfolio, new: Portfolio) -> list[str]:
-    a, b = old.criteria, new.criteria
+def criteria_changes(a: CriteriaConfig | None, b: CriteriaConfig | None) -> list[str]:
+    """What moved between two versions of criteria.yml, in words."""
     if a is None or b is None or a == b:
         return []
     changes = []

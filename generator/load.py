@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from .diagnostics import Diagnostic, diagnostic
 from .yamldoc import YamlDoc, parse
@@ -22,6 +23,7 @@ REVIEW_NAME_RE = re.compile(r"^(\d{4}-\d{2}-\d{2})-[a-z0-9]+(?:-[a-z0-9]+)*\.md$
 ACCOUNT_FILES = ("account.yml", "stakeholders.yml", "goals.yml", "strategy.md")
 ALLOWED_IN_ACCOUNTS_DIR = frozenset({"README.md"})
 PLAYBOOK = "playbook"
+ACCOUNTS = "accounts"
 
 
 @dataclass(frozen=True)
@@ -53,38 +55,96 @@ class LoadedRepo:
     diagnostics: tuple[Diagnostic, ...]
 
 
-class _Reader:
-    """Reads files under one root, collecting diagnostics instead of raising."""
+class Source(Protocol):
+    """A read-only tree of files addressed by repository-relative POSIX paths ("" is the root).
+
+    The working tree is one (`FolderSource`); a git commit is another (`gitlog.CommitSource`),
+    so `kam history` reads past revisions through the very loader `kam validate` uses.
+    """
+
+    def is_dir(self, rel: str) -> bool: ...
+    def exists(self, rel: str) -> bool: ...
+    def is_link(self, rel: str) -> bool: ...
+    def leaves_repo(self, rel: str) -> bool: ...
+    def names(self, rel: str) -> list[str]: ...
+    def size(self, rel: str) -> int: ...
+    def read(self, rel: str) -> bytes: ...
+    def fingerprint(self, rel: str) -> str | None: ...
+
+
+class FolderSource:
+    """The files on disk under `root`."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
         self.resolved_root = root.resolve()
-        self.diagnostics: list[Diagnostic] = []
 
-    def rel(self, path: Path) -> str:
-        return path.relative_to(self.root).as_posix()
+    def _path(self, rel: str) -> Path:
+        return self.root / rel if rel else self.root
 
-    def inside_repo(self, path: Path) -> bool:
+    def is_dir(self, rel: str) -> bool:
+        return self._path(rel).is_dir()
+
+    def exists(self, rel: str) -> bool:
+        return self._path(rel).exists()
+
+    def is_link(self, rel: str) -> bool:
+        return self._path(rel).is_symlink()
+
+    def leaves_repo(self, rel: str) -> bool:
+        path = self._path(rel)
         if not path.is_symlink():
-            return True
+            return False
         target = path.resolve()
-        if target == self.resolved_root or self.resolved_root in target.parents:
+        return not (target == self.resolved_root or self.resolved_root in target.parents)
+
+    def names(self, rel: str) -> list[str]:
+        return sorted(entry.name for entry in self._path(rel).iterdir())
+
+    def size(self, rel: str) -> int:
+        return self._path(rel).stat().st_size
+
+    def read(self, rel: str) -> bytes:
+        return self._path(rel).read_bytes()
+
+    def fingerprint(self, rel: str) -> str | None:
+        return None  # files on disk change under us: nothing is cached
+
+
+def _join(folder: str, name: str) -> str:
+    return f"{folder}/{name}" if folder else name
+
+
+class Reader:
+    """Reads files from a source, collecting diagnostics instead of raising.
+
+    `parsed` may be shared between readers of one source family: documents are cached by the
+    source's fingerprint of the file (a git blob id), so a file that did not change between two
+    commits is parsed once.
+    """
+
+    def __init__(self, source: Source, parsed: dict | None = None) -> None:
+        self.source = source
+        self.diagnostics: list[Diagnostic] = []
+        self.parsed = parsed if parsed is not None else {}
+
+    def inside_repo(self, rel: str) -> bool:
+        if not self.source.leaves_repo(rel):
             return True
-        self.diagnostics.append(diagnostic(self.rel(path), (1, 1), "E009",
-                                      "symbolic link points outside the repository; not followed"))
+        self.diagnostics.append(diagnostic(rel, (1, 1), "E009",
+                                           "symbolic link points outside the repository; not followed"))
         return False
 
-    def text(self, path: Path) -> str | None:
-        rel = self.rel(path)
-        if not self.inside_repo(path):
+    def text(self, rel: str) -> str | None:
+        if not self.inside_repo(rel):
             return None
         try:
-            size = path.stat().st_size
+            size = self.source.size(rel)
             if size > MAX_FILE_BYTES:
                 self.diagnostics.append(diagnostic(rel, (1, 1), "E007",
-                                              f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}"))
+                                                   f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}"))
                 return None
-            raw = path.read_bytes()
+            raw = self.source.read(rel)
         except OSError as exc:
             self.diagnostics.append(diagnostic(rel, (1, 1), "E012", f"cannot read file: {exc.strerror}"))
             return None
@@ -95,31 +155,55 @@ class _Reader:
             line = before.count(b"\n") + 1
             col = exc.start - (before.rfind(b"\n") + 1) + 1
             self.diagnostics.append(diagnostic(rel, (line, col), "E002",
-                                          f"file is not UTF-8 text (byte 0x{raw[exc.start]:02x})"))
+                                               f"file is not UTF-8 text (byte 0x{raw[exc.start]:02x})"))
             return None
         return text.removeprefix("\ufeff").replace("\r\n", "\n")
 
-    def required_text(self, path: Path) -> str | None:
+    def required_text(self, rel: str) -> str | None:
         """A required file's text, or None with the reason recorded (missing or unreadable)."""
-        if not path.exists() and not path.is_symlink():
-            self.diagnostics.append(diagnostic(self.rel(path), (1, 1), "E012", "required file is missing"))
+        if not self.source.exists(rel) and not self.source.is_link(rel):
+            self.diagnostics.append(diagnostic(rel, (1, 1), "E012", "required file is missing"))
             return None
-        return self.text(path)
+        return self.text(rel)
 
-    def yaml(self, path: Path) -> YamlDoc | None:
-        text = self.required_text(path)
-        if text is None:
-            return None
-        doc, problems = parse(text, self.rel(path))
+    def _cached(self, rel: str, kind: str, make):
+        key = self.source.fingerprint(rel)
+        found = None if key is None else self.parsed.get((rel, kind, key))
+        if found is None:
+            found = make()
+            if key is not None:
+                self.parsed[(rel, kind, key)] = found
+        doc, problems = found
         self.diagnostics.extend(problems)
         return doc
 
-    def markdown(self, path: Path) -> MarkdownDoc | None:
-        text = self.required_text(path)
-        return None if text is None else self.markdown_text(path, text)
+    def yaml(self, rel: str) -> YamlDoc | None:
+        def make():
+            before = len(self.diagnostics)
+            text = self.required_text(rel)
+            doc = None
+            if text is not None:
+                doc, problems = parse(text, rel)
+                self.diagnostics.extend(problems)
+            return doc, self._taken_since(before)
+        return self._cached(rel, "yaml", make)
 
-    def markdown_text(self, path: Path, text: str) -> MarkdownDoc:
-        rel = self.rel(path)
+    def markdown(self, rel: str) -> MarkdownDoc | None:
+        def make():
+            before = len(self.diagnostics)
+            text = self.required_text(rel)
+            doc = None if text is None else self.markdown_text(rel, text)
+            return doc, self._taken_since(before)
+        return self._cached(rel, "markdown", make)
+
+    def _taken_since(self, before: int) -> list[Diagnostic]:
+        """The diagnostics recorded since `before`, removed: `_cached` puts them back, so that a
+        cached document reports the same problems as a freshly parsed one."""
+        taken = self.diagnostics[before:]
+        del self.diagnostics[before:]
+        return taken
+
+    def markdown_text(self, rel: str, text: str) -> MarkdownDoc:
         split = split_front_matter(text)
         if isinstance(split, str):
             self.diagnostics.append(diagnostic(rel, (1, 1), "E004", split))
@@ -148,86 +232,92 @@ def split_front_matter(text: str) -> tuple[str, str, int] | str:
 
 
 def load(root: Path) -> LoadedRepo:
-    reader = _Reader(root)
-    criteria = reader.yaml(root / "criteria.yml")
-    team = reader.yaml(root / "team.yml")
-    accounts = tuple(_load_accounts(reader, root / "accounts"))
-    playbook = tuple(_load_playbook(reader, root / PLAYBOOK))
+    reader = Reader(FolderSource(root))
+    criteria = reader.yaml("criteria.yml")
+    team = reader.yaml("team.yml")
+    accounts = tuple(load_accounts(reader))
+    playbook = tuple(_load_playbook(reader, PLAYBOOK))
     return LoadedRepo(root, criteria, team, accounts, playbook, tuple(reader.diagnostics))
 
 
-def _load_playbook(reader: _Reader, folder: Path):
+def _load_playbook(reader: Reader, folder: str):
     """Playbook pages with front matter; pages without it are plain Markdown, nothing to check."""
-    for path in _markdown_files(reader, folder):
-        text = reader.text(path)
+    for rel in _markdown_files(reader, folder):
+        text = reader.text(rel)
         if text is not None and text.startswith("---"):
-            yield reader.markdown_text(path, text)
+            yield reader.markdown_text(rel, text)
 
 
-def _markdown_files(reader: _Reader, folder: Path):
+def _markdown_files(reader: Reader, folder: str):
     """Every .md file under `folder`, never through a link that leaves the repository: mkdocs
     publishes what it finds in docs_dir, so a folder linked from outside would be published."""
-    if not folder.is_dir() or not reader.inside_repo(folder):
+    if not reader.source.is_dir(folder) or not reader.inside_repo(folder):
         return
-    for entry in sorted(folder.iterdir()):
-        if entry.is_dir():
-            yield from _markdown_files(reader, entry)
-        elif entry.suffix == ".md" and reader.inside_repo(entry):
-            yield entry
+    for name in reader.source.names(folder):
+        rel = _join(folder, name)
+        if reader.source.is_dir(rel):
+            yield from _markdown_files(reader, rel)
+        elif name.endswith(".md") and reader.inside_repo(rel):
+            yield rel
 
 
-def _load_accounts(reader: _Reader, accounts_dir: Path):
-    if not accounts_dir.is_dir():
-        reader.diagnostics.append(diagnostic("accounts", (1, 1), "E012", "the accounts/ folder is missing"))
+def account_folders(reader: Reader, accounts_dir: str = ACCOUNTS):
+    """The folders under accounts/ that hold an account; anything else there is reported."""
+    source = reader.source
+    if not source.is_dir(accounts_dir):
+        reader.diagnostics.append(diagnostic(accounts_dir, (1, 1), "E012", "the accounts/ folder is missing"))
         return
     if not reader.inside_repo(accounts_dir):
         return
-    for entry in sorted(accounts_dir.iterdir()):
-        if entry.name.startswith("."):
+    for name in source.names(accounts_dir):
+        rel = _join(accounts_dir, name)
+        if name.startswith(".") or not reader.inside_repo(rel):
             continue
-        if not reader.inside_repo(entry):
+        if not source.is_dir(rel):
+            if name not in ALLOWED_IN_ACCOUNTS_DIR:
+                reader.diagnostics.append(diagnostic(rel, (1, 1), "E011", "only account folders belong in accounts/"))
             continue
-        if not entry.is_dir():
-            if entry.name not in ALLOWED_IN_ACCOUNTS_DIR:
-                reader.diagnostics.append(diagnostic(reader.rel(entry), (1, 1), "E011",
-                                                "only account folders belong in accounts/"))
+        if not ID_RE.fullmatch(name):
+            reader.diagnostics.append(diagnostic(rel, (1, 1), "E010",
+                                                 f"account folder name {name!r} is not a kebab-case id"))
             continue
-        if not ID_RE.fullmatch(entry.name):
-            reader.diagnostics.append(diagnostic(reader.rel(entry), (1, 1), "E010",
-                                            f"account folder name {entry.name!r} is not a kebab-case id"))
+        if not source.exists(f"{rel}/account.yml"):
+            reader.diagnostics.append(diagnostic(rel, (1, 1), "E010", "folder in accounts/ has no account.yml"))
             continue
-        if not (entry / "account.yml").exists():
-            reader.diagnostics.append(diagnostic(reader.rel(entry), (1, 1), "E010",
-                                            "folder in accounts/ has no account.yml"))
-            continue
-        yield _load_account(reader, entry)
+        yield rel
 
 
-def _load_account(reader: _Reader, folder: Path) -> AccountFiles:
-    for entry in sorted(folder.iterdir()):
-        known = entry.name in ACCOUNT_FILES or (entry.name == "reviews" and entry.is_dir())
-        if not known and not entry.name.startswith("."):
-            reader.diagnostics.append(diagnostic(reader.rel(entry), (1, 1), "E011",
-                                            f"unexpected file in an account folder; expected {', '.join(ACCOUNT_FILES)} and reviews/"))
+def load_accounts(reader: Reader, accounts_dir: str = ACCOUNTS):
+    for folder in account_folders(reader, accounts_dir):
+        yield load_account(reader, folder)
+
+
+def load_account(reader: Reader, folder: str) -> AccountFiles:
+    source = reader.source
+    for name in source.names(folder):
+        known = name in ACCOUNT_FILES or (name == "reviews" and source.is_dir(f"{folder}/reviews"))
+        if not known and not name.startswith("."):
+            reader.diagnostics.append(diagnostic(f"{folder}/{name}", (1, 1), "E011",
+                                                 f"unexpected file in an account folder; expected {', '.join(ACCOUNT_FILES)} and reviews/"))
     reviews = []
-    reviews_dir = folder / "reviews"
-    if reviews_dir.is_dir() and reader.inside_repo(reviews_dir):
-        for entry in sorted(reviews_dir.iterdir()):
-            if entry.name.startswith("."):
+    reviews_dir = f"{folder}/reviews"
+    if source.is_dir(reviews_dir) and reader.inside_repo(reviews_dir):
+        for name in source.names(reviews_dir):
+            if name.startswith("."):
                 continue
-            if not REVIEW_NAME_RE.match(entry.name) or entry.is_dir():
-                reader.diagnostics.append(diagnostic(reader.rel(entry), (1, 1), "E013",
-                                                "review files are named YYYY-MM-DD-slug.md"))
+            rel = f"{reviews_dir}/{name}"
+            if not REVIEW_NAME_RE.match(name) or source.is_dir(rel):
+                reader.diagnostics.append(diagnostic(rel, (1, 1), "E013", "review files are named YYYY-MM-DD-slug.md"))
                 continue
-            review = reader.markdown(entry)
+            review = reader.markdown(rel)
             if review is not None:
                 reviews.append(review)
     return AccountFiles(
-        id=folder.name,
-        dir=reader.rel(folder),
-        account=reader.yaml(folder / "account.yml"),
-        stakeholders=reader.yaml(folder / "stakeholders.yml"),
-        goals=reader.yaml(folder / "goals.yml"),
-        strategy=reader.markdown(folder / "strategy.md"),
+        id=folder.rsplit("/", 1)[-1],
+        dir=folder,
+        account=reader.yaml(f"{folder}/account.yml"),
+        stakeholders=reader.yaml(f"{folder}/stakeholders.yml"),
+        goals=reader.yaml(f"{folder}/goals.yml"),
+        strategy=reader.markdown(f"{folder}/strategy.md"),
         reviews=tuple(reviews),
     )

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .analytics import analyse
-from .history import last_changed
+from .lastchanged import last_changed
 from .link import link
 from .load import load
 from .render import RenderedPage, SiteInput, render

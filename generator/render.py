@@ -22,7 +22,7 @@ from .analytics import CONTACT_RECENCY_DAYS, KPIS, Analytics, FollowUp, RevenueV
 from .codes import CODES, GROUPS
 from .escape import cell, html_text, markdown_body, md_text
 from .formats import label, money, num, pct, score
-from .history import changed_on
+from .lastchanged import changed_on
 from .link import Links, Ref, Rel, resolve_wikilink
 from .model import HORIZONS, SENTIMENT_ORDER, Account, Portfolio
 from .pages import account_page, index_page, person_page, ref_page, relative, review_page

@@ -185,6 +185,15 @@ def score_portfolio(portfolio: Portfolio, overrides: Mapping[str, float] | None 
     return Scores(portfolio, criteria, weights, table, closing)
 
 
+def placements(portfolio: Portfolio) -> dict[str, tuple[float, Tier | None]]:
+    """Each scorable account's weighted score and tier, without the rest of the table: the
+    same arithmetic as `score_portfolio`, for callers that score a few accounts many times."""
+    criteria = portfolio.criteria
+    assert criteria is not None, "placements needs a valid criteria.yml"
+    _, score = weighted_scores(score_matrix(portfolio, criteria), normalised_weights(criteria))
+    return {a: (value, place(value, criteria).tier) for a, value in zip(score.index, score.tolist())}
+
+
 def _records(portfolio: Portfolio, criteria: CriteriaConfig, weights: pd.Series, table: pd.DataFrame,
              closing: dict[str, ClosingMove]) -> dict[str, AccountScore]:
     """The table's rows as records; every figure is read from the table, none recomputed."""

@@ -1,0 +1,246 @@
+"""How every account moved: its score, tier and plan health at each commit that could move them.
+
+The commits come from `gitlog` (one `git log`, one `git cat-file`); each state is read by the
+ordinary loader and schema, scored by the score stage and judged by the analytics' plan-health
+rule on the commit's own date, so every figure is the one `kam score` gave at that commit.
+Only what a commit touched is read again: the accounts whose files changed, or every account
+when criteria.yml or team.yml changed. A change is told in words by the same functions as
+`kam diff`, and each point says its cause, so a reweighting never looks like the account moved.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from .analytics import health
+from .diff import account_notes, criteria_changes, criterion_moves
+from .gitlog import Commit, CommitTree, HistoryProblem, Log, read_blobs, read_log
+from .load import ACCOUNTS, Reader, load_account
+from .model import Account, CriteriaConfig, Portfolio, Person
+from .score import STANDARD, placements
+from .validate import schema
+
+__all__ = ["History", "HistoryProblem", "Point", "history", "replay"]
+
+CAUSES = ("account", "criteria", "both", "team")
+
+
+@dataclass(frozen=True)
+class Point:
+    account: str  # the account's id at this commit
+    commit: str
+    date: dt.datetime
+    author: str
+    subject: str
+    cause: str  # one of CAUSES: what in the commit can have moved the figures
+    score: float | None  # None: not scorable at this commit (invalid files, or removed)
+    tier: str | None  # tier id or "standard"; None when unscored
+    tier_name: str | None
+    health: int | None
+    changes: tuple[str, ...] = ()  # in words, as in `kam diff`
+    renamed_from: str | None = None
+    removed: bool = False
+
+    def as_dict(self) -> dict:
+        record = asdict(self)
+        record["date"] = self.date.isoformat()
+        record["changes"] = list(self.changes)
+        return record
+
+
+@dataclass(frozen=True)
+class History:
+    points: tuple[Point, ...]  # oldest first
+    shallow: bool  # history is cut at the clone's depth
+    first_commit: Commit | None
+    series: dict[str, tuple[Point, ...]] = field(default_factory=dict, compare=False)
+    # each account's points under its latest id, across renames
+
+    def of(self, account_id: str) -> tuple[Point, ...]:
+        return self.series.get(account_id, ())
+
+    def tier_since(self, account_id: str, tier_id: str) -> Point | None:
+        """The first point of the account's latest unbroken run at `tier_id`."""
+        since = None
+        for point in reversed(self.of(account_id)):
+            if point.tier != tier_id:
+                break
+            since = point
+        return since
+
+
+NO_HISTORY = History((), False, None)
+
+
+def history(root: Path) -> History:
+    """The history of the portfolio under `root`; raises HistoryProblem when git fails."""
+    log = read_log(root)
+    needed = (change.blob for commit in log.commits for change in commit.changes if change.blob)
+    return replay(log, read_blobs(root, needed))
+
+
+class _State:
+    """The portfolio as of the last commit replayed: what the next commit is compared with."""
+
+    def __init__(self) -> None:
+        self.criteria: CriteriaConfig | None = None
+        self.team: tuple[Person, ...] = ()
+        self.accounts: dict[str, Account] = {}  # the latest readable model of each account
+        self.figures: dict[str, tuple] = {}  # id -> (score, tier id, tier name, health)
+        self.series: dict[str, list[Point]] = {}
+
+
+def replay(log: Log, blobs: dict[str, bytes]) -> History:
+    tree = CommitTree(blobs)
+    parsed: dict = {}  # shared by every commit's reader: an unchanged file is parsed once
+    state = _State()
+    points: list[Point] = []
+    for commit in log.commits:
+        touched, renames, config_files = _apply(tree, commit)
+        reader = Reader(tree, parsed)
+        criteria_moved = []
+        if "criteria.yml" in config_files:
+            criteria, _ = schema.criteria(reader.yaml("criteria.yml")) if tree.exists("criteria.yml") else (None, [])
+            criteria_moved = criteria_changes(state.criteria, criteria) if state.criteria and criteria else []
+            state.criteria = criteria
+        if "team.yml" in config_files:
+            team, _ = schema.team(reader.yaml("team.yml")) if tree.exists("team.yml") else ((), [])
+            state.team = tuple(team or ())
+        for old, new in renames.items():
+            state.series[new] = state.series.pop(old, [])
+            if old in state.accounts:
+                state.accounts[new] = state.accounts.pop(old)
+                state.figures[new] = state.figures.pop(old)
+        everyone = set(state.accounts) if config_files else set()
+        current = _read_accounts(reader, tree, touched | everyone)
+        figures = _figures(state, current, commit.date.date())
+        for account_id in sorted(touched | everyone | set(renames.values())):
+            cause = _cause(account_id in touched or account_id in renames.values(), config_files)
+            point = _point(state, commit, account_id, cause, current.get(account_id), figures.get(account_id),
+                           next((o for o, n in renames.items() if n == account_id), None), criteria_moved)
+            if point is not None:
+                points.append(point)
+                state.series.setdefault(account_id, []).append(point)
+    first = log.commits[0] if log.commits else None
+    return History(tuple(points), log.shallow, first, {a: tuple(s) for a, s in state.series.items() if s})
+
+
+def _apply(tree: CommitTree, commit: Commit) -> tuple[set[str], dict[str, str], set[str]]:
+    """Advance the tree by one commit; return the account ids it touched, the account folders it
+    moved (old id -> new id) and the configuration files it changed."""
+    touched: set[str] = set()
+    moved: dict[str, set[str]] = {}
+    config_files: set[str] = set()
+    for change in commit.changes:
+        tree.apply(change)
+        old_id, new_id = _account_of(change.old_path), _account_of(change.new_path)
+        for path in (change.old_path, change.new_path):
+            if path in ("criteria.yml", "team.yml"):
+                config_files.add(path)
+        touched |= {i for i in (old_id, new_id) if i}
+        if change.status == "R" and old_id and new_id and old_id != new_id:
+            moved.setdefault(old_id, set()).add(new_id)
+    # A folder moved when all of it went to one new folder that did not exist before.
+    renames = {old: next(iter(new)) for old, new in moved.items()
+               if len(new) == 1 and not tree.is_dir(f"{ACCOUNTS}/{old}")}
+    touched -= set(renames)
+    return touched, renames, config_files
+
+
+def _account_of(path: str | None) -> str | None:
+    if path is None or not path.startswith(ACCOUNTS + "/"):
+        return None
+    parts = path.split("/")
+    return parts[1] if len(parts) > 2 else None
+
+
+def _read_accounts(reader: Reader, tree: CommitTree, ids: set[str]) -> dict[str, Account | None]:
+    """Each account as its files read at this commit: None when removed or its account.yml
+    is unusable (the figures then stop, as the site would stop showing it)."""
+    found: dict[str, Account | None] = {}
+    for account_id in ids:
+        folder = f"{ACCOUNTS}/{account_id}"
+        if not tree.exists(f"{folder}/account.yml"):
+            found[account_id] = None
+            continue
+        account, _ = schema.account(load_account(reader, folder))
+        found[account_id] = account if account.profile is not None else None
+    return found
+
+
+def _figures(state: _State, current: dict[str, Account | None], on: dt.date) -> dict[str, tuple]:
+    criteria = state.criteria
+    readable = tuple(a for a in current.values() if a is not None)
+    if criteria is None or not readable:
+        return {}
+    try:
+        placed = placements(Portfolio(criteria, state.team, readable))
+    except (KeyError, ValueError, ZeroDivisionError):
+        return {}
+    figures = {}
+    for account in readable:
+        if account.id not in placed:
+            continue  # it does not score every criterion: it cannot be ranked
+        score, tier = placed[account.id]
+        if not math.isfinite(score):
+            continue
+        figures[account.id] = (score, tier.id if tier else STANDARD, tier.name if tier else "Standard",
+                               health(criteria, account, tier, on).total)
+    return figures
+
+
+def _cause(own_files: bool, config_files: set[str]) -> str:
+    if "criteria.yml" in config_files:
+        return "both" if own_files else "criteria"
+    return "account" if own_files or not config_files else "team"
+
+
+def _point(state: _State, commit: Commit, account_id: str, cause: str, account: Account | None,
+           figures: tuple | None, renamed_from: str | None, criteria_moved: list[str]) -> Point | None:
+    previous = state.accounts.get(account_id)
+    before = state.figures.get(account_id)
+    if account is None and previous is None and before is None:
+        return None  # never readable: nothing to chart
+    removed = account is None and previous is not None and cause != "criteria"
+    words: list[str] = []
+    if renamed_from:
+        words.append(f"folder renamed from {renamed_from}")
+    if previous is not None and account is not None:
+        names = {c.id: c.name for c in state.criteria.criteria} if state.criteria else {}
+        words += [f"{names.get(m.criterion, m.criterion)} {m.before:g} → {m.after:g}"
+                  for m in criterion_moves(previous, account)]
+        words += account_notes(previous, account)
+    elif account is not None and previous is None:
+        words.append("account added")
+    elif removed:
+        words.append("account removed")
+    if cause in ("criteria", "both"):
+        words += [f"criteria: {c}" for c in criteria_moved]
+    words += _tier_words(before, figures, state.criteria)
+    if account is not None:
+        state.accounts[account_id] = account
+    elif removed:
+        state.accounts.pop(account_id, None)
+    if figures is not None:
+        state.figures[account_id] = figures
+    else:
+        state.figures.pop(account_id, None)
+    score, tier, tier_name, plan_health = figures or (None, None, None, None)
+    return Point(account_id, commit.sha, commit.date, commit.author, commit.subject, cause,
+                 score, tier, tier_name, plan_health, tuple(words), renamed_from, removed)
+
+
+def _tier_words(before: tuple | None, after: tuple | None, criteria: CriteriaConfig | None) -> list[str]:
+    """"promoted to Gold" or "moved down to Silver"; tiers rank as criteria.yml lists them."""
+    if before is None or after is None or before[1] == after[1]:
+        return []
+    tiers = [t.id for t in criteria.tiers] if criteria else []
+    rank = {tier: len(tiers) - index for index, tier in enumerate(tiers)} | {STANDARD: 0}
+    if before[1] in rank and after[1] in rank:
+        up = rank[after[1]] > rank[before[1]]
+    else:  # a tier that no longer exists: the score says which way it went
+        up = after[0] > before[0]
+    return [f"promoted to {after[2]}" if up else f"moved down to {after[2]}"]
