@@ -113,7 +113,10 @@ def read_blobs(root: Path, blob_ids) -> dict[str, bytes]:
     position = 0
     for _ in wanted:
         end = out.index(b"\n", position)
-        sha, kind, size = out[position:end].decode().split(" ")
+        header = out[position:end].decode().split(" ")
+        if len(header) != 3:  # "<id> missing": a partial clone without this object
+            raise HistoryProblem(f"object {header[0]} is not in this clone; fetch it (`git fetch --refetch`)")
+        sha, _, size = header
         start = end + 1
         blobs[sha] = out[start:start + int(size)]
         position = start + int(size) + 1

@@ -3,48 +3,27 @@
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import subprocess
 
 import pytest
 from click.testing import CliRunner
 
 from generator.cli import main
-from generator.diffreport import COMMENT_LIMIT, MARKER, as_markdown
 from generator.diff import AccountChange, PortfolioDiff
+from generator.diffreport import COMMENT_LIMIT, MARKER, as_markdown
 
-from .corpus import BASE
+from .gitrepo import ENV, edit, git, portfolio_repo
 
 TODAY = "2026-11-24"
-ENV = {**os.environ, "GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "t@example.com", "GIT_COMMITTER_NAME": "Test",
-       "GIT_COMMITTER_EMAIL": "t@example.com", "GIT_AUTHOR_DATE": "2026-11-01T10:00:00Z",
-       "GIT_COMMITTER_DATE": "2026-11-01T10:00:00Z"}
-
-
-def git(repo, *args):
-    return subprocess.run(["git", "-C", str(repo), *args], env=ENV, check=True, capture_output=True, text=True).stdout
 
 
 @pytest.fixture
 def repo(tmp_path):
-    repo = tmp_path / "repo"
-    shutil.copytree(BASE, repo)
-    git(repo, "init", "-q", "-b", "main")
-    git(repo, "add", "-A")
-    git(repo, "commit", "-q", "-m", "portfolio")
-    return repo
+    return portfolio_repo(tmp_path / "repo")
 
 
 def kam_diff(repo, *args):
     return CliRunner().invoke(main, ["--root", str(repo), "diff", *args, "--today", TODAY])
-
-
-def edit(repo, path, old, new):
-    file = repo / path
-    text = file.read_text(encoding="utf-8")
-    assert old in text
-    file.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def test_a_score_edit_is_reported_with_its_criterion_and_tier(repo):
