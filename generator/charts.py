@@ -7,6 +7,7 @@ kam.css), so the same SVG reads in mkdocs-material's light and dark palettes. Ev
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from html import escape
 
@@ -141,6 +142,63 @@ def trend(title: str, series: list[tuple[str, list[tuple[str, float | None]]]], 
     for d in dates:
         body.append(_text(x(d), height - 6, d, "middle", "small"))
     return _svg(width, height, title, body)
+
+
+def score_history(title: str, points: list[tuple[dt.date, float | None, bool, str]],
+                  bands: list[tuple[str, float, str]], y_range: tuple[float, float], until: dt.date,
+                  width: int = 640, height: int = 240) -> Markup:
+    """A step line of the weighted score over time: (date, score or None, moved by the criteria,
+    what changed) per point, held until the next point and to `until`; the tiers' score bands
+    (name, floor, css class; highest first) behind it; criteria-driven points drawn as diamonds."""
+    if not any(score is not None for _, score, _, _ in points):
+        return Markup("")
+    left, right, top_pad, bottom = 44, 100, 10, 48
+    start = points[0][0]
+    end = max(until, points[-1][0])
+    span = max((end - start).days, 1)
+    y_min, y_max = y_range
+    sx = lambda d: left + (width - left - right) * (d - start).days / span  # noqa: E731
+    sy = lambda v: height - bottom - (height - bottom - top_pad) * (v - y_min) / (y_max - y_min)  # noqa: E731
+    body = []
+    ceiling = y_max
+    for name, floor, css in bands:  # highest first: each band runs from its floor to the one above
+        body.append(f'<rect x="{left}" y="{sy(ceiling):.1f}" width="{width - left - right}" '
+                    f'height="{sy(floor) - sy(ceiling):.1f}" class="band {css}"/>')
+        body.append(_text(width - right + 6, (sy(ceiling) + sy(floor)) / 2 + 4, name, "start", "small"))
+        ceiling = floor
+    body.append(f'<line x1="{left}" y1="{sy(y_min):.1f}" x2="{width - right}" y2="{sy(y_min):.1f}" class="axis"/>')
+    for tick in ticks(y_min, y_max, most=5):
+        body.append(_text(left - 6, sy(tick) + 4, f"{tick:g}", "end", "small"))
+    path, drawing = [], False
+    for index, (day, value, _, _) in enumerate(points):
+        if value is None:
+            drawing = False
+            continue
+        following = points[index + 1][0] if index + 1 < len(points) else end
+        path.append(f"{'L' if drawing else 'M'}{sx(day):.1f},{sy(value):.1f} H{sx(following):.1f}")
+        drawing = True
+    body.append(f'<path d="{" ".join(path)}" class="line step"/>')
+    for day, value, by_criteria, words in points:
+        if value is None:
+            continue
+        x, y = sx(day), sy(value)
+        tip = f"<title>{escape(day.isoformat())}: {value:.2f}. {escape(words)}</title>"
+        if by_criteria:
+            body.append(f'<path d="M{x:.1f},{y - 6:.1f} L{x + 6:.1f},{y:.1f} L{x:.1f},{y + 6:.1f} '
+                        f'L{x - 6:.1f},{y:.1f} Z" class="dot criteria-mark">{tip}</path>')
+        else:
+            body.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4.5" class="dot">{tip}</circle>')
+    labels = sorted({start, end} | {points[len(points) // 2][0]}) if span > 60 else [start, end]
+    for day in labels:
+        body.append(_text(sx(day), height - bottom + 16, day.isoformat(), "middle", "small"))
+    legend_y = height - 8
+    body.append(f'<circle cx="{left + 6}" cy="{legend_y - 4}" r="4.5" class="dot"/>')
+    body.append(_text(left + 16, legend_y, "the account's own edit", "start", "small"))
+    x = left + 210
+    body.append(f'<path d="M{x},{legend_y - 10} L{x + 6},{legend_y - 4} L{x},{legend_y + 2} L{x - 6},{legend_y - 4} Z" '
+                f'class="dot criteria-mark"/>')
+    body.append(_text(x + 10, legend_y, "criteria.yml changed", "start", "small"))
+    return _svg(width, height, title, body, "kam-history")
 
 
 # -- the stakeholder map ------------------------------------------------------------------------

@@ -134,13 +134,13 @@ def account_notes(old: Account, new: Account) -> list[str]:
     new_people = {s.id: s for s in new.stakeholders}
     notes += [f"new stakeholder {s.name}" for i, s in new_people.items() if i not in old_people]
     notes += [f"stakeholder {s.name} removed" for i, s in old_people.items() if i not in new_people]
-    notes += [f"{s.name}: {old_people[i].sentiment} -> {s.sentiment}" for i, s in new_people.items()
+    notes += [f"{s.name}: {old_people[i].sentiment} → {s.sentiment}" for i, s in new_people.items()
               if i in old_people and old_people[i].sentiment != s.sentiment]
     old_goals = {g.id: g for g in old.goals}
     new_goals = {g.id: g for g in new.goals}
     notes += [f"new goal {g.title}" for i, g in new_goals.items() if i not in old_goals]
     notes += [f"goal {g.title} removed" for i, g in old_goals.items() if i not in new_goals]
-    notes += [f"goal {g.title}: {old_goals[i].status.replace('_', ' ')} -> {g.status.replace('_', ' ')}"
+    notes += [f"goal {g.title}: {old_goals[i].status.replace('_', ' ')} → {g.status.replace('_', ' ')}"
               for i, g in new_goals.items() if i in old_goals and old_goals[i].status != g.status]
     old_reviews = {r.slug for r in old.reviews}
     notes += [f"new review {r.meta.date} ({r.meta.type})" for r in new.reviews if r.slug not in old_reviews]
@@ -157,15 +157,15 @@ def criteria_changes(a: CriteriaConfig | None, b: CriteriaConfig | None) -> list
         if c.id not in old_weights:
             changes.append(f"new criterion {c.id} (weight {c.weight:g})")
         elif old_weights[c.id] != c.weight:
-            changes.append(f"weight of {c.id}: {old_weights[c.id]:g} -> {c.weight:g}")
+            changes.append(f"weight of {c.id}: {old_weights[c.id]:g} → {c.weight:g}")
     changes += [f"criterion {i} removed" for i in old_weights if i not in {c.id for c in b.criteria}]
     old_tiers = {t.id: t for t in a.tiers}
     for t in b.tiers:
         was = old_tiers.get(t.id)
         if was and was.min_score != t.min_score:
-            changes.append(f"{t.name} threshold: {was.min_score:g} -> {t.min_score:g}")
+            changes.append(f"{t.name} threshold: {was.min_score:g} → {t.min_score:g}")
         if was and was.review_every_days != t.review_every_days:
-            changes.append(f"{t.name} review cadence: {was.review_every_days} -> {t.review_every_days} days")
+            changes.append(f"{t.name} review cadence: {was.review_every_days} → {t.review_every_days} days")
     if a.plan != b.plan or [t.required_sections for t in a.tiers] != [t.required_sections for t in b.tiers]:
         changes.append("required plan sections changed")
     return changes or ["criteria.yml changed"]

@@ -24,7 +24,7 @@ def _tier_move(change: AccountChange) -> str:
     if change.tier_before == change.tier_after:
         return change.tier_after or "not scored"
     cause = " (by the criteria change alone)" if change.tier_by_criteria_alone else ""
-    return f"{change.tier_before or 'not scored'} -> {change.tier_after or 'not scored'}{cause}"
+    return f"{change.tier_before or 'not scored'} → {change.tier_after or 'not scored'}{cause}"
 
 
 def _score(value: float | None) -> str:
@@ -36,10 +36,10 @@ def _details(change: AccountChange) -> list[str]:
     if change.status == "renamed":
         lines.append(f"folder moved from {change.previous_id} to {change.id}")
     if change.score_before != change.score_after:
-        lines.append(f"score {_score(change.score_before)} -> {_score(change.score_after)}")
-    lines += [f"{m.criterion} {m.before:g} -> {m.after:g}: {m.why}" for m in change.criteria]
+        lines.append(f"score {_score(change.score_before)} → {_score(change.score_after)}")
+    lines += [f"{m.criterion} {m.before:g} → {m.after:g}: {m.why}" for m in change.criteria]
     if change.health_before != change.health_after and change.status != "added":
-        lines.append(f"plan health {change.health_before} -> {change.health_after}")
+        lines.append(f"plan health {change.health_before} → {change.health_after}")
     return lines + change.notes
 
 
@@ -79,7 +79,7 @@ def as_markdown(d: PortfolioDiff) -> str:
     tier_rows = [c for c in d.accounts if c.tier_before != c.tier_after]
     if tier_rows:
         head += ["| Account | Tier | Score |", "|---|---|--:|"]
-        head += [f"| {cell(c.name)} | {cell(_tier_move(c))} | {_score(c.score_before)} -> {_score(c.score_after)} |"
+        head += [f"| {cell(c.name)} | {cell(_tier_move(c))} | {_score(c.score_before)} → {_score(c.score_after)} |"
                  for c in tier_rows]
         head.append("")
     tail = []

@@ -8,7 +8,7 @@ import json
 from .timeline import History, Point
 
 COLUMNS = ("account", "date", "commit", "author", "subject", "cause", "score", "tier", "health", "changes",
-           "renamed_from", "removed")
+           "renamed_from", "removed", "score_before", "tier_before")
 
 
 def select(found: History, accounts: tuple[str, ...], since: dt.date | None) -> list[Point]:

@@ -48,6 +48,36 @@ def check(root: Path, today: dt.date) -> Validated:
     return judge(checked, scores)
 
 
+def _timeline(root: Path):
+    """How each account moved, from git; empty outside git or when git fails: the site is still
+    built, only without its history."""
+    from .gitlog import HistoryProblem, in_git
+    from .timeline import NO_HISTORY, history
+
+    if not in_git(root):
+        return NO_HISTORY
+    try:
+        return history(root)
+    except HistoryProblem:
+        return NO_HISTORY
+
+
+def _repo_url(root: Path) -> str | None:
+    """mkdocs.yml's repo_url, for links to commits; read without mkdocs, tags ignored."""
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    Loader.add_multi_constructor("", lambda loader, suffix, node: None)
+    try:
+        config = yaml.load((root / "mkdocs.yml").read_text(encoding="utf-8"), Loader=Loader)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return None
+    url = config.get("repo_url") if isinstance(config, dict) else None
+    return url.rstrip("/") if isinstance(url, str) and url.startswith(("https://", "http://")) else None
+
+
 def generate(root: Path, today: dt.date, templates: Path | None = None) -> Generated:
     validated = check(root, today)
     if not validated.ok or validated.scores is None:
@@ -61,5 +91,7 @@ def generate(root: Path, today: dt.date, templates: Path | None = None) -> Gener
         links=link(portfolio),
         history=last_changed(root),
         today=today,
+        timeline=_timeline(root),
+        repo_url=_repo_url(root),
     )
     return Generated(validated, site, render(site, templates or root / TEMPLATES))

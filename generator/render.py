@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import traceback
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +28,7 @@ from .model import HORIZONS, SENTIMENT_ORDER, Account, Portfolio
 from .pages import account_page, index_page, person_page, ref_page, relative, review_page
 from .schemas import FILE_KINDS, field_rows, nested_models
 from .score import STANDARD, Scores
+from .timeline import NO_HISTORY, History
 
 INDEX_DIMENSIONS = ("tier", "industry", "region", "tag")
 # How each kind of attention item is flagged; "at risk" and promotion are internal signals.
@@ -44,8 +45,10 @@ class SiteInput:
     scores: Scores
     analytics: Analytics
     links: Links
-    history: dict[str, dt.date]
+    history: dict[str, dt.date]  # when each source file last changed
     today: dt.date
+    timeline: History = NO_HISTORY  # how each account moved, commit by commit
+    repo_url: str | None = None  # for links to commits
 
 
 @dataclass(frozen=True)
@@ -76,6 +79,7 @@ class Renderer:
             review_types=REVIEW_TYPE_NAMES, contact_days=CONTACT_RECENCY_DAYS,
             influence_rank={"high": 0, "medium": 1, "low": 2}, sentiment_rank={s: i for i, s in enumerate(SENTIMENT_ORDER)},
             criterion_names={c.id: c.name for c in site.scores.criteria.criteria},
+            timeline=site.timeline, cause_names=CAUSE_NAMES,
         )
 
         portfolio = site.portfolio
@@ -212,6 +216,74 @@ def _watch(site: SiteInput) -> dict[str, list]:
     return out
 
 
+CHANGE_LOG_ROWS = 20  # the page stays the same size however long an account's history grows
+CAUSE_NAMES = {"account": "the account's files", "criteria": "criteria.yml", "both": "both",
+               "team": "team.yml"}
+
+
+def _history_context(site: SiteInput, account_id: str, tier_id: str) -> dict[str, Any]:
+    series = site.timeline.of(account_id)
+    criteria = site.scores.criteria
+    logged = [p for p in reversed(series) if p.changes or p.score_moved]
+    return {
+        "moves": series,
+        "tier_since": site.timeline.tier_since(account_id, tier_id),
+        "history_points": [(p.date.date(), p.score, p.cause in ("criteria", "both"), "; ".join(p.changes))
+                           for p in series],
+        "tier_bands": [(t.name, t.min_score, f"tier-{t.id}") for t in criteria.tiers],
+        "score_range": (criteria.scale.min, criteria.scale.max),
+        "change_log": logged[:CHANGE_LOG_ROWS],
+        "older": max(len(logged) - CHANGE_LOG_ROWS, 0),
+    }
+
+
+WINDOWS = (("Last 30 days", 0, 30), ("30 to 90 days ago", 30, 90))
+
+
+@dataclass(frozen=True)
+class ChangeWindow:
+    title: str
+    tiers: list  # timeline Points, newest first
+    arrivals: list
+    scores: list
+    reviews: list  # (Account, Review), newest first
+    criteria: list  # one Point per commit that changed criteria.yml, with its words
+
+
+def _criteria_moves(points: list) -> list:
+    """One point per commit that changed criteria.yml, carrying only the criteria's own words."""
+    seen: dict[str, Any] = {}
+    for p in points:
+        words = tuple(c.removeprefix("criteria: ") for c in p.changes if c.startswith("criteria: "))
+        if p.cause in ("criteria", "both") and words and p.commit not in seen:
+            seen[p.commit] = replace(p, changes=words)
+    return list(seen.values())
+
+
+def _changes_context(site: SiteInput) -> dict[str, Any]:
+    """The "What changed" page: the timeline's moves and the reviews held, per window of days."""
+    timeline, today = site.timeline, site.today
+    current_ids = {p.commit + p.account: key for key, series in timeline.series.items() for p in series}
+    recent = timeline.since(today - dt.timedelta(days=WINDOWS[-1][2]))
+    reviews = sorted(((a, r) for a in site.portfolio.accounts for r in a.reviews),
+                     key=lambda pair: (pair[1].meta.date, pair[0].id), reverse=True)
+    windows = []
+    for title, newest, oldest in WINDOWS:
+        def inside(day: dt.date) -> bool:
+            age = (today - day).days
+            return (age < oldest) and (age >= newest or newest == 0)
+        points = [p for p in recent if inside(p.date.date())]
+        windows.append(ChangeWindow(
+            title,
+            tiers=[p for p in points if p.tier_moved],
+            arrivals=[p for p in points if p.added or p.removed or p.renamed_from],
+            scores=[p for p in points if p.score_moved],
+            reviews=[(a, r) for a, r in reviews if inside(r.meta.date)],
+            criteria=_criteria_moves(points),
+        ))
+    return {"windows": windows, "current_ids": current_ids}
+
+
 def _body_without_title(text: str) -> str:
     """Drop the body's H1: the generated page has its own."""
     lines = text.split("\n")
@@ -246,6 +318,7 @@ def render(site: SiteInput, templates: Path) -> tuple[RenderedPage, ...]:
                tier_table=tables.tier_table(criteria, site.scores),
                sections_list=tables.required_sections(criteria)),
         r.page("analytics.md.j2", "analytics.md", None, watch=_watch(site)),
+        r.page("changes.md.j2", "changes.md", None, **_changes_context(site)),
         r.page("people.md.j2", "people/index.md", "team.yml"),
         r.page("diagnostics.md.j2", "reference/diagnostics.md", "generator/codes.py",
                codes=list(CODES.values()), groups=GROUPS),
@@ -271,7 +344,8 @@ def render(site: SiteInput, templates: Path) -> tuple[RenderedPage, ...]:
                    subsidiaries=[portfolio.accounts_by_id[ref[1]]
                                  for ref in site.links.of(("account", account.id), Rel.PARENT_OF)],
                    contribution_bars=[(c.name, c.points, "criterion") for c in entry.contributions],
-                   kpi_lines=[(k.name, list(zip(dates, [getattr(p, k.field) for p in kpis]))) for k in KPIS]),
+                   kpi_lines=[(k.name, list(zip(dates, [getattr(p, k.field) for p in kpis]))) for k in KPIS],
+                   **_history_context(site, account.id, entry.tier_id)),
             r.page("stakeholders.md.j2", account_page(account.id, "stakeholders"), f"{d}/stakeholders.yml",
                    account=account, owner_names=owner_names),
             r.page("goals.md.j2", account_page(account.id, "goals"), f"{d}/goals.yml", account=account),

@@ -43,6 +43,21 @@ class Point:
     changes: tuple[str, ...] = ()  # in words, as in `kam diff`
     renamed_from: str | None = None
     removed: bool = False
+    score_before: float | None = None  # at the account's previous point
+    tier_before: str | None = None
+
+    @property
+    def tier_moved(self) -> bool:
+        return self.tier_before is not None and self.tier is not None and self.tier != self.tier_before
+
+    @property
+    def score_moved(self) -> bool:
+        return self.score_before is not None and self.score is not None and self.score != self.score_before
+
+    @property
+    def added(self) -> bool:
+        return self.score_before is None and self.renamed_from is None and not self.removed and \
+            "account added" in self.changes
 
     def as_dict(self) -> dict:
         record = asdict(self)
@@ -61,6 +76,10 @@ class History:
 
     def of(self, account_id: str) -> tuple[Point, ...]:
         return self.series.get(account_id, ())
+
+    def since(self, day: dt.date) -> list[Point]:
+        """Points on or after `day` that moved something, newest first."""
+        return [p for p in reversed(self.points) if p.date.date() >= day and (p.changes or p.score_moved)]
 
     def tier_since(self, account_id: str, tier_id: str) -> Point | None:
         """The first point of the account's latest unbroken run at `tier_id`."""
@@ -105,6 +124,8 @@ def replay(log: Log, blobs: dict[str, bytes]) -> History:
         if "criteria.yml" in config_files:
             criteria, _ = schema.criteria(reader.yaml("criteria.yml")) if tree.exists("criteria.yml") else (None, [])
             criteria_moved = criteria_changes(state.criteria, criteria) if state.criteria and criteria else []
+            if state.criteria is None:  # the first usable criteria: nothing was scored before to move
+                config_files.discard("criteria.yml")
             state.criteria = criteria
         if "team.yml" in config_files:
             team, _ = schema.team(reader.yaml("team.yml")) if tree.exists("team.yml") else ((), [])
@@ -230,7 +251,8 @@ def _point(state: _State, commit: Commit, account_id: str, cause: str, account: 
         state.figures.pop(account_id, None)
     score, tier, tier_name, plan_health = figures or (None, None, None, None)
     return Point(account_id, commit.sha, commit.date, commit.author, commit.subject, cause,
-                 score, tier, tier_name, plan_health, tuple(words), renamed_from, removed)
+                 score, tier, tier_name, plan_health, tuple(words), renamed_from, removed,
+                 before[0] if before else None, before[1] if before else None)
 
 
 def _tier_words(before: tuple | None, after: tuple | None, criteria: CriteriaConfig | None) -> list[str]:

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from .hostile import hostile_repo
+from .gitrepo import example_history
 from .sitebuild import PROJECT, build, site_repo
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -38,6 +39,7 @@ def server(tmp_path_factory):
     repo = tmp_path_factory.mktemp("browser") / "repo"
     shutil.copytree(PROJECT, repo, ignore=shutil.ignore_patterns(".venv", "site", "tests", ".git", "test-artifacts",
                                                                  "*.egg-info", "__pycache__", "benchmarks"))
+    example_history(repo)  # ends at the example's files: every other figure is as before
     result = build(repo)
     assert result.exit_code == 0, result.output
     yield from _serve(repo / "site")
@@ -143,6 +145,11 @@ def test_stakeholder_map_and_charts_are_drawn(page, server):
     assert page.locator("svg.kam-chart circle.dot").count() == 12  # one point per account
     page.goto(server + "/accounts/kan-code/")
     assert page.locator("svg.kam-chart rect.bar").count() == 4  # one bar per criterion
+    history = page.locator("svg.kam-history")
+    assert history.locator("circle.dot").count() == 1 + 4  # the legend's dot and four edits
+    assert history.locator("path.criteria-mark").count() == 1 + 2  # the legend's and two criteria changes
+    assert history.locator("rect.band").count() == 3  # one band per tier
+    assert "Platinum since 2026-08-18" in page.locator("article").inner_text()
 
 
 def test_portfolio_table_sorts_on_click(page, server):
@@ -190,7 +197,7 @@ _TABLES_FIT = """() => {
 
 
 @pytest.mark.parametrize("path", ["", "accounts/", "accounts/kan-code/", "accounts/kan-code/stakeholders/",
-                                  "analytics/", "criteria/", "people/reed-clapper/"])
+                                  "analytics/", "criteria/", "people/reed-clapper/", "changes/"])
 def test_no_table_is_wider_than_its_column_at_desktop_width(page, server, path):
     page.set_viewport_size({"width": 1400, "height": 900})
     page.goto(f"{server}/{path}")
@@ -203,7 +210,7 @@ def test_screenshots_at_desktop_and_phone_width(page, server):
         page.set_viewport_size({"width": width, "height": 900})
         for name, path in [("home", ""), ("account", "accounts/kan-code/"),
                            ("stakeholders", "accounts/kan-code/stakeholders/"), ("person", "people/reed-clapper/"),
-                           ("pack", "accounts/kan-code/pack/")]:
+                           ("pack", "accounts/kan-code/pack/"), ("changes", "changes/")]:
             page.goto(f"{server}/{path}")
             page.screenshot(path=str(ARTIFACTS / f"{name}-{width}.png"), full_page=True)
             if width == 390:  # on a phone nothing is silently cut: wide tables scroll inside their own box

@@ -45,8 +45,8 @@ def test_a_criteria_change_is_told_apart_from_the_accounts_own_edits(repo):
     git(repo, "commit", "-qam", "lower silver")
     result = kam_diff(repo, "HEAD~1", "--head", "HEAD")
     assert result.exit_code == 0, result.output
-    assert "criteria: Silver threshold: 5 -> 4.8" in result.stdout
-    assert "bluth-company: Standard -> Silver (by the criteria change alone)" in result.stdout
+    assert "criteria: Silver threshold: 5 → 4.8" in result.stdout
+    assert "bluth-company: Standard → Silver (by the criteria change alone)" in result.stdout
 
 
 def test_a_moved_folder_is_a_rename_and_new_errors_are_listed(repo):

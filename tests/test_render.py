@@ -155,3 +155,55 @@ def test_the_score_axis_follows_the_criteria_scale(tmp_path):
     assert len(heights) == 4 and all(12 <= y <= 280 for y in heights)
     assert min(heights) == pytest.approx(280 - 268 * 0.092, abs=0.1)
     assert 'class="small">100</text>' in scatter
+
+
+@pytest.fixture(scope="module")
+def with_history(tmp_path_factory):
+    """The example portfolio with a scripted year of history, rendered (no mkdocs)."""
+    from .gitrepo import example_history
+    from .sitebuild import PROJECT
+
+    repo = tmp_path_factory.mktemp("history") / "repo"
+    shutil.copytree(PROJECT, repo, ignore=shutil.ignore_patterns(".venv", "site", "tests", ".git", "test-artifacts",
+                                                                 "*.egg-info", "__pycache__", "benchmarks"))
+    example_history(repo)
+    pages = {p.path: p.markdown for p in generate(repo, TODAY).pages}
+    return repo, pages
+
+
+def test_the_account_overview_shows_tier_since_a_chart_and_the_change_log(with_history):
+    _, pages = with_history
+    overview = pages["accounts/kan-code/index.md"]
+    assert "· Platinum since 2026-08-18" in overview
+    assert overview.count('class="dot criteria-mark"') == 3  # two criteria changes and the legend
+    log = overview[overview.index("| Date | What changed | Cause | Commit |"):].split("\n\n", 1)[0].splitlines()[2:]
+    assert [row.split(" | ")[:3] for row in log] == [
+        ["| 2026-11-12", "Growth outlook 6 → 8; score 8.80 → 9.20", "the account's files"],
+        ["| 2026-10-06", "criteria: Platinum threshold: 8.5 → 8", "criteria.yml"],
+        ["| 2026-08-18", "Relationship strength 5 → 8; promoted to Platinum; score 8.20 → 8.80", "the account's files"],
+        ["| 2026-06-30", "criteria: Platinum threshold: 8 → 8.5; moved down to Gold", "criteria.yml"],
+        ["| 2026-04-14", "Strategic fit 6 → 10; promoted to Platinum; score 7.20 → 8.20", "the account's files"],
+        ["| 2026-02-02", "account added", "the account's files"],
+    ]
+    assert "https://git.example.com/sales/account-playbooks/commit/" in log[0]  # repo_url from mkdocs.yml
+    other = pages["accounts/acme-corporation/index.md"]
+    assert "Gold since 2026-02-02" in other and "account added" in other
+    assert "since" not in pages["accounts/kan-code/pack.md"].split("## ", 1)[0]  # the printable pack stays out of it
+
+
+def test_what_changed_lists_moves_by_window_newest_first(with_history):
+    _, pages = with_history
+    text = pages["changes.md"]
+    recent, older = text.split("## 30 to 90 days ago")
+    assert "| 2026-11-12 | [Kan-code](accounts/kan-code/index.md) | 8.80 → 9.20 | Growth outlook 6 → 8 |" in recent
+    assert "### Tier movements\n\nNone." in recent and "### Tier movements\n\nNone." in older
+    assert "| 2026-10-06 | Platinum threshold: 8.5 → 8 |" in older
+    assert "2026-06-30" not in text  # more than 90 days before 2026-11-24
+    reviews = re.findall(r"\| (2026-\d\d-\d\d) \| \[[^]]+\]\([^)]+\) \| \[", older)
+    assert reviews == sorted(reviews, reverse=True) and len(reviews) == 6
+
+
+def test_without_git_the_site_says_history_comes_with_commits(tmp_path):
+    repo = site_repo(BASE, tmp_path / "repo")
+    pages = {p.path: p.markdown for p in generate(repo, TODAY).pages}
+    assert "No history yet" in pages["accounts/kan-code/index.md"] and "No history yet" in pages["changes.md"]

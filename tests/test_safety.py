@@ -104,9 +104,38 @@ def _head_title(path) -> str:
 def hostile_site(tmp_path_factory):
     target = tmp_path_factory.mktemp("hostile")
     repo = site_repo(hostile_repo(target), target / "site-repo")
+    _commit_hostile_history(repo)
     result = build(repo)
     assert result.exit_code == 0, result.output
     return repo / "site"
+
+
+def _commit_hostile_history(repo):
+    """Two commits, so that hostile names also reach the change logs and "What changed": a
+    stakeholder's sentiment and a score move in the second."""
+    from .gitrepo import git
+    from .hostile import _dump, _load
+
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", TEXT_PAYLOADS[1], date="2026-10-01T10:00:00Z")
+    folder = sorted((repo / "accounts").iterdir())[0]
+    people = _load(folder / "stakeholders.yml")
+    people[0]["sentiment"] = "advocate" if people[0]["sentiment"] != "advocate" else "neutral"
+    _dump(folder / "stakeholders.yml", people)
+    profile = _load(folder / "account.yml")
+    first = next(iter(profile["scores"]))
+    profile["scores"][first]["score"] = 1 if profile["scores"][first]["score"] != 1 else 2
+    _dump(folder / "account.yml", profile)
+    git(repo, "commit", "-qam", TEXT_PAYLOADS[2], date="2026-11-20T10:00:00Z")
+
+
+def test_hostile_names_reach_the_change_log_and_what_changed_as_text(hostile_site):
+    changes = visible_text(hostile_site / "changes" / "index.html")
+    assert "Score moves" in changes and "→" in changes
+    account = sorted((hostile_site / "accounts").iterdir())[0]
+    overview = visible_text(account / "index.html")
+    assert any(f"{payload}:" in overview for payload in TEXT_PAYLOADS), "a hostile stakeholder name in the log"
 
 
 def test_no_page_of_the_hostile_site_has_markup_that_runs(hostile_site):

@@ -59,9 +59,9 @@ def test_every_point_has_its_commit_cause_figures_and_words(scripted):
     assert not found.shallow and found.first_commit.sha == shas["portfolio"]
     bluth = [(p.commit, p.cause, p.score, p.tier, p.changes) for p in found.of("bluth-company")]
     assert bluth == [
-        (shas["portfolio"], "both", 4.85, "standard", ("account added",)),
+        (shas["portfolio"], "account", 4.85, "standard", ("account added",)),
         (shas["bluth"], "account", 5.05, "silver", ("Relationship strength 3 → 4", "promoted to Silver")),
-        (shas["criteria"], "criteria", 5.05, "silver", ("criteria: Gold threshold: 6.5 -> 7.5",)),
+        (shas["criteria"], "criteria", 5.05, "silver", ("criteria: Gold threshold: 6.5 → 7.5",)),
     ]
     second = found.of("bluth-company")[1]
     assert (second.author, second.subject, second.date.isoformat()) == \
@@ -88,9 +88,8 @@ def test_each_point_is_what_the_pipeline_gives_at_that_commit_on_its_date(script
 def test_a_criteria_change_moves_a_tier_without_looking_like_the_account_moved(scripted):
     repo, shas = scripted
     acme = history(repo).of("acme-corporation")
-    assert [(p.cause, p.score, p.tier) for p in acme] == [("both", 7.15, "gold"), ("criteria", 7.15, "silver")]
-    assert acme[1].changes == ("criteria: Gold threshold: 6.5 -> 7.5", "moved down to Silver")
-    assert not any("→" in c for c in acme[1].changes)  # no criterion of the account's own moved
+    assert [(p.cause, p.score, p.tier) for p in acme] == [("account", 7.15, "gold"), ("criteria", 7.15, "silver")]
+    assert acme[1].changes == ("criteria: Gold threshold: 6.5 → 7.5", "moved down to Silver")
 
 
 def test_a_renamed_folder_keeps_its_history(scripted):
@@ -98,7 +97,7 @@ def test_a_renamed_folder_keeps_its_history(scripted):
     found = history(repo)
     series = found.of("codehow-inc")
     assert [(p.account, p.commit, p.cause) for p in series] == [
-        ("codehow", shas["portfolio"], "both"), ("codehow", shas["criteria"], "criteria"),
+        ("codehow", shas["portfolio"], "account"), ("codehow", shas["criteria"], "criteria"),
         ("codehow-inc", shas["rename"], "account")]
     assert series[-1].renamed_from == "codehow" and series[-1].changes == ("folder renamed from codehow",)
     assert found.of("codehow") == ()  # the old id is not a second account
@@ -124,9 +123,10 @@ def test_json_csv_and_table_carry_the_same_points(scripted):
         "account": "bluth-company", "commit": shas["bluth"], "date": "2026-03-02T10:00:00+00:00",
         "author": "Bo Chen", "subject": "Bluth: CFO now meets us quarterly", "cause": "account", "score": 5.05,
         "tier": "silver", "tier_name": "Silver", "health": document["points"][1]["health"],
-        "changes": ["Relationship strength 3 → 4", "promoted to Silver"], "renamed_from": None, "removed": False}
+        "changes": ["Relationship strength 3 → 4", "promoted to Silver"], "renamed_from": None, "removed": False,
+        "score_before": 4.85, "tier_before": "standard"}
     as_csv = _run(repo, "bluth-company", "--csv", "--since", "2026-03-01").stdout.splitlines()
-    assert as_csv[0] == "account,date,commit,author,subject,cause,score,tier,health,changes,renamed_from,removed"
+    assert as_csv[0] == "account,date,commit,author,subject,cause,score,tier,health,changes,renamed_from,removed,score_before,tier_before"
     assert len(as_csv) == 3 and as_csv[1].startswith(f"bluth-company,2026-03-02T10:00:00+00:00,{shas['bluth']},Bo Chen,")
     table = _run(repo, "bluth-company").stdout
     assert "promoted to Silver" in table and shas["bluth"][:8] in table and "5.05" in table
