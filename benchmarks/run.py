@@ -1,7 +1,7 @@
 """Benchmarks, reported as ratios measured in one run on the same input.
 
     python benchmarks/run.py            # everything (several minutes: builds a 1,000-account site)
-    python benchmarks/run.py validate   # one part: validate | score | startup | site
+    python benchmarks/run.py validate   # one part: validate | score | startup | history | site
 
 validate  `kam validate`'s work (load + validate) against parsing the same YAML with libyaml
           alone, for N = 100, 1,000, 5,000. Target: ratio <= 2 at 1,000; time linear in N.
@@ -9,6 +9,8 @@ score     scoring and analytics for 10,000 accounts against loading and validati
           Target: <= 10%.
 startup   `kam --help` against `python -c 'import yaml'` (target <= 4x), and `kam validate` of
           1,000 accounts as a process against a process parsing the same files with libyaml.
+history   `kam history` of 1,000 accounts over 500 commits (one git log, one cat-file batch)
+          against parsing the blobs it reads with libyaml alone. Target: <= 2x.
 site      full site builds at 100 and 1,000 accounts: the generator's share of the build
           (target <= 15%), an account page's HTML size (target: at most 1.2x from 100 to
           1,000), the search index per account (target <= 12 KB at 1,000), and a bare
@@ -195,11 +197,38 @@ def bench_startup(rows: list[tuple[str, str]]) -> None:
                  f"{validate_time:.2f} s vs {parse_time:.2f} s: **{validate_time / parse_time:.2f}x** (target <= 1.3)"))
 
 
+def bench_history(rows: list[tuple[str, str]]) -> None:
+    """`kam history` over 1,000 accounts and 500 commits against parsing, with libyaml alone, the
+    blobs it has to read (every version of every file the commits changed)."""
+    from benchmarks.synth import write_history
+    from generator.gitlog import read_blobs, read_log
+    from generator.timeline import history
+
+    root = write_portfolio(WORK / "history-1000", 1000)
+    write_history(root, 500)
+    log = read_log(root)
+    paths = {c.blob: c.new_path for commit in log.commits for c in commit.changes if c.blob}
+    blobs = read_blobs(root, paths)
+
+    def floor() -> None:
+        for blob, path in paths.items():
+            text = blobs[blob].decode("utf-8")
+            if path.endswith(".md"):
+                text = split_front_matter(text)[0]
+            yaml.load(text, Loader=yaml.CSafeLoader)
+
+    ours, base = best(lambda: history(root), 3), best(floor, 3)
+    points = len(history(root).points)
+    rows.append((f"`kam history`, 1,000 accounts x {len(log.commits)} commits ({points:,} points, {len(blobs):,} blobs) "
+                 "vs libyaml parsing those blobs (target <= 2x)",
+                 f"{ours / base:.2f}x ({ours:.2f} s vs {base:.2f} s)"))
+
+
 def main(parts: list[str]) -> None:
     WORK.mkdir(parents=True, exist_ok=True)
     rows: list[tuple[str, str]] = []
     for name, function in (("validate", bench_validate), ("score", bench_score), ("startup", bench_startup),
-                           ("site", bench_site)):
+                           ("history", bench_history), ("site", bench_site)):
         if not parts or name in parts:
             print(f"running {name} ...", file=sys.stderr, flush=True)
             function(rows)

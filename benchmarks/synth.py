@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import random
 import shutil
 from pathlib import Path
@@ -95,3 +96,50 @@ actions:
 {_sentence(rng, 60)}
 """, encoding="utf-8")
     return target
+
+
+def write_history(root: Path, commits: int, seed: int = 11) -> None:
+    """Commit the portfolio under `root`, then `commits - 1` more commits on top through one
+    `git fast-import`: each edits one to three accounts' scores, every 50th moves a weight in
+    criteria.yml (a portfolio-wide rescore)."""
+    import re
+    import subprocess
+
+    rng = random.Random(seed)
+    env = {**os.environ, "GIT_AUTHOR_NAME": "Bench", "GIT_AUTHOR_EMAIL": "b@example.com",
+           "GIT_COMMITTER_NAME": "Bench", "GIT_COMMITTER_EMAIL": "b@example.com"}
+    run = lambda *args, **kw: subprocess.run(["git", "-C", str(root), *args], env=env, check=True,  # noqa: E731
+                                             capture_output=True, **kw)
+    run("init", "-q", "-b", "main")
+    run("add", "-A")
+    run("commit", "-q", "-m", "portfolio")
+    ids = sorted(p.name for p in (root / "accounts").iterdir())
+    texts: dict[str, str] = {}
+    stream: list[bytes] = []
+
+    def data(payload: str) -> None:
+        raw = payload.encode()
+        stream.append(b"data %d\n" % len(raw) + raw + b"\n")
+
+    for n in range(1, commits):
+        changed: dict[str, str] = {}
+        if n % 50 == 0:
+            path = "criteria.yml"
+            text = texts.get(path) or (root / path).read_text(encoding="utf-8")
+            changed[path] = re.sub(r"weight: (\d+)", lambda m: f"weight: {max(5, int(m.group(1)) + rng.choice((-5, 5)))}",
+                                   text, count=1)
+        else:
+            for account in rng.sample(ids, rng.randint(1, 3)):
+                path = f"accounts/{account}/account.yml"
+                text = texts.get(path) or (root / path).read_text(encoding="utf-8")
+                changed[path] = re.sub(r"\{score: \d+", f"{{score: {rng.randint(2, 10)}", text, count=1)
+        texts.update(changed)
+        stream.append(b"commit refs/heads/main\ncommitter Bench <b@example.com> %d +0000\n" % (1_700_000_000 + n * 3600))
+        data(f"commit {n}")
+        if n == 1:
+            stream.append(b"from refs/heads/main^0\n")
+        for path, text in changed.items():
+            stream.append(f"M 100644 inline {path}\n".encode())
+            data(text)
+    run("fast-import", "--quiet", input=b"".join(stream))
+    run("reset", "-q", "--hard")

@@ -20,7 +20,6 @@ import numpy as np
 import pandas as pd
 
 from .model import HORIZONS, Account, CriteriaConfig, CurrencyRules, Portfolio, Tier
-from .prompts import is_written
 from .score import STANDARD, Scores
 
 CONTACT_RECENCY_DAYS = 90
@@ -143,7 +142,7 @@ def health(criteria: CriteriaConfig, account: Account, tier: Tier | None, today:
     """Plan health on `today`; a standard account is held to the lowest tier's review cadence."""
     cadence_days = (tier or criteria.tiers[-1]).review_every_days
     required = criteria.sections_for(tier)
-    present = {s.title.casefold() for s in account.plan.sections if is_written(s.body)} if account.plan else set()
+    present = account.plan.written_titles if account.plan else frozenset()
     done = sum(1 for s in required if s.casefold() in present)
     parts = [HealthPart(HEALTH_PARTS[0], done / len(required) if required else 1.0,
                         f"{done} of {len(required)} required sections written")]

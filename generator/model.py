@@ -10,11 +10,21 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Annotated, Literal
 
-from pydantic import AllowInfNan, BaseModel, BeforeValidator, ConfigDict, Field, Strict, StringConstraints
+from pydantic import (
+    AllowInfNan,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    Strict,
+    StringConstraints,
+)
 
 from .load import ID_PATTERN
+from .prompts import is_written
 
 Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
 CRITERION_ID_PATTERN = r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$"
@@ -281,6 +291,12 @@ class Plan:
     sections: tuple[Section, ...]
     body: str
     body_line: int
+
+    @cached_property
+    def written_titles(self) -> frozenset[str]:
+        """Casefolded titles of the sections with real content (not empty, not a left prompt);
+        asked at every history point, so worked out once per plan."""
+        return frozenset(s.title.casefold() for s in self.sections if is_written(s.body))
 
 
 @dataclass(frozen=True)

@@ -12,14 +12,14 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from .analytics import health
 from .diff import account_notes, criteria_changes, criterion_moves
 from .gitlog import Commit, CommitTree, HistoryProblem, Log, read_blobs, read_log
 from .load import ACCOUNTS, Reader, load_account
-from .model import Account, CriteriaConfig, Portfolio, Person
+from .model import Account, CriteriaConfig, Portfolio
 from .score import STANDARD, placements
 from .validate import schema
 
@@ -101,52 +101,112 @@ def history(root: Path) -> History:
     return replay(log, read_blobs(root, needed))
 
 
-class _State:
-    """The portfolio as of the last commit replayed: what the next commit is compared with."""
-
-    def __init__(self) -> None:
-        self.criteria: CriteriaConfig | None = None
-        self.team: tuple[Person, ...] = ()
-        self.accounts: dict[str, Account] = {}  # the latest readable model of each account
-        self.figures: dict[str, tuple] = {}  # id -> (score, tier id, tier name, health)
-        self.series: dict[str, list[Point]] = {}
+@dataclass
+class _Step:
+    """One commit, replayed: what it touched, with the models read, before any scoring."""
+    commit: Commit
+    criteria: CriteriaConfig | None
+    criteria_moved: list[str]
+    renames: dict[str, str]
+    # (account id, cause, the account as read now or None, the account before, renamed from)
+    entries: list[tuple[str, str, Account | None, Account | None, str | None]]
 
 
 def replay(log: Log, blobs: dict[str, bytes]) -> History:
+    """Read every commit's changes, then score all states at once per version of criteria.yml
+    (a few vectorised calls instead of one per commit), then tell each point's change."""
+    steps = _read_steps(log, blobs)
+    placed = _place_all(steps)
+    return _points(steps, placed, log)
+
+
+def _read_steps(log: Log, blobs: dict[str, bytes]) -> list[_Step]:
     tree = CommitTree(blobs)
     parsed: dict = {}  # shared by every commit's reader: an unchanged file is parsed once
-    state = _State()
-    points: list[Point] = []
+    checked: dict = {}  # and schema-checked once
+    criteria: CriteriaConfig | None = None
+    accounts: dict[str, Account] = {}  # the latest readable model of each account
+    steps = []
     for commit in log.commits:
         touched, renames, config_files = _apply(tree, commit)
         reader = Reader(tree, parsed)
-        criteria_moved = []
+        criteria_moved: list[str] = []
         if "criteria.yml" in config_files:
-            criteria, _ = schema.criteria(reader.yaml("criteria.yml")) if tree.exists("criteria.yml") else (None, [])
-            criteria_moved = criteria_changes(state.criteria, criteria) if state.criteria and criteria else []
-            if state.criteria is None:  # the first usable criteria: nothing was scored before to move
+            new, _ = schema.criteria(reader.yaml("criteria.yml")) if tree.exists("criteria.yml") else (None, [])
+            criteria_moved = criteria_changes(criteria, new) if criteria and new else []
+            if criteria is None:  # the first usable criteria: nothing was scored before to move
                 config_files.discard("criteria.yml")
-            state.criteria = criteria
-        if "team.yml" in config_files:
-            team, _ = schema.team(reader.yaml("team.yml")) if tree.exists("team.yml") else ((), [])
-            state.team = tuple(team or ())
-        for old, new in renames.items():
-            state.series[new] = state.series.pop(old, [])
-            if old in state.accounts:
-                state.accounts[new] = state.accounts.pop(old)
-                state.figures[new] = state.figures.pop(old)
-        everyone = set(state.accounts) if config_files else set()
-        current = _read_accounts(reader, tree, touched | everyone)
-        figures = _figures(state, current, commit.date.date())
-        for account_id in sorted(touched | everyone | set(renames.values())):
-            cause = _cause(account_id in touched or account_id in renames.values(), config_files)
-            point = _point(state, commit, account_id, cause, current.get(account_id), figures.get(account_id),
-                           next((o for o, n in renames.items() if n == account_id), None), criteria_moved)
-            if point is not None:
-                points.append(point)
-                state.series.setdefault(account_id, []).append(point)
+            criteria = new
+        for old, new_id in renames.items():
+            if old in accounts:
+                accounts[new_id] = accounts.pop(old)
+        everyone = set(accounts) if config_files else set()
+        # Only the accounts whose files changed are read again; the others keep their model.
+        current = _read_accounts(reader, tree, touched, checked) | {a: accounts[a] for a in everyone - touched}
+        renamed_to = {new_id: old for old, new_id in renames.items()}
+        entries = []
+        for account_id in sorted(touched | everyone | set(renamed_to)):
+            account, previous = current.get(account_id), accounts.get(account_id)
+            if account is None and previous is None:
+                continue  # never readable: nothing to chart
+            cause = _cause(account_id in touched or account_id in renamed_to, config_files)
+            entries.append((account_id, cause, account, previous, renamed_to.get(account_id)))
+            if account is not None:
+                accounts[account_id] = account
+            elif cause != "criteria":
+                accounts.pop(account_id, None)
+        steps.append(_Step(commit, criteria, criteria_moved, renames, entries))
+    return steps
+
+
+def _place_all(steps: list[_Step]) -> dict[tuple[int, int], tuple[float, object]]:
+    """(id of criteria, id of account) -> (score, tier) for every state a point needs."""
+    groups: dict[int, tuple[CriteriaConfig, dict[int, Account]]] = {}
+    for step in steps:
+        if step.criteria is None:
+            continue
+        _, members = groups.setdefault(id(step.criteria), (step.criteria, {}))
+        for _, _, account, _, _ in step.entries:
+            if account is not None:
+                members[id(account)] = account
+    placed: dict[tuple[int, int], tuple[float, object]] = {}
+    for key, (criteria, members) in groups.items():
+        # Each version of an account is scored under its own row name: ids repeat across versions.
+        versions = {f"v{n}": account for n, account in enumerate(members.values())}
+        try:
+            figures = placements(Portfolio(criteria, (), tuple(replace(a, id=v) for v, a in versions.items())))
+        except (KeyError, ValueError, ZeroDivisionError):
+            continue
+        for version, (score, tier) in figures.items():
+            if math.isfinite(score):
+                placed[(key, id(versions[version]))] = (score, tier)
+    return placed
+
+
+def _points(steps: list[_Step], placed: dict, log: Log) -> History:
+    figures: dict[str, tuple] = {}  # id -> (score, tier id, tier name, health) at its last point
+    series: dict[str, list[Point]] = {}
+    points: list[Point] = []
+    for step in steps:
+        for old, new in step.renames.items():
+            series[new] = series.pop(old, [])
+            if old in figures:
+                figures[new] = figures.pop(old)
+        for account_id, cause, account, previous, renamed_from in step.entries:
+            now = None
+            if account is not None and step.criteria is not None and (id(step.criteria), id(account)) in placed:
+                score, tier = placed[(id(step.criteria), id(account))]
+                now = (score, tier.id if tier else STANDARD, tier.name if tier else "Standard",
+                       health(step.criteria, account, tier, step.commit.date.date()).total)
+            point = _point(step, account_id, cause, account, previous, figures.get(account_id), now, renamed_from)
+            if now is not None:
+                figures[account_id] = now
+            else:
+                figures.pop(account_id, None)
+            points.append(point)
+            series.setdefault(account_id, []).append(point)
     first = log.commits[0] if log.commits else None
-    return History(tuple(points), log.shallow, first, {a: tuple(s) for a, s in state.series.items() if s})
+    return History(tuple(points), log.shallow, first, {a: tuple(s) for a, s in series.items() if s})
 
 
 def _apply(tree: CommitTree, commit: Commit) -> tuple[set[str], dict[str, str], set[str]]:
@@ -178,7 +238,7 @@ def _account_of(path: str | None) -> str | None:
     return parts[1] if len(parts) > 2 else None
 
 
-def _read_accounts(reader: Reader, tree: CommitTree, ids: set[str]) -> dict[str, Account | None]:
+def _read_accounts(reader: Reader, tree: CommitTree, ids: set[str], checked: dict) -> dict[str, Account | None]:
     """Each account as its files read at this commit: None when removed or its account.yml
     is unusable (the figures then stop, as the site would stop showing it)."""
     found: dict[str, Account | None] = {}
@@ -187,30 +247,9 @@ def _read_accounts(reader: Reader, tree: CommitTree, ids: set[str]) -> dict[str,
         if not tree.exists(f"{folder}/account.yml"):
             found[account_id] = None
             continue
-        account, _ = schema.account(load_account(reader, folder))
+        account, _ = schema.account(load_account(reader, folder), checked)
         found[account_id] = account if account.profile is not None else None
     return found
-
-
-def _figures(state: _State, current: dict[str, Account | None], on: dt.date) -> dict[str, tuple]:
-    criteria = state.criteria
-    readable = tuple(a for a in current.values() if a is not None)
-    if criteria is None or not readable:
-        return {}
-    try:
-        placed = placements(Portfolio(criteria, state.team, readable))
-    except (KeyError, ValueError, ZeroDivisionError):
-        return {}
-    figures = {}
-    for account in readable:
-        if account.id not in placed:
-            continue  # it does not score every criterion: it cannot be ranked
-        score, tier = placed[account.id]
-        if not math.isfinite(score):
-            continue
-        figures[account.id] = (score, tier.id if tier else STANDARD, tier.name if tier else "Standard",
-                               health(criteria, account, tier, on).total)
-    return figures
 
 
 def _cause(own_files: bool, config_files: set[str]) -> str:
@@ -219,18 +258,15 @@ def _cause(own_files: bool, config_files: set[str]) -> str:
     return "account" if own_files or not config_files else "team"
 
 
-def _point(state: _State, commit: Commit, account_id: str, cause: str, account: Account | None,
-           figures: tuple | None, renamed_from: str | None, criteria_moved: list[str]) -> Point | None:
-    previous = state.accounts.get(account_id)
-    before = state.figures.get(account_id)
-    if account is None and previous is None and before is None:
-        return None  # never readable: nothing to chart
-    removed = account is None and previous is not None and cause != "criteria"
+def _point(step: _Step, account_id: str, cause: str, account: Account | None, previous: Account | None,
+           before: tuple | None, now: tuple | None, renamed_from: str | None) -> Point:
+    criteria, commit = step.criteria, step.commit
+    removed = account is None and cause != "criteria"
     words: list[str] = []
     if renamed_from:
         words.append(f"folder renamed from {renamed_from}")
-    if previous is not None and account is not None:
-        names = {c.id: c.name for c in state.criteria.criteria} if state.criteria else {}
+    if previous is not None and account is not None and account is not previous:
+        names = {c.id: c.name for c in criteria.criteria} if criteria else {}
         words += [f"{names.get(m.criterion, m.criterion)} {m.before:g} → {m.after:g}"
                   for m in criterion_moves(previous, account)]
         words += account_notes(previous, account)
@@ -239,17 +275,9 @@ def _point(state: _State, commit: Commit, account_id: str, cause: str, account: 
     elif removed:
         words.append("account removed")
     if cause in ("criteria", "both"):
-        words += [f"criteria: {c}" for c in criteria_moved]
-    words += _tier_words(before, figures, state.criteria)
-    if account is not None:
-        state.accounts[account_id] = account
-    elif removed:
-        state.accounts.pop(account_id, None)
-    if figures is not None:
-        state.figures[account_id] = figures
-    else:
-        state.figures.pop(account_id, None)
-    score, tier, tier_name, plan_health = figures or (None, None, None, None)
+        words += [f"criteria: {c}" for c in step.criteria_moved]
+    words += _tier_words(before, now, criteria)
+    score, tier, tier_name, plan_health = now or (None, None, None, None)
     return Point(account_id, commit.sha, commit.date, commit.author, commit.subject, cause,
                  score, tier, tier_name, plan_health, tuple(words), renamed_from, removed,
                  before[0] if before else None, before[1] if before else None)

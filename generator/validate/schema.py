@@ -20,8 +20,20 @@ from pydantic.fields import FieldInfo
 from ..diagnostics import Diagnostic, diagnostic
 from ..load import ID_PATTERN, AccountFiles, MarkdownDoc
 from ..mdtext import first_heading, split_sections
-from ..model import (CRITERION_ID_PATTERN, CURRENCY_PATTERN, Account, AccountProfile, CriteriaConfig, Goal, Person,
-                     Plan, Review, ReviewMeta, Stakeholder, StrategyMeta)
+from ..model import (
+    CRITERION_ID_PATTERN,
+    CURRENCY_PATTERN,
+    Account,
+    AccountProfile,
+    CriteriaConfig,
+    Goal,
+    Person,
+    Plan,
+    Review,
+    ReviewMeta,
+    Stakeholder,
+    StrategyMeta,
+)
 from ..yamldoc import YamlDoc
 
 _TYPE_WORDS = {
@@ -49,7 +61,7 @@ def suggest(word: Any, options) -> str:
 _LONG = 60  # characters of a value worth quoting back in a one-line message
 
 
-def figure(value: int | float) -> str:
+def figure(value: float) -> str:
     """A number as people write it in YAML: 0 not 0.0, 1e15 not 1e+15, .nan, 'a 301-digit number'."""
     if isinstance(value, int):
         digits = math.floor(math.log10(abs(value))) + 1 if value else 1  # str() refuses >4300 digits
@@ -365,20 +377,32 @@ def review(doc: MarkdownDoc) -> tuple[Review | None, list[Diagnostic]]:
     return Review(doc.path, slug, meta, title, doc.body, doc.body_line), problems
 
 
-def account(files: AccountFiles) -> tuple[Account, list[Diagnostic]]:
+def account(files: AccountFiles, memo: dict | None = None) -> tuple[Account, list[Diagnostic]]:
     """The account as far as its files can be read: without a profile when account.yml is
-    unusable, without the entries and reviews that failed the schema."""
-    profile, problems = check_mapping(files.account, AccountProfile, "account.yml")
-    stakeholders, stakeholder_rows, more = check_list(files.stakeholders, Stakeholder, "stakeholders.yml",
-                                                      may_be_empty=True)
+    unusable, without the entries and reviews that failed the schema.
+
+    `memo` lets a caller that reads many versions of the same files (`kam history`) check each
+    parsed document once: results are kept per document object, which its reader caches per blob."""
+    def once(doc, check):
+        if memo is None or doc is None:
+            return check()
+        kept = memo.get(id(doc))
+        if kept is None or kept[0] is not doc:
+            kept = memo[id(doc)] = (doc, check())
+        return kept[1]
+
+    profile, problems = once(files.account, lambda: check_mapping(files.account, AccountProfile, "account.yml"))
+    problems = list(problems)
+    stakeholders, stakeholder_rows, more = once(files.stakeholders, lambda: check_list(
+        files.stakeholders, Stakeholder, "stakeholders.yml", may_be_empty=True))
     problems += more
-    goals, goal_rows, more = check_list(files.goals, Goal, "goals.yml", may_be_empty=True)
+    goals, goal_rows, more = once(files.goals, lambda: check_list(files.goals, Goal, "goals.yml", may_be_empty=True))
     problems += more
-    the_plan, more = plan(files.strategy)
+    the_plan, more = once(files.strategy, lambda: plan(files.strategy))
     problems += more
     reviews = []
     for doc in files.reviews:
-        one, more = review(doc)
+        one, more = once(doc, lambda doc=doc: review(doc))
         problems += more
         if one is not None:
             reviews.append(one)
