@@ -11,7 +11,7 @@ startup   `kam --help` against `python -c 'import yaml'` (target <= 4x), and `ka
           1,000 accounts as a process against a process parsing the same files with libyaml.
 history   `kam history` of 1,000 accounts over 500 commits (one git log, one cat-file batch)
           against parsing the blobs it reads with libyaml alone. Target: <= 2x.
-site      full site builds at 100 and 1,000 accounts: the generator's share of the build
+site      full site builds at 100 and 1,000 accounts, each with 100 commits of history: the generator's share of the build
           (target <= 15%), an account page's HTML size (target: at most 1.2x from 100 to
           1,000), the search index per account (target <= 12 KB at 1,000), and a bare
           mkdocs-material build of as many plain pages, built in the same run.
@@ -124,6 +124,10 @@ def _site_repo(n: int) -> Path:
         page.write_text(text.replace("acme-corporation", "account-00000").replace("codehow", "account-00001")
                         .replace("kan-code", "account-00002"),
                         encoding="utf-8")
+    # A git history, so that the generator's share includes reading it (`kam history`'s work).
+    from benchmarks.synth import write_history
+
+    write_history(root, 100)
     return root
 
 

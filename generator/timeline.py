@@ -108,8 +108,9 @@ class _Step:
     criteria: CriteriaConfig | None
     criteria_moved: list[str]
     renames: dict[str, str]
-    # (account id, cause, the account as read now or None, the account before, renamed from)
-    entries: list[tuple[str, str, Account | None, Account | None, str | None]]
+    # (account id, cause, the account as read now or None, the account before, renamed from,
+    # whether its folder is gone)
+    entries: list[tuple[str, str, Account | None, Account | None, str | None, bool]]
 
 
 def replay(log: Log, blobs: dict[str, bytes]) -> History:
@@ -150,11 +151,13 @@ def _read_steps(log: Log, blobs: dict[str, bytes]) -> list[_Step]:
             if account is None and previous is None:
                 continue  # never readable: nothing to chart
             cause = _cause(account_id in touched or account_id in renamed_to, config_files)
-            entries.append((account_id, cause, account, previous, renamed_to.get(account_id)))
+            gone = account_id in touched and not tree.exists(f"{ACCOUNTS}/{account_id}/account.yml")
+            entries.append((account_id, cause, account, previous, renamed_to.get(account_id), gone))
             if account is not None:
                 accounts[account_id] = account
-            elif cause != "criteria":
+            elif gone:
                 accounts.pop(account_id, None)
+            # else: unreadable at this commit; the next readable version is compared with the last
         steps.append(_Step(commit, criteria, criteria_moved, renames, entries))
     return steps
 
@@ -166,7 +169,7 @@ def _place_all(steps: list[_Step]) -> dict[tuple[int, int], tuple[float, object]
         if step.criteria is None:
             continue
         _, members = groups.setdefault(id(step.criteria), (step.criteria, {}))
-        for _, _, account, _, _ in step.entries:
+        for _, _, account, _, _, _ in step.entries:
             if account is not None:
                 members[id(account)] = account
     placed: dict[tuple[int, int], tuple[float, object]] = {}
@@ -192,17 +195,19 @@ def _points(steps: list[_Step], placed: dict, log: Log) -> History:
             series[new] = series.pop(old, [])
             if old in figures:
                 figures[new] = figures.pop(old)
-        for account_id, cause, account, previous, renamed_from in step.entries:
+        for account_id, cause, account, previous, renamed_from, gone in step.entries:
             now = None
             if account is not None and step.criteria is not None and (id(step.criteria), id(account)) in placed:
                 score, tier = placed[(id(step.criteria), id(account))]
                 now = (score, tier.id if tier else STANDARD, tier.name if tier else "Standard",
                        health(step.criteria, account, tier, step.commit.date.date()).total)
-            point = _point(step, account_id, cause, account, previous, figures.get(account_id), now, renamed_from)
+            point = _point(step, account_id, cause, account, previous, figures.get(account_id), now, renamed_from,
+                           gone)
             if now is not None:
                 figures[account_id] = now
-            else:
+            elif gone:
                 figures.pop(account_id, None)
+            # else: unscorable here; the next scored point is compared with the last one scored
             points.append(point)
             series.setdefault(account_id, []).append(point)
     first = log.commits[0] if log.commits else None
@@ -259,9 +264,8 @@ def _cause(own_files: bool, config_files: set[str]) -> str:
 
 
 def _point(step: _Step, account_id: str, cause: str, account: Account | None, previous: Account | None,
-           before: tuple | None, now: tuple | None, renamed_from: str | None) -> Point:
+           before: tuple | None, now: tuple | None, renamed_from: str | None, removed: bool) -> Point:
     criteria, commit = step.criteria, step.commit
-    removed = account is None and cause != "criteria"
     words: list[str] = []
     if renamed_from:
         words.append(f"folder renamed from {renamed_from}")
@@ -274,6 +278,8 @@ def _point(step: _Step, account_id: str, cause: str, account: Account | None, pr
         words.append("account added")
     elif removed:
         words.append("account removed")
+    elif account is None:
+        words.append("account.yml could not be read at this commit (see `kam validate` there)")
     if cause in ("criteria", "both"):
         words += [f"criteria: {c}" for c in step.criteria_moved]
     words += _tier_words(before, now, criteria)

@@ -157,3 +157,27 @@ def test_outside_git_there_is_no_history_and_that_is_fine(tmp_path):
     shutil.copytree(BASE, tmp_path / "repo")
     result = _run(tmp_path / "repo")
     assert result.exit_code == 0 and "there is no history" in result.stderr and result.stdout == ""
+
+
+def test_a_broken_file_is_not_a_removal_and_a_deleted_folder_is(tmp_path):
+    import shutil
+
+    repo = portfolio_repo(tmp_path / "repo", date="2026-01-10T09:00:00+00:00")
+    path = repo / "accounts/bluth-company/account.yml"
+    good = path.read_text(encoding="utf-8")
+    path.write_text("name: [unclosed\n", encoding="utf-8")
+    _commit(repo, "oops", "2026-02-01T10:00:00+00:00")
+    path.write_text(good.replace("relationship_strength: {score: 3,", "relationship_strength: {score: 4,"),
+                    encoding="utf-8")
+    _commit(repo, "fixed, and a point more", "2026-02-02T10:00:00+00:00")
+    shutil.rmtree(repo / "accounts/codehow")
+    _commit(repo, "Codehow is no longer a customer", "2026-03-01T10:00:00+00:00")
+    found = history(repo)
+    bluth = [(p.subject, p.score, p.removed, p.changes) for p in found.of("bluth-company")]
+    assert bluth == [
+        ("portfolio", 4.85, False, ("account added",)),
+        ("oops", None, False, ("account.yml could not be read at this commit (see `kam validate` there)",)),
+        ("fixed, and a point more", 5.05, False, ("Relationship strength 3 → 4", "promoted to Silver")),
+    ]
+    last = found.of("codehow")[-1]
+    assert (last.removed, last.score, last.changes, last.score_before) == (True, None, ("account removed",), 7.75)
