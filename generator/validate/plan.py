@@ -112,15 +112,17 @@ def criterion_scores(ctx: RuleContext) -> Iterator[Diagnostic]:
     scale_usable = low < high  # else E404 is the one error, not one per score
     for account in ctx.portfolio.accounts:
         path = f"{account.dir}/account.yml"
-        scores = account.profile.scores
-        missing = [c.id for c in criteria.criteria if c.id not in scores]
+        profile = account.profile
+        # A candidate has no scores by design: its proposals wait for a person (model.is_candidate).
+        missing = [] if profile.is_candidate else [c.id for c in criteria.criteria if c.id not in profile.scores]
         if missing:
             yield diagnostic(path, ctx.at(path, ("scores",), key=True), "E303",
                         f"no score for criteri{'a' if len(missing) > 1 else 'on'} {', '.join(missing)}")
-        for criterion_id, entry in scores.items():
-            if scale_usable and not low <= entry.score <= high:
-                yield diagnostic(path, ctx.at(path, ("scores", criterion_id, "score")), "E106",
-                            f"score for '{criterion_id}' must be within the scale {low}-{high}; got {entry.score:g}")
+        for key, what in (("scores", "score"), ("proposed_scores", "proposed score")):
+            for criterion_id, entry in getattr(profile, key).items():
+                if scale_usable and not low <= entry.score <= high:
+                    yield diagnostic(path, ctx.at(path, (key, criterion_id, "score")), "E106",
+                                f"{what} for '{criterion_id}' must be within the scale {low}-{high}; got {entry.score:g}")
 
 
 def goal_rules(ctx: RuleContext) -> Iterator[Diagnostic]:
