@@ -470,6 +470,35 @@ def new_account(root: Path, account_id: str, name: str | None, owner: str | None
         click.echo(path.relative_to(root).as_posix())
 
 
+# -- kam init, kam import: a new repository, and accounts from a CRM export -------------------
+
+@main.command("init")
+@click.argument("directory", required=False, type=click.Path(path_type=Path))
+@click.option("--name", default=None, help="The site's name (default: Key account playbooks).")
+@click.option("--force", is_flag=True, help="Overwrite the files of a new repository that exist already.")
+@click.pass_obj
+def init_command(root: Path, directory: Path | None, name: str | None, force: bool) -> None:
+    """Create a new account repository in DIRECTORY (default: --root): criteria, team, site,
+    playbook, workflows and schemas. It validates and builds with no account at all."""
+    from .newrepo import DEFAULT_NAME, ExistingFiles, InitProblem, init
+    from .writes import WriteProblem
+
+    target = (directory or root).resolve()
+    try:
+        written = init(target, name=name or DEFAULT_NAME, force=force)
+    except ExistingFiles as exc:
+        stderr.print(f"kam init: {target} already has {len(exc.paths)} of the files a new repository needs; "
+                     "nothing was written (use --force to overwrite them):", highlight=False, markup=False)
+        for path in exc.paths:
+            stderr.print(f"  {path}", highlight=False, markup=False)
+        sys.exit(EXIT_USAGE)
+    except (InitProblem, WriteProblem) as exc:
+        stderr.print(f"kam init: {exc}", highlight=False, markup=False)
+        sys.exit(EXIT_USAGE)
+    stderr.print(f"kam init: {len(written)} files written to {target}. Next: add people to team.yml or run "
+                 "`kam import crm EXPORT_DIR`, then `kam validate` and `kam build`.", highlight=False, markup=False)
+
+
 @main.command()
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder for the schema files (default: schemas/ in the repository).")
