@@ -167,7 +167,8 @@ class CriterionScore(Record):
     why: Text
 
 
-Fingerprint = Annotated[str, StringConstraints(pattern=r"^sha256:[0-9a-f]{16,64}$")]
+FINGERPRINT_PATTERN = r"^sha256:[0-9a-f]{16,64}$"
+Fingerprint = Annotated[str, StringConstraints(pattern=FINGERPRINT_PATTERN)]
 
 
 class CrmRecord(Record):

@@ -88,10 +88,12 @@ def _near_miss(title: str, headings, required_keys: frozenset[str]):
 
 
 def plan_prompts(ctx: RuleContext) -> Iterator[Diagnostic]:
-    """A section that still holds the scaffold's prompt has not been written yet."""
+    """A section that still holds the scaffold's prompt has not been written yet. A candidate's
+    plan is not judged: nobody has taken the imported account on yet (plan health still counts
+    its sections as unwritten)."""
     for account in ctx.accounts:
         plan = account.plan
-        if plan is None:
+        if plan is None or (account.profile is not None and account.profile.is_candidate):
             continue
         prose = {plan.body_line + i: line for i, line, in_code in lines_with_fences(plan.body) if not in_code}
         ends = [s.line for s in plan.sections[1:]] + [plan.body_line + plan.body.count("\n") + 1]
