@@ -73,8 +73,8 @@ def _account_yml(draft: Draft, criteria: CriteriaConfig | None) -> str:
             for c in (criteria.criteria if criteria else ()))
         proposals = ""
     else:
-        scores = ("# Not scored yet. The proposals below come from the CRM figures and decide nothing until a\n"
-                  "# person accepts them (`kam import accept ID`) or writes scores of their own here.\n"
+        scores = ("# Scores are a person's decision: the proposed_scores below, from the CRM, count only once\n"
+                  "# someone accepts them (`kam import accept ID`) or writes their own scores here.\n"
                   "scores: {}\n")
         proposals = proposed_scores_yaml(draft.proposals)
     crm = "" if draft.crm is None else "crm: {" + ", ".join(f"{k}: {v}" for k, v in draft.crm.items()) + "}\n"
