@@ -227,11 +227,15 @@ def read_table(export: Path, file: str, fields: dict[str, str | None], mapping: 
     problems = _header_problem(label, header, wanted, mapping.delimiter, table)
     if problems:
         raise CrmProblem(problems)
-    columns = list(dict.fromkeys(wanted.values()))
     try:
-        frame = pd.read_csv(path, usecols=columns, dtype=str, keep_default_na=False, na_values=[""], **options)
+        # Every column, not only the mapped ones: with `usecols` pandas would pass over a row with
+        # more fields than the header, which means a stray delimiter has shifted its values.
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""], **options)
     except (pd.errors.ParserError, ValueError) as exc:
         raise CrmProblem([_parser_problem(label, exc)]) from None
+    if not isinstance(frame.index, pd.RangeIndex):  # pandas took the first row's extra field for an index
+        raise CrmProblem([_parser_problem(label, pd.errors.ParserError(
+            f"Expected {len(header)} fields in line 2, saw {len(header) + frame.index.nlevels}"))])
     frame = pd.DataFrame({field: frame[column] for field, column in wanted.items()})
     positions = {field: (column, header.index(column) + 1) for field, column in wanted.items()}
     return Table(path, label, frame, positions)
