@@ -293,7 +293,9 @@ def _body_without_title(text: str) -> str:
     return text
 
 
-def render(site: SiteInput, templates: Path) -> tuple[RenderedPage, ...]:
+def render(site: SiteInput, templates: Path, focus: frozenset[str] | None = None) -> tuple[RenderedPage, ...]:
+    """Every page of the site; with `focus`, the account pages of those accounts only (a
+    preview: the portfolio pages are all there, links to other accounts lead nowhere)."""
     r = Renderer(site, templates)
     portfolio = site.portfolio
     criteria = site.scores.criteria
@@ -334,6 +336,8 @@ def render(site: SiteInput, templates: Path) -> tuple[RenderedPage, ...]:
                             my_goals=goals_by_owner.get(person.id, [])))
     owner_names = {p.id: p.name for p in portfolio.team}
     for account in scored:
+        if focus is not None and account.id not in focus:
+            continue
         d = account.dir
         entry = site.scores.by_account[account.id]
         kpis = site.analytics.kpis[account.id]
