@@ -12,13 +12,14 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from .analytics import analyse
-from .lastchanged import last_changed
-from .link import link
+from typing import TYPE_CHECKING
+
 from .load import load
-from .render import RenderedPage, SiteInput, render
 from .score import score_portfolio
 from .validate import Validated, judge, validate
+
+if TYPE_CHECKING:  # the site's stages load when a site is made: `kam validate` starts without them
+    from .render import RenderedPage, SiteInput
 
 TEMPLATES = "site_templates"
 ASSETS = ("assets/kam.css", "assets/kam.js")  # under TEMPLATES; served at the same paths
@@ -95,6 +96,11 @@ def generate(root: Path, today: dt.date, templates: Path | None = None, *,
     """Validate, score and render. `focus` renders only those accounts' pages (a fast preview);
     `timeline` is a history already read for this HEAD (`kam serve` keeps it between rebuilds:
     editing files does not change the commits)."""
+    from .analytics import analyse
+    from .lastchanged import last_changed
+    from .link import link
+    from .render import SiteInput, render
+
     validated = check(root, today)
     if not validated.ok or validated.scores is None:
         return Generated(validated, None, ())
