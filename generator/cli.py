@@ -340,8 +340,9 @@ def serve(root: Path, port: int, focus: tuple[str, ...]) -> None:
                          highlight=False, markup=False)
             sys.exit(EXIT_USAGE)
         os.environ[FOCUS_VARIABLE] = ",".join(focus)
-        stderr.print(f"kam serve: previewing {', '.join(focus)} with the portfolio pages; links to other accounts "
-                     "lead nowhere in this preview", highlight=False, markup=False)
+        stderr.print(f"kam serve: previewing {', '.join(focus)}; only their pages are built (scores and checks "
+                     "still cover the whole portfolio), links to other pages lead nowhere here",
+                     highlight=False, markup=False)
     # The first build takes a while on a large portfolio: say where to look before it starts.
     stderr.print(f"kam serve: http://127.0.0.1:{port}/ (building the site; the page loads when it is ready)",
                  highlight=False, markup=False)

@@ -80,8 +80,9 @@ class KamPlugin(BasePlugin[KamConfig]):
         generated, self.pregenerated = self.pregenerated, None
         if generated is None:
             focus = preview_focus() if getattr(self, "serving", False) else None
-            if focus is not None:  # links to the accounts left out are expected: not worth a warning
+            if focus is not None:  # links and nav entries to the pages left out are expected
                 config.validation.links.not_found = logging.DEBUG
+                config.validation.nav.not_found = logging.DEBUG
             try:
                 generated = generate(self.root, today, focus=focus,
                                      timeline=self._history() if getattr(self, "serving", False) else None)

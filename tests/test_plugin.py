@@ -189,15 +189,15 @@ def test_a_focused_preview_builds_only_the_accounts_being_edited(tmp_path):
     preview = _Preview(repo, "--focus", "kan-code")
     try:
         assert preview.shows("accounts/kan-code/goals/", "Kan-code", 90)
-        assert preview.shows("", "Needs attention", 10)  # the portfolio pages are all there
-        assert preview.status("accounts/acme-corporation/") == 404
+        assert preview.shows("", "A focused preview", 10)  # the home page lists what is previewed
+        assert preview.status("accounts/acme-corporation/") == 404 and preview.status("analytics/") == 404
         account = repo / "accounts" / "kan-code" / "account.yml"
         account.write_text(account.read_text(encoding="utf-8").replace("name: Kan-code", "name: Kan-code Focused"),
                            encoding="utf-8")
         assert preview.shows("accounts/kan-code/", "Kan-code Focused", 60)
     finally:
         log = preview.stop()
-    assert "previewing kan-code with the portfolio pages" in log
+    assert "previewing kan-code;" in log
     assert "WARNING" not in log  # links to the accounts left out are expected in a preview
 
 
