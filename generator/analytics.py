@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from .model import HORIZONS, Account, CriteriaConfig, CurrencyRules, Portfolio, Tier
-from .score import STANDARD, Scores
+from .score import CANDIDATE, STANDARD, Scores, key_accounts
 
 CONTACT_RECENCY_DAYS = 90
 DUE_SOON_DAYS = 14  # a review due within this many days is on the attention list already
@@ -247,10 +247,10 @@ def analyse(portfolio: Portfolio, scores: Scores, today: dt.date) -> Analytics:
 
     ids = pd.Index([a.id for a in portfolio.accounts], dtype=object)
     tier_of = scores.table["tier"].reindex(ids).fillna(STANDARD)
-    order = [t.id for t in criteria.tiers] + [STANDARD]
+    order = [t.id for t in criteria.tiers] + [STANDARD] + ([CANDIDATE] if (tier_of == CANDIDATE).any() else [])
     by_tier = tier_of.value_counts().reindex(order, fill_value=0).rename("accounts").to_frame()
     scored = len(scores.table)
-    key_share = float((scores.table["tier"] != STANDARD).sum() / scored) if scored else 0.0
+    key_share = float(key_accounts(scores.table["tier"]).sum() / scored) if scored else 0.0
     views = revenue_views(portfolio, tier_of, order, criteria.currency)
     return Analytics(today, healths, kpis, review_due, by_tier, key_share, views,
                      by_owner(overdue), by_owner(at_risk), by_owner(actions),

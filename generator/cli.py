@@ -7,6 +7,7 @@ go to stderr, so `kam score --csv > scores.csv` is always clean.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import os
 import shutil
@@ -485,6 +486,143 @@ def new_account(root: Path, account_id: str, name: str | None, owner: str | None
         sys.exit(EXIT_ERRORS)
     for path in written:
         click.echo(path.relative_to(root).as_posix())
+
+
+# -- kam init, kam import: a new repository, and accounts from a CRM export -------------------
+
+@main.command("init")
+@click.argument("directory", required=False, type=click.Path(path_type=Path))
+@click.option("--name", default=None, help="The site's name (default: Key account playbooks).")
+@click.option("--force", is_flag=True, help="Overwrite the files of a new repository that exist already.")
+@click.pass_obj
+def init_command(root: Path, directory: Path | None, name: str | None, force: bool) -> None:
+    """Create a new account repository in DIRECTORY (default: --root): criteria, team, site,
+    playbook, workflows and schemas. It validates and builds with no account at all."""
+    from .newrepo import DEFAULT_NAME, ExistingFiles, InitProblem, init
+    from .writes import WriteProblem
+
+    target = (directory or root).resolve()
+    try:
+        written = init(target, name=name or DEFAULT_NAME, force=force)
+    except ExistingFiles as exc:
+        stderr.print(f"kam init: {target} already has {len(exc.paths)} of the files a new repository needs; "
+                     "nothing was written (use --force to overwrite them):", highlight=False, markup=False)
+        for path in exc.paths:
+            stderr.print(f"  {path}", highlight=False, markup=False)
+        sys.exit(EXIT_USAGE)
+    except (InitProblem, WriteProblem) as exc:
+        stderr.print(f"kam init: {exc}", highlight=False, markup=False)
+        sys.exit(EXIT_USAGE)
+    stderr.print(f"kam init: {len(written)} files written to {target}. Next: add people to team.yml or run "
+                 "`kam import crm EXPORT_DIR`, then `kam validate` and `kam build`.", highlight=False, markup=False)
+
+
+@main.group("import")
+def import_group() -> None:
+    """Accounts from a CRM export, and accepting the scores it proposes."""
+
+
+def _repository_for_import(root: Path, command: str, today: dt.date):
+    """The repository as the validator sees it; criteria.yml and team.yml must be usable, since
+    every imported account is written against them."""
+    from .pipeline import check
+
+    _require_repository(root, command)
+    validated = check(root, today)
+    blocking = [d for d in validated.diagnostics
+                if d.severity is Severity.ERROR and d.path in ("criteria.yml", "team.yml")]
+    if blocking or validated.portfolio.criteria is None:
+        for d in blocking:
+            stderr.print(diag.format_text(d), highlight=False, markup=False)
+        stderr.print(f"kam {command}: fix criteria.yml and team.yml first; nothing was written",
+                     highlight=False, markup=False)
+        sys.exit(EXIT_USAGE)
+    return validated
+
+
+@import_group.command("crm")
+@click.argument("export_dir", type=click.Path(path_type=Path))
+@click.option("--mapping", "mapping_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="YAML file saying which file and column holds each field (default: the sample's layout).")
+@click.option("--as-of", "as_of", type=IsoDate(), default=None,
+              help="Count figures up to this day (default: the latest close date in the export).")
+@click.option("--update", is_flag=True, help="Refresh the imported figures of accounts that exist already.")
+@click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Also write what was done and every problem found to this JSON file.")
+@_today_option
+@click.pass_obj
+def import_crm(root: Path, export_dir: Path, mapping_path: Path | None, as_of: dt.date | None, update: bool,
+               report_path: Path | None, today: dt.date | None) -> None:
+    """Create an account folder for every customer in EXPORT_DIR, with figures from the CRM and
+    proposed scores; existing accounts are left alone unless --update."""
+    from .crm import CrmProblem, load_mapping, read_export
+    from .importer import ImportPlan, plan_import, report
+    from .importreport import print_problems, print_summary
+    from .writes import WriteProblem, commit
+
+    date = _today(today)
+    validated = _repository_for_import(root, "import crm", date)
+    try:
+        mapping, _ = load_mapping(mapping_path)
+        export = read_export(export_dir, mapping, as_of)
+    except CrmProblem as problem:
+        for d in problem.diagnostics:
+            stderr.print(diag.format_text(d), highlight=False, markup=False)
+        stderr.print(f"kam import crm: {diag.summary(problem.diagnostics)} in the export; nothing was written",
+                     highlight=False, markup=False)
+        if report_path is not None:
+            report_path.write_text(json.dumps({"written": False, "problems": [
+                {"code": d.code, "severity": d.severity.value, "path": d.path, "line": d.line, "column": d.column,
+                 "message": d.message} for d in problem.diagnostics]}, indent=2) + "\n", encoding="utf-8")
+        sys.exit(EXIT_USAGE)
+    plan = plan_import(root, export, validated, update=update, today=date)
+    overrides = validated.portfolio.criteria.severity
+    problems = diag.apply_severity((*export.problems, *plan.problems), overrides)
+    print_problems(problems, stderr)
+    raised = [d for d in problems if d.severity is Severity.ERROR]  # criteria.yml's severity made them errors
+    if not export.accounts or raised:
+        if report_path is not None:
+            report_path.write_text(report(export, ImportPlan({}), problems, False), encoding="utf-8")
+        reason = ("nothing could be imported: no account in the export is a customer with an id"
+                  if not export.accounts else f"{len(raised)} problem(s) are errors under criteria.yml's severity")
+        stderr.print(f"kam import crm: {reason}; nothing was written", highlight=False, markup=False)
+        sys.exit(EXIT_ERRORS if not export.accounts else EXIT_USAGE)
+    try:
+        commit(root, plan.files)
+    except WriteProblem as problem:
+        stderr.print(f"kam import crm: {problem}", highlight=False, markup=False)
+        sys.exit(EXIT_USAGE)
+    if report_path is not None:
+        report_path.write_text(report(export, plan, problems, True), encoding="utf-8")
+    print_summary(export, plan, stderr)
+
+
+@import_group.command("accept")
+@click.argument("accounts", nargs=-1)
+@click.option("--all", "accept_all", is_flag=True, help="Accept the proposals of every candidate.")
+@_today_option
+@click.pass_obj
+def import_accept(root: Path, accounts: tuple[str, ...], accept_all: bool, today: dt.date | None) -> None:
+    """Accept the proposed scores of candidate ACCOUNTS: copy them into `scores`, keeping the rest
+    of each account.yml as it is. Read the proposals first: from then on they place the account."""
+    from .importer import AcceptProblem, accept
+    from .writes import WriteProblem, commit
+
+    validated = _repository_for_import(root, "import accept", _today(today))
+    portfolio = validated.portfolio
+    ids = list(accounts) or ([a.id for a in portfolio.accounts if a.profile.is_candidate] if accept_all else [])
+    if not ids:
+        raise click.UsageError("name the accounts whose proposals to accept, or pass --all")
+    try:
+        files = accept(root, ids, portfolio, portfolio.criteria)
+        commit(root, files)
+    except (AcceptProblem, WriteProblem) as problem:
+        stderr.print(f"kam import accept: {problem}; nothing was written", highlight=False, markup=False)
+        sys.exit(EXIT_USAGE)
+    for path in sorted(files):
+        click.echo(path)
+    stderr.print(f"kam import accept: {len(files)} account(s) scored with their proposals; run `kam score` to see "
+                 "their tiers", highlight=False, markup=False)
 
 
 @main.command()

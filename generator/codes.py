@@ -35,6 +35,7 @@ GROUPS = {
     "E2": "References",
     "E3": "Plan rules",
     "E4": "Criteria and tiers",
+    "E5": "CRM import input",
     "W": "Warnings",
 }
 
@@ -209,6 +210,34 @@ _ALL = [
          "`currency.rates` lists the base currency itself; the base is worth 1 by definition, and another rate "
          "for it would contradict that.",
          "currency: {base: USD, rates: {USD: 1.0, EUR: 1.08}}", "Remove the base currency from `rates`."),
+    # -- E5xx: what `kam import crm` cannot read (nothing is written) -------------------------
+    Code("E501", "Export file missing",
+         "`kam import crm` reports it: a file the mapping names is not in the export folder. The message lists "
+         "the files that are there.",
+         "kam import crm export/   # export/ holds Accounts.csv, not accounts.csv",
+         "Point the mapping's `file` at the right name (`--mapping FILE`), or export the file."),
+    Code("E502", "Export column missing",
+         "`kam import crm` reports it: a column the mapping names is not in the file's header. The message lists "
+         "the columns found.",
+         "accounts.csv: account,industry,...   # the mapping expects 'sector'",
+         "Map the field to the column the export has (`columns:` in the mapping file)."),
+    Code("E503", "Date that does not parse",
+         "`kam import crm` reports it at the file, row and column: a date is not in the mapping's `date_format` "
+         "(YYYY-MM-DD unless the mapping says otherwise).",
+         "sales_pipeline.csv row 17, close_date: 31/12/2017", "Fix the value, or set `date_format` (for example "
+         "`\"%d/%m/%Y\"`) in the mapping file."),
+    Code("E504", "Value that is not a number",
+         "`kam import crm` reports it at the file, row and column: an amount or price is not a number.",
+         "sales_pipeline.csv row 9, close_value: 1.054,00", "Export plain numbers (a dot for decimals, no thousands "
+         "separators or currency signs)."),
+    Code("E505", "Export not in the expected encoding",
+         "`kam import crm` reports it at the byte's line and column: the file is not text in the mapping's "
+         "`encoding` (UTF-8 unless the mapping says otherwise).",
+         "accounts.csv saved as Windows-1252 (byte 0xe9)", "Export as UTF-8, or set `encoding: cp1252` in the mapping file."),
+    Code("E506", "Export not in the expected CSV shape",
+         "`kam import crm` reports it: the file is not separated by the mapping's `delimiter` (a comma unless the "
+         "mapping says otherwise), or a row has more fields than the header.",
+         "account;sector;office_location   # semicolons", "Export with commas, or set `delimiter: \";\"` in the mapping file."),
     # -- Wxxx: warnings ----------------------------------------------------------------------
     Code("W301", "Review overdue",
          "The latest review of a key account is older than its tier's `review_every_days`.",
@@ -246,8 +275,52 @@ _ALL = [
     Code("W402", "Too many key accounts",
          "The share of accounts in a key tier is above `limits.max_key_share`: when everyone is key, no one is.",
          "(9 of 10 accounts in a tier, max_key_share 0.25)", "Raise the tier thresholds or rescore conservatively."),
+    Code("W501", "Opportunities without an account",
+         "`kam import crm` reports it: opportunities whose account field is empty. They count for no account.",
+         "(1,425 pipeline rows of the sample without an account)", "Fill in the account in the CRM, or accept that "
+         "they are left out."),
+    Code("W502", "Opportunities naming an unknown account",
+         "`kam import crm` reports it: opportunities whose account is not in the accounts file. They count for no account.",
+         "account: Acme Corp   # accounts.csv has Acme Corporation", "Correct the name in the CRM, or add the account."),
+    Code("W503", "Export value normalised",
+         "`kam import crm` reports it: a sector, location or product spelt differently from the rest was read through "
+         "the mapping's `synonyms`.",
+         "sector: technolgy   # read as Technology", "Nothing to do; correct the spelling in the CRM when you can."),
+    Code("W504", "Unknown product",
+         "`kam import crm` reports it: an opportunity names a product that is not in the products file. It is read "
+         "as the product whose name differs only in spaces and case, if there is one; otherwise an open "
+         "opportunity without a value has no list price and counts as 0.",
+         "product: GTXPro   # products.csv has GTX Pro", "Correct the product in the CRM, or add it to `synonyms.product`."),
+    Code("W505", "Parent that names no account",
+         "`kam import crm` reports it: an account's parent company is not an account of the export or of the "
+         "repository, so the account is imported without a parent.",
+         "subsidiary_of: Acme Holdings   # not an account", "Add the parent account, or correct its name in the CRM."),
+    Code("W506", "Agent missing from the sales teams",
+         "`kam import crm` reports it: an opportunity's agent is not in the sales teams file, so an account they own "
+         "gets no executive sponsor and the region Unknown.",
+         "sales_agent: Jo Smith   # not in sales_teams.csv", "Add the agent, with manager and region, to the sales teams export."),
+    Code("W507", "Account not imported",
+         "`kam import crm` reports it: an account of the export gets no folder, because it has no won opportunity "
+         "up to the as-of date (it is not a customer yet), its name gives no id, or another account's name gives "
+         "the same id.",
+         "Zumgoity: no won opportunity up to 2017-06-30", "Nothing to do for a prospect; rename a clashing account in the CRM."),
+    Code("W508", "People added with a placeholder email",
+         "`kam import crm` reports it: agents and managers were added to team.yml with an email made from their name "
+         "and the mapping's `email_domain`, because the export has none.",
+         "email: anna.snelling@example.com", "Correct the emails in team.yml (the import never rewrites an entry)."),
+    Code("W509", "Existing account left as it was",
+         "`kam import crm --update` reports it: an account folder exists but its account.yml has errors, so its "
+         "figures were not refreshed.",
+         "accounts/acme-corporation/account.yml with a YAML syntax error", "Fix the file (`kam validate`), then import again."),
+    Code("W510", "Parent cycle broken",
+         "`kam import crm` reports it: the export's parent companies form a loop, which the repository cannot hold "
+         "(E209), so the account closing the loop is imported without a parent.",
+         "A subsidiary_of B, B subsidiary_of A", "Correct the parent companies in the CRM."),
 ]
 
 CODES: dict[str, Code] = {c.code: c for c in _ALL}
-# Warnings whose severity criteria.yml may raise to error (or switch off).
+# Warnings whose severity criteria.yml may raise to error (or switch off); `kam import crm`
+# applies the same table to its own warnings (W5xx).
 CONFIGURABLE = frozenset(c for c in CODES if c.startswith("W"))
+# Reported by `kam import crm`, never by `kam validate`: tested by the import's tests, not the corpus.
+IMPORT_CODES = frozenset(c for c in CODES if c[1] == "5")

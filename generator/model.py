@@ -167,6 +167,18 @@ class CriterionScore(Record):
     why: Text
 
 
+FINGERPRINT_PATTERN = r"^sha256:[0-9a-f]{16,64}$"
+Fingerprint = Annotated[str, StringConstraints(pattern=FINGERPRINT_PATTERN)]
+
+
+class CrmRecord(Record):
+    """Where an imported account's figures came from: written and refreshed by `kam import crm`."""
+    source: Text  # the export's folder name
+    as_of: dt.date  # the day the figures are counted up to
+    imported_on: dt.date  # the day an import last changed the figures
+    fingerprint: Fingerprint  # of the export's files, so the same export is recognised
+
+
 class AccountProfile(Record):
     name: Text
     industry: Text
@@ -178,8 +190,17 @@ class AccountProfile(Record):
     executive_sponsor: Id | None = None
     team: tuple[TeamMember, ...] = ()
     financials: Financials
-    scores: dict[str, CriterionScore]
+    scores: dict[str, CriterionScore]  # a person's decision: only these place an account in a tier
     tags: tuple[Id, ...] = ()
+    # Scores derived from CRM figures by `kam import crm`; they decide nothing until accepted.
+    proposed_scores: dict[str, CriterionScore] = Field(default_factory=dict)
+    crm: CrmRecord | None = None
+
+    @property
+    def is_candidate(self) -> bool:
+        """Imported with proposals and not scored by anyone yet: shown with the tier its proposal
+        would reach, but unscored, so no tier rule judges it and no score is missing."""
+        return not self.scores and bool(self.proposed_scores)
 
 
 # -- stakeholders.yml, goals.yml ----------------------------------------------------------------

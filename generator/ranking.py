@@ -15,7 +15,7 @@ import pandas as pd
 
 from .analytics import Analytics
 from .model import MAX_WEIGHT, CriteriaConfig
-from .score import STANDARD, Scores, what_if
+from .score import CANDIDATE, STANDARD, Scores, what_if
 from .validate.schema import suggest
 
 TEXT_COLUMNS = ("account", "tier", "new_tier", "next_tier", "watch", "closing_move")  # sorted A to Z
@@ -51,7 +51,7 @@ def parse_weights(text: str | None, criteria: CriteriaConfig) -> dict[str, float
 
 def tier_id(value: str, criteria: CriteriaConfig) -> str:
     """The tier a person named, by id or by name in any case ('Gold', 'gold', 'standard')."""
-    ids = [t.id for t in criteria.tiers] + [STANDARD]
+    ids = [t.id for t in criteria.tiers] + [STANDARD, CANDIDATE]
     by_folded = {t.name.casefold(): t.id for t in criteria.tiers} | {i.casefold(): i for i in ids}
     found = by_folded.get(value.strip().casefold())
     if found is None:

@@ -27,7 +27,7 @@ from .link import Links, Ref, Rel, resolve_wikilink
 from .model import HORIZONS, SENTIMENT_ORDER, Account, Portfolio
 from .pages import account_page, index_page, person_page, ref_page, relative, review_page
 from .schemas import FILE_KINDS, field_rows, nested_models
-from .score import STANDARD, Scores
+from .score import CANDIDATE, STANDARD, Scores, key_accounts
 from .timeline import NO_HISTORY, History
 
 INDEX_DIMENSIONS = ("tier", "industry", "region", "tag")
@@ -73,8 +73,9 @@ class Renderer:
             account_page=account_page, person_page=person_page, review_page=review_page, ref_page=ref_page,
             charts=charts, money=money, num=num, score_text=score, changed=self.changed,
             person_name=self.person_name, dimension_values=self.dimension_values,
-            tier_names={t.id: t.name for t in site.scores.criteria.tiers} | {STANDARD: "Standard"},
-            tier_rank={t.id: i for i, t in enumerate(site.scores.criteria.tiers)} | {STANDARD: len(site.scores.criteria.tiers)},
+            tier_names=_tier_names(site.scores),
+            tier_rank={t.id: i for i, t in enumerate(site.scores.criteria.tiers)}
+            | {STANDARD: len(site.scores.criteria.tiers), CANDIDATE: len(site.scores.criteria.tiers) + 1},
             attention_labels=ATTENTION_LABELS, index_page=index_page, revenue_of=self.revenue_of,
             review_types=REVIEW_TYPE_NAMES, contact_days=CONTACT_RECENCY_DAYS,
             influence_rank={"high": 0, "medium": 1, "low": 2}, sentiment_rank={s: i for i, s in enumerate(SENTIMENT_ORDER)},
@@ -154,15 +155,25 @@ def _wikilink_text(portfolio: Portfolio, ref: Ref) -> str:
     return str(md_text(name))
 
 
-def _groups_by_tier(site: SiteInput) -> list[tuple[str, str, list[Account]]]:
+def _tier_names(scores: Scores) -> dict[str, str]:
+    return {t.id: t.name for t in scores.criteria.tiers} | {STANDARD: "Standard", CANDIDATE: "Candidate"}
+
+
+def _groups_by_tier(site: SiteInput) -> list[tuple[str, str, list[Account], bool]]:
+    """(heading, introduction, accounts, whether their rows show the tier badge) per group."""
     table = site.scores.table
     groups = []
     for tier in site.scores.criteria.tiers:
         ids = table.index[table["tier"] == tier.id]
-        groups.append((tier.name, "", _by_score(site, ids)))
+        groups.append((tier.name, "", _by_score(site, ids), False))
     ids = table.index[table["tier"] == STANDARD]
     groups.append(("Standard accounts", "Not key accounts: kept on the site and watched for promotion.",
-                   _by_score(site, ids)))
+                   _by_score(site, ids), False))
+    ids = table.index[table["tier"] == CANDIDATE]
+    if len(ids):
+        groups.append(("Candidates", "Imported from the CRM with proposed scores that nobody has accepted yet: "
+                       "unscored until a person accepts or rewrites them. The badge shows the tier the proposal "
+                       "would reach, the score is the proposal's.", _by_score(site, ids), True))
     return groups
 
 
@@ -172,12 +183,12 @@ def _by_score(site: SiteInput, ids) -> list[Account]:
 
 
 def _home_context(site: SiteInput) -> dict[str, Any]:
-    names = {t.id: t.name for t in site.scores.criteria.tiers} | {STANDARD: "Standard"}
+    names = _tier_names(site.scores)
     css = {t: f"tier-{t}" for t in names}
     scale = site.scores.criteria.scale
     return {
         "groups": _groups_by_tier(site),
-        "key_count": int((site.scores.table["tier"] != STANDARD).sum()),
+        "key_count": int(key_accounts(site.scores.table["tier"]).sum()),
         "tier_bars_count": [(names[t], float(n), css[t]) for t, n in site.analytics.tiers["accounts"].items()],
         "revenue_charts": [_revenue_chart(site, view, names, css) for view in site.analytics.revenue],
         "thresholds": [(t.name, t.min_score) for t in site.scores.criteria.tiers],
@@ -203,7 +214,7 @@ def _index_groups(r: Renderer, dimension: str) -> list[tuple[str, list[Account]]
         if account.id in site.scores.by_account:
             for value in r.dimension_values(account, dimension):
                 groups.setdefault(value, []).append(account)
-    order = [t.name for t in site.scores.criteria.tiers] + ["Standard"] if dimension == "tier" else sorted(groups)
+    order = [t.name for t in site.scores.criteria.tiers] + ["Standard", "Candidate"] if dimension == "tier" else sorted(groups)
     return [(value, sorted(groups[value], key=lambda a: -site.scores.by_account[a.id].score))
             for value in order if value in groups]
 

@@ -22,6 +22,11 @@ from .model import CriteriaConfig, Portfolio, Tier
 
 SCORE_DECIMALS = 2
 STANDARD = "standard"
+# An imported account whose proposed scores nobody has accepted yet: its row in the table
+# carries the proposal's score and, in `proposed_tier`, the tier that score would reach; its
+# tier is CANDIDATE, so it is neither a key account nor a standard one.
+CANDIDATE = "candidate"
+NOT_KEY = (STANDARD, CANDIDATE)
 WatchFlag = Literal["promotion", "at_risk"]  # not model.Watch, which is criteria.yml's margins
 
 
@@ -45,14 +50,23 @@ class AccountScore:
     closing_move: str  # the smallest single-criterion change that reaches next_tier, with the criterion's id
     watch: WatchFlag | None
     closing: ClosingMove | None = None  # the same move as data, for words with the criterion's name
+    candidate: bool = False  # scored by a proposal nobody accepted: `tier` is None, see proposed_tier
+    proposed_tier: Tier | None = None  # a candidate's: where its proposal would place it (None: standard)
 
     @property
     def tier_id(self) -> str:
-        return self.tier.id if self.tier else STANDARD
+        return CANDIDATE if self.candidate else self.tier.id if self.tier else STANDARD
 
     @property
     def tier_name(self) -> str:
-        return self.tier.name if self.tier else "Standard"
+        return "Candidate" if self.candidate else self.tier.name if self.tier else "Standard"
+
+    @property
+    def proposed_tier_name(self) -> str:
+        """'' for an account a person scored; else the tier its proposal would reach, in words."""
+        if not self.candidate:
+            return ""
+        return self.proposed_tier.name if self.proposed_tier else "Standard"
 
 
 @dataclass(frozen=True)
@@ -74,13 +88,31 @@ class Scores:
         return entry.tier if entry else None
 
 
+def key_accounts(tiers: pd.Series) -> pd.Series:
+    """Which entries of a tier column are key accounts: neither standard nor candidates."""
+    return ~tiers.isin(NOT_KEY)
+
+
+def _matrix(rows: dict[str, list[float]], ids: list[str]) -> pd.DataFrame:
+    return pd.DataFrame.from_dict(rows, orient="index", columns=ids, dtype=float) if rows else \
+        pd.DataFrame(columns=ids, dtype=float)
+
+
 def score_matrix(portfolio: Portfolio, criteria: CriteriaConfig) -> pd.DataFrame:
     """Raw scores of every account that scores every criterion (others cannot be ranked)."""
     ids = [c.id for c in criteria.criteria]
-    rows = {a.id: [a.profile.scores[c].score for c in ids]
-            for a in portfolio.accounts if all(c in a.profile.scores for c in ids)}
-    return pd.DataFrame.from_dict(rows, orient="index", columns=ids, dtype=float) if rows else \
-        pd.DataFrame(columns=ids, dtype=float)
+    return _matrix({a.id: [a.profile.scores[c].score for c in ids]
+                    for a in portfolio.accounts if all(c in a.profile.scores for c in ids)}, ids)
+
+
+def proposal_matrix(portfolio: Portfolio, criteria: CriteriaConfig) -> pd.DataFrame:
+    """The proposed scores of every candidate. A criterion without a proposal counts as the
+    scale's lowest score, so the tier shown for a candidate is never more than it could reach."""
+    ids = [c.id for c in criteria.criteria]
+    lowest = float(criteria.scale.min)
+    return _matrix({a.id: [a.profile.proposed_scores[c].score if c in a.profile.proposed_scores else lowest
+                           for c in ids]
+                    for a in portfolio.accounts if a.profile.is_candidate}, ids)
 
 
 def normalised_weights(criteria: CriteriaConfig, overrides: Mapping[str, float] | None = None) -> pd.Series:
@@ -177,11 +209,30 @@ def score_table(criteria: CriteriaConfig, matrix: pd.DataFrame,
     return table, {a: m for a, m in zip(matrix.index, moves) if isinstance(m, ClosingMove)}
 
 
+def candidate_table(criteria: CriteriaConfig, proposals: pd.DataFrame, weights: pd.Series) -> pd.DataFrame:
+    """Candidates' rows: the proposal's score and contributions, the tier it would reach in
+    `proposed_tier`, and none of what a placed account has (tier above, gap, move, watch)."""
+    table, _ = score_table(criteria, proposals, weights)
+    table["proposed_tier"] = table["tier"]
+    table["tier"] = CANDIDATE
+    table["next_tier"] = ""
+    table["gap"] = np.nan
+    table["closing_move"] = ""
+    table["watch"] = ""
+    return table
+
+
 def score_portfolio(portfolio: Portfolio, overrides: Mapping[str, float] | None = None) -> Scores:
     criteria = portfolio.criteria
     assert criteria is not None, "score_portfolio needs a valid criteria.yml"
     weights = normalised_weights(criteria, overrides)
     table, closing = score_table(criteria, score_matrix(portfolio, criteria), weights)
+    proposals = proposal_matrix(portfolio, criteria)
+    if len(proposals):  # a portfolio without candidates keeps the table it always had
+        table.insert(2, "proposed_tier", pd.Series("", index=table.index, dtype=object))
+        candidates = candidate_table(criteria, proposals, weights)[table.columns]
+        table = pd.concat([table, candidates]) if len(table) else candidates
+        table.index.name = "account"
     return Scores(portfolio, criteria, weights, table, closing)
 
 
@@ -204,13 +255,20 @@ def _records(portfolio: Portfolio, criteria: CriteriaConfig, weights: pd.Series,
     points = table[[f"contribution.{c}" for c in ids]].to_numpy().tolist()
     rows = zip(table.index, points, *(table[column].tolist() for column in
                                       ("score", "tier", "next_tier", "gap", "closing_move", "watch")))
+    proposed = table["proposed_tier"].tolist() if "proposed_tier" in table.columns else [""] * len(table)
+    lowest = float(criteria.scale.min)
     records = {}
-    for account_id, account_points, score, tier, next_tier, gap, move, watch in rows:
-        given = portfolio.accounts_by_id[account_id].profile.scores
-        contributions = tuple(Contribution(cid, name, float(given[cid].score), share, point, given[cid].why)
-                              for cid, name, share, point in zip(ids, names, shares, account_points))
+    for (account_id, account_points, score, tier, next_tier, gap, move, watch), proposal in zip(rows, proposed):
+        profile = portfolio.accounts_by_id[account_id].profile
+        candidate = tier == CANDIDATE
+        given = profile.proposed_scores if candidate else profile.scores
+        contributions = tuple(
+            Contribution(cid, name, float(given[cid].score), share, point, given[cid].why) if cid in given else
+            Contribution(cid, name, lowest, share, point, "No proposal: counted at the lowest score of the scale.")
+            for cid, name, share, point in zip(ids, names, shares, account_points))
         records[account_id] = AccountScore(score, tiers.get(tier), contributions, tiers.get(next_tier),
-                                           None if gap != gap else gap, move, watch or None, closing.get(account_id))
+                                           None if gap != gap else gap, move, watch or None, closing.get(account_id),
+                                           candidate, tiers.get(proposal))
     return records
 
 

@@ -9,7 +9,7 @@ from .escape import cell, html_text, md_text
 from .formats import pct
 from .model import CriteriaConfig, Portfolio
 from .pages import account_page, relative
-from .score import STANDARD, Scores
+from .score import CANDIDATE, STANDARD, Scores
 
 
 def criteria_table(criteria: CriteriaConfig) -> Markup:
@@ -32,6 +32,9 @@ def tier_table(criteria: CriteriaConfig, scores: Scores | None = None) -> Markup
                     f"{int(counts.get(t.id, 0))} |")
     rows.append(f"| Standard | below {criteria.tiers[-1].min_score:.2f} | — | none (the {plan_wide} plan-wide sections apply) | "
                 f"{int(counts.get(STANDARD, 0))} |")
+    if counts.get(CANDIDATE, 0):
+        rows.append(f"| Candidates | proposed scores, not accepted yet | — | none (the {plan_wide} plan-wide sections "
+                    f"apply) | {int(counts[CANDIDATE])} |")
     return Markup("\n".join(rows))
 
 
@@ -39,6 +42,8 @@ def tier_counts(scores: Scores, analytics: Analytics) -> Markup:
     counts = scores.table["tier"].value_counts()
     parts = [f"{int(counts.get(t.id, 0))} {md_text(t.name)}" for t in scores.criteria.tiers]
     parts.append(f"{int(counts.get(STANDARD, 0))} standard")
+    if counts.get(CANDIDATE, 0):
+        parts.append(f"{int(counts[CANDIDATE])} candidates (proposed scores not accepted yet)")
     return Markup(f"Right now the portfolio has {', '.join(parts)}: {pct(analytics.key_share)} of accounts are key "
                   f"(the limit is {pct(scores.criteria.limits.max_key_share)}).")
 

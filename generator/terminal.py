@@ -13,7 +13,7 @@ import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
-from .score import STANDARD
+from .score import NOT_KEY
 
 # The columns a reader needs on every row: never narrowed, never dropped.
 ESSENTIAL = ("account", "score", "tier", "new_score", "new_tier")
@@ -94,7 +94,7 @@ def _cell(value) -> str:
 
 def print_score_table(table: pd.DataFrame, console: Console) -> None:
     """`kam score`'s terminal view: short headers, blanks for missing figures, standard accounts
-    dimmed. Account, score and tier are never cut; at narrow widths other columns wrap or are
+    and candidates dimmed. Account, score and tier are never cut; at narrow widths other columns wrap or are
     left out, and the caption says which."""
     columns = [Column("account", tuple(map(str, table.index)), False)]
     columns += [Column(name, tuple(_cell(v) for v in table[name]), table[name].dtype.kind in "fi")
@@ -108,5 +108,5 @@ def print_score_table(table: pd.DataFrame, console: Console) -> None:
                         no_wrap=column.essential, overflow="fold")
     tiers = table["new_tier" if "new_tier" in table.columns else "tier"].tolist()
     for row, tier in enumerate(tiers):
-        view.add_row(*(column.cells[row] for column, _ in shown), style="dim" if tier == STANDARD else None)
+        view.add_row(*(column.cells[row] for column, _ in shown), style="dim" if tier in NOT_KEY else None)
     console.print(view)

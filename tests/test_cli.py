@@ -118,7 +118,7 @@ def test_score_tier_filter_standard_and_what_if(repo):
 def test_score_unknown_tier_is_a_usage_error_with_a_suggestion(repo):
     result = kam(repo, "score", "--tier", "Gld", "--today", TODAY)
     assert result.exit_code == 2 and result.stdout == ""
-    assert ("Invalid value for --tier: unknown tier 'Gld'; choose from platinum, gold, silver, standard; "
+    assert ("Invalid value for --tier: unknown tier 'Gld'; choose from platinum, gold, silver, standard, candidate; "
             "did you mean 'gold'?") in result.stderr
 
 

@@ -88,10 +88,12 @@ def _near_miss(title: str, headings, required_keys: frozenset[str]):
 
 
 def plan_prompts(ctx: RuleContext) -> Iterator[Diagnostic]:
-    """A section that still holds the scaffold's prompt has not been written yet."""
+    """A section that still holds the scaffold's prompt has not been written yet. A candidate's
+    plan is not judged: nobody has taken the imported account on yet (plan health still counts
+    its sections as unwritten)."""
     for account in ctx.accounts:
         plan = account.plan
-        if plan is None:
+        if plan is None or (account.profile is not None and account.profile.is_candidate):
             continue
         prose = {plan.body_line + i: line for i, line, in_code in lines_with_fences(plan.body) if not in_code}
         ends = [s.line for s in plan.sections[1:]] + [plan.body_line + plan.body.count("\n") + 1]
@@ -112,15 +114,17 @@ def criterion_scores(ctx: RuleContext) -> Iterator[Diagnostic]:
     scale_usable = low < high  # else E404 is the one error, not one per score
     for account in ctx.portfolio.accounts:
         path = f"{account.dir}/account.yml"
-        scores = account.profile.scores
-        missing = [c.id for c in criteria.criteria if c.id not in scores]
+        profile = account.profile
+        # A candidate has no scores by design: its proposals wait for a person (model.is_candidate).
+        missing = [] if profile.is_candidate else [c.id for c in criteria.criteria if c.id not in profile.scores]
         if missing:
             yield diagnostic(path, ctx.at(path, ("scores",), key=True), "E303",
                         f"no score for criteri{'a' if len(missing) > 1 else 'on'} {', '.join(missing)}")
-        for criterion_id, entry in scores.items():
-            if scale_usable and not low <= entry.score <= high:
-                yield diagnostic(path, ctx.at(path, ("scores", criterion_id, "score")), "E106",
-                            f"score for '{criterion_id}' must be within the scale {low}-{high}; got {entry.score:g}")
+        for key, what in (("scores", "score"), ("proposed_scores", "proposed score")):
+            for criterion_id, entry in getattr(profile, key).items():
+                if scale_usable and not low <= entry.score <= high:
+                    yield diagnostic(path, ctx.at(path, (key, criterion_id, "score")), "E106",
+                                f"{what} for '{criterion_id}' must be within the scale {low}-{high}; got {entry.score:g}")
 
 
 def goal_rules(ctx: RuleContext) -> Iterator[Diagnostic]:

@@ -57,10 +57,11 @@ def account_references(ctx: RuleContext) -> Iterator[Diagnostic]:
         criteria = ctx.portfolio.criteria
         if criteria is not None:
             known = [c.id for c in criteria.criteria]
-            for criterion_id in p.scores:
-                if criterion_id not in known:
-                    yield diagnostic(path, ctx.at(path, ("scores", criterion_id), key=True), "E203",
-                                f"score for unknown criterion '{criterion_id}'{suggest(criterion_id, known)}")
+            for key, what in (("scores", "score"), ("proposed_scores", "proposed score")):
+                for criterion_id in getattr(p, key):
+                    if criterion_id not in known:
+                        yield diagnostic(path, ctx.at(path, (key, criterion_id), key=True), "E203",
+                                    f"{what} for unknown criterion '{criterion_id}'{suggest(criterion_id, known)}")
 
 
 def parent_cycles(ctx: RuleContext) -> Iterator[Diagnostic]:

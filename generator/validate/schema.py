@@ -23,6 +23,7 @@ from ..mdtext import first_heading, split_sections
 from ..model import (
     CRITERION_ID_PATTERN,
     CURRENCY_PATTERN,
+    FINGERPRINT_PATTERN,
     Account,
     AccountProfile,
     CriteriaConfig,
@@ -265,6 +266,9 @@ def _value_problem(err: dict, subject: str, root_type: Any, model_loc: tuple | N
             return "E107", f"{subject} must be a snake_case id (like 'revenue_potential'); got {describe(value)}"
         if pattern == CURRENCY_PATTERN:
             return "E111", f"{subject} must be a three-letter currency code in capitals (like 'EUR'); got {describe(value)}"
+        if pattern == FINGERPRINT_PATTERN:
+            return "E111", (f"{subject} must be the fingerprint `kam import crm` writes ('sha256:' and 16 to 64 "
+                            f"hexadecimal digits); got {describe(value)}")
         return "E111", f"{subject} is not valid: {describe(value)}"
     if kind == "string_too_short":
         return "E111", f"{subject} must not be empty"

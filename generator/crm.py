@@ -1,0 +1,610 @@
+"""Reading a CRM export: the mapping says which file and column holds what; pandas reads the
+files, checks them and aggregates the opportunities into one typed record per account.
+Nothing here writes a file (the importer does) or decides a score (proposals.py does).
+
+Every problem with the input is a located diagnostic: E5xx stops the import before anything
+is written, W5xx is reported and the import goes on. Work on the large table is vectorised;
+Python loops only run over the distinct values of a column (names, stages, products).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Annotated, Literal
+
+import numpy as np
+import pandas as pd
+from pydantic import Field
+
+from .diagnostics import Diagnostic, diagnostic
+from .load import FolderSource, Reader
+from .model import CriterionId, Currency, Record, Text
+from .validate.schema import check_mapping
+
+DEFAULT_MAPPING = Path(__file__).parent / "crm_mapping.yml"
+EXAMPLES = 3  # rows or names quoted in a warning; the count says how many more
+
+
+# -- the mapping file -------------------------------------------------------------------------
+
+class AccountColumns(Record):
+    name: Text
+    sector: Text | None = None
+    location: Text | None = None
+    parent: Text | None = None
+
+
+class OpportunityColumns(Record):
+    account: Text
+    agent: Text
+    stage: Text
+    close_date: Text
+    value: Text
+    product: Text | None = None
+
+
+class TeamColumns(Record):
+    agent: Text
+    manager: Text | None = None
+    region: Text | None = None
+
+
+class ProductColumns(Record):
+    name: Text
+    price: Text
+
+
+class AccountsTable(Record):
+    file: Text
+    columns: AccountColumns
+
+
+class OpportunitiesTable(Record):
+    file: Text
+    columns: OpportunityColumns
+    won: Annotated[tuple[Text, ...], Field(min_length=1)] = ("Won",)  # stage values, any case
+    lost: tuple[Text, ...] = ("Lost",)
+
+
+class TeamsTable(Record):
+    file: Text
+    columns: TeamColumns
+
+
+class ProductsTable(Record):
+    file: Text
+    columns: ProductColumns
+
+
+class Synonyms(Record):
+    """Spelling as exported -> as it should read; matched ignoring case and surrounding spaces."""
+    sector: dict[str, Text] = Field(default_factory=dict)
+    location: dict[str, Text] = Field(default_factory=dict)
+    product: dict[str, Text] = Field(default_factory=dict)
+
+
+Signal = Literal["revenue", "pipeline", "win_rate"]
+DelimiterChar = Annotated[str, Field(min_length=1, max_length=1)]
+
+
+class CrmMapping(Record):
+    """A mapping file: where an export keeps each field the import reads."""
+    source: Text | None = None  # the export's name in each account's crm record (default: its folder's)
+    currency: Currency = "USD"
+    encoding: Text = "utf-8"
+    delimiter: DelimiterChar = ","
+    date_format: Text = "%Y-%m-%d"
+    email_domain: Text = "example.com"  # for people added to team.yml: the export has no emails
+    accounts: AccountsTable
+    opportunities: OpportunitiesTable
+    teams: TeamsTable | None = None
+    products: ProductsTable | None = None
+    synonyms: Synonyms = Synonyms()
+    proposals: dict[CriterionId, Signal] = Field(default_factory=dict)  # criterion -> the figure behind it
+
+
+class CrmProblem(Exception):
+    """Input the import cannot use: every diagnostic found, nothing written."""
+
+    def __init__(self, diagnostics: Iterable[Diagnostic]) -> None:
+        self.diagnostics = tuple(diagnostics)
+        super().__init__("; ".join(d.message for d in self.diagnostics))
+
+
+def load_mapping(path: Path | None) -> tuple[CrmMapping, str]:
+    """The mapping at `path` (default: the sample's), checked by the same schema code as the
+    account files: an unknown key or a wrong value is a located E1xx. Returns it and its label."""
+    path = path or DEFAULT_MAPPING
+    label = path.as_posix() if path != DEFAULT_MAPPING else "crm_mapping.yml (built in)"
+    reader = Reader(FolderSource(path.parent))
+    doc = reader.yaml(path.name)
+    mapping, problems = check_mapping(doc, CrmMapping, "the mapping file")
+    found = [replace(d, path=path.as_posix()) for d in [*reader.diagnostics, *problems]]
+    if found or mapping is None:
+        raise CrmProblem(found)
+    return mapping, label
+
+
+# -- ids ----------------------------------------------------------------------------------------
+
+_NOT_ID = re.compile(r"[^a-z0-9]+")
+
+
+def slug(name: str) -> str:
+    """A kebab-case id from a display name: "Gekko & Co" -> gekko-co, "Zoë Ek" -> zoe-ek."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    return _NOT_ID.sub("-", ascii_name.lower()).strip("-")
+
+
+# -- reading --------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Table:
+    """One file of the export as read: columns renamed to the mapping's field names."""
+    path: Path
+    label: str  # as diagnostics name it
+    frame: pd.DataFrame
+    positions: dict[str, tuple[str, int]]  # field -> (column as exported, its 1-based position)
+
+    def at(self, field: str, row: int) -> tuple[int, int]:
+        """(line, column) of a data row (0-based, as pandas counts) for one field: the header is line 1."""
+        return row + 2, self.positions[field][1]
+
+    def column(self, field: str) -> str:
+        return self.positions[field][0]
+
+
+def _label(export: Path, name: str) -> str:
+    return (export / name).as_posix()
+
+
+def _decode_problem(raw: bytes, encoding: str, label: str) -> Diagnostic | None:
+    try:
+        raw.decode(encoding)
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        column = exc.start - (before.rfind(b"\n") + 1) + 1
+        return diagnostic(label, (line, column), "E505",
+                          f"not {encoding} text (byte 0x{raw[exc.start]:02x}); export it as {encoding}, or name the "
+                          "file's encoding in a mapping file (`encoding:`)")
+    except LookupError:
+        return diagnostic(label, (1, 1), "E505", f"unknown encoding {encoding!r} in the mapping file")
+    return None
+
+
+_OTHER_DELIMITERS = (";", "\t", "|", ",")
+
+
+def _header_problem(label: str, header: list[str], wanted: dict[str, str], delimiter: str,
+                    table: str) -> list[Diagnostic]:
+    missing = [(field, column) for field, column in wanted.items() if column not in header]
+    if not missing:
+        return []
+    if len(header) == 1:
+        for other in _OTHER_DELIMITERS:
+            if other != delimiter and other in header[0]:
+                shown = "\\t" if other == "\t" else other
+                return [diagnostic(label, (1, 1), "E506",
+                                   f"the header is one column, {header[0][:60]!r}: the file looks separated by "
+                                   f"{shown!r}, not {delimiter!r}; set `delimiter: \"{shown}\"` in a mapping file")]
+    found = ", ".join(header) if header else "none (the file is empty)"
+    return [diagnostic(label, (1, 1), "E502",
+                       f"no column '{column}' (the mapping's {table}.columns.{field}); columns found: {found}")
+            for field, column in missing]
+
+
+def read_table(export: Path, file: str, fields: dict[str, str | None], mapping: CrmMapping, table: str,
+               hasher) -> Table:
+    """Read one file of the export with only the mapped columns, every value as text (parsed
+    by the callers, so that a bad value can be named with its row). Raises CrmProblem."""
+    path = export / file
+    label = _label(export, file)
+    if not path.is_file():
+        there = sorted(p.name for p in export.iterdir() if p.is_file()) if export.is_dir() else []
+        listing = ", ".join(there) if there else "none"
+        raise CrmProblem([diagnostic(label, (1, 1), "E501",
+                                     f"no such file in the export (the mapping's {table}.file); files there: {listing}")])
+    raw = path.read_bytes()
+    hasher.update(file.encode("utf-8") + b"\0" + raw + b"\0")
+    problem = _decode_problem(raw, mapping.encoding, label)
+    if problem is not None:
+        raise CrmProblem([problem])
+    wanted = {field: column for field, column in fields.items() if column is not None}
+    options = dict(sep=mapping.delimiter, encoding=mapping.encoding, skipinitialspace=True)
+    try:
+        header = [str(c) for c in pd.read_csv(path, nrows=0, **options).columns]
+    except pd.errors.EmptyDataError:
+        header = []
+    except (pd.errors.ParserError, ValueError) as exc:
+        raise CrmProblem([_parser_problem(label, exc)]) from None
+    problems = _header_problem(label, header, wanted, mapping.delimiter, table)
+    if problems:
+        raise CrmProblem(problems)
+    try:
+        # Every column, not only the mapped ones: with `usecols` pandas would pass over a row with
+        # more fields than the header, which means a stray delimiter has shifted its values.
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""], **options)
+    except (pd.errors.ParserError, ValueError) as exc:
+        raise CrmProblem([_parser_problem(label, exc)]) from None
+    if not isinstance(frame.index, pd.RangeIndex):  # pandas took the first row's extra field for an index
+        raise CrmProblem([_parser_problem(label, pd.errors.ParserError(
+            f"Expected {len(header)} fields in line 2, saw {len(header) + frame.index.nlevels}"))])
+    frame = pd.DataFrame({field: frame[column] for field, column in wanted.items()})
+    positions = {field: (column, header.index(column) + 1) for field, column in wanted.items()}
+    return Table(path, label, frame, positions)
+
+
+def _parser_problem(label: str, exc: Exception) -> Diagnostic:
+    text = str(exc).strip()
+    match = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", text)
+    if match:
+        expected, line, saw = match.groups()
+        return diagnostic(label, (int(line), 1), "E506",
+                          f"line {line} has {saw} fields where the header has {expected}: a value holding the delimiter "
+                          "needs quotes, or the file uses another delimiter (`delimiter:` in a mapping file)")
+    return diagnostic(label, (1, 1), "E506", f"not a CSV file pandas can read: {text.splitlines()[-1] if text else exc}")
+
+
+def _bad_rows(table: Table, field: str, bad: np.ndarray, what: str, code: str) -> Diagnostic:
+    """One diagnostic at the first bad row of a column, counting the others."""
+    rows = np.flatnonzero(bad)
+    first = int(rows[0])
+    value = table.frame[field].iat[first]
+    more = f" ({len(rows) - 1:,} more row{'s' if len(rows) > 2 else ''} like it)" if len(rows) > 1 else ""
+    return diagnostic(table.label, table.at(field, first), code,
+                      f"row {first + 1}, column '{table.column(field)}': {value!r} is not {what}{more}")
+
+
+def parse_numbers(table: Table, field: str) -> tuple[pd.Series, list[Diagnostic]]:
+    text = table.frame[field]
+    numbers = pd.to_numeric(text, errors="coerce")
+    bad = (text.notna() & numbers.isna()).to_numpy()
+    if bad.any():
+        return numbers, [_bad_rows(table, field, bad, "a number", "E504")]
+    return numbers.astype(float), []
+
+
+def parse_dates(table: Table, field: str, date_format: str) -> tuple[pd.Series, list[Diagnostic]]:
+    text = table.frame[field]
+    dates = pd.to_datetime(text, format=date_format, errors="coerce")
+    bad = (text.notna() & dates.isna()).to_numpy()
+    if bad.any():
+        shown = date_format.replace("%Y", "YYYY").replace("%m", "MM").replace("%d", "DD")
+        return dates, [_bad_rows(table, field, bad, f"a date in the form {shown}", "E503")]
+    return dates, []
+
+
+# -- what the export says about each account ----------------------------------------------------
+
+@dataclass(frozen=True)
+class Person:
+    id: str
+    name: str
+    role: str
+
+
+@dataclass(frozen=True)
+class CrmAccount:
+    id: str
+    name: str
+    industry: str
+    headquarters: str
+    parent: str | None  # the parent's id, resolved by the importer against the repository too
+    parent_name: str | None
+    owner: str  # team id of the agent with the largest won value up to the as-of date
+    executive_sponsor: str | None  # the owner's manager
+    region: str  # the owner's regional office
+    customer_since: dt.date
+    row: int  # in the accounts file (0-based, as pandas counts), for diagnostics
+
+
+@dataclass(frozen=True)
+class CrmExport:
+    source: str
+    fingerprint: str
+    as_of: dt.date
+    currency: str
+    mapping: CrmMapping
+    accounts: tuple[CrmAccount, ...]
+    figures: pd.DataFrame  # per account id: revenue, pipeline, open, won, lost, win_rate
+    people: dict[str, Person]  # agents and managers the accounts name, by id
+    problems: tuple[Diagnostic, ...]  # W5xx, located at their first occurrence
+    accounts_table: Table
+
+    def account(self, account_id: str) -> CrmAccount:
+        return self._by_id[account_id]
+
+    def where(self, account_id: str, field: str) -> tuple[str, tuple[int, int]]:
+        """The file and (line, column) of one of an account's fields in the accounts file."""
+        table = self.accounts_table
+        return table.label, table.at(field, self.account(account_id).row)
+
+    @property
+    def _by_id(self) -> dict[str, CrmAccount]:
+        found = self.__dict__.get("_index")
+        if found is None:
+            found = {a.id: a for a in self.accounts}
+            object.__setattr__(self, "_index", found)
+        return found
+
+
+def _normalise(values: pd.Series, synonyms: dict[str, str], capitalise: bool) -> tuple[pd.Series, dict[str, str]]:
+    """Each distinct value through the synonyms (ignoring case and spaces), then, for an
+    all-lowercase word such as 'retail', capitalised. Returns the new values and what the
+    synonyms changed (as exported -> as read)."""
+    table = {k.strip().casefold(): v for k, v in synonyms.items()}
+    changed: dict[str, str] = {}
+    out: dict[str, str] = {}
+    for value in values.dropna().unique():
+        text = str(value).strip()
+        read = table.get(text.casefold(), text)
+        if read != text:
+            changed[text] = read
+        if capitalise and read.islower():
+            read = read[0].upper() + read[1:]
+        out[value] = read
+    return values.map(out), changed
+
+
+def _stage_masks(stage: pd.Series, won: tuple[str, ...], lost: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
+    codes, uniques = pd.factorize(stage)
+    folded = [str(u).strip().casefold() for u in uniques]
+    won_set, lost_set = {w.casefold() for w in won}, {v.casefold() for v in lost}
+    is_won = np.append(np.array([u in won_set for u in folded], dtype=bool), False)
+    is_lost = np.append(np.array([u in lost_set for u in folded], dtype=bool), False)
+    return is_won[codes], is_lost[codes]  # code -1 (no stage) picks the appended False
+
+
+def _first_rows(table: Table, field: str, mask: np.ndarray) -> tuple[tuple[int, int], str]:
+    rows = np.flatnonzero(mask)
+    shown = ", ".join(str(int(r) + 1) for r in rows[:EXAMPLES])
+    more = f" and {len(rows) - EXAMPLES:,} more" if len(rows) > EXAMPLES else ""
+    return table.at(field, int(rows[0])), f"rows {shown}{more}" if len(rows) > 1 else f"row {shown}"
+
+
+def _named(counts: pd.Series) -> str:
+    """'A' (3), 'B' (1) and 4 more: the names a warning is about, most frequent first."""
+    ordered = counts.sort_values(ascending=False, kind="stable")
+    shown = ", ".join(f"'{name}' ({int(n):,})" for name, n in ordered.head(EXAMPLES).items())
+    return shown + (f" and {len(ordered) - EXAMPLES:,} more" if len(ordered) > EXAMPLES else "")
+
+
+def read_export(export: Path, mapping: CrmMapping, as_of: dt.date | None = None) -> CrmExport:
+    """Read and aggregate an export. Raises CrmProblem (E5xx, E1xx) when it cannot be used."""
+    hasher = hashlib.sha256()
+    m = mapping
+    accounts_t = read_table(export, m.accounts.file, m.accounts.columns.model_dump(), m, "accounts", hasher)
+    opps_t = read_table(export, m.opportunities.file, m.opportunities.columns.model_dump(), m, "opportunities", hasher)
+    teams_t = read_table(export, m.teams.file, m.teams.columns.model_dump(), m, "teams", hasher) if m.teams else None
+    products_t = (read_table(export, m.products.file, m.products.columns.model_dump(), m, "products", hasher)
+                  if m.products else None)
+
+    errors: list[Diagnostic] = []
+    close, found = parse_dates(opps_t, "close_date", m.date_format)
+    errors += found
+    value, found = parse_numbers(opps_t, "value")
+    errors += found
+    price = None
+    if products_t is not None:
+        price, found = parse_numbers(products_t, "price")
+        errors += found
+    if errors:
+        raise CrmProblem(errors)
+
+    warnings: list[Diagnostic] = []
+    opps = opps_t.frame
+    latest = close.max()
+    as_of = as_of or (latest.date() if pd.notna(latest) else dt.date.today())
+    end = pd.Timestamp(as_of)
+    start = end - pd.DateOffset(years=1)  # the 12 months ending at as_of: (start, end]
+
+    # Accounts: one row per name (an export of opportunities may repeat each account's fields).
+    accounts = accounts_t.frame.copy()
+    accounts["name"] = accounts["name"].str.strip()
+    accounts = accounts[accounts["name"].notna() & (accounts["name"] != "")]
+    if accounts_t.path != opps_t.path:
+        repeated = accounts["name"].duplicated()
+        if repeated.any():
+            warnings.append(diagnostic(accounts_t.label, accounts_t.at("name", int(np.flatnonzero(repeated)[0])),
+                                       "W507", f"{int(repeated.sum()):,} account name(s) listed twice; the first row of "
+                                       f"each is used: {_named(accounts['name'][repeated].value_counts())}"))
+    accounts = accounts.drop_duplicates("name").set_index("name")
+
+    # Opportunities: which account, and whether it was won, lost or is still open.
+    account = opps["account"].str.strip()
+    is_won, is_lost = _stage_masks(opps["stage"], m.opportunities.won, m.opportunities.lost)
+    is_open = ~(is_won | is_lost)
+    no_account = account.isna().to_numpy()
+    if no_account.any():
+        where, rows = _first_rows(opps_t, "account", no_account)
+        warnings.append(diagnostic(opps_t.label, where, "W501",
+                                   f"{int(no_account.sum()):,} opportunities have no account ({rows}); they count for none"))
+    unknown = account.notna() & ~account.isin(accounts.index)
+    if unknown.any():
+        where, _ = _first_rows(opps_t, "account", unknown.to_numpy())
+        warnings.append(diagnostic(opps_t.label, where, "W502",
+                                   f"{int(unknown.sum()):,} opportunities name an account that is not in "
+                                   f"{accounts_t.label}; they count for none: {_named(account[unknown].value_counts())}"))
+
+    # Open opportunities without a value are valued at their product's list price.
+    open_value = value.where(value.notna(), np.nan)
+    if products_t is not None and "product" in opps_t.positions:
+        open_value, found = _list_prices(opps_t, products_t, price, m.synonyms.product, value, is_open)
+        warnings += found
+
+    known = (account.notna() & ~unknown).to_numpy()
+    upto = (close <= end).to_numpy()
+    in_window = upto & (close > start).to_numpy()
+    frame = pd.DataFrame({
+        "account": account[known].to_numpy(),
+        "agent": opps["agent"].str.strip()[known].to_numpy(),
+        "won": (is_won & upto)[known],
+        "lost": (is_lost & upto)[known],
+        "open": is_open[known],
+        "revenue": np.where(is_won & in_window, value.fillna(0).to_numpy(), 0.0)[known],
+        "won_value": np.where(is_won & upto, value.fillna(0).to_numpy(), 0.0)[known],
+        "pipeline": np.where(is_open, open_value.fillna(0).to_numpy(), 0.0)[known],
+        "won_on": close.where(is_won & upto).to_numpy()[known],
+    })
+    by_account = frame.groupby("account", sort=True)
+    figures = by_account.agg(revenue=("revenue", "sum"), pipeline=("pipeline", "sum"), open=("open", "sum"),
+                             won=("won", "sum"), lost=("lost", "sum"), customer_since=("won_on", "min"))
+    closed = figures["won"] + figures["lost"]
+    figures["win_rate"] = (figures["won"] / closed).where(closed > 0)
+    # The owner: the agent with the largest won value up to as_of; ties go to the name first
+    # in alphabetical order, so the same export always gives the same owner.
+    won_by = frame[frame["won"]].groupby(["account", "agent"], sort=False)["won_value"].sum().reset_index()
+    won_by = won_by.sort_values(["account", "won_value", "agent"], ascending=[True, False, True], kind="stable")
+    figures["owner_name"] = won_by.drop_duplicates("account").set_index("account")["agent"]
+
+    teams = _teams(teams_t, opps_t, opps["agent"], warnings)
+    return _assemble(export, m, accounts, accounts_t, figures, teams, as_of, hasher, warnings)
+
+
+def _list_prices(opps_t: Table, products_t: Table, price: pd.Series, synonyms: dict[str, str], value: pd.Series,
+                 is_open: np.ndarray) -> tuple[pd.Series, list[Diagnostic]]:
+    """Each opportunity's value, or for an open one without a value its product's list price.
+    A product name that matches no product is read through the synonyms, then as the product
+    with the same name apart from spaces and case ('GTXPro' -> 'GTX Pro'), and reported."""
+    names = products_t.frame["name"].str.strip()
+    prices = dict(zip(names, price))
+    loose = {re.sub(r"\s+", "", n).casefold(): n for n in names.dropna()}
+    table = {k.strip().casefold(): v for k, v in synonyms.items()}
+    codes, uniques = pd.factorize(opps_t.frame["product"])
+    resolved = np.full(len(uniques) + 1, np.nan)
+    warnings = []
+    counts = np.bincount(codes[codes >= 0], minlength=len(uniques))
+    for i, product in enumerate(uniques):
+        text = str(product).strip()
+        if text in prices:
+            resolved[i] = prices[text]
+            continue
+        first = int(np.flatnonzero(codes == i)[0])
+        declared = table.get(text.casefold())
+        if declared in prices:  # the mapping says how to read it: a normalised spelling
+            resolved[i] = prices[declared]
+            warnings.append(diagnostic(opps_t.label, opps_t.at("product", first), "W503",
+                                       f"product '{text}' read as '{declared}' ({int(counts[i]):,} opportunities)"))
+            continue
+        read = loose.get(re.sub(r"\s+", "", text).casefold())
+        if read in prices:
+            resolved[i] = prices[read]
+            warnings.append(diagnostic(opps_t.label, opps_t.at("product", first), "W504",
+                                       f"product '{text}' is not in {products_t.label} ({int(counts[i]):,} opportunities); "
+                                       f"read as '{read}', the same name apart from spaces and case"))
+        else:
+            warnings.append(diagnostic(opps_t.label, opps_t.at("product", first), "W504",
+                                       f"product '{text}' is not in {products_t.label} ({int(counts[i]):,} opportunities); "
+                                       "open ones without a value count as 0"))
+    list_price = pd.Series(resolved[codes], index=value.index)
+    return value.where(value.notna() | ~is_open, list_price), warnings
+
+
+@dataclass(frozen=True)
+class Teams:
+    manager: dict[str, str]  # agent name -> manager name
+    region: dict[str, str]  # agent name -> regional office
+
+
+def _teams(teams_t: Table | None, opps_t: Table, agents: pd.Series, warnings: list[Diagnostic]) -> Teams:
+    if teams_t is None:
+        return Teams({}, {})
+    frame = teams_t.frame.apply(lambda column: column.str.strip())
+    frame = frame[frame["agent"].notna()].drop_duplicates("agent")
+    manager = dict(zip(frame["agent"], frame["manager"])) if "manager" in frame else {}
+    region = dict(zip(frame["agent"], frame["region"])) if "region" in frame else {}
+    named = agents.str.strip()
+    missing = named.notna() & ~named.isin(frame["agent"])
+    if missing.any():
+        where, _ = _first_rows(opps_t, "agent", missing.to_numpy())
+        warnings.append(diagnostic(opps_t.label, where, "W506",
+                                   f"{named[missing].nunique():,} agent(s) on opportunities are not in {teams_t.label}, "
+                                   f"so they have no manager or region: {_named(named[missing].value_counts())}"))
+    return Teams({k: v for k, v in manager.items() if isinstance(v, str)},
+                 {k: v for k, v in region.items() if isinstance(v, str)})
+
+
+def _assemble(export: Path, m: CrmMapping, accounts: pd.DataFrame, accounts_t: Table, figures: pd.DataFrame,
+              teams: Teams, as_of: dt.date, hasher, warnings: list[Diagnostic]) -> CrmExport:
+    """One record per account that is a customer by as_of, with unique, non-empty ids."""
+    sector, changed = (_normalise(accounts["sector"], m.synonyms.sector, True) if "sector" in accounts
+                       else (pd.Series("Unknown", index=accounts.index), {}))
+    _report_normalised(accounts_t, "sector", accounts.get("sector"), changed, warnings)
+    location, changed = (_normalise(accounts["location"], m.synonyms.location, False) if "location" in accounts
+                         else (pd.Series("", index=accounts.index), {}))
+    _report_normalised(accounts_t, "location", accounts.get("location"), changed, warnings)
+    parent = accounts["parent"].str.strip() if "parent" in accounts else pd.Series(None, index=accounts.index, dtype=object)
+
+    customers = figures[figures["customer_since"].notna()]
+    prospects = [n for n in accounts.index if n not in customers.index]
+    if prospects:
+        row = int(np.flatnonzero(accounts_t.frame["name"].str.strip() == prospects[0])[0])
+        warnings.append(diagnostic(accounts_t.label, accounts_t.at("name", row), "W507",
+                                   f"{len(prospects):,} account(s) have no won opportunity up to {as_of} and are not "
+                                   f"imported (not customers yet): {_named(pd.Series(1, index=prospects))}"))
+    records: list[CrmAccount] = []
+    taken: dict[str, str] = {}
+    people: dict[str, Person] = {}
+    for name in customers.index:
+        account_id = slug(name)
+        owner_name = customers.at[name, "owner_name"]
+        if not isinstance(owner_name, str) or not slug(owner_name):
+            why = "no agent on its won opportunities" if not isinstance(owner_name, str) else \
+                f"its owner's name '{owner_name}' gives no id"
+        elif not account_id:
+            why = "its name gives no id"
+        elif account_id in taken:
+            why = f"its name gives the id '{account_id}' of '{taken[account_id]}'"
+        else:
+            why = ""
+        row = int(np.flatnonzero(accounts_t.frame["name"].str.strip() == name)[0])
+        if why:
+            warnings.append(diagnostic(accounts_t.label, accounts_t.at("name", row), "W507",
+                                       f"account '{name}' is not imported: {why}"))
+            continue
+        taken[account_id] = name
+        manager_name = teams.manager.get(owner_name)
+        region = teams.region.get(owner_name) or "Unknown"
+        owner = _person(people, owner_name, f"Sales agent, {region}" if region != "Unknown" else "Sales agent")
+        sponsor = _person(people, manager_name, f"Sales manager, {region}" if region != "Unknown" else "Sales manager") \
+            if manager_name else None
+        parent_name = parent.get(name)
+        parent_name = parent_name if isinstance(parent_name, str) and parent_name else None
+        industry, headquarters = sector.get(name), location.get(name)
+        records.append(CrmAccount(
+            id=account_id, name=name, industry=industry if isinstance(industry, str) and industry else "Unknown",
+            headquarters=headquarters if isinstance(headquarters, str) else "",
+            parent=slug(parent_name) or None if parent_name else None, parent_name=parent_name,
+            owner=owner, executive_sponsor=sponsor, region=region,
+            customer_since=customers.at[name, "customer_since"].date(), row=row))
+    kept = customers.loc[[r.name for r in records], ["revenue", "pipeline", "open", "won", "lost", "win_rate"]]
+    kept.index = pd.Index([r.id for r in records], name="account")
+    return CrmExport(m.source or export.resolve().name, f"sha256:{hasher.hexdigest()[:16]}", as_of, m.currency, m,
+                     tuple(records), kept, people, tuple(warnings), accounts_t)
+
+
+def _person(people: dict[str, Person], name: str, role: str) -> str | None:
+    person_id = slug(name)
+    if not person_id:
+        return None
+    people.setdefault(person_id, Person(person_id, name, role))
+    return person_id
+
+
+def _report_normalised(table: Table, field: str, values: pd.Series | None, changed: dict[str, str],
+                       warnings: list[Diagnostic]) -> None:
+    if values is None or not changed:
+        return
+    stripped = values.str.strip()
+    for before, after in sorted(changed.items()):
+        rows = np.flatnonzero((stripped == before).to_numpy())
+        warnings.append(diagnostic(table.label, table.at(field, int(rows[0])), "W503",
+                                   f"{field} '{before}' read as '{after}' ({len(rows):,} account{'s' if len(rows) != 1 else ''})"))
+

@@ -1,0 +1,87 @@
+"""`kam init`: a new account repository that validates and builds before it has any account.
+
+The files come from `starter/` (package data) and from what the generator already knows how to
+write: the JSON Schemas from the model, and the site templates the pipeline renders.
+"""
+
+from __future__ import annotations
+
+from importlib import metadata
+from pathlib import Path
+
+from .schemas import schema_files
+from .scaffold import yaml_text
+from .writes import commit
+
+STARTER = Path(__file__).parent / "starter"
+# The site templates sit next to the package in a source checkout (where `pip install -e .`
+# leaves them), the same folder this project's own site is built from.
+SITE_TEMPLATES = Path(__file__).resolve().parent.parent / "site_templates"
+DEFAULT_NAME = "Key account playbooks"
+
+# starter/ file -> where it goes in the new repository (dot files are kept without their dot in
+# the package, where tools would otherwise treat them as this project's own).
+_RENAMED = {
+    "pre-commit-config.yaml": ".pre-commit-config.yaml",
+    "gitignore": ".gitignore",
+}
+
+
+class InitProblem(Exception):
+    """The repository cannot be created as asked; nothing was written."""
+
+
+def starter_files(name: str = DEFAULT_NAME) -> dict[str, str]:
+    """Every file of a new repository: relative POSIX path -> text."""
+    files: dict[str, str] = {}
+    for path in sorted(STARTER.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            rel = path.relative_to(STARTER).as_posix()
+            target = _RENAMED.get(rel, rel)
+            if rel.startswith("workflows/"):
+                target = ".github/" + rel
+            files[target] = path.read_text(encoding="utf-8")
+    files["mkdocs.yml"] = files["mkdocs.yml"].replace("{site_name}", yaml_text(name))
+    files["README.md"] = files["README.md"].replace("{site_name}", name)
+    files["requirements.txt"] = files["requirements.txt"].replace("{version}", _version())
+    files.update({f"schemas/{file}": text for file, text in schema_files().items()})
+    files.update(_site_templates())
+    return files
+
+
+def _version() -> str:
+    try:
+        return metadata.version("account-playbooks")
+    except metadata.PackageNotFoundError:
+        return "0.1.0"
+
+
+def _site_templates() -> dict[str, str]:
+    if not SITE_TEMPLATES.is_dir():
+        raise InitProblem(f"the site templates are not next to the generator ({SITE_TEMPLATES}); "
+                          "install account-playbooks from a source checkout (`pip install -e .`)")
+    return {f"site_templates/{p.relative_to(SITE_TEMPLATES).as_posix()}": p.read_text(encoding="utf-8")
+            for p in sorted(SITE_TEMPLATES.rglob("*")) if p.is_file()}
+
+
+def existing(target: Path, files: dict[str, str]) -> tuple[str, ...]:
+    """The files a new repository would overwrite in `target` (a folder in the way counts too)."""
+    return tuple(rel for rel in sorted(files) if (target / rel).exists() or (target / rel).is_symlink())
+
+
+def init(target: Path, *, name: str = DEFAULT_NAME, force: bool = False) -> list[str]:
+    """Write a new repository into `target`, all files or none; returns the paths written.
+    Raises ExistingFiles, naming them, when files are in the way and `force` is not set."""
+    files = starter_files(name)
+    if target.exists() and not target.is_dir():
+        raise InitProblem(f"{target} is a file, not a folder")
+    in_the_way = existing(target, files)
+    if in_the_way and not force:
+        raise ExistingFiles(in_the_way)
+    return commit(target, files)
+
+
+class ExistingFiles(InitProblem):
+    def __init__(self, paths: tuple[str, ...]) -> None:
+        super().__init__(f"{len(paths)} file(s) already exist")
+        self.paths = paths
