@@ -1,7 +1,7 @@
 """Benchmarks, reported as ratios measured in one run on the same input.
 
     python benchmarks/run.py            # everything (several minutes: builds a 1,000-account site)
-    python benchmarks/run.py validate   # one part: validate | score | startup | history | site | import
+    python benchmarks/run.py validate   # one part: validate | score | startup | history | preview | engines | site | import
 
 validate  `kam validate`'s work (load + validate) against parsing the same YAML with libyaml
           alone, for N = 100, 1,000, 5,000. Target: ratio <= 2 at 1,000; time linear in N.
@@ -11,6 +11,9 @@ startup   `kam --help` against `python -c 'import yaml'` (target <= 4x), and `ka
           1,000 accounts as a process against a process parsing the same files with libyaml.
 history   `kam history` of 1,000 accounts over 500 commits (one git log, one cat-file batch)
           against parsing the blobs it reads with libyaml alone. Target: <= 2x.
+preview   `kam serve --focus` on 1,000 accounts: start-up, and saving an account file to the page
+          served with the edit. Target: <= 10 s.
+engines   the `kam render` tree of 100 accounts built by MkDocs and, when installed, by Zensical.
 site      full site builds at 100 and 1,000 accounts, each with 100 commits of history: the generator's share of the build
           (target <= 15%), an account page's HTML size (target: at most 1.2x from 100 to
           1,000), the search index per account (target <= 12 KB at 1,000), and a bare
@@ -117,8 +120,8 @@ def _build(root: Path) -> float:
     return best(run, 1)
 
 
-def _site_repo(n: int) -> Path:
-    root = write_portfolio(WORK / f"site-{n}", n)
+def _site_repo(n: int, name: str = "site") -> Path:
+    root = write_portfolio(WORK / f"{name}-{n}", n)
     for name in ("mkdocs.yml", "playbook", "site_templates"):
         source = HERE.parent / name
         (shutil.copytree if source.is_dir() else shutil.copy)(source, root / name)
@@ -232,6 +235,93 @@ def bench_history(rows: list[tuple[str, str]]) -> None:
                  f"{ours / base:.2f}x ({ours:.2f} s vs {base:.2f} s)"))
 
 
+def _wait_for(url: str, text: str, limit: float = 900) -> float:
+    """Seconds until the page at `url` holds `text` (polled every 0.2 s)."""
+    import urllib.request
+
+    start = time.perf_counter()
+    while time.perf_counter() - start < limit:
+        try:
+            if text in urllib.request.urlopen(url, timeout=5).read().decode("utf-8"):
+                return time.perf_counter() - start
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise TimeoutError(f"{url} never showed {text!r}")
+
+
+def bench_preview(rows: list[tuple[str, str]]) -> None:
+    """`kam serve --focus` on 1,000 accounts: start-up, then saving one account file to the
+    page served with the edit (target <= 10 s)."""
+    import signal
+    import socket
+    import subprocess
+
+    root = _site_repo(1000, "preview")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {**os.environ, "KAM_TODAY": TODAY.isoformat()}
+    server = subprocess.Popen([sys.executable, "-m", "generator.cli", "--root", str(root), "serve", "--port", str(port),
+                               "--focus", "account-00002"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/accounts/account-00002/"
+    try:
+        started = _wait_for(url, "Account 2")
+        edits = []
+        for n in range(3):
+            account = root / "accounts" / "account-00002" / "account.yml"
+            text = account.read_text(encoding="utf-8")
+            name = f"Account 2 edit {n}"
+            account.write_text(text.replace(text.split("\n", 1)[0], f"name: {name}", 1), encoding="utf-8")
+            edits.append(_wait_for(url, name))
+    finally:
+        server.send_signal(signal.SIGINT)
+        server.wait(timeout=60)
+    rows.append(("`kam serve --focus`, 1,000 accounts: start-up; save -> page served with the edit (target <= 10 s)",
+                 f"start-up {started:.1f} s; edit -> preview **{statistics.median(edits):.1f} s** "
+                 f"(median of {len(edits)}: {', '.join(f'{e:.1f}' for e in edits)})"))
+
+
+def bench_engines(rows: list[tuple[str, str]]) -> None:
+    """The tree `kam render` writes, built by MkDocs and, when installed, by Zensical
+    (`zensical` on PATH, or $ZENSICAL naming the program). A measurement, not a test."""
+    import subprocess
+
+    from click.testing import CliRunner
+
+    from generator.cli import main as kam
+
+    root = _site_repo(100, "engines")
+    tree = WORK / "engines-tree"
+    if tree.exists():
+        shutil.rmtree(tree)
+    result = CliRunner().invoke(kam, ["--root", str(root), "render", "--out", str(tree), "--today", TODAY.isoformat()])
+    assert result.exit_code == 0, result.output
+
+    def pages(site: Path) -> int:
+        return sum(1 for _ in site.rglob("*.html"))
+
+    def mkdocs_build() -> None:
+        subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(tree / "mkdocs.yml"), "-d",
+                        str(WORK / "engines-mkdocs")], check=True, cwd=tree, capture_output=True)
+
+    with_mkdocs = best(mkdocs_build, 1)
+    line = f"MkDocs {with_mkdocs:.1f} s ({pages(WORK / 'engines-mkdocs'):,} pages)"
+    zensical = os.environ.get("ZENSICAL") or shutil.which("zensical")
+    if zensical:
+        def zensical_build() -> None:
+            shutil.rmtree(tree / "site", ignore_errors=True)
+            subprocess.run([zensical, "build", "-c", "-f", str(tree / "mkdocs.yml")], check=True, cwd=tree,
+                           capture_output=True)
+
+        with_zensical = best(zensical_build, 1)
+        line += (f"; Zensical {with_zensical:.1f} s ({pages(tree / 'site'):,} pages): "
+                 f"**{with_zensical / with_mkdocs:.2f}x** MkDocs' time")
+    else:
+        line += "; Zensical not installed (pip install zensical, or set $ZENSICAL)"
+    rows.append(("engines: `kam render` tree of 100 accounts, built by each", line))
+
+
 def bench_import(rows: list[tuple[str, str]]) -> None:
     """The CRM import: the sample end to end, and a large export's reading and aggregating."""
     import pandas as pd
@@ -280,7 +370,8 @@ def main(parts: list[str]) -> None:
     WORK.mkdir(parents=True, exist_ok=True)
     rows: list[tuple[str, str]] = []
     for name, function in (("validate", bench_validate), ("score", bench_score), ("startup", bench_startup),
-                           ("history", bench_history), ("site", bench_site), ("import", bench_import)):
+                           ("history", bench_history), ("preview", bench_preview), ("engines", bench_engines),
+                           ("site", bench_site), ("import", bench_import)):
         if not parts or name in parts:
             print(f"running {name} ...", file=sys.stderr, flush=True)
             function(rows)

@@ -126,13 +126,15 @@ def write_history(root: Path, commits: int, seed: int = 11) -> None:
         if n % 50 == 0:
             path = "criteria.yml"
             text = texts.get(path) or (root / path).read_text(encoding="utf-8")
-            changed[path] = re.sub(r"weight: (\d+)", lambda m: f"weight: {max(5, int(m.group(1)) + rng.choice((-5, 5)))}",
-                                   text, count=1)
+            step = 5 if n % 100 == 0 else -5  # down and back up: every one of them a real change
+            changed[path] = re.sub(r"weight: (\d+)", lambda m: f"weight: {int(m.group(1)) + step}", text, count=1)
         else:
             for account in rng.sample(ids, rng.randint(1, 3)):
                 path = f"accounts/{account}/account.yml"
                 text = texts.get(path) or (root / path).read_text(encoding="utf-8")
-                changed[path] = re.sub(r"\{score: \d+", f"{{score: {rng.randint(2, 10)}", text, count=1)
+                current = int(re.search(r"\{score: (\d+)", text).group(1))
+                score = rng.choice([v for v in range(2, 11) if v != current])  # never a no-op commit
+                changed[path] = re.sub(r"\{score: \d+", f"{{score: {score}", text, count=1)
         texts.update(changed)
         stream.append(b"commit refs/heads/main\ncommitter Bench <b@example.com> %d +0000\n" % (1_700_000_000 + n * 3600))
         data(f"commit {n}")

@@ -320,13 +320,30 @@ def _swap_in(built: Path, target: Path) -> None:
 
 @main.command()
 @click.option("--port", default=8000, show_default=True)
+@click.option("--focus", "focus", multiple=True, metavar="ACCOUNT",
+              help="Preview only these accounts' pages (repeat for several): seconds per edit on a large portfolio.")
 @click.pass_obj
-def serve(root: Path, port: int) -> None:
+def serve(root: Path, port: int, focus: tuple[str, ...]) -> None:
     """Preview the site with live reload (watches accounts/, criteria.yml, team.yml)."""
     _require_repository(root, "serve")
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     from mkdocs.commands.serve import serve as mkdocs_serve
 
+    from .plugin import FOCUS_VARIABLE
+
+    if focus:
+        known = sorted(p.name for p in (root / "accounts").iterdir() if p.is_dir()) if (root / "accounts").is_dir() else []
+        unknown = [a for a in focus if a not in known]
+        if unknown:
+            from .validate.schema import suggest
+
+            stderr.print("kam serve: no account " + ", ".join(f"{a!r}{suggest(a, known)}" for a in unknown),
+                         highlight=False, markup=False)
+            sys.exit(EXIT_USAGE)
+        os.environ[FOCUS_VARIABLE] = ",".join(focus)
+        stderr.print(f"kam serve: previewing {', '.join(focus)}; only their pages are built (scores and checks "
+                     "still cover the whole portfolio), links to other pages lead nowhere here",
+                     highlight=False, markup=False)
     # The first build takes a while on a large portfolio: say where to look before it starts.
     stderr.print(f"kam serve: http://127.0.0.1:{port}/ (building the site; the page loads when it is ready)",
                  highlight=False, markup=False)

@@ -8,14 +8,15 @@ import json
 from .timeline import History, Point
 
 COLUMNS = ("account", "date", "commit", "author", "subject", "cause", "score", "tier", "health", "changes",
-           "renamed_from", "removed", "score_before", "tier_before")
+           "renamed_from", "removed", "added", "score_before", "tier_before")
 
 
 def select(found: History, accounts: tuple[str, ...], since: dt.date | None) -> list[Point]:
     """The points of `accounts` (every account when empty), from `since` on, oldest first."""
     if accounts:
-        chosen = [p for account in accounts for p in found.of(account)]
-        chosen.sort(key=lambda p: found.points.index(p))
+        order = {id(p): n for n, p in enumerate(found.points)}
+        chosen = sorted((p for account in dict.fromkeys(accounts) for p in found.of(account)),
+                        key=lambda p: order[id(p)])
     else:
         chosen = list(found.points)
     return [p for p in chosen if since is None or p.date.date() >= since]

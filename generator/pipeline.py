@@ -12,13 +12,14 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from .analytics import analyse
-from .lastchanged import last_changed
-from .link import link
+from typing import TYPE_CHECKING
+
 from .load import load
-from .render import RenderedPage, SiteInput, render
 from .score import score_portfolio
 from .validate import Validated, judge, validate
+
+if TYPE_CHECKING:  # the site's stages load when a site is made: `kam validate` starts without them
+    from .render import RenderedPage, SiteInput
 
 TEMPLATES = "site_templates"
 ASSETS = ("assets/kam.css", "assets/kam.js")  # under TEMPLATES; served at the same paths
@@ -48,7 +49,7 @@ def check(root: Path, today: dt.date) -> Validated:
     return judge(checked, scores)
 
 
-def _timeline(root: Path):
+def read_timeline(root: Path):
     """How each account moved, from git; empty outside git or when git fails: the site is still
     built, only without its history."""
     from .gitlog import HistoryProblem, in_git
@@ -78,7 +79,28 @@ def _repo_url(root: Path) -> str | None:
     return url.rstrip("/") if isinstance(url, str) and url.startswith(("https://", "http://")) else None
 
 
-def generate(root: Path, today: dt.date, templates: Path | None = None) -> Generated:
+def head_commit(root: Path) -> str | None:
+    """The commit HEAD names, or None outside git: what a cached history is keyed by."""
+    import subprocess
+
+    try:
+        done = subprocess.run(["git", "-C", str(root), "rev-parse", "--verify", "--quiet", "HEAD"],
+                              capture_output=True, text=True, check=False)
+    except OSError:
+        return None
+    return done.stdout.strip() or None
+
+
+def generate(root: Path, today: dt.date, templates: Path | None = None, *,
+             focus: frozenset[str] | None = None, timeline=None) -> Generated:
+    """Validate, score and render. `focus` renders only those accounts' pages (a fast preview);
+    `timeline` is a history already read for this HEAD (`kam serve` keeps it between rebuilds:
+    editing files does not change the commits)."""
+    from .analytics import analyse
+    from .lastchanged import last_changed
+    from .link import link
+    from .render import SiteInput, render
+
     validated = check(root, today)
     if not validated.ok or validated.scores is None:
         return Generated(validated, None, ())
@@ -91,7 +113,7 @@ def generate(root: Path, today: dt.date, templates: Path | None = None) -> Gener
         links=link(portfolio),
         history=last_changed(root),
         today=today,
-        timeline=_timeline(root),
+        timeline=timeline if timeline is not None else read_timeline(root),
         repo_url=_repo_url(root),
     )
-    return Generated(validated, site, render(site, templates or root / TEMPLATES))
+    return Generated(validated, site, render(site, templates or root / TEMPLATES, focus))

@@ -7,6 +7,8 @@ playbook/, and serve also watches the account files, criteria.yml, team.yml and 
 
 from __future__ import annotations
 
+import logging
+import os
 from pathlib import Path
 
 from mkdocs.config import config_options as c
@@ -16,12 +18,23 @@ from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
 from .diagnostics import Severity, format_text, summary
-from .pipeline import ASSETS, TEMPLATES, THEME_OVERRIDES, Generated, generate, reference_date
+from .pipeline import ASSETS, TEMPLATES, THEME_OVERRIDES, Generated, generate, head_commit, read_timeline, reference_date
 from .render import TemplateProblem
 from .safety import sanitize_html
 
 log = get_plugin_logger("kam")
 WATCHED = ("accounts", "criteria.yml", "team.yml", TEMPLATES)
+
+
+# How `kam serve --focus` tells the plugin which accounts to preview: mkdocs serve builds its
+# configuration itself, so the one process's environment is the channel.
+FOCUS_VARIABLE = "KAM_PREVIEW_ACCOUNTS"
+
+
+def preview_focus() -> frozenset[str] | None:
+    names = os.environ.get(FOCUS_VARIABLE, "")
+    ids = frozenset(n.strip() for n in names.split(",") if n.strip())
+    return ids or None
 
 
 def _inside(path: Path, root: Path) -> bool:
@@ -42,7 +55,16 @@ class KamPlugin(BasePlugin[KamConfig]):
         self.generated_paths: frozenset[str] = frozenset()
 
     def on_startup(self, *, command, dirty) -> None:
+        # Having on_startup keeps this object for the whole of `mkdocs serve`: the history read
+        # for a commit is kept between rebuilds, since editing files does not change the commits.
         self.serving = command == "serve"
+        self.history_for: tuple[str | None, object] | None = None
+
+    def _history(self):
+        head = head_commit(self.root)
+        if self.history_for is None or self.history_for[0] != head:
+            self.history_for = (head, read_timeline(self.root))
+        return self.history_for[1]
 
     def on_config(self, config):
         self.root = Path(config.config_file_path).resolve().parent
@@ -57,8 +79,13 @@ class KamPlugin(BasePlugin[KamConfig]):
             raise PluginError(f"kam: invalid date for 'today': {exc}") from exc
         generated, self.pregenerated = self.pregenerated, None
         if generated is None:
+            focus = preview_focus() if getattr(self, "serving", False) else None
+            if focus is not None:  # links and nav entries to the pages left out are expected
+                config.validation.links.not_found = logging.DEBUG
+                config.validation.nav.not_found = logging.DEBUG
             try:
-                generated = generate(self.root, today)
+                generated = generate(self.root, today, focus=focus,
+                                     timeline=self._history() if getattr(self, "serving", False) else None)
             except TemplateProblem as exc:
                 raise PluginError(f"kam: site_templates/{exc}") from None
             for d in generated.validated.diagnostics:  # `kam build` printed them already

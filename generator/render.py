@@ -304,47 +304,11 @@ def _body_without_title(text: str) -> str:
     return text
 
 
-def render(site: SiteInput, templates: Path) -> tuple[RenderedPage, ...]:
-    r = Renderer(site, templates)
+def _account_pages(r: Renderer, site: SiteInput, accounts: list[Account]) -> list[RenderedPage]:
     portfolio = site.portfolio
-    criteria = site.scores.criteria
-    actions_by_owner: dict[str, list] = {}
-    for item in site.analytics.actions_past_due:
-        actions_by_owner.setdefault(item.owner, []).append(item)
-    for account in portfolio.accounts:  # open = from each account's latest review, due or not
-        for action in account.latest_actions:
-            if action.is_open and not action.past_due(site.today):
-                actions_by_owner.setdefault(action.owner, []).append(
-                    FollowUp(account.id, action.owner, action.title, action.due, account.last_review.path, False))
-    goals_by_owner: dict[str, list] = {}
-    for account in portfolio.accounts:
-        for goal in sorted(account.goals, key=lambda g: g.due):
-            if goal.is_open:
-                goals_by_owner.setdefault(goal.owner, []).append((account, goal))
-    scored = [a for a in portfolio.accounts if a.id in site.scores.by_account]
-    pages = [
-        r.page("home.md.j2", "index.md", None, **_home_context(site)),
-        r.page("accounts.md.j2", "accounts/index.md", None, accounts=_by_score(site, [a.id for a in scored])),
-        r.page("criteria.md.j2", "criteria.md", "criteria.yml", criteria_table=tables.criteria_table(criteria),
-               tier_table=tables.tier_table(criteria, site.scores),
-               sections_list=tables.required_sections(criteria)),
-        r.page("analytics.md.j2", "analytics.md", None, watch=_watch(site)),
-        r.page("changes.md.j2", "changes.md", None, **_changes_context(site)),
-        r.page("people.md.j2", "people/index.md", "team.yml"),
-        r.page("diagnostics.md.j2", "reference/diagnostics.md", "generator/codes.py",
-               codes=list(CODES.values()), groups=GROUPS),
-        r.page("file_formats.md.j2", "reference/file-formats.md", "generator/model.py", file_kinds=FILE_KINDS,
-               field_rows=field_rows, nested_models=nested_models),
-    ]
-    for dimension in INDEX_DIMENSIONS:
-        pages.append(r.page("index_by.md.j2", f"indexes/{dimension}.md", None, dimension=dimension,
-                            groups=_index_groups(r, dimension)))
-    for person in portfolio.team:
-        pages.append(r.page("person.md.j2", person_page(person.id), "team.yml", person=person,
-                            open_actions=sorted(actions_by_owner.get(person.id, []), key=lambda f: f.due),
-                            my_goals=goals_by_owner.get(person.id, [])))
+    pages: list[RenderedPage] = []
     owner_names = {p.id: p.name for p in portfolio.team}
-    for account in scored:
+    for account in accounts:
         d = account.dir
         entry = site.scores.by_account[account.id]
         kpis = site.analytics.kpis[account.id]
@@ -368,4 +332,53 @@ def render(site: SiteInput, templates: Path) -> tuple[RenderedPage, ...]:
         for review in account.reviews:
             pages.append(r.page("review.md.j2", review_page(account.id, review.slug), review.path,
                                 account=account, review=review, review_body=_body_without_title(review.body)))
+    return pages
+
+
+def render(site: SiteInput, templates: Path, focus: frozenset[str] | None = None) -> tuple[RenderedPage, ...]:
+    """Every page of the site; with `focus`, only those accounts' pages and a page listing them
+    (a preview: the figures still come from the whole portfolio, other pages are not built)."""
+    r = Renderer(site, templates)
+    portfolio = site.portfolio
+    criteria = site.scores.criteria
+    actions_by_owner: dict[str, list] = {}
+    for item in site.analytics.actions_past_due:
+        actions_by_owner.setdefault(item.owner, []).append(item)
+    for account in portfolio.accounts:  # open = from each account's latest review, due or not
+        for action in account.latest_actions:
+            if action.is_open and not action.past_due(site.today):
+                actions_by_owner.setdefault(action.owner, []).append(
+                    FollowUp(account.id, action.owner, action.title, action.due, account.last_review.path, False))
+    goals_by_owner: dict[str, list] = {}
+    for account in portfolio.accounts:
+        for goal in sorted(account.goals, key=lambda g: g.due):
+            if goal.is_open:
+                goals_by_owner.setdefault(goal.owner, []).append((account, goal))
+    scored = [a for a in portfolio.accounts if a.id in site.scores.by_account]
+    if focus is not None:  # a preview: the accounts being edited, and a page that lists them
+        scored = [a for a in scored if a.id in focus]
+        pages = [r.page("preview.md.j2", "index.md", None, accounts=scored)]
+        return tuple(pages + _account_pages(r, site, scored))
+    pages = [
+        r.page("home.md.j2", "index.md", None, **_home_context(site)),
+        r.page("accounts.md.j2", "accounts/index.md", None, accounts=_by_score(site, [a.id for a in scored])),
+        r.page("criteria.md.j2", "criteria.md", "criteria.yml", criteria_table=tables.criteria_table(criteria),
+               tier_table=tables.tier_table(criteria, site.scores),
+               sections_list=tables.required_sections(criteria)),
+        r.page("analytics.md.j2", "analytics.md", None, watch=_watch(site)),
+        r.page("changes.md.j2", "changes.md", None, **_changes_context(site)),
+        r.page("people.md.j2", "people/index.md", "team.yml"),
+        r.page("diagnostics.md.j2", "reference/diagnostics.md", "generator/codes.py",
+               codes=list(CODES.values()), groups=GROUPS),
+        r.page("file_formats.md.j2", "reference/file-formats.md", "generator/model.py", file_kinds=FILE_KINDS,
+               field_rows=field_rows, nested_models=nested_models),
+    ]
+    for dimension in INDEX_DIMENSIONS:
+        pages.append(r.page("index_by.md.j2", f"indexes/{dimension}.md", None, dimension=dimension,
+                            groups=_index_groups(r, dimension)))
+    for person in portfolio.team:
+        pages.append(r.page("person.md.j2", person_page(person.id), "team.yml", person=person,
+                            open_actions=sorted(actions_by_owner.get(person.id, []), key=lambda f: f.due),
+                            my_goals=goals_by_owner.get(person.id, [])))
+    pages += _account_pages(r, site, scored)
     return tuple(pages)

@@ -28,7 +28,7 @@ class Column:
 
     @property
     def header(self) -> str:
-        return self.name.replace("contribution.", "+")
+        return "proposal" if self.name == "proposed_tier" else self.name.replace("contribution.", "+")
 
     @property
     def essential(self) -> bool:

@@ -43,6 +43,7 @@ class Point:
     changes: tuple[str, ...] = ()  # in words, as in `kam diff`
     renamed_from: str | None = None
     removed: bool = False
+    added: bool = False  # the account's first readable version
     score_before: float | None = None  # at the account's previous point
     tier_before: str | None = None
 
@@ -53,11 +54,6 @@ class Point:
     @property
     def score_moved(self) -> bool:
         return self.score_before is not None and self.score is not None and self.score != self.score_before
-
-    @property
-    def added(self) -> bool:
-        return self.score_before is None and self.renamed_from is None and not self.removed and \
-            "account added" in self.changes
 
     def as_dict(self) -> dict:
         record = asdict(self)
@@ -266,6 +262,7 @@ def _cause(own_files: bool, config_files: set[str]) -> str:
 def _point(step: _Step, account_id: str, cause: str, account: Account | None, previous: Account | None,
            before: tuple | None, now: tuple | None, renamed_from: str | None, removed: bool) -> Point:
     criteria, commit = step.criteria, step.commit
+    added = account is not None and previous is None and renamed_from is None
     words: list[str] = []
     if renamed_from:
         words.append(f"folder renamed from {renamed_from}")
@@ -274,7 +271,7 @@ def _point(step: _Step, account_id: str, cause: str, account: Account | None, pr
         words += [f"{names.get(m.criterion, m.criterion)} {m.before:g} → {m.after:g}"
                   for m in criterion_moves(previous, account)]
         words += account_notes(previous, account)
-    elif account is not None and previous is None:
+    elif added:
         words.append("account added")
     elif removed:
         words.append("account removed")
@@ -285,7 +282,7 @@ def _point(step: _Step, account_id: str, cause: str, account: Account | None, pr
     words += _tier_words(before, now, criteria)
     score, tier, tier_name, plan_health = now or (None, None, None, None)
     return Point(account_id, commit.sha, commit.date, commit.author, commit.subject, cause,
-                 score, tier, tier_name, plan_health, tuple(words), renamed_from, removed,
+                 score, tier, tier_name, plan_health, tuple(words), renamed_from, removed, added,
                  before[0] if before else None, before[1] if before else None)
 
 

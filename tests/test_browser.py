@@ -271,6 +271,15 @@ def test_stakeholder_map_text_is_legible(page, server, width, smallest):
     assert heights and min(heights) >= smallest * 1.1, min(heights)
 
 
+@pytest.mark.parametrize("width", [1400, 390])
+def test_score_history_labels_are_legible_and_scroll_on_a_phone(page, server, width):
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(server + "/accounts/kan-code/")
+    heights = page.evaluate(_MAP_TEXT_PX.replace("kam-map", "kam-history"))
+    assert heights and min(heights) >= 12 * 1.1, min(heights)
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")  # the chart's box scrolls
+
+
 def test_the_account_pack_prints_on_one_to_three_a4_pages(page, server):
     page.goto(server + "/accounts/kan-code/pack/")
     page.emulate_media(media="print")

@@ -112,53 +112,103 @@ def test_build_refuses_bad_input_and_writes_nothing(tmp_path):
     assert not (repo / "site").exists()
 
 
-def test_serve_rebuilds_when_an_account_file_changes(tmp_path):
-    """A KAM edits account.yml while `kam serve` runs: the page served changes with it; the
-    address is printed before the first build."""
-    import signal
-    import socket
-    import subprocess
-    import sys
-    import time
-    import urllib.request
+class _Preview:
+    """`kam serve` in a real process on a free port, stopped with Ctrl-C."""
 
-    repo = site_repo(BASE, tmp_path / "repo")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    env = {**os.environ, "KAM_TODAY": "2026-11-24", "NO_MKDOCS_2_WARNING": "1"}
-    server = subprocess.Popen([sys.executable, "-m", "generator.cli", "--root", str(repo), "serve", "--port", str(port)],
-                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    url = f"http://127.0.0.1:{port}/accounts/kan-code/"
+    def __init__(self, repo, *options: str) -> None:
+        import socket
+        import subprocess
+        import sys
 
-    def page_shows(text: str, seconds: float) -> bool:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        env = {**os.environ, "KAM_TODAY": "2026-11-24", "NO_MKDOCS_2_WARNING": "1"}
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "generator.cli", "--root", str(repo), "serve", "--port", str(self.port), *options],
+            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+
+    def status(self, path: str) -> int | None:
+        import urllib.error
+        import urllib.request
+
+        try:
+            return urllib.request.urlopen(f"http://127.0.0.1:{self.port}/{path}", timeout=5).status
+        except urllib.error.HTTPError as exc:
+            return exc.code
+        except OSError:
+            return None
+
+    def shows(self, path: str, text: str, seconds: float) -> bool:
+        import time
+        import urllib.request
+
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
             try:
-                if text in urllib.request.urlopen(url, timeout=5).read().decode("utf-8"):
+                if text in urllib.request.urlopen(f"http://127.0.0.1:{self.port}/{path}", timeout=5).read().decode("utf-8"):
                     return True
             except OSError:
                 pass
             time.sleep(0.5)
         return False
 
+    def stop(self) -> str:
+        import signal
+
+        self.process.send_signal(signal.SIGINT)  # as Ctrl-C: mkdocs removes its temporary site folder
+        return self.process.communicate(timeout=30)[1]
+
+
+def test_serve_rebuilds_when_an_account_file_changes(tmp_path):
+    """A KAM edits account.yml while `kam serve` runs: the page served changes with it; the
+    address is printed before the first build."""
+    repo = site_repo(BASE, tmp_path / "repo")
+    preview = _Preview(repo)
+    page = "accounts/kan-code/"
     try:
-        assert page_shows("Kan-code", 90)
+        assert preview.shows(page, "Kan-code", 90)
         account = repo / "accounts" / "kan-code" / "account.yml"
         account.write_text(account.read_text(encoding="utf-8").replace("name: Kan-code", "name: Kan-code Renamed"),
                            encoding="utf-8")
-        assert page_shows("Kan-code Renamed", 90)
+        assert preview.shows(page, "Kan-code Renamed", 90)
         # A macro that fails while the KAM edits shows on the preview; the server keeps serving.
         (repo / "playbook" / "failing.md").write_text("---\nrender_macros: true\n---\n# Failing\n\n{{ tier_table() + 1 }}\n",
                                                       encoding="utf-8")
         account.write_text(account.read_text(encoding="utf-8").replace("Kan-code Renamed", "Kan-code Again"),
                            encoding="utf-8")
-        assert page_shows("Kan-code Again", 90) and server.poll() is None
+        assert preview.shows(page, "Kan-code Again", 90) and preview.process.poll() is None
     finally:
-        server.send_signal(signal.SIGINT)  # as Ctrl-C: mkdocs removes its temporary site folder
-        _, log = server.communicate(timeout=30)
+        log = preview.stop()
     # The address comes first, before the (slow, on a large portfolio) first build.
-    assert log.splitlines()[0].startswith(f"kam serve: http://127.0.0.1:{port}/")
+    assert log.splitlines()[0].startswith(f"kam serve: http://127.0.0.1:{preview.port}/")
+
+
+def test_a_focused_preview_builds_only_the_accounts_being_edited(tmp_path):
+    repo = site_repo(BASE, tmp_path / "repo")
+    preview = _Preview(repo, "--focus", "kan-code")
+    try:
+        assert preview.shows("accounts/kan-code/goals/", "Kan-code", 90)
+        assert preview.shows("", "A focused preview", 10)  # the home page lists what is previewed
+        assert preview.status("accounts/acme-corporation/") == 404 and preview.status("analytics/") == 404
+        account = repo / "accounts" / "kan-code" / "account.yml"
+        account.write_text(account.read_text(encoding="utf-8").replace("name: Kan-code", "name: Kan-code Focused"),
+                           encoding="utf-8")
+        assert preview.shows("accounts/kan-code/", "Kan-code Focused", 60)
+    finally:
+        log = preview.stop()
+    assert "previewing kan-code;" in log
+    assert "WARNING" not in log  # links to the accounts left out are expected in a preview
+
+
+def test_a_focus_on_an_unknown_account_says_so(tmp_path):
+    repo = site_repo(BASE, tmp_path / "repo")
+    from click.testing import CliRunner
+
+    from generator.cli import main
+
+    result = CliRunner().invoke(main, ["--root", str(repo), "serve", "--focus", "kan-cod"])
+    assert result.exit_code == 2 and "no account 'kan-cod'; did you mean 'kan-code'?" in result.stderr
 
 
 def test_plain_mkdocs_build_strict_from_the_repo_root(tmp_path):

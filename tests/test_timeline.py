@@ -124,9 +124,9 @@ def test_json_csv_and_table_carry_the_same_points(scripted):
         "author": "Bo Chen", "subject": "Bluth: CFO now meets us quarterly", "cause": "account", "score": 5.05,
         "tier": "silver", "tier_name": "Silver", "health": document["points"][1]["health"],
         "changes": ["Relationship strength 3 → 4", "promoted to Silver"], "renamed_from": None, "removed": False,
-        "score_before": 4.85, "tier_before": "standard"}
+        "added": False, "score_before": 4.85, "tier_before": "standard"}
     as_csv = _run(repo, "bluth-company", "--csv", "--since", "2026-03-01").stdout.splitlines()
-    assert as_csv[0] == "account,date,commit,author,subject,cause,score,tier,health,changes,renamed_from,removed,score_before,tier_before"
+    assert as_csv[0] == "account,date,commit,author,subject,cause,score,tier,health,changes,renamed_from,removed,added,score_before,tier_before"
     assert len(as_csv) == 3 and as_csv[1].startswith(f"bluth-company,2026-03-02T10:00:00+00:00,{shas['bluth']},Bo Chen,")
     table = _run(repo, "bluth-company").stdout
     assert "promoted to Silver" in table and shas["bluth"][:8] in table and "5.05" in table
