@@ -428,7 +428,7 @@ def read_export(export: Path, mapping: CrmMapping, as_of: dt.date | None = None)
     if accounts_t.path != opps_t.path:
         repeated = accounts["name"].duplicated()
         if repeated.any():
-            warnings.append(diagnostic(accounts_t.label, accounts_t.at("name", int(np.flatnonzero(repeated)[0])),
+            warnings.append(diagnostic(accounts_t.label, accounts_t.at("name", int(accounts["row"][repeated].iloc[0])),
                                        "W507", f"{int(repeated.sum()):,} account name(s) listed twice; the first row of "
                                        f"each is used: {_named(accounts['name'][repeated].value_counts())}"))
     accounts = accounts.drop_duplicates("name").set_index("name")
