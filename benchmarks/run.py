@@ -1,7 +1,7 @@
 """Benchmarks, reported as ratios measured in one run on the same input.
 
     python benchmarks/run.py            # everything (several minutes: builds a 1,000-account site)
-    python benchmarks/run.py validate   # one part: validate | score | startup | history | preview | engines | site
+    python benchmarks/run.py validate   # one part: validate | score | startup | history | preview | engines | site | import
 
 validate  `kam validate`'s work (load + validate) against parsing the same YAML with libyaml
           alone, for N = 100, 1,000, 5,000. Target: ratio <= 2 at 1,000; time linear in N.
@@ -18,6 +18,10 @@ site      full site builds at 100 and 1,000 accounts, each with 100 commits of h
           (target <= 15%), an account page's HTML size (target: at most 1.2x from 100 to
           1,000), the search index per account (target <= 12 KB at 1,000), and a bare
           mkdocs-material build of as many plain pages, built in the same run.
+import    `kam import crm` of the CRM sample into a new repository, end to end as a process (target
+          < 2 s); and reading and aggregating a synthetic export of 100,000 accounts and 1,000,000
+          opportunities (everything but writing the account folders) against `pandas.read_csv` of
+          the same files with its defaults (target <= 3x).
 Each timing is the best of a few repeats; results are printed as a Markdown table and written
 to benchmarks/results/latest.md.
 """
@@ -318,12 +322,56 @@ def bench_engines(rows: list[tuple[str, str]]) -> None:
     rows.append(("engines: `kam render` tree of 100 accounts, built by each", line))
 
 
+def bench_import(rows: list[tuple[str, str]]) -> None:
+    """The CRM import: the sample end to end, and a large export's reading and aggregating."""
+    import pandas as pd
+
+    from benchmarks.synth_crm import write_export
+    from generator.crm import load_mapping, read_export
+    from generator.proposals import propose
+
+    sample = HERE.parent / "tests" / "fixtures" / "crm-sales-opportunities"
+    kam = str(Path(sys.executable).parent / "kam")
+    fresh = WORK / "import-fresh"
+    shutil.rmtree(fresh, ignore_errors=True)
+    import subprocess
+
+    subprocess.run([kam, "init", str(fresh)], check=True, capture_output=True)
+
+    def import_sample() -> None:
+        repo = WORK / "import-sample"
+        shutil.rmtree(repo, ignore_errors=True)
+        shutil.copytree(fresh, repo)
+        subprocess.run([kam, "--root", str(repo), "import", "crm", str(sample), "--today", TODAY.isoformat()],
+                       check=True, capture_output=True)
+
+    rows.append(("`kam import crm` of the sample (85 accounts, 8,800 opportunities) into a new repository, "
+                 "as a process", f"**{best(import_sample):.2f} s** (target < 2 s)"))
+    export = write_export(WORK / "crm-100k", 100_000, 1_000_000)
+    mapping, _ = load_mapping(None)
+    criteria = check(fresh, TODAY).portfolio.criteria
+    files = ("accounts.csv", "sales_pipeline.csv", "sales_teams.csv", "products.csv")
+
+    def floor() -> None:
+        for name in files:
+            pd.read_csv(export / name)
+
+    def ours() -> None:
+        read = read_export(export, mapping)
+        propose(read.figures, criteria, mapping.proposals, read.currency, read.as_of)
+
+    base, mine = best(floor, 5), best(ours, 5)  # both read in threads: the machine's load shows; best of 5
+    rows.append(("import: reading, checking and aggregating 100,000 accounts and 1,000,000 opportunities, with "
+                 "proposals, vs `pandas.read_csv` of the same files",
+                 f"{mine:.2f} s vs {base:.2f} s: **{mine / base:.2f}x** (target <= 3)"))
+
+
 def main(parts: list[str]) -> None:
     WORK.mkdir(parents=True, exist_ok=True)
     rows: list[tuple[str, str]] = []
     for name, function in (("validate", bench_validate), ("score", bench_score), ("startup", bench_startup),
                            ("history", bench_history), ("preview", bench_preview), ("engines", bench_engines),
-                           ("site", bench_site)):
+                           ("site", bench_site), ("import", bench_import)):
         if not parts or name in parts:
             print(f"running {name} ...", file=sys.stderr, flush=True)
             function(rows)

@@ -16,7 +16,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Literal, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -138,8 +138,9 @@ _NOT_ID = re.compile(r"[^a-z0-9]+")
 
 def slug(name: str) -> str:
     """A kebab-case id from a display name: "Gekko & Co" -> gekko-co, "Zoë Ek" -> zoe-ek."""
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
-    return _NOT_ID.sub("-", ascii_name.lower()).strip("-")
+    if not name.isascii():
+        name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    return _NOT_ID.sub("-", name.lower()).strip("-")
 
 
 # -- reading --------------------------------------------------------------------------------------
@@ -201,9 +202,11 @@ def _header_problem(label: str, header: list[str], wanted: dict[str, str], delim
 
 
 def read_table(export: Path, file: str, fields: dict[str, str | None], mapping: CrmMapping, table: str,
-               hasher) -> Table:
-    """Read one file of the export with only the mapped columns, every value as text (parsed
-    by the callers, so that a bad value can be named with its row). Raises CrmProblem."""
+               hasher, numbers: tuple[str, ...] = (), categories: tuple[str, ...] = ()) -> Table:
+    """Read one file of the export, the mapped columns renamed to their fields. Values are text,
+    except the `numbers` fields, read as numbers when they all are one (else as text, for
+    parse_numbers to name the row that is not), and the `categories` fields, names that repeat
+    on many rows, read as categories. Raises CrmProblem."""
     path = export / file
     label = _label(export, file)
     if not path.is_file():
@@ -213,7 +216,8 @@ def read_table(export: Path, file: str, fields: dict[str, str | None], mapping: 
                                      f"no such file in the export (the mapping's {table}.file); files there: {listing}")])
     raw = path.read_bytes()
     hasher.update(file.encode("utf-8") + b"\0" + raw + b"\0")
-    problem = _decode_problem(raw, mapping.encoding, label)
+    ascii_is_enough = raw.isascii() and mapping.encoding.replace("_", "-").lower() in ("utf-8", "utf8", "ascii")
+    problem = None if ascii_is_enough else _decode_problem(raw, mapping.encoding, label)
     if problem is not None:
         raise CrmProblem([problem])
     wanted = {field: column for field, column in fields.items() if column is not None}
@@ -227,10 +231,19 @@ def read_table(export: Path, file: str, fields: dict[str, str | None], mapping: 
     problems = _header_problem(label, header, wanted, mapping.delimiter, table)
     if problems:
         raise CrmProblem(problems)
+    types: dict[str, object] = {column: str for column in header}
+    types.update({wanted[f]: "category" for f in categories if f in wanted})
+    typed = {**types, **{wanted[f]: "float64" for f in numbers if f in wanted}}
+    # Every column, not only the mapped ones: with `usecols` pandas would pass over a row with
+    # more fields than the header, which means a stray delimiter has shifted its values.
+    read = dict(keep_default_na=False, na_values=[""], **options)
     try:
-        # Every column, not only the mapped ones: with `usecols` pandas would pass over a row with
-        # more fields than the header, which means a stray delimiter has shifted its values.
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""], **options)
+        try:
+            frame = pd.read_csv(path, dtype=typed, **read)
+        except pd.errors.ParserError:
+            raise
+        except ValueError:  # a value that is not a number: read it as text, to say which row
+            frame = pd.read_csv(path, dtype=types, **read)
     except (pd.errors.ParserError, ValueError) as exc:
         raise CrmProblem([_parser_problem(label, exc)]) from None
     if not isinstance(frame.index, pd.RangeIndex):  # pandas took the first row's extra field for an index
@@ -264,6 +277,8 @@ def _bad_rows(table: Table, field: str, bad: np.ndarray, what: str, code: str) -
 
 def parse_numbers(table: Table, field: str) -> tuple[pd.Series, list[Diagnostic]]:
     text = table.frame[field]
+    if text.dtype.kind == "f":  # read_table read them as numbers already
+        return text, []
     numbers = pd.to_numeric(text, errors="coerce")
     bad = (text.notna() & numbers.isna()).to_numpy()
     if bad.any():
@@ -290,8 +305,7 @@ class Person:
     role: str
 
 
-@dataclass(frozen=True)
-class CrmAccount:
+class CrmAccount(NamedTuple):  # a tuple: a hundred thousand are made in a blink
     id: str
     name: str
     industry: str
@@ -381,7 +395,8 @@ def read_export(export: Path, mapping: CrmMapping, as_of: dt.date | None = None)
     hasher = hashlib.sha256()
     m = mapping
     accounts_t = read_table(export, m.accounts.file, m.accounts.columns.model_dump(), m, "accounts", hasher)
-    opps_t = read_table(export, m.opportunities.file, m.opportunities.columns.model_dump(), m, "opportunities", hasher)
+    opps_t = read_table(export, m.opportunities.file, m.opportunities.columns.model_dump(), m, "opportunities", hasher,
+                        numbers=("value",), categories=("agent", "stage", "product"))
     teams_t = read_table(export, m.teams.file, m.teams.columns.model_dump(), m, "teams", hasher) if m.teams else None
     products_t = (read_table(export, m.products.file, m.products.columns.model_dump(), m, "products", hasher)
                   if m.products else None)
@@ -408,68 +423,104 @@ def read_export(export: Path, mapping: CrmMapping, as_of: dt.date | None = None)
     # Accounts: one row per name (an export of opportunities may repeat each account's fields).
     accounts = accounts_t.frame.copy()
     accounts["name"] = accounts["name"].str.strip()
+    accounts["row"] = np.arange(len(accounts))
     accounts = accounts[accounts["name"].notna() & (accounts["name"] != "")]
     if accounts_t.path != opps_t.path:
         repeated = accounts["name"].duplicated()
         if repeated.any():
-            warnings.append(diagnostic(accounts_t.label, accounts_t.at("name", int(np.flatnonzero(repeated)[0])),
+            warnings.append(diagnostic(accounts_t.label, accounts_t.at("name", int(accounts["row"][repeated].iloc[0])),
                                        "W507", f"{int(repeated.sum()):,} account name(s) listed twice; the first row of "
                                        f"each is used: {_named(accounts['name'][repeated].value_counts())}"))
     accounts = accounts.drop_duplicates("name").set_index("name")
 
-    # Opportunities: which account, and whether it was won, lost or is still open.
-    account = opps["account"].str.strip()
+    # Opportunities, by integer codes: each column of names is hashed once (factorize) and
+    # cleaned on its distinct values only; sums per account are bincounts over the codes.
+    account = Coded(opps["account"])
+    position = np.append(accounts.index.get_indexer(account.names), -2)[account.codes]  # -1 unknown, -2 none
     is_won, is_lost = _stage_masks(opps["stage"], m.opportunities.won, m.opportunities.lost)
     is_open = ~(is_won | is_lost)
-    no_account = account.isna().to_numpy()
+    no_account = position == -2
     if no_account.any():
         where, rows = _first_rows(opps_t, "account", no_account)
         warnings.append(diagnostic(opps_t.label, where, "W501",
                                    f"{int(no_account.sum()):,} opportunities have no account ({rows}); they count for none"))
-    unknown = account.notna() & ~account.isin(accounts.index)
+    unknown = position == -1
     if unknown.any():
-        where, _ = _first_rows(opps_t, "account", unknown.to_numpy())
+        where, _ = _first_rows(opps_t, "account", unknown)
         warnings.append(diagnostic(opps_t.label, where, "W502",
                                    f"{int(unknown.sum()):,} opportunities name an account that is not in "
-                                   f"{accounts_t.label}; they count for none: {_named(account[unknown].value_counts())}"))
+                                   f"{accounts_t.label}; they count for none: {_named(account.counts(unknown))}"))
 
     # Open opportunities without a value are valued at their product's list price.
-    open_value = value.where(value.notna(), np.nan)
+    amount = value.to_numpy(dtype=float, na_value=np.nan)
+    open_value = amount
     if products_t is not None and "product" in opps_t.positions:
-        open_value, found = _list_prices(opps_t, products_t, price, m.synonyms.product, value, is_open)
+        open_value, found = _list_prices(opps_t, products_t, price, m.synonyms.product, amount, is_open)
         warnings += found
 
-    known = (account.notna() & ~unknown).to_numpy()
+    known = position >= 0
     upto = (close <= end).to_numpy()
-    in_window = upto & (close > start).to_numpy()
-    frame = pd.DataFrame({
-        "account": account[known].to_numpy(),
-        "agent": opps["agent"].str.strip()[known].to_numpy(),
-        "won": (is_won & upto)[known],
-        "lost": (is_lost & upto)[known],
-        "open": is_open[known],
-        "revenue": np.where(is_won & in_window, value.fillna(0).to_numpy(), 0.0)[known],
-        "won_value": np.where(is_won & upto, value.fillna(0).to_numpy(), 0.0)[known],
-        "pipeline": np.where(is_open, open_value.fillna(0).to_numpy(), 0.0)[known],
-        "won_on": close.where(is_won & upto).to_numpy()[known],
-    })
-    by_account = frame.groupby("account", sort=True)
-    figures = by_account.agg(revenue=("revenue", "sum"), pipeline=("pipeline", "sum"), open=("open", "sum"),
-                             won=("won", "sum"), lost=("lost", "sum"), customer_since=("won_on", "min"))
+    won_upto = is_won & upto & known
+    in_window = won_upto & (close > start).to_numpy()
+    won_value = np.nan_to_num(amount)
+    pos, n = position[known], len(accounts)
+
+    def total(weights: np.ndarray) -> np.ndarray:
+        return np.bincount(pos, weights=weights[known], minlength=n)
+
+    figures = pd.DataFrame({
+        "revenue": total(np.where(in_window, won_value, 0.0)),
+        "pipeline": total(np.where(is_open, np.nan_to_num(open_value), 0.0)),
+        "open": total(is_open.astype(float)).astype(int),
+        "won": total(won_upto.astype(float)).astype(int),
+        "lost": total((is_lost & upto & known).astype(float)).astype(int),
+    }, index=accounts.index)
+    figures["customer_since"] = pd.Series(close.to_numpy()[won_upto]).groupby(position[won_upto]).min() \
+        .reindex(range(n)).set_axis(accounts.index)
     closed = figures["won"] + figures["lost"]
     figures["win_rate"] = (figures["won"] / closed).where(closed > 0)
-    # The owner: the agent with the largest won value up to as_of; ties go to the name first
-    # in alphabetical order, so the same export always gives the same owner.
-    won_by = frame[frame["won"]].groupby(["account", "agent"], sort=False)["won_value"].sum().reset_index()
-    won_by = won_by.sort_values(["account", "won_value", "agent"], ascending=[True, False, True], kind="stable")
-    figures["owner_name"] = won_by.drop_duplicates("account").set_index("account")["agent"]
+    agent = Coded(opps["agent"])
+    figures["owner_name"] = _owners(position, agent, won_upto & (agent.codes >= 0), won_value, accounts.index)
 
-    teams = _teams(teams_t, opps_t, opps["agent"], warnings)
+    teams = _teams(teams_t, opps_t, agent, warnings)
     return _assemble(export, m, accounts, accounts_t, figures, teams, as_of, hasher, warnings)
 
 
-def _list_prices(opps_t: Table, products_t: Table, price: pd.Series, synonyms: dict[str, str], value: pd.Series,
-                 is_open: np.ndarray) -> tuple[pd.Series, list[Diagnostic]]:
+class Coded:
+    """A column of names as integer codes (-1: empty) and its distinct names, stripped."""
+
+    def __init__(self, column: pd.Series) -> None:
+        codes, uniques = pd.factorize(column)
+        stripped = pd.Index(uniques, dtype=object).str.strip()
+        # "Ann Lee " and "Ann Lee" are one name; a name of spaces is none.
+        merged, self.names = pd.factorize(stripped.where(stripped != "", None))
+        self.names = pd.Index(self.names, dtype=object)
+        self.codes = np.append(merged, -1)[codes]  # -1 (no value) stays -1
+
+    def counts(self, mask: np.ndarray) -> pd.Series:
+        """How many rows under `mask` name each name."""
+        counts = np.bincount(self.codes[mask & (self.codes >= 0)], minlength=len(self.names))
+        return pd.Series(counts, index=self.names).groupby(level=0).sum().loc[lambda c: c > 0]
+
+
+def _owners(position: np.ndarray, agent: Coded, won: np.ndarray, value: np.ndarray, index: pd.Index) -> pd.Series:
+    """Each account's owner: the agent with the largest won value up to as_of; ties go to the
+    name first in alphabetical order, so the same export always gives the same owner."""
+    if not won.any():
+        return pd.Series(None, index=index, dtype=object)
+    width = len(agent.names)
+    sums = pd.Series(value[won]).groupby(position[won].astype(np.int64) * width + agent.codes[won]).sum()
+    keys = sums.index.to_numpy()
+    account, code = keys // width, keys % width
+    alphabetical = np.argsort(np.argsort(agent.names.to_numpy(dtype=object), kind="stable"), kind="stable")
+    order = np.lexsort((alphabetical[code], -sums.to_numpy(), account))  # the last key sorts first
+    first = order[np.unique(account[order], return_index=True)[1]]
+    owners = pd.Series(agent.names.to_numpy(dtype=object)[code[first]], index=index[account[first]])
+    return owners.reindex(index)
+
+
+def _list_prices(opps_t: Table, products_t: Table, price: pd.Series, synonyms: dict[str, str], amount: np.ndarray,
+                 is_open: np.ndarray) -> tuple[np.ndarray, list[Diagnostic]]:
     """Each opportunity's value, or for an open one without a value its product's list price.
     A product name that matches no product is read through the synonyms, then as the product
     with the same name apart from spaces and case ('GTXPro' -> 'GTX Pro'), and reported."""
@@ -477,16 +528,15 @@ def _list_prices(opps_t: Table, products_t: Table, price: pd.Series, synonyms: d
     prices = dict(zip(names, price))
     loose = {re.sub(r"\s+", "", n).casefold(): n for n in names.dropna()}
     table = {k.strip().casefold(): v for k, v in synonyms.items()}
-    codes, uniques = pd.factorize(opps_t.frame["product"])
-    resolved = np.full(len(uniques) + 1, np.nan)
+    product = Coded(opps_t.frame["product"])
+    resolved = np.full(len(product.names) + 1, np.nan)  # the last: no product
+    counts = np.bincount(product.codes[product.codes >= 0], minlength=len(product.names))
     warnings = []
-    counts = np.bincount(codes[codes >= 0], minlength=len(uniques))
-    for i, product in enumerate(uniques):
-        text = str(product).strip()
+    for i, text in enumerate(product.names):
         if text in prices:
             resolved[i] = prices[text]
             continue
-        first = int(np.flatnonzero(codes == i)[0])
+        first = int(np.argmax(product.codes == i))
         declared = table.get(text.casefold())
         if declared in prices:  # the mapping says how to read it: a normalised spelling
             resolved[i] = prices[declared]
@@ -503,8 +553,8 @@ def _list_prices(opps_t: Table, products_t: Table, price: pd.Series, synonyms: d
             warnings.append(diagnostic(opps_t.label, opps_t.at("product", first), "W504",
                                        f"product '{text}' is not in {products_t.label} ({int(counts[i]):,} opportunities); "
                                        "open ones without a value count as 0"))
-    list_price = pd.Series(resolved[codes], index=value.index)
-    return value.where(value.notna() | ~is_open, list_price), warnings
+    list_price = resolved[product.codes]
+    return np.where(np.isnan(amount) & is_open, list_price, amount), warnings
 
 
 @dataclass(frozen=True)
@@ -513,94 +563,106 @@ class Teams:
     region: dict[str, str]  # agent name -> regional office
 
 
-def _teams(teams_t: Table | None, opps_t: Table, agents: pd.Series, warnings: list[Diagnostic]) -> Teams:
+def _teams(teams_t: Table | None, opps_t: Table, agent: Coded, warnings: list[Diagnostic]) -> Teams:
     if teams_t is None:
         return Teams({}, {})
     frame = teams_t.frame.apply(lambda column: column.str.strip())
     frame = frame[frame["agent"].notna()].drop_duplicates("agent")
     manager = dict(zip(frame["agent"], frame["manager"])) if "manager" in frame else {}
     region = dict(zip(frame["agent"], frame["region"])) if "region" in frame else {}
-    named = agents.str.strip()
-    missing = named.notna() & ~named.isin(frame["agent"])
+    missing = ~agent.names.isin(frame["agent"])
     if missing.any():
-        where, _ = _first_rows(opps_t, "agent", missing.to_numpy())
+        rows = np.isin(agent.codes, np.flatnonzero(missing))
+        where, _ = _first_rows(opps_t, "agent", rows)
+        counts = agent.counts(rows)
         warnings.append(diagnostic(opps_t.label, where, "W506",
-                                   f"{named[missing].nunique():,} agent(s) on opportunities are not in {teams_t.label}, "
-                                   f"so they have no manager or region: {_named(named[missing].value_counts())}"))
+                                   f"{len(counts):,} agent(s) on opportunities are not in {teams_t.label}, "
+                                   f"so they have no manager or region: {_named(counts)}"))
     return Teams({k: v for k, v in manager.items() if isinstance(v, str)},
                  {k: v for k, v in region.items() if isinstance(v, str)})
+
+
+def slugs(names: pd.Series) -> pd.Series:
+    """`slug` of every name of a column ("" for none); each distinct name is worked out once."""
+    return names.map({name: slug(name) for name in names.dropna().unique().tolist()}).fillna("")
 
 
 def _assemble(export: Path, m: CrmMapping, accounts: pd.DataFrame, accounts_t: Table, figures: pd.DataFrame,
               teams: Teams, as_of: dt.date, hasher, warnings: list[Diagnostic]) -> CrmExport:
     """One record per account that is a customer by as_of, with unique, non-empty ids."""
-    sector, changed = (_normalise(accounts["sector"], m.synonyms.sector, True) if "sector" in accounts
-                       else (pd.Series("Unknown", index=accounts.index), {}))
-    _report_normalised(accounts_t, "sector", accounts.get("sector"), changed, warnings)
-    location, changed = (_normalise(accounts["location"], m.synonyms.location, False) if "location" in accounts
-                         else (pd.Series("", index=accounts.index), {}))
-    _report_normalised(accounts_t, "location", accounts.get("location"), changed, warnings)
-    parent = accounts["parent"].str.strip() if "parent" in accounts else pd.Series(None, index=accounts.index, dtype=object)
-
-    customers = figures[figures["customer_since"].notna()]
-    prospects = [n for n in accounts.index if n not in customers.index]
-    if prospects:
-        row = int(np.flatnonzero(accounts_t.frame["name"].str.strip() == prospects[0])[0])
-        warnings.append(diagnostic(accounts_t.label, accounts_t.at("name", row), "W507",
-                                   f"{len(prospects):,} account(s) have no won opportunity up to {as_of} and are not "
-                                   f"imported (not customers yet): {_named(pd.Series(1, index=prospects))}"))
-    records: list[CrmAccount] = []
-    taken: dict[str, str] = {}
-    people: dict[str, Person] = {}
-    for name in customers.index:
-        account_id = slug(name)
-        owner_name = customers.at[name, "owner_name"]
-        if not isinstance(owner_name, str) or not slug(owner_name):
-            why = "no agent on its won opportunities" if not isinstance(owner_name, str) else \
-                f"its owner's name '{owner_name}' gives no id"
-        elif not account_id:
-            why = "its name gives no id"
-        elif account_id in taken:
-            why = f"its name gives the id '{account_id}' of '{taken[account_id]}'"
-        else:
-            why = ""
-        row = int(np.flatnonzero(accounts_t.frame["name"].str.strip() == name)[0])
-        if why:
-            warnings.append(diagnostic(accounts_t.label, accounts_t.at("name", row), "W507",
-                                       f"account '{name}' is not imported: {why}"))
-            continue
-        taken[account_id] = name
-        manager_name = teams.manager.get(owner_name)
-        region = teams.region.get(owner_name) or "Unknown"
-        owner = _person(people, owner_name, f"Sales agent, {region}" if region != "Unknown" else "Sales agent")
-        sponsor = _person(people, manager_name, f"Sales manager, {region}" if region != "Unknown" else "Sales manager") \
-            if manager_name else None
-        parent_name = parent.get(name)
-        parent_name = parent_name if isinstance(parent_name, str) and parent_name else None
-        industry, headquarters = sector.get(name), location.get(name)
-        records.append(CrmAccount(
-            id=account_id, name=name, industry=industry if isinstance(industry, str) and industry else "Unknown",
-            headquarters=headquarters if isinstance(headquarters, str) else "",
-            parent=slug(parent_name) or None if parent_name else None, parent_name=parent_name,
-            owner=owner, executive_sponsor=sponsor, region=region,
-            customer_since=customers.at[name, "customer_since"].date(), row=row))
-    kept = customers.loc[[r.name for r in records], ["revenue", "pipeline", "open", "won", "lost", "win_rate"]]
-    kept.index = pd.Index([r.id for r in records], name="account")
+    if "sector" in accounts:
+        accounts["sector"], changed = _normalise(accounts["sector"], m.synonyms.sector, True)
+        _report_normalised(accounts_t, "sector", accounts_t.frame["sector"], changed, warnings)
+    if "location" in accounts:
+        accounts["location"], changed = _normalise(accounts["location"], m.synonyms.location, False)
+        _report_normalised(accounts_t, "location", accounts_t.frame["location"], changed, warnings)
+    customers = figures[figures["customer_since"].notna()].join(accounts)
+    prospects = accounts.index[~accounts.index.isin(customers.index)]
+    if len(prospects):
+        warnings.append(diagnostic(accounts_t.label, accounts_t.at("name", int(accounts.at[prospects[0], "row"])),
+                                   "W507", f"{len(prospects):,} account(s) have no won opportunity up to {as_of} and "
+                                   f"are not imported (not customers yet): {_named(pd.Series(1, index=prospects))}"))
+    ids = slugs(customers.index.to_series())
+    owners = customers["owner_name"]
+    owner_ids = slugs(owners.fillna(""))
+    why = pd.Series("", index=customers.index)
+    why[ids.duplicated()] = "its name gives the id of an account listed before it"
+    why[ids == ""] = "its name gives no id"
+    why[owner_ids == ""] = "its owner's name gives no id"
+    why[owners.isna()] = "no agent on its won opportunities"
+    first = dict(zip(ids[~ids.duplicated()], ids.index[~ids.duplicated()]))
+    for name in why.index[why != ""]:
+        reason = why[name] if not why[name].startswith("its name gives the id") else \
+            f"its name gives the id '{ids[name]}' of '{first[ids[name]]}'"
+        warnings.append(diagnostic(accounts_t.label, accounts_t.at("name", int(customers.at[name, "row"])), "W507",
+                                   f"account '{name}' is not imported: {reason}"))
+    customers, ids = customers[why == ""], ids[why == ""]
+    owners = customers["owner_name"]
+    region = owners.map(teams.region).fillna("Unknown")
+    manager = owners.map(teams.manager)
+    people = _people(owners, manager, region)
+    text = pd.Series("", index=customers.index, dtype=object)
+    parent = (customers["parent"] if "parent" in customers else text).fillna("").str.strip()
+    columns = {
+        "id": ids, "name": customers.index.to_series(),
+        "industry": customers.get("sector", text).fillna("").replace("", "Unknown"),
+        "headquarters": customers.get("location", text).fillna(""),
+        "parent": _or_none(slugs(parent)), "parent_name": _or_none(parent),
+        "owner": owners.map({name: p.id for name, p in people.items()}),
+        "executive_sponsor": manager.map({name: p.id for name, p in people.items()}),
+        "region": region, "customer_since": customers["customer_since"].dt.date, "row": customers["row"].astype(int),
+    }
+    columns["executive_sponsor"] = _or_none(columns["executive_sponsor"])
+    records = list(map(CrmAccount._make, zip(*(columns[f].tolist() for f in CrmAccount._fields))))
+    kept = customers[["revenue", "pipeline", "open", "won", "lost", "win_rate"]].set_axis(
+        pd.Index(ids.to_numpy(), name="account"))
+    by_id = {p.id: p for p in people.values()}
     return CrmExport(m.source or export.resolve().name, f"sha256:{hasher.hexdigest()[:16]}", as_of, m.currency, m,
-                     tuple(records), kept, people, tuple(warnings), accounts_t)
+                     tuple(records), kept, by_id, tuple(warnings), accounts_t)
 
 
-def _person(people: dict[str, Person], name: str, role: str) -> str | None:
-    person_id = slug(name)
-    if not person_id:
-        return None
-    people.setdefault(person_id, Person(person_id, name, role))
-    return person_id
+def _or_none(values: pd.Series) -> pd.Series:
+    """Empty and missing values as None, the rest as they are (pandas' own NA is no YAML null)."""
+    return values.astype(object).where(values.notna() & (values != ""), None)
 
 
-def _report_normalised(table: Table, field: str, values: pd.Series | None, changed: dict[str, str],
+def _people(owners: pd.Series, managers: pd.Series, region: pd.Series) -> dict[str, Person]:
+    """The agents who own accounts and their managers, by name, each with the role and region
+    of the first account they are seen on. A name that gives no id makes no person (its
+    account was left out already for an owner; a manager is then no sponsor)."""
+    people: dict[str, Person] = {}
+    for kind, names in (("Sales agent", owners), ("Sales manager", managers)):
+        seen = pd.DataFrame({"name": names, "region": region}).dropna(subset=["name"]).drop_duplicates("name")
+        for name, office in zip(seen["name"].tolist(), seen["region"].tolist()):
+            person_id = slug(name)
+            if person_id and name not in people:
+                people[name] = Person(person_id, name, f"{kind}, {office}" if office != "Unknown" else kind)
+    return people
+
+
+def _report_normalised(table: Table, field: str, values: pd.Series, changed: dict[str, str],
                        warnings: list[Diagnostic]) -> None:
-    if values is None or not changed:
+    if not changed:
         return
     stripped = values.str.strip()
     for before, after in sorted(changed.items()):

@@ -74,7 +74,7 @@ def plan_import(root: Path, export: CrmExport, validated: Validated, *, update: 
             parent=parents.get(account.id), executive_sponsor=account.executive_sponsor,
             currency=export.currency, annual_revenue=float(figures["revenue"]),
             revenue_potential=float(figures["revenue"] + figures["pipeline"]),
-            proposals=proposals[account.id],
+            proposals=proposals.of(account.id),
             crm={"source": yaml_quoted(export.source), "as_of": export.as_of.isoformat(),
                  "imported_on": today.isoformat(), "fingerprint": yaml_quoted(export.fingerprint)})
         for rel, text in account_files(draft, criteria, today).items():
@@ -86,7 +86,7 @@ def plan_import(root: Path, export: CrmExport, validated: Validated, *, update: 
         if not update:
             work.kept.append(account.id)
             continue
-        _refresh(root, account.id, portfolio, export, proposals[account.id], record, today, work)
+        _refresh(root, account.id, portfolio, export, proposals.of(account.id), record, today, work)
     added = _team(root, portfolio, export, [export.account(a) for a in work.created], work)
     return ImportPlan(work.files, tuple(work.created), tuple(work.updated), tuple(work.unchanged), tuple(work.kept),
                       added, tuple(work.problems))

@@ -6,11 +6,15 @@ account on a figure proposes the scale's maximum, the bottom one its minimum, ti
 lower place, and an account without the figure (no closed opportunity, nothing won) gets the
 minimum. A criterion no figure measures (the mapping's `proposals` names none for it) gets the
 minimum too, saying so: the conservative reading, until someone who knows the account judges it.
+
+Scores and places are computed column by column over all accounts; the sentence behind a
+score is written when the importer writes that account's file.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -18,6 +22,7 @@ import pandas as pd
 from .formats import money, pct
 from .model import CriteriaConfig
 from .scaffold import Proposal
+
 
 def ordinal(n: int) -> str:
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
@@ -36,48 +41,55 @@ def scale_scores(values: pd.Series, low: int, high: int) -> pd.Series:
     return spread.where(present > 0, low).astype(float)
 
 
-def positions(values: pd.Series) -> pd.Series:
+def places(values: pd.Series) -> pd.Series:
     """1 for the largest figure; equal figures share the better place."""
     return values.fillna(0).rank(method="min", ascending=False).astype(int)
 
 
-def _reasons(signal: str, figures: pd.DataFrame, place: pd.Series, currency: str, as_of: dt.date) -> list[str]:
-    total = len(figures)
-    out = []
-    if signal == "revenue":
-        for amount, rank in zip(figures["revenue"].tolist(), place.tolist()):
-            out.append(f"Won {money(amount, currency)} in the 12 months to {as_of}, {ordinal(rank)} of {total:,} "
-                       "accounts in the CRM export." if amount > 0 else
-                       f"Won nothing in the 12 months to {as_of}: the lowest score.")
-    elif signal == "pipeline":
-        for amount, count, rank in zip(figures["pipeline"].tolist(), figures["open"].tolist(), place.tolist()):
-            out.append(f"Open pipeline of {money(amount, currency)} in {int(count):,} opportunit"
-                       f"{'y' if count == 1 else 'ies'}, {ordinal(rank)} of {total:,} accounts in the CRM export."
-                       if amount > 0 else "No open pipeline in the CRM export: the lowest score.")
-    else:
-        for rate, won, lost, rank in zip(figures["win_rate"].tolist(), figures["won"].tolist(),
-                                         figures["lost"].tolist(), place.tolist()):
-            out.append(f"Won {pct(rate)} of its closed opportunities ({int(won):,} of {int(won + lost):,}) up to "
-                       f"{as_of}, {ordinal(rank)} of {total:,} accounts in the CRM export."
-                       if rate == rate and rate > 0 else f"No won closed opportunity up to {as_of}: the lowest score.")
-    return out
+@dataclass(frozen=True)
+class Proposals:
+    figures: pd.DataFrame  # crm.CrmExport.figures: revenue, pipeline, open, won, lost, win_rate
+    scores: pd.DataFrame  # account x criterion, in criteria.yml's order
+    places: pd.DataFrame  # account x signal: 1 for the largest figure
+    signals: dict[str, str | None]  # criterion -> the figure behind it, or None
+    names: dict[str, str]  # criterion -> its name, for the reason of an unmeasured criterion
+    currency: str
+    as_of: dt.date
+
+    def of(self, account_id: str) -> dict[str, Proposal]:
+        """One account's proposals, each with its reason in words."""
+        figures = self.figures.loc[account_id]
+        scores = self.scores.loc[account_id]
+        return {criterion: Proposal(float(scores[criterion]), self._why(criterion, account_id, figures))
+                for criterion in self.scores.columns}
+
+    def _why(self, criterion: str, account_id: str, figures: pd.Series) -> str:
+        signal = self.signals[criterion]
+        if signal is None:
+            return f"No CRM figure measures {self.names[criterion].lower()}: the lowest score until someone judges it."
+        place = f"{ordinal(int(self.places.at[account_id, signal]))} of {len(self.figures):,} accounts in the CRM export."
+        value = figures[signal]
+        if signal == "revenue":
+            return (f"Won {money(value, self.currency)} in the 12 months to {self.as_of}, {place}" if value > 0 else
+                    f"Won nothing in the 12 months to {self.as_of}: the lowest score.")
+        if signal == "pipeline":
+            count = int(figures["open"])
+            return (f"Open pipeline of {money(value, self.currency)} in {count:,} "
+                    f"opportunit{'y' if count == 1 else 'ies'}, {place}" if value > 0 else
+                    "No open pipeline in the CRM export: the lowest score.")
+        won, closed = int(figures["won"]), int(figures["won"] + figures["lost"])
+        return (f"Won {pct(value)} of its closed opportunities ({won:,} of {closed:,}) up to {self.as_of}, {place}"
+                if value == value and value > 0 else f"No won closed opportunity up to {self.as_of}: the lowest score.")
 
 
 def propose(figures: pd.DataFrame, criteria: CriteriaConfig, signals: dict[str, str], currency: str,
-            as_of: dt.date) -> dict[str, dict[str, Proposal]]:
-    """Account id -> criterion id -> proposal, for every account of `figures` and every
-    criterion of criteria.yml, in criteria.yml's order."""
+            as_of: dt.date) -> Proposals:
+    """Proposals for every account of `figures` and every criterion of criteria.yml."""
     low, high = criteria.scale.min, criteria.scale.max
-    columns: dict[str, list[Proposal]] = {}
-    for criterion in criteria.criteria:
-        signal = signals.get(criterion.id)
-        if signal is None:
-            why = f"No CRM figure measures {criterion.name.lower()}: the lowest score until someone judges it."
-            columns[criterion.id] = [Proposal(low, why)] * len(figures)
-            continue
-        values = figures[signal]  # a signal names its column of crm.CrmExport.figures
-        scores = scale_scores(values, low, high).tolist()
-        reasons = _reasons(signal, figures, positions(values), currency, as_of)
-        columns[criterion.id] = [Proposal(score, why) for score, why in zip(scores, reasons)]
-    ids = figures.index.tolist()
-    return {account_id: {cid: column[i] for cid, column in columns.items()} for i, account_id in enumerate(ids)}
+    behind = {c.id: signals.get(c.id) for c in criteria.criteria}  # a signal names a column of figures
+    scores = pd.DataFrame({cid: scale_scores(figures[signal], low, high) if signal else
+                           pd.Series(float(low), index=figures.index) for cid, signal in behind.items()},
+                          index=figures.index)
+    used = sorted({s for s in behind.values() if s})
+    ranks = pd.DataFrame({signal: places(figures[signal]) for signal in used}, index=figures.index)
+    return Proposals(figures, scores, ranks, behind, {c.id: c.name for c in criteria.criteria}, currency, as_of)

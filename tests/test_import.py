@@ -550,3 +550,22 @@ def test_a_write_that_fails_part_of_the_way_puts_everything_back(tmp_path):
     assert tree_hash(root) == before
     assert sorted(p.name for p in root.iterdir()) == ["accounts", "team.yml"]  # no staging folder left
     assert sorted(p.name for p in (root / "accounts").iterdir()) == ["zeta"]
+
+
+def test_accept_all_and_a_candidate_without_every_proposal(imported, tmp_path):
+    repo, _, _ = imported
+    copy = tmp_path / "repo"
+    shutil.copytree(repo, copy)
+    path = copy / "accounts" / "zoomit" / "account.yml"
+    path.write_text("\n".join(line for line in path.read_text(encoding="utf-8").split("\n")
+                              if not line.startswith("  strategic_fit:")), encoding="utf-8")
+    before = tree_hash(copy)
+    refused = kam(copy, "import", "accept", "--all", "--today", TODAY)
+    assert refused.exit_code == 2 and "'zoomit' has no proposal for strategic_fit" in refused.stderr
+    assert tree_hash(copy) == before  # all or nothing: no other candidate was accepted either
+    shutil.rmtree(copy / "accounts" / "zoomit")
+    accepted = kam(copy, "import", "accept", "--all", "--today", TODAY)
+    assert accepted.exit_code == 0, accepted.stderr
+    assert len(accepted.stdout.splitlines()) == 84
+    rows = json.loads(kam(copy, "score", "--json", "--today", TODAY).stdout)
+    assert "candidate" not in {row["tier"] for row in rows}
