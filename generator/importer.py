@@ -27,7 +27,7 @@ from .proposals import propose
 from .roundtrip import Document, block_list, flow_map, insert_last, set_value, update_entries
 from .scaffold import IMPORT_NOTE, Draft, Proposal, account_files, yaml_quoted
 from .validate import Validated
-from .validate.references import _cycle_from  # the one home of the parent-cycle rule
+from .validate.references import cycle_from  # the one home of the cycle rule
 
 
 @dataclass(frozen=True)
@@ -109,7 +109,7 @@ def _parents(export: CrmExport, new: list, folders: frozenset[str], portfolio: P
                                        "account of the export or of the repository; imported without a parent"))
             continue
         edges[account.id] = account.parent
-        loop = [account.id, account.id] if account.parent == account.id else _cycle_from(account.id, edges)
+        loop = [account.id, account.id] if account.parent == account.id else cycle_from(account.id, edges)
         if loop:
             edges[account.id] = None
             problems.append(diagnostic(where[0], where[1], "W510",

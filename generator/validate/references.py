@@ -67,7 +67,7 @@ def account_references(ctx: RuleContext) -> Iterator[Diagnostic]:
 def parent_cycles(ctx: RuleContext) -> Iterator[Diagnostic]:
     parent = {a.id: a.profile.parent for a in ctx.portfolio.accounts if a.profile.parent}
     for account in ctx.portfolio.accounts:
-        cycle = _cycle_from(account.id, parent)
+        cycle = cycle_from(account.id, parent)
         if cycle:
             path = f"{account.dir}/account.yml"
             yield diagnostic(path, ctx.at(path, ("parent",)), "E209", f"parent accounts form a cycle: {' -> '.join(cycle)}")
@@ -89,13 +89,13 @@ def stakeholder_references(ctx: RuleContext) -> Iterator[Diagnostic]:
             elif ctx.unknown(s.reports_to, known):
                 yield _unknown(ctx, path, loc + ("reports_to",), "E204", "stakeholder", s.reports_to, known)
             else:
-                cycle = _cycle_from(s.id, reports_to)
+                cycle = cycle_from(s.id, reports_to)
                 if cycle:
                     yield diagnostic(path, ctx.at(path, loc + ("reports_to",)), "E208",
                                 f"reports_to forms a cycle: {' -> '.join(cycle)}")
 
 
-def _cycle_from(start: str, edges: dict[str, str | None]) -> list[str]:
+def cycle_from(start: str, edges: dict[str, str | None]) -> list[str]:
     """The loop that leads from `start` back to itself along `edges` (start repeated at the end),
     or [] when the chain ends or loops elsewhere. One helper for reports_to and parent."""
     chain = [start]
