@@ -328,7 +328,7 @@ class CrmExport:
     mapping: CrmMapping
     accounts: tuple[CrmAccount, ...]
     figures: pd.DataFrame  # per account id: revenue, pipeline, open, won, lost, win_rate
-    people: dict[str, Person]  # agents and managers the accounts name, by id
+    people: dict[str, Person]  # the sales teams' agents and managers, by id
     problems: tuple[Diagnostic, ...]  # W5xx, located at their first occurrence
     accounts_table: Table
 
@@ -620,7 +620,12 @@ def _assemble(export: Path, m: CrmMapping, accounts: pd.DataFrame, accounts_t: T
     owners = customers["owner_name"]
     region = owners.map(teams.region).fillna("Unknown")
     manager = owners.map(teams.manager)
-    people = _people(owners, manager, region)
+    # Everyone on the sales teams joins team.yml, not only the owners: an agent who owns no
+    # account yet still works on them (and may own one after the next import).
+    agents = pd.Series(sorted(set(teams.region) | set(teams.manager)), dtype=object)
+    people = _people(pd.concat([owners, agents], ignore_index=True),
+                     pd.concat([manager, agents.map(teams.manager)], ignore_index=True),
+                     pd.concat([region, agents.map(teams.region).fillna("Unknown")], ignore_index=True))
     text = pd.Series("", index=customers.index, dtype=object)
     parent = (customers["parent"] if "parent" in customers else text).fillna("").str.strip()
     columns = {
@@ -647,8 +652,8 @@ def _or_none(values: pd.Series) -> pd.Series:
 
 
 def _people(owners: pd.Series, managers: pd.Series, region: pd.Series) -> dict[str, Person]:
-    """The agents who own accounts and their managers, by name, each with the role and region
-    of the first account they are seen on. A name that gives no id makes no person (its
+    """Agents and their managers, by name, each with the role and region they are first seen
+    with (owners first, as their accounts list them). A name that gives no id makes no person (its
     account was left out already for an owner; a manager is then no sponsor)."""
     people: dict[str, Person] = {}
     for kind, names in (("Sales agent", owners), ("Sales manager", managers)):

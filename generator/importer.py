@@ -8,7 +8,7 @@ loader and validator's view) decides what each account gets:
   (`region`, `financials.currency`, `financials.annual_revenue`, `proposed_scores`, `crm`) are
   refreshed in place with ruamel.yaml, and a file whose owned fields already hold the export's
   figures is not rewritten at all;
-- owners and executive sponsors missing from team.yml are appended to it.
+- the sales teams' agents and managers missing from team.yml are appended to it.
 
 Everything is decided first and then written in one `writes.commit`: all of it or none.
 """
@@ -178,14 +178,10 @@ def _current(profile: AccountProfile, region: str | None, currency: str, revenue
 
 
 def _team(root: Path, portfolio: Portfolio, export: CrmExport, created: list, work: _Work) -> tuple[str, ...]:
-    """Append the owners and sponsors of new accounts that team.yml lacks; existing entries are
-    never rewritten."""
+    """Append the export's agents and managers that team.yml lacks (the owners and sponsors of
+    new accounts among them); existing entries are never rewritten."""
     known = {p.id for p in portfolio.team}
-    needed: dict[str, Person] = {}
-    for account in created:
-        for person_id in (account.owner, account.executive_sponsor):
-            if person_id and person_id not in known:
-                needed[person_id] = export.people[person_id]
+    needed: dict[str, Person] = {i: p for i, p in export.people.items() if i not in known}
     if not needed:
         return ()
     doc = Document((root / "team.yml").read_text(encoding="utf-8"))

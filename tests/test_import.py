@@ -569,3 +569,19 @@ def test_accept_all_and_a_candidate_without_every_proposal(imported, tmp_path):
     assert len(accepted.stdout.splitlines()) == 84
     rows = json.loads(kam(copy, "score", "--json", "--today", TODAY).stdout)
     assert "candidate" not in {row["tier"] for row in rows}
+
+
+def test_every_agent_and_manager_of_the_sales_teams_joins_team_yml(tmp_path):
+    """The issue's rule: agents and managers missing from team.yml are added, owners or not."""
+    import pandas as pd
+    import yaml
+
+    from generator.crm import slug
+
+    repo = tmp_path / "repo"
+    assert kam(tmp_path, "init", str(repo)).exit_code == 0
+    assert kam(repo, "import", "crm", str(SAMPLE)).exit_code == 0
+    teams = pd.read_csv(SAMPLE / "sales_teams.csv")
+    expected = {slug(n) for n in teams["sales_agent"]} | {slug(n) for n in teams["manager"]}
+    people = {p["id"] for p in yaml.safe_load((repo / "team.yml").read_text(encoding="utf-8"))}
+    assert people == expected and len(expected) == 41
