@@ -18,6 +18,7 @@ import yaml
 from .load import PLAYBOOK, split_front_matter
 from .macros import MACROS
 from .pipeline import ASSETS, TEMPLATES, THEME_OVERRIDES, Generated
+from .render import template_file
 
 HOOK = '''"""Written by `kam render`: the build's second layer for generated pages, the same nh3 sanitiser
 `kam build` applies. Their Markdown is already escaped and their links checked by kam validate."""
@@ -78,7 +79,7 @@ def export(root: Path, out: Path, generated: Generated, *, force: bool = False) 
                 shutil.copyfile(path, docs / relative)
     for asset in ASSETS:
         (docs / asset).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(root / TEMPLATES / asset, docs / asset)
+        shutil.copyfile(template_file(root / TEMPLATES, asset), docs / asset)
     overrides = out / "overrides"
     overrides.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(THEME_OVERRIDES / "main.html", overrides / "main.html")

@@ -9,14 +9,15 @@ from __future__ import annotations
 from importlib import metadata
 from pathlib import Path
 
-from .schemas import schema_files
+from .render import DEFAULT_TEMPLATES
 from .scaffold import yaml_text
+from .schemas import schema_files
 from .writes import commit
 
 STARTER = Path(__file__).parent / "starter"
 # The site templates sit next to the package in a source checkout (where `pip install -e .`
 # leaves them), the same folder this project's own site is built from.
-SITE_TEMPLATES = Path(__file__).resolve().parent.parent / "site_templates"
+SITE_TEMPLATES = DEFAULT_TEMPLATES
 DEFAULT_NAME = "Key account playbooks"
 
 # starter/ file -> where it goes in the new repository (dot files are kept without their dot in

@@ -19,7 +19,7 @@ from mkdocs.structure.files import File, Files
 
 from .diagnostics import Severity, format_text, summary
 from .pipeline import ASSETS, TEMPLATES, THEME_OVERRIDES, Generated, generate, head_commit, read_timeline, reference_date
-from .render import TemplateProblem
+from .render import TemplateProblem, template_file
 from .safety import sanitize_html
 
 log = get_plugin_logger("kam")
@@ -118,7 +118,7 @@ class KamPlugin(BasePlugin[KamConfig]):
         for page in self.generated.pages:
             out.append(File.generated(config, page.path, content=page.markdown))
         for asset in ASSETS:
-            out.append(File.generated(config, asset, abs_src_path=str(self.root / TEMPLATES / asset)))
+            out.append(File.generated(config, asset, abs_src_path=str(template_file(self.root / TEMPLATES, asset))))
         return out
 
     def on_page_content(self, html, page, config, files):

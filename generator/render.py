@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError, TemplateSyntaxError
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, TemplateError, TemplateSyntaxError
 from markupsafe import Markup
 
 from . import charts, tables
@@ -29,6 +29,17 @@ from .pages import account_page, index_page, person_page, ref_page, relative, re
 from .schemas import FILE_KINDS, field_rows, nested_models
 from .score import CANDIDATE, STANDARD, Scores, key_accounts
 from .timeline import NO_HISTORY, History
+
+# The templates this generator ships (a source checkout keeps them beside the package). A
+# repository's own site_templates/ come first; a template it lacks, such as one a newer generator
+# added, comes from here, so an upgrade never stops a build for a missing file.
+DEFAULT_TEMPLATES = Path(__file__).resolve().parent.parent / "site_templates"
+
+
+def template_file(templates: Path, name: str) -> Path:
+    """A file of the site templates (an asset): the repository's own, else the generator's."""
+    own = templates / name
+    return own if own.exists() or not (DEFAULT_TEMPLATES / name).exists() else DEFAULT_TEMPLATES / name
 
 INDEX_DIMENSIONS = ("tier", "industry", "region", "tag")
 # How each kind of attention item is flagged; "at risk" and promotion are internal signals.
@@ -62,7 +73,8 @@ class Renderer:
     def __init__(self, site: SiteInput, templates: Path) -> None:
         self.site = site
         self.env = Environment(
-            loader=FileSystemLoader(str(templates)), autoescape=True, finalize=md_text,
+            loader=ChoiceLoader([FileSystemLoader(str(templates)), FileSystemLoader(str(DEFAULT_TEMPLATES))]),
+            autoescape=True, finalize=md_text,
             undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
         )
         self.env.filters.update(cell=cell, h=html_text, verbatim=Markup, money=money, score=score, pct=pct,

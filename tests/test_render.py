@@ -13,7 +13,7 @@ from generator.escape import markdown_body, md_text
 from generator.pipeline import generate
 
 from .corpus import BASE
-from .sitebuild import build, site_path, site_repo
+from .sitebuild import PROJECT, build, site_path, site_repo
 
 TODAY = dt.date(2026, 11, 24)
 HOSTILE = "{{ 7*7 }} {% include 'mkdocs.yml' %} <script>alert(1)</script> {{ config.repo_url }}"
@@ -207,3 +207,18 @@ def test_without_git_the_site_says_history_comes_with_commits(tmp_path):
     repo = site_repo(BASE, tmp_path / "repo")
     pages = {p.path: p.markdown for p in generate(repo, TODAY).pages}
     assert "No history yet" in pages["accounts/kan-code/index.md"] and "No history yet" in pages["changes.md"]
+
+
+def test_a_repository_without_a_newer_template_builds_with_the_generators_own(tmp_path):
+    """A repository made by an older `kam init` lacks templates added since (What changed, the
+    preview page, the assets): they come from the generator, the repository's own still win."""
+    repo = site_repo(BASE, tmp_path / "repo")
+    for name in ("changes.md.j2", "preview.md.j2", "assets/kam.css"):
+        (repo / "site_templates" / name).unlink()
+    home = repo / "site_templates" / "home.md.j2"
+    home.write_text(home.read_text(encoding="utf-8") + "\nOur own home template.\n", encoding="utf-8")
+    pages = {p.path: p.markdown for p in generate(repo, TODAY).pages}
+    assert "# What changed" in pages["changes.md"] and "Our own home template." in pages["index.md"]
+    result = build(repo)
+    assert result.exit_code == 0, result.output
+    assert (repo / "site" / "assets" / "kam.css").read_bytes() == (PROJECT / "site_templates" / "assets" / "kam.css").read_bytes()
