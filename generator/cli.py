@@ -344,6 +344,16 @@ def serve(root: Path, port: int, focus: tuple[str, ...]) -> None:
         stderr.print(f"kam serve: previewing {', '.join(focus)}; only their pages are built (scores and checks "
                      "still cover the whole portfolio), links to other pages lead nowhere here",
                      highlight=False, markup=False)
+    # Ctrl-C and a process manager's SIGTERM both stop the server cleanly (mkdocs removes its
+    # temporary site on KeyboardInterrupt), even when started from a shell that ignores SIGINT
+    # for background jobs: the ignored disposition would otherwise be inherited.
+    import signal
+
+    def stop(signum, frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, stop)
     # The first build takes a while on a large portfolio: say where to look before it starts.
     stderr.print(f"kam serve: http://127.0.0.1:{port}/ (building the site; the page loads when it is ready)",
                  highlight=False, markup=False)

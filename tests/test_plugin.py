@@ -115,7 +115,8 @@ def test_build_refuses_bad_input_and_writes_nothing(tmp_path):
 class _Preview:
     """`kam serve` in a real process on a free port, stopped with Ctrl-C."""
 
-    def __init__(self, repo, *options: str) -> None:
+    def __init__(self, repo, *options: str, inherit_ignored_interrupts: bool = False) -> None:
+        import signal
         import socket
         import subprocess
         import sys
@@ -126,7 +127,9 @@ class _Preview:
         env = {**os.environ, "KAM_TODAY": "2026-11-24", "NO_MKDOCS_2_WARNING": "1"}
         self.process = subprocess.Popen(
             [sys.executable, "-m", "generator.cli", "--root", str(repo), "serve", "--port", str(self.port), *options],
-            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+            # as a shell's background job: SIGINT ignored, a disposition children inherit
+            preexec_fn=(lambda: signal.signal(signal.SIGINT, signal.SIG_IGN)) if inherit_ignored_interrupts else None)
 
     def status(self, path: str) -> int | None:
         import urllib.error
@@ -199,6 +202,22 @@ def test_a_focused_preview_builds_only_the_accounts_being_edited(tmp_path):
         log = preview.stop()
     assert "previewing kan-code;" in log
     assert "WARNING" not in log  # links to the accounts left out are expected in a preview
+
+
+@pytest.mark.parametrize("stop_with", ["SIGINT", "SIGTERM"])
+def test_serve_stops_cleanly_even_started_with_interrupts_ignored(tmp_path, stop_with):
+    """A background job inherits an ignored SIGINT; Ctrl-C and a process manager's SIGTERM must
+    still stop the server (communicate would time out otherwise), through mkdocs' shutdown."""
+    import signal
+
+    repo = site_repo(BASE, tmp_path / "repo")
+    preview = _Preview(repo, "--focus", "kan-code", inherit_ignored_interrupts=True)
+    try:
+        assert preview.shows("accounts/kan-code/", "Kan-code", 90)
+    finally:
+        preview.process.send_signal(getattr(signal, stop_with))
+        log = preview.process.communicate(timeout=30)[1]
+    assert preview.process.returncode == 0, log  # it ended on its own, through mkdocs' clean shutdown
 
 
 def test_a_focus_on_an_unknown_account_says_so(tmp_path):
