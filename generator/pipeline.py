@@ -11,7 +11,6 @@ import datetime as dt
 import os
 from dataclasses import dataclass
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
 from .load import load

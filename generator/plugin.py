@@ -18,7 +18,16 @@ from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
 from .diagnostics import Severity, format_text, summary
-from .pipeline import ASSETS, TEMPLATES, THEME_OVERRIDES, Generated, generate, head_commit, read_timeline, reference_date
+from .pipeline import (
+    ASSETS,
+    TEMPLATES,
+    THEME_OVERRIDES,
+    Generated,
+    generate,
+    head_commit,
+    read_timeline,
+    reference_date,
+)
 from .render import TemplateProblem, template_file
 from .safety import sanitize_html
 

@@ -86,7 +86,7 @@ def test_each_point_is_what_the_pipeline_gives_at_that_commit_on_its_date(script
 
 
 def test_a_criteria_change_moves_a_tier_without_looking_like_the_account_moved(scripted):
-    repo, shas = scripted
+    repo, _ = scripted
     acme = history(repo).of("acme-corporation")
     assert [(p.cause, p.score, p.tier) for p in acme] == [("account", 7.15, "gold"), ("criteria", 7.15, "silver")]
     assert acme[1].changes == ("criteria: Gold threshold: 6.5 → 7.5", "moved down to Silver")
@@ -151,8 +151,9 @@ def test_a_shallow_clone_says_where_history_is_cut(scripted, tmp_path):
 
 
 def test_outside_git_there_is_no_history_and_that_is_fine(tmp_path):
-    from .corpus import BASE
     import shutil
+
+    from .corpus import BASE
 
     shutil.copytree(BASE, tmp_path / "repo")
     result = _run(tmp_path / "repo")
