@@ -55,12 +55,17 @@ def _git(root: Path, *args: str, data: bytes | None = None) -> bytes:
     return done.stdout
 
 
-def in_git(root: Path) -> bool:
+def head(root: Path) -> str | None:
+    """The commit HEAD names; None outside git or before the first commit. A history read for
+    one HEAD holds until HEAD moves: `kam serve` keys what it keeps by this."""
     try:
-        _git(root, "rev-parse", "--verify", "--quiet", "HEAD")
+        return _git(root, "rev-parse", "--verify", "--quiet", "HEAD").decode().strip() or None
     except HistoryProblem:
-        return False
-    return True
+        return None
+
+
+def in_git(root: Path) -> bool:
+    return head(root) is not None
 
 
 def read_log(root: Path, paths: tuple[str, ...] = PORTFOLIO_PATHS) -> Log:

@@ -15,9 +15,6 @@ from .schemas import schema_files
 from .writes import commit
 
 STARTER = Path(__file__).parent / "starter"
-# The site templates sit next to the package in a source checkout (where `pip install -e .`
-# leaves them), the same folder this project's own site is built from.
-SITE_TEMPLATES = DEFAULT_TEMPLATES
 DEFAULT_NAME = "Key account playbooks"
 
 # starter/ file -> where it goes in the new repository (dot files are kept without their dot in
@@ -58,11 +55,11 @@ def _version() -> str:
 
 
 def _site_templates() -> dict[str, str]:
-    if not SITE_TEMPLATES.is_dir():
-        raise InitProblem(f"the site templates are not next to the generator ({SITE_TEMPLATES}); "
+    if not DEFAULT_TEMPLATES.is_dir():
+        raise InitProblem(f"the site templates are not next to the generator ({DEFAULT_TEMPLATES}); "
                           "install account-playbooks from a source checkout (`pip install -e .`)")
-    return {f"site_templates/{p.relative_to(SITE_TEMPLATES).as_posix()}": p.read_text(encoding="utf-8")
-            for p in sorted(SITE_TEMPLATES.rglob("*")) if p.is_file()}
+    return {f"site_templates/{p.relative_to(DEFAULT_TEMPLATES).as_posix()}": p.read_text(encoding="utf-8")
+            for p in sorted(DEFAULT_TEMPLATES.rglob("*")) if p.is_file()}
 
 
 def existing(target: Path, files: dict[str, str]) -> tuple[str, ...]:

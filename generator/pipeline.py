@@ -78,18 +78,6 @@ def _repo_url(root: Path) -> str | None:
     return url.rstrip("/") if isinstance(url, str) and url.startswith(("https://", "http://")) else None
 
 
-def head_commit(root: Path) -> str | None:
-    """The commit HEAD names, or None outside git: what a cached history is keyed by."""
-    import subprocess
-
-    try:
-        done = subprocess.run(["git", "-C", str(root), "rev-parse", "--verify", "--quiet", "HEAD"],
-                              capture_output=True, text=True, check=False)
-    except OSError:
-        return None
-    return done.stdout.strip() or None
-
-
 def generate(root: Path, today: dt.date, templates: Path | None = None, *,
              focus: frozenset[str] | None = None, timeline=None) -> Generated:
     """Validate, score and render. `focus` renders only those accounts' pages (a fast preview);

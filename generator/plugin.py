@@ -17,6 +17,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
+from . import gitlog
 from .diagnostics import Severity, format_text, summary
 from .pipeline import (
     ASSETS,
@@ -24,7 +25,6 @@ from .pipeline import (
     THEME_OVERRIDES,
     Generated,
     generate,
-    head_commit,
     read_timeline,
     reference_date,
 )
@@ -70,7 +70,7 @@ class KamPlugin(BasePlugin[KamConfig]):
         self.history_for: tuple[str | None, object] | None = None
 
     def _history(self):
-        head = head_commit(self.root)
+        head = gitlog.head(self.root)
         if self.history_for is None or self.history_for[0] != head:
             self.history_for = (head, read_timeline(self.root))
         return self.history_for[1]

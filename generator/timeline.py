@@ -14,6 +14,7 @@ import datetime as dt
 import math
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
+from typing import Literal
 
 from .analytics import health
 from .diff import account_notes, criteria_changes, criterion_moves
@@ -25,7 +26,9 @@ from .validate import schema
 
 __all__ = ["History", "HistoryProblem", "Point", "history", "replay"]
 
-CAUSES = ("account", "criteria", "both", "team")
+# What in a commit can have moved an account's figures: its own files, criteria.yml, both, or
+# team.yml alone.
+Cause = Literal["account", "criteria", "both", "team"]
 
 
 @dataclass(frozen=True)
@@ -35,7 +38,7 @@ class Point:
     date: dt.datetime
     author: str
     subject: str
-    cause: str  # one of CAUSES: what in the commit can have moved the figures
+    cause: Cause
     score: float | None  # None: not scorable at this commit (invalid files, or removed)
     tier: str | None  # tier id or "standard"; None when unscored
     tier_name: str | None
@@ -253,7 +256,7 @@ def _read_accounts(reader: Reader, tree: CommitTree, ids: set[str], checked: dic
     return found
 
 
-def _cause(own_files: bool, config_files: set[str]) -> str:
+def _cause(own_files: bool, config_files: set[str]) -> Cause:
     if "criteria.yml" in config_files:
         return "both" if own_files else "criteria"
     return "account" if own_files or not config_files else "team"
