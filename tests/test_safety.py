@@ -227,3 +227,28 @@ def test_tier_badges_show_hostile_tier_names_as_written(hostile_site):
     parser = _Badges()
     parser.feed((hostile_site / "accounts" / "index.html").read_text(encoding="utf-8"))
     assert parser.badges and set(parser.badges) <= names | {"Standard"}
+
+
+def test_the_focused_preview_page_shows_hostile_names_as_text(tmp_path):
+    """`kam serve --focus` builds a page of its own listing the previewed accounts: built here
+    through the plugin as serve would, it carries no markup that runs and reads literally."""
+    import os
+
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+
+    from generator.pipeline import generate
+
+    repo = site_repo(hostile_repo(tmp_path), tmp_path / "site-repo")
+    focus = frozenset(sorted(p.name for p in (repo / "accounts").iterdir() if p.is_dir())[:2])
+    generated = generate(repo, dt.date(2026, 11, 24), focus=focus)
+    assert [p.path for p in generated.pages if p.path == "index.md"] == ["index.md"]
+    os.environ["NO_MKDOCS_2_WARNING"] = "1"
+    config = load_config(config_file=str(repo / "mkdocs.yml"), site_dir=str(tmp_path / "preview"))
+    config.plugins["kam"].pregenerated = generated
+    config.validation.links.not_found = config.validation.nav.not_found = 10  # pages left out, as in serve
+    mkdocs_build(config)
+    site = tmp_path / "preview"
+    assert unsafe_markup(site) == []
+    home = visible_text(site / "index.html")
+    assert "A focused preview" in home and any(payload in home for payload in TEXT_PAYLOADS)
