@@ -12,8 +12,9 @@ ROOT = Path(__file__).resolve().parent.parent
 ROLES = ["decision_maker", "champion", "economic_buyer", "influencer", "user", "gatekeeper"]
 SENTIMENTS = ["advocate", "supporter", "neutral", "skeptic", "detractor"]
 STATUSES = ["planned", "in_progress", "at_risk", "done"]
-WORDS = ("platform rollout warehouse budget renewal pilot migration quarterly roadmap adoption service "
-         "uptime pricing tender procurement integration analytics expansion region sponsor workshop").split()
+WORDS = ["platform", "rollout", "warehouse", "budget", "renewal", "pilot", "migration", "quarterly",
+         "roadmap", "adoption", "service", "uptime", "pricing", "tender", "procurement", "integration",
+         "analytics", "expansion", "region", "sponsor", "workshop"]
 
 
 def _sentence(rng: random.Random, n: int = 12) -> str:
@@ -108,8 +109,10 @@ def write_history(root: Path, commits: int, seed: int = 11) -> None:
     rng = random.Random(seed)
     env = {**os.environ, "GIT_AUTHOR_NAME": "Bench", "GIT_AUTHOR_EMAIL": "b@example.com",
            "GIT_COMMITTER_NAME": "Bench", "GIT_COMMITTER_EMAIL": "b@example.com"}
-    run = lambda *args, **kw: subprocess.run(["git", "-C", str(root), *args], env=env, check=True,  # noqa: E731
-                                             capture_output=True, **kw)
+
+    def run(*args, **kw):
+        return subprocess.run(["git", "-C", str(root), *args], env=env, check=True, capture_output=True, **kw)
+
     run("init", "-q", "-b", "main")
     run("add", "-A")
     run("commit", "-q", "-m", "portfolio")
@@ -127,7 +130,7 @@ def write_history(root: Path, commits: int, seed: int = 11) -> None:
             path = "criteria.yml"
             text = texts.get(path) or (root / path).read_text(encoding="utf-8")
             step = 5 if n % 100 == 0 else -5  # down and back up: every one of them a real change
-            changed[path] = re.sub(r"weight: (\d+)", lambda m: f"weight: {int(m.group(1)) + step}", text, count=1)
+            changed[path] = re.sub(r"weight: (\d+)", lambda m, step=step: f"weight: {int(m.group(1)) + step}", text, count=1)
         else:
             for account in rng.sample(ids, rng.randint(1, 3)):
                 path = f"accounts/{account}/account.yml"

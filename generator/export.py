@@ -18,7 +18,7 @@ import yaml
 from .load import PLAYBOOK, split_front_matter
 from .macros import MACROS
 from .pipeline import ASSETS, TEMPLATES, THEME_OVERRIDES, Generated
-from .render import template_file
+from .render import review_redirects, template_file
 
 HOOK = '''"""Written by `kam render`: the build's second layer for generated pages, the same nh3 sanitiser
 `kam build` applies. Their Markdown is already escaped and their links checked by kam validate."""
@@ -68,7 +68,10 @@ def export(root: Path, out: Path, generated: Generated, *, force: bool = False) 
     if docs.exists():
         shutil.rmtree(docs)
     for page in generated.pages:
-        _write(docs / page.path, page.markdown)
+        _write(docs / page.path, page.standalone)
+    if generated.site is not None:
+        for path, content in review_redirects(generated, generated.site.directory_urls):
+            _write(docs / path, content)
     for path in sorted((root / PLAYBOOK).rglob("*")):
         if path.is_file():
             relative = f"{PLAYBOOK}/{path.relative_to(root / PLAYBOOK).as_posix()}"

@@ -18,6 +18,18 @@ _INLINE_DESTINATION = re.compile(r"\]\(\s*<?\s*(?P<url>[^\s)>]+)")
 _REFERENCE_DESTINATION = re.compile(r"^ {0,3}\[[^\]]+\]:\s*<?\s*(?P<url>[^\s>]+)")
 
 
+def demote_headings(body: str, levels: int = 1) -> str:
+    """ATX headings outside code moved `levels` deeper (at most h6): a body shown under a
+    heading of the page's own keeps its outline below it."""
+    out = []
+    for _, line, in_code in lines_with_fences(body):
+        if not in_code and _HEADING.match(line):
+            hashes = len(line) - len(line.lstrip("#"))
+            line = "#" * min(hashes + levels, 6) + line[hashes:]
+        out.append(line)
+    return "\n".join(out)
+
+
 def lines_with_fences(body: str):
     """Yield (index, line, inside_code) for every line; fence lines count as code.
 

@@ -3,6 +3,7 @@ the render stage and the playbook's live tables."""
 
 from __future__ import annotations
 
+import html
 import re
 
 from markupsafe import Markup
@@ -15,7 +16,9 @@ def account_page(account_id: str, page: str = "index") -> str:
 
 
 def review_page(account_id: str, slug: str) -> str:
-    return f"accounts/{account_id}/reviews/{slug}.md"
+    """A review is a section of its account's reviews page: one page per account, not per
+    review (every page costs a build the same, however little it holds)."""
+    return f"accounts/{account_id}/reviews/index.md#{slug}"
 
 
 def person_page(person_id: str) -> str:
@@ -50,6 +53,32 @@ def _relpath(target: str, here: str) -> str:
     while common < len(start) and common < len(parts) - 1 and start[common] == parts[common]:
         common += 1
     return "/".join([".."] * (len(start) - common) + parts[common:])
+
+
+def page_url(path: str, directory_urls: bool = True) -> str:
+    """The URL of a docs-tree page relative to the site root, as mkdocs publishes it."""
+    stem = path.removesuffix(".md")
+    if not directory_urls:
+        return f"{stem}.html"
+    if stem == "index":
+        return ""
+    return stem.removesuffix("index") if stem.endswith("/index") else f"{stem}/"
+
+
+def href(here: str, target: str, directory_urls: bool = True) -> Markup:
+    """The link from page `here` to page `target` as published, for HTML the generator writes
+    itself: mkdocs rewrites `.md` links only in Markdown, and generated HTML skips Markdown."""
+    path, _, anchor = target.partition("#")
+    fragment = f"#{anchor}" if anchor else ""
+    if not path:
+        return Markup(html.escape(fragment))
+    base = page_url(here, directory_urls).split("/")[:-1]
+    parts = page_url(path, directory_urls).split("/")
+    common = 0
+    while common < len(base) and common < len(parts) - 1 and base[common] == parts[common]:
+        common += 1
+    link = "/".join([".."] * (len(base) - common) + parts[common:]) or "./"
+    return Markup(html.escape(link + fragment))
 
 
 def index_page(dimension: str, value: str) -> str:

@@ -62,8 +62,9 @@ def read_timeline(root: Path):
         return NO_HISTORY
 
 
-def _repo_url(root: Path) -> str | None:
-    """mkdocs.yml's repo_url, for links to commits; read without mkdocs, tags ignored."""
+def _site_settings(root: Path) -> tuple[str | None, bool]:
+    """mkdocs.yml's repo_url (for links to commits) and use_directory_urls (how links in the
+    HTML the generator writes look); read without mkdocs, tags ignored."""
     import yaml
 
     class Loader(yaml.SafeLoader):
@@ -73,16 +74,18 @@ def _repo_url(root: Path) -> str | None:
     try:
         config = yaml.load((root / "mkdocs.yml").read_text(encoding="utf-8"), Loader=Loader)
     except (OSError, UnicodeDecodeError, yaml.YAMLError):
-        return None
-    url = config.get("repo_url") if isinstance(config, dict) else None
-    return url.rstrip("/") if isinstance(url, str) and url.startswith(("https://", "http://")) else None
+        config = None
+    config = config if isinstance(config, dict) else {}
+    url = config.get("repo_url")
+    repo_url = url.rstrip("/") if isinstance(url, str) and url.startswith(("https://", "http://")) else None
+    return repo_url, config.get("use_directory_urls") is not False
 
 
 def generate(root: Path, today: dt.date, templates: Path | None = None, *,
-             focus: frozenset[str] | None = None, timeline=None) -> Generated:
+             focus: frozenset[str] | None = None, timeline=None, directory_urls: bool | None = None) -> Generated:
     """Validate, score and render. `focus` renders only those accounts' pages (a fast preview);
     `timeline` is a history already read for this HEAD (`kam serve` keeps it between rebuilds:
-    editing files does not change the commits)."""
+    editing files does not change the commits); `directory_urls` overrides mkdocs.yml's."""
     from .analytics import analyse
     from .lastchanged import last_changed
     from .link import link
@@ -92,6 +95,7 @@ def generate(root: Path, today: dt.date, templates: Path | None = None, *,
     if not validated.ok or validated.scores is None:
         return Generated(validated, None, ())
     portfolio, scores = validated.portfolio, validated.scores
+    repo_url, configured_urls = _site_settings(root)
     site = SiteInput(
         root=root,
         portfolio=portfolio,
@@ -101,6 +105,7 @@ def generate(root: Path, today: dt.date, templates: Path | None = None, *,
         history=last_changed(root),
         today=today,
         timeline=timeline if timeline is not None else read_timeline(root),
-        repo_url=_repo_url(root),
+        repo_url=repo_url,
+        directory_urls=configured_urls if directory_urls is None else directory_urls,
     )
     return Generated(validated, site, render(site, templates or root / TEMPLATES, focus))

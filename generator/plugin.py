@@ -14,10 +14,10 @@ from pathlib import Path
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
-from . import gitlog
+from . import gitlog, searchindex
 from .diagnostics import Severity, format_text, summary
 from .pipeline import (
     ASSETS,
@@ -28,7 +28,7 @@ from .pipeline import (
     read_timeline,
     reference_date,
 )
-from .render import TemplateProblem, template_file
+from .render import RenderedPage, TemplateProblem, review_redirects, template_file
 from .safety import sanitize_html
 
 log = get_plugin_logger("kam")
@@ -61,7 +61,9 @@ class KamPlugin(BasePlugin[KamConfig]):
         self.pregenerated: Generated | None = None  # set by `kam build`, which has validated already
         self.root = Path.cwd()
         self.sources: dict[str, str] = {}
-        self.generated_paths: frozenset[str] = frozenset()
+        self.rendered: dict[str, RenderedPage] = {}
+        self.search_entries: list[dict[str, str]] = []
+        self.own_search = False
 
     def on_startup(self, *, command, dirty) -> None:
         # Having on_startup keeps this object for the whole of `mkdocs serve`: the history read
@@ -87,13 +89,16 @@ class KamPlugin(BasePlugin[KamConfig]):
         except ValueError as exc:
             raise PluginError(f"kam: invalid date for 'today': {exc}") from exc
         generated, self.pregenerated = self.pregenerated, None
+        if generated is not None and generated.site is not None and \
+                generated.site.directory_urls != config.use_directory_urls:
+            generated = None  # links in the pages' HTML were written for the other URL style
         if generated is None:
             focus = preview_focus() if getattr(self, "serving", False) else None
             if focus is not None:  # links and nav entries to the pages left out are expected
                 config.validation.links.not_found = logging.DEBUG
                 config.validation.nav.not_found = logging.DEBUG
             try:
-                generated = generate(self.root, today, focus=focus,
+                generated = generate(self.root, today, focus=focus, directory_urls=config.use_directory_urls,
                                      timeline=self._history() if getattr(self, "serving", False) else None)
             except TemplateProblem as exc:
                 raise PluginError(f"kam: site_templates/{exc}") from None
@@ -104,7 +109,12 @@ class KamPlugin(BasePlugin[KamConfig]):
                               "nothing was built. Run `kam validate` for the full list.")
         self.generated = generated
         self.sources = {p.path: p.source for p in generated.pages if p.source}
-        self.generated_paths = frozenset(p.path for p in generated.pages)
+        self.rendered = {p.path: p for p in generated.pages}
+        self.search_entries = []
+        search = config.plugins.get("material/search")
+        # Material's search reads the pages this plugin leaves to it; generated pages get their
+        # entries from their blocks instead (searchindex.py). Any other search reads them all.
+        self.own_search = search is not None and bool(getattr(search, "config", {}).get("enabled", True))
         if str(THEME_OVERRIDES) not in config.theme.dirs:
             config.theme.dirs.insert(0, str(THEME_OVERRIDES))
         return config
@@ -126,15 +136,32 @@ class KamPlugin(BasePlugin[KamConfig]):
                 out.append(f)
         for page in self.generated.pages:
             out.append(File.generated(config, page.path, content=page.markdown))
+        for path, content in review_redirects(self.generated, config.use_directory_urls):
+            if out.get_file_from_path(path) is None:
+                out.append(File.generated(config, path, content=content))
         for asset in ASSETS:
             out.append(File.generated(config, asset, abs_src_path=str(template_file(self.root / TEMPLATES, asset))))
         return out
 
     def on_page_content(self, html, page, config, files):
-        """Generated pages carry text from account files: only safe markup leaves the build."""
-        if page.file.src_uri in self.generated_paths:
-            return sanitize_html(html)
-        return html
+        """A generated page gets its blocks of HTML back, and only safe markup leaves the build
+        (generated pages carry text from account files)."""
+        rendered = self.rendered.get(page.file.src_uri)
+        if rendered is None:
+            return html
+        search = page.meta.get("search") or {}
+        if self.own_search and not search.get("exclude"):
+            self.search_entries += searchindex.entries(
+                sanitize_html(rendered.fill(html, searchable_only=True)), page.url, page.title or "")
+            page.meta["search"] = {**search, "exclude": True}  # Material's search skips it: done here
+        return sanitize_html(rendered.fill(html))
+
+    @event_priority(-100)  # after Material's search has written its index
+    def on_post_build(self, config):
+        if self.own_search and self.search_entries:
+            index = Path(config.site_dir) / "search" / "search_index.json"
+            if not searchindex.add_to_index(index, self.search_entries):
+                log.warning("kam: no search index at search/search_index.json: generated pages are not searchable")
 
     def on_page_context(self, context, page, config, nav):
         source = self.sources.get(page.file.src_uri)
@@ -150,3 +177,4 @@ class KamPlugin(BasePlugin[KamConfig]):
             if path.exists():
                 server.watch(str(path))
         return server
+

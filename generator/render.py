@@ -9,12 +9,20 @@ opt out of escaping only for strings the generator built itself (links, SVG), as
 from __future__ import annotations
 
 import datetime as dt
+import re
 import traceback
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, TemplateError, TemplateSyntaxError
+from jinja2 import (
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    StrictUndefined,
+    TemplateError,
+    TemplateSyntaxError,
+)
 from markupsafe import Markup
 
 from . import charts, tables
@@ -24,8 +32,17 @@ from .escape import cell, html_text, markdown_body, md_text
 from .formats import label, money, num, pct, score
 from .lastchanged import changed_on
 from .link import Links, Ref, Rel, resolve_wikilink
+from .mdtext import demote_headings
 from .model import HORIZONS, SENTIMENT_ORDER, Account, Portfolio
-from .pages import account_page, index_page, person_page, ref_page, relative, review_page
+from .pages import (
+    account_page,
+    href,
+    index_page,
+    person_page,
+    ref_page,
+    relative,
+    review_page,
+)
 from .schemas import FILE_KINDS, field_rows, nested_models
 from .score import CANDIDATE, STANDARD, Scores, key_accounts
 from .timeline import NO_HISTORY, History
@@ -60,21 +77,57 @@ class SiteInput:
     today: dt.date
     timeline: History = NO_HISTORY  # how each account moved, commit by commit
     repo_url: str | None = None  # for links to commits
+    directory_urls: bool = True  # mkdocs.yml's use_directory_urls: how links the generator writes in HTML look
+
+
+@dataclass(frozen=True)
+class Block:
+    """HTML a template wrote itself: put into the page after Markdown, which never reads it."""
+    html: str
+    searchable: bool = True  # False: left out of the search index (charts, tables of figures)
+
+
+_PLACEHOLDER = re.compile(r"<!--kam-block-(\d+)-->")
+_BLOCK_START = re.compile(r"<(div|p|table|ul|ol|dl|section|figure|details|nav|blockquote|h[1-6])[\s>]")
 
 
 @dataclass(frozen=True)
 class RenderedPage:
+    """A generated page: Markdown for what mkdocs must see (headings, for the table of contents
+    and permalinks; authored bodies) and a placeholder where each block of HTML goes. Skipping
+    Markdown for the rest halves a build: Python-Markdown's cost grows with the text it reads."""
     path: str  # inside the site's docs tree
     markdown: str
     source: str | None  # repo-relative file the page comes from, for "edit this page"
+    blocks: tuple[Block, ...] = ()
+
+    def fill(self, html: str, *, searchable_only: bool = False) -> str:
+        """The page's HTML after Markdown, with each block where its placeholder was."""
+        def block(match: re.Match) -> str:
+            index = int(match.group(1))
+            if index >= len(self.blocks):
+                return ""
+            found = self.blocks[index]
+            return found.html if found.searchable or not searchable_only else ""
+        return _PLACEHOLDER.sub(block, html)
+
+    @property
+    def standalone(self) -> str:
+        """The page as one Markdown file, blocks written in as raw HTML: for an engine without
+        the kam plugin (`kam render --out`)."""
+        def raw(match: re.Match) -> str:
+            html = re.sub(r"\n\s*\n", "\n", self.blocks[int(match.group(1))].html)
+            return html if _BLOCK_START.match(html) else f"<div>{html}</div>"
+        return _PLACEHOLDER.sub(raw, self.markdown)
 
 
 class Renderer:
     def __init__(self, site: SiteInput, templates: Path) -> None:
         self.site = site
+        self._in_block = False  # while a block renders, values are escaped for HTML, not Markdown
         self.env = Environment(
             loader=ChoiceLoader([FileSystemLoader(str(templates)), FileSystemLoader(str(DEFAULT_TEMPLATES))]),
-            autoescape=True, finalize=md_text,
+            autoescape=True, finalize=self._finalize,
             undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
         )
         self.env.filters.update(cell=cell, h=html_text, verbatim=Markup, money=money, score=score, pct=pct,
@@ -93,11 +146,17 @@ class Renderer:
             influence_rank={"high": 0, "medium": 1, "low": 2}, sentiment_rank={s: i for i, s in enumerate(SENTIMENT_ORDER)},
             criterion_names={c.id: c.name for c in site.scores.criteria.criteria},
             timeline=site.timeline, cause_names=CAUSE_NAMES,
+            right=Markup(' style="text-align:right"'),  # a right-aligned cell, as Markdown's `--:` writes it
         )
 
         portfolio = site.portfolio
         self.directory = (frozenset(portfolio.team_by_id), frozenset(portfolio.accounts_by_id),
                           {a.id: frozenset(s.id for s in a.stakeholders) for a in portfolio.accounts})
+
+    def _finalize(self, value: Any) -> Markup:
+        if isinstance(value, Markup):
+            return value
+        return html_text(value) if self._in_block else md_text(value)
 
     def revenue_of(self, accounts: list[Account]) -> str:
         """Annual revenue of a group, one total per currency (never added across currencies)."""
@@ -124,8 +183,26 @@ class Renderer:
         return [getattr(p, dimension)]
 
     def page(self, template: str, path: str, source: str | None, **context: Any) -> RenderedPage:
+        blocks: list[Block] = []
+
         def rel(target: str) -> Markup:
             return relative(path, target)
+
+        def url(target: str) -> Markup:
+            return href(path, target, self.site.directory_urls)
+
+        def block(caller, search: bool = True) -> Markup:
+            """`{% call block() %}<div>…</div>{% endcall %}`: HTML that Markdown never reads. Inside
+            another block it is simply part of that block, so a macro can always open one."""
+            if self._in_block:
+                return Markup(caller())
+            outer, self._in_block = self._in_block, True
+            try:
+                html = str(caller()).strip()
+            finally:
+                self._in_block = outer
+            blocks.append(Block(html, search))
+            return Markup(f"\n\n<!--kam-block-{len(blocks) - 1}-->\n\n")
 
         def wikilink(target: str) -> str:
             ref = resolve_wikilink(target, *self.directory)
@@ -135,10 +212,10 @@ class Renderer:
 
         try:
             markdown = self.env.get_template(template).render(
-                here=path, rel=rel, source=source, body=lambda text: markdown_body(text, wikilink), **context)
+                here=path, rel=rel, url=url, block=block, source=source, body=lambda text: markdown_body(text, wikilink), **context)
         except TemplateError as exc:
             raise TemplateProblem(_template_location(exc, template), f"{type(exc).__name__}: {exc}") from None
-        return RenderedPage(path, markdown, source)
+        return RenderedPage(path, markdown, source, tuple(blocks))
 
 
 class TemplateProblem(Exception):
@@ -338,13 +415,40 @@ def _account_pages(r: Renderer, site: SiteInput, accounts: list[Account]) -> lis
             r.page("goals.md.j2", account_page(account.id, "goals"), f"{d}/goals.yml", account=account),
             r.page("plan.md.j2", account_page(account.id, "plan"), f"{d}/strategy.md", account=account,
                    plan_body=_body_without_title(account.plan.body) if account.plan else ""),
-            r.page("reviews.md.j2", account_page(account.id, "reviews/index"), None, account=account),
+            r.page("account_reviews.md.j2", account_page(account.id, "reviews/index"), None, account=account,
+                   review_bodies={review.slug: demote_headings(_body_without_title(review.body))
+                                  for review in account.reviews}),
             r.page("pack.md.j2", account_page(account.id, "pack"), None, account=account),
         ]
-        for review in account.reviews:
-            pages.append(r.page("review.md.j2", review_page(account.id, review.slug), review.path,
-                                account=account, review=review, review_body=_body_without_title(review.body)))
     return pages
+
+
+_REDIRECT = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Moved</title>
+<meta http-equiv="refresh" content="0; url={target}"><link rel="canonical" href="{target}">
+</head><body><p>This review is now on its account's reviews page: <a href="{target}">{target}</a>.</p></body></html>
+"""
+
+
+def review_redirects(generated, directory_urls: bool) -> list[tuple[str, str]]:
+    """(path in the docs tree, HTML) of a small page at each review's old address, leading to its
+    section of the account's reviews page: a review had a page of its own before, and links and
+    bookmarks to it must keep working. Only for the accounts whose pages were rendered."""
+    if generated.site is None:
+        return []
+    import html
+
+    rendered = {p.path for p in generated.pages}
+    found = []
+    for account in generated.site.portfolio.accounts:
+        if account_page(account.id, "reviews/index") not in rendered:
+            continue
+        for review in account.reviews:
+            old = f"accounts/{account.id}/reviews/{review.slug}"
+            path, target = ((f"{old}/index.html", f"../#{review.slug}") if directory_urls
+                            else (f"{old}.html", f"index.html#{review.slug}"))
+            found.append((path, _REDIRECT.format(target=html.escape(target))))
+    return found
 
 
 def render(site: SiteInput, templates: Path, focus: frozenset[str] | None = None) -> tuple[RenderedPage, ...]:

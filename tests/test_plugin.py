@@ -37,8 +37,21 @@ def test_account_pages_exist_with_stakeholder_names(built):
     stakeholders = text_of(site_path(built, "accounts/kan-code/stakeholders"))
     for name in ("Samuel Whitfield", "Helen Okoro", "Victor Alvarez"):
         assert name in stakeholders
-    for page in ("goals", "plan", "reviews", "reviews/2026-11-12-executive-review"):
+    for page in ("goals", "plan", "reviews"):
         assert site_path(built, f"accounts/kan-code/{page}").exists(), page
+
+
+def test_every_review_is_a_section_of_one_reviews_page_and_its_old_address_leads_there(built):
+    reviews = site_path(built, "accounts/kan-code/reviews")
+    page = reviews.read_text(encoding="utf-8")
+    for slug in ("2026-11-12-executive-review", "2026-08-19-q2-qbr"):
+        assert f'id="{slug}"' in page
+        old = site_path(built, f"accounts/kan-code/reviews/{slug}").read_text(encoding="utf-8")
+        assert f'content="0; url=../#{slug}"' in old and f'href="../#{slug}"' in old
+    # Links elsewhere point at the section, not at the old address.
+    overview = site_path(built, "accounts/kan-code").read_text(encoding="utf-8")
+    assert 'href="reviews/#2026-08-19-q2-qbr"' in overview and 'href="reviews/2026-08-19-q2-qbr/"' not in overview
+    assert re.search(r'<h2 id="2026-08-19-q2-qbr">Q2 2026 business review', page)
 
 
 def test_search_index_holds_stakeholders_and_plans(built):
@@ -277,9 +290,11 @@ def test_person_page_lists_relationships_and_open_actions(built):
 def test_boilerplate_is_kept_out_of_the_search_index(built):
     index = json.loads((built / "search" / "search_index.json").read_text(encoding="utf-8"))
     locations = {doc["location"] for doc in index["docs"]}
-    assert "accounts/kan-code/reviews/" not in locations
+    assert "accounts/kan-code/reviews/#2026-11-12-executive-review" in locations  # the review itself
     everything = " ".join(doc["text"] for doc in index["docs"])
     assert "Reviews attended" not in everything and "<svg" not in everything
+    assert "Satisfaction Attendees Actions" not in everything  # the reviews page's summary table
+    assert "Source: accounts/" not in everything and "Print pack" not in everything
 
 
 def test_files_linked_from_outside_the_repository_are_never_published(tmp_path):
@@ -378,7 +393,7 @@ def test_the_listed_text_defects_stay_fixed(built):
     assert not any("&#" in t or "&amp;" in t for t in _toc_titles(goals))
     criteria = text_of(site_path(built, "criteria"))
     assert "## Customer's Business" in criteria and "\\#x27" not in criteria
-    review = text_of(site_path(built, "accounts/kan-code/reviews/2026-08-19-q2-qbr"))
+    review = text_of(site_path(built, "accounts/kan-code/reviews"))
     assert "Quarterly business review on 2026-08-19" in review and "Qbr" not in review
     overview_html = site_path(built, "accounts/bluth-company").read_text(encoding="utf-8")
     article = overview_html[overview_html.index("<article"):overview_html.index("</article>")]

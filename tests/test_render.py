@@ -70,7 +70,7 @@ def test_two_renders_are_byte_identical(tmp_path):
     shutil.copytree(BASE, repo)
     first = generate(repo, TODAY, templates=site_repo(BASE, tmp_path / "with-site") / "site_templates")
     second = generate(repo, TODAY, templates=tmp_path / "with-site" / "site_templates")
-    assert first.pages and [p.markdown for p in first.pages] == [p.markdown for p in second.pages]
+    assert first.pages and [p.standalone for p in first.pages] == [p.standalone for p in second.pages]
     paths = [p.path for p in first.pages]
     assert len(paths) == len(set(paths))
 
@@ -102,7 +102,14 @@ def test_a_broken_template_is_reported_with_its_location(tmp_path):
 def _pages(repo) -> dict[str, str]:
     generated = generate(repo, TODAY)
     assert generated.validated.ok, generated.validated.diagnostics
-    return {p.path: p.markdown for p in generated.pages}
+    return {p.path: p.standalone for p in generated.pages}
+
+
+def _rows(page: str) -> list[list[str]]:
+    """The cells of every HTML table row the page writes, as text."""
+    return [[html.unescape(re.sub(r"<[^>]+>", "", cell)).strip()
+             for cell in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", row, re.S)]
+            for row in re.findall(r"<tr>(.*?)</tr>", page, re.S)]
 
 
 def _edit(path, old: str, new: str) -> None:
@@ -128,7 +135,7 @@ def test_totals_are_per_currency_when_no_rates_are_declared(tmp_path):
             "exchange rates); the top 20% of accounts bring 77% of the USD revenue, 100% of the GBP revenue, "
             "100% of the EUR revenue.") in home
     assert "USD 12.8M" not in home and "USD 12.8M" not in analytics  # the old sum across currencies
-    assert "| Gold | 2 | USD 2.0M | 23% | GBP 2.8M | 100% | EUR 0 | 0% |" in analytics
+    assert ["Gold", "2", "USD 2.0M", "23%", "GBP 2.8M", "100%", "EUR 0", "0%"] in _rows(analytics)
     for code in ("USD", "GBP", "EUR"):  # one revenue chart of each kind per currency, never mixed
         assert home.count(f"<title>Weighted score against annual revenue ({code})</title>") == 1
         assert home.count(f"<title>Annual revenue per tier ({code})</title>") == 1
@@ -167,7 +174,7 @@ def with_history(tmp_path_factory):
     shutil.copytree(PROJECT, repo, ignore=shutil.ignore_patterns(".venv", "site", "tests", ".git", "test-artifacts",
                                                                  "*.egg-info", "__pycache__", "benchmarks"))
     example_history(repo)
-    pages = {p.path: p.markdown for p in generate(repo, TODAY).pages}
+    pages = {p.path: p.standalone for p in generate(repo, TODAY).pages}
     return repo, pages
 
 
@@ -176,16 +183,17 @@ def test_the_account_overview_shows_tier_since_a_chart_and_the_change_log(with_h
     overview = pages["accounts/kan-code/index.md"]
     assert "· Platinum since 2026-08-18" in overview
     assert overview.count('class="dot criteria-mark"') == 3  # two criteria changes and the legend
-    log = overview[overview.index("| Date | What changed | Cause | Commit |"):].split("\n\n", 1)[0].splitlines()[2:]
-    assert [row.split(" | ")[:3] for row in log] == [
-        ["| 2026-11-12", "Growth outlook 6 → 8; score 8.80 → 9.20", "the account's files"],
-        ["| 2026-10-06", "criteria: Platinum threshold: 8.5 → 8", "criteria.yml"],
-        ["| 2026-08-18", "Relationship strength 5 → 8; promoted to Platinum; score 8.20 → 8.80", "the account's files"],
-        ["| 2026-06-30", "criteria: Platinum threshold: 8 → 8.5; moved down to Gold", "criteria.yml"],
-        ["| 2026-04-14", "Strategic fit 6 → 10; promoted to Platinum; score 7.20 → 8.20", "the account's files"],
-        ["| 2026-02-02", "account added", "the account's files"],
+    rows = _rows(overview)
+    log = rows[rows.index(["Date", "What changed", "Cause", "Commit"]) + 1:][:6]
+    assert [row[:3] for row in log] == [
+        ["2026-11-12", "Growth outlook 6 → 8; score 8.80 → 9.20", "the account's files"],
+        ["2026-10-06", "criteria: Platinum threshold: 8.5 → 8", "criteria.yml"],
+        ["2026-08-18", "Relationship strength 5 → 8; promoted to Platinum; score 8.20 → 8.80", "the account's files"],
+        ["2026-06-30", "criteria: Platinum threshold: 8 → 8.5; moved down to Gold", "criteria.yml"],
+        ["2026-04-14", "Strategic fit 6 → 10; promoted to Platinum; score 7.20 → 8.20", "the account's files"],
+        ["2026-02-02", "account added", "the account's files"],
     ]
-    assert "https://git.example.com/sales/account-playbooks/commit/" in log[0]  # repo_url from mkdocs.yml
+    assert '<a href="https://git.example.com/sales/account-playbooks/commit/' in overview  # repo_url from mkdocs.yml
     other = pages["accounts/acme-corporation/index.md"]
     assert "Gold since 2026-02-02" in other and "account added" in other
     assert "since" not in pages["accounts/kan-code/pack.md"].split("## ", 1)[0]  # the printable pack stays out of it
@@ -195,17 +203,17 @@ def test_what_changed_lists_moves_by_window_newest_first(with_history):
     _, pages = with_history
     text = pages["changes.md"]
     recent, older = text.split("## 30 to 90 days ago")
-    assert "| 2026-11-12 | [Kan-code](accounts/kan-code/index.md) | 8.80 → 9.20 | Growth outlook 6 → 8 |" in recent
+    assert '| 2026-11-12 | <a href="../accounts/kan-code/">Kan-code</a> | 8.80 → 9.20 | Growth outlook 6 → 8 |' in recent
     assert "### Tier movements\n\nNone." in recent and "### Tier movements\n\nNone." in older
     assert "| 2026-10-06 | Platinum threshold: 8.5 → 8 |" in older
     assert "2026-06-30" not in text  # more than 90 days before 2026-11-24
-    reviews = re.findall(r"\| (2026-\d\d-\d\d) \| \[[^]]+\]\([^)]+\) \| \[", older)
+    reviews = re.findall(r"\| (2026-\d\d-\d\d) \| <a href=[^>]+>[^<]+</a> \| \[", older)
     assert reviews == sorted(reviews, reverse=True) and len(reviews) == 6
 
 
 def test_without_git_the_site_says_history_comes_with_commits(tmp_path):
     repo = site_repo(BASE, tmp_path / "repo")
-    pages = {p.path: p.markdown for p in generate(repo, TODAY).pages}
+    pages = {p.path: p.standalone for p in generate(repo, TODAY).pages}
     assert "No history yet" in pages["accounts/kan-code/index.md"] and "No history yet" in pages["changes.md"]
 
 
@@ -217,7 +225,7 @@ def test_a_repository_without_a_newer_template_builds_with_the_generators_own(tm
         (repo / "site_templates" / name).unlink()
     home = repo / "site_templates" / "home.md.j2"
     home.write_text(home.read_text(encoding="utf-8") + "\nOur own home template.\n", encoding="utf-8")
-    pages = {p.path: p.markdown for p in generate(repo, TODAY).pages}
+    pages = {p.path: p.standalone for p in generate(repo, TODAY).pages}
     assert "# What changed" in pages["changes.md"] and "Our own home template." in pages["index.md"]
     result = build(repo)
     assert result.exit_code == 0, result.output

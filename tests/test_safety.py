@@ -151,7 +151,10 @@ def test_hostile_titles_read_literally_in_the_browser_tab(hostile_site):
     # Were the title not escaped, the parser would end it at the payload's own </title>.
     payload = TEXT_PAYLOADS[0]
     assert any(payload in title for title in titles.values())
-    assert any(TEXT_PAYLOADS[13] in title for title in titles.values())  # <math>...<script>
+    assert any(TEXT_PAYLOADS[4] in title for title in titles.values())  # <svg><script>
+    # A review's title is a heading of its account's reviews page: shown literally there too.
+    reviews_pages = [visible_text(page) for page in hostile_site.glob("accounts/*/reviews/index.html")]
+    assert any(TEXT_PAYLOADS[13] in text for text in reviews_pages)  # <math>...<script>
 
 
 def test_search_index_holds_account_text_as_text(hostile_site):
