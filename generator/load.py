@@ -108,7 +108,14 @@ class FolderSource:
         return self._path(rel).read_bytes()
 
     def fingerprint(self, rel: str) -> str | None:
-        return None  # files on disk change under us: nothing is cached
+        """The file's identity on disk: an edit changes its modification time (in nanoseconds),
+        a save by rename its inode. Only a reader given a shared cache (`kam serve`) keeps
+        anything by it; each one-off load starts empty."""
+        try:
+            st = self._path(rel).stat()
+        except OSError:
+            return None
+        return f"{st.st_mtime_ns}:{st.st_size}:{st.st_ino}"
 
 
 def _join(folder: str, name: str) -> str:
@@ -231,8 +238,10 @@ def split_front_matter(text: str) -> tuple[str, str, int] | str:
     return "front matter is not terminated: add a closing '---' line"
 
 
-def load(root: Path) -> LoadedRepo:
-    reader = Reader(FolderSource(root))
+def load(root: Path, parsed: dict | None = None) -> LoadedRepo:
+    """The repository's files, parsed. `parsed` is a cache kept between loads of the same
+    folder (`kam serve` rebuilding after an edit): files that did not change are not read again."""
+    reader = Reader(FolderSource(root), parsed)
     criteria = reader.yaml("criteria.yml")
     team = reader.yaml("team.yml")
     accounts = tuple(load_accounts(reader))

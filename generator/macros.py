@@ -13,11 +13,11 @@ checks all come from that one table.
 from __future__ import annotations
 
 import inspect
+from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
 from . import tables
-from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from .render import SiteInput

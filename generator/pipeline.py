@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -34,6 +34,14 @@ def reference_date(explicit: dt.date | None = None, configured: str | None = Non
     return dt.date.fromisoformat(text) if text else dt.date.today()
 
 
+@dataclass
+class BuildCache:
+    """What one build may keep for the next over the same folder (`kam serve`): documents parsed
+    (by each file's identity on disk) and their schema checks. A one-off command has none."""
+    parsed: dict = field(default_factory=dict)
+    checked: dict = field(default_factory=dict)
+
+
 @dataclass(frozen=True)
 class Generated:
     validated: Validated
@@ -41,9 +49,10 @@ class Generated:
     pages: tuple[RenderedPage, ...]  # empty when validation found errors: never half a site
 
 
-def check(root: Path, today: dt.date) -> Validated:
+def check(root: Path, today: dt.date, cache: BuildCache | None = None) -> Validated:
     """Everything `kam validate` needs; no mkdocs, no rendering."""
-    checked = validate(load(root), today)
+    checked = (validate(load(root), today) if cache is None else
+               validate(load(root, cache.parsed), today, cache.checked))
     scores = score_portfolio(checked.portfolio) if checked.scorable else None
     return judge(checked, scores)
 
@@ -82,16 +91,18 @@ def _site_settings(root: Path) -> tuple[str | None, bool]:
 
 
 def generate(root: Path, today: dt.date, templates: Path | None = None, *,
-             focus: frozenset[str] | None = None, timeline=None, directory_urls: bool | None = None) -> Generated:
+             focus: frozenset[str] | None = None, timeline=None, directory_urls: bool | None = None,
+             cache: BuildCache | None = None) -> Generated:
     """Validate, score and render. `focus` renders only those accounts' pages (a fast preview);
     `timeline` is a history already read for this HEAD (`kam serve` keeps it between rebuilds:
-    editing files does not change the commits); `directory_urls` overrides mkdocs.yml's."""
+    editing files does not change the commits); `directory_urls` overrides mkdocs.yml's; `cache`
+    keeps unchanged files parsed and checked between rebuilds."""
     from .analytics import analyse
     from .lastchanged import last_changed
     from .link import link
     from .render import SiteInput, render
 
-    validated = check(root, today)
+    validated = check(root, today, cache)
     if not validated.ok or validated.scores is None:
         return Generated(validated, None, ())
     portfolio, scores = validated.portfolio, validated.scores

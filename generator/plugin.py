@@ -23,6 +23,7 @@ from .pipeline import (
     ASSETS,
     TEMPLATES,
     THEME_OVERRIDES,
+    BuildCache,
     Generated,
     generate,
     read_timeline,
@@ -70,6 +71,7 @@ class KamPlugin(BasePlugin[KamConfig]):
         # for a commit is kept between rebuilds, since editing files does not change the commits.
         self.serving = command == "serve"
         self.history_for: tuple[str | None, object] | None = None
+        self.cache = BuildCache() if self.serving else None  # unchanged files are not parsed again
 
     def _history(self):
         head = gitlog.head(self.root)
@@ -98,8 +100,10 @@ class KamPlugin(BasePlugin[KamConfig]):
                 config.validation.links.not_found = logging.DEBUG
                 config.validation.nav.not_found = logging.DEBUG
             try:
+                serving = getattr(self, "serving", False)
                 generated = generate(self.root, today, focus=focus, directory_urls=config.use_directory_urls,
-                                     timeline=self._history() if getattr(self, "serving", False) else None)
+                                     timeline=self._history() if serving else None,
+                                     cache=self.cache if serving else None)
             except TemplateProblem as exc:
                 raise PluginError(f"kam: site_templates/{exc}") from None
             for d in generated.validated.diagnostics:  # `kam build` printed them already

@@ -9,7 +9,15 @@ from pathlib import Path
 
 from pydantic import BaseModel, TypeAdapter
 
-from .model import AccountProfile, CriteriaConfig, Goal, Person, ReviewMeta, Stakeholder, StrategyMeta
+from .model import (
+    AccountProfile,
+    CriteriaConfig,
+    Goal,
+    Person,
+    ReviewMeta,
+    Stakeholder,
+    StrategyMeta,
+)
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,8 @@ the site asks nothing of any host but its own server and logs no console errors.
 from __future__ import annotations
 
 import functools
-import re
 import http.server
+import re
 import shutil
 import threading
 from pathlib import Path
@@ -17,8 +17,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from .hostile import hostile_repo
 from .gitrepo import example_history
+from .hostile import hostile_repo
 from .sitebuild import PROJECT, build, site_repo
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"

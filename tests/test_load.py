@@ -42,3 +42,20 @@ def test_refusals(tmp_path):
         ("accounts/Bad_Name", "E010"),
         ("accounts/linked", "E009"),
     }
+
+
+def test_a_shared_cache_reparses_only_the_files_that_changed(tmp_path):
+    """`kam serve` keeps parsed documents between rebuilds: an edit is seen at once, and every
+    other file is the very document parsed before."""
+    repo = tmp_path / "repo"
+    shutil.copytree(BASE, repo)
+    parsed: dict = {}
+    before = {a.id: a for a in load(repo, parsed).accounts}
+    goals = repo / "accounts" / "kan-code" / "goals.yml"
+    goals.write_text(goals.read_text(encoding="utf-8").replace("title: ", "title: Edited ", 1), encoding="utf-8")
+    after = {a.id: a for a in load(repo, parsed).accounts}
+    assert after["kan-code"].goals is not before["kan-code"].goals
+    assert "title: Edited " in after["kan-code"].goals.text and "Edited" not in before["kan-code"].goals.text
+    assert after["kan-code"].account is before["kan-code"].account  # unchanged: not read again
+    assert after["codehow"].goals is before["codehow"].goals
+    assert load(repo).accounts == tuple(after.values())  # the same as a load without a cache

@@ -9,8 +9,6 @@ import re
 
 import pytest
 
-
-
 from .corpus import BASE
 from .sitebuild import broken_links, build, parse, site_path, site_repo, visible_text
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 from click.testing import CliRunner
 
@@ -64,3 +66,22 @@ def test_values_are_described_in_a_line_not_in_thousands_of_digits():
     assert describe(int("f" * 5000, 16)) == "a 6021-digit number"  # str() of it would raise
     assert describe("1" * 5000) == f"'{'1' * 40}…' (5,000 characters)"
     assert describe(10 ** 30) == "a 31-digit number" and describe(10 ** 19) == f"the number {10 ** 19}"
+
+
+def test_a_rebuild_with_the_serve_cache_finds_what_a_fresh_check_finds(tmp_path):
+    import datetime as dt
+
+    from generator.pipeline import BuildCache, check
+
+    today = dt.date.fromisoformat(TODAY)
+    repo = tmp_path / "repo"
+    shutil.copytree(BASE, repo)
+    cache = BuildCache()
+    assert check(repo, today, cache).diagnostics == check(repo, today).diagnostics
+    stakeholders = repo / "accounts" / "codehow" / "stakeholders.yml"
+    text = stakeholders.read_text(encoding="utf-8")
+    stakeholders.write_text(text.replace("influence: high", "influence: enormous", 1), encoding="utf-8")
+    cached, fresh = check(repo, today, cache), check(repo, today)
+    assert cached.diagnostics == fresh.diagnostics and not cached.ok
+    stakeholders.write_text(text, encoding="utf-8")
+    assert check(repo, today, cache).ok

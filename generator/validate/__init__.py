@@ -18,7 +18,17 @@ from ..diagnostics import Diagnostic, apply_severity, has_errors, sort
 from ..load import LoadedRepo
 from ..model import Portfolio
 from ..score import Scores
-from . import config, currency, dates, links, plan, playbook, portfolio, references, schema
+from . import (
+    config,
+    currency,
+    dates,
+    links,
+    plan,
+    playbook,
+    portfolio,
+    references,
+    schema,
+)
 from .context import RuleContext
 
 CONFIG_RULES = config.RULES
@@ -49,7 +59,9 @@ class Validated:
         return not has_errors(self.diagnostics)
 
 
-def validate(loaded: LoadedRepo, today: dt.date) -> Checked:
+def validate(loaded: LoadedRepo, today: dt.date, memo: dict | None = None) -> Checked:
+    """Every rule that does not need tiers. `memo` keeps each parsed document's schema check
+    between runs over the same cached documents (see schema.account)."""
     found: list[Diagnostic] = list(loaded.diagnostics)
     criteria, problems = schema.criteria(loaded.criteria)
     found += problems
@@ -57,7 +69,7 @@ def validate(loaded: LoadedRepo, today: dt.date) -> Checked:
     found += problems
     accounts = []
     for files in loaded.accounts:
-        account, problems = schema.account(files)
+        account, problems = schema.account(files, memo)
         found += problems
         accounts.append(account)
     # Only accounts with a profile can be scored, linked and shown; the rules still check the
