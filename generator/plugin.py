@@ -153,6 +153,10 @@ class KamPlugin(BasePlugin[KamConfig]):
         rendered = self.rendered.get(page.file.src_uri)
         if rendered is None:
             return html
+        if lost := rendered.unplaced(html):
+            log.warning(f"kam: {page.file.src_uri}: {lost} block(s) of HTML from site_templates/ were lost in "
+                        "Markdown (a block inside a code block or an indented line?): put each "
+                        "{% call block() %} on lines of its own")
         search = page.meta.get("search") or {}
         if self.own_search and not search.get("exclude"):
             self.search_entries += searchindex.entries(

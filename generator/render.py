@@ -111,6 +111,11 @@ class RenderedPage:
             return found.html if found.searchable or not searchable_only else ""
         return _PLACEHOLDER.sub(block, html)
 
+    def unplaced(self, html: str) -> int:
+        """How many blocks have no placeholder left in the page's HTML: a template put one where
+        Markdown does not keep raw HTML (in a code block, say), and its content would be lost."""
+        return len(set(range(len(self.blocks))) - {int(i) for i in _PLACEHOLDER.findall(html)})
+
     @property
     def standalone(self) -> str:
         """The page as one Markdown file, blocks written in as raw HTML: for an engine without

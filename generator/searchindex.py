@@ -19,6 +19,7 @@ _HEADING = re.compile(r'<h([1-6]) id="([^"]*)"[^>]*>(.*?)</h\1>', re.S)
 _PERMALINK = re.compile(r'<a class="headerlink"[^>]*>.*?</a>', re.S)
 _EMPTY = re.compile(r"<(p|li|ul|ol|code|pre|sub|sup)>\s*</\1>")
 _SPACE = re.compile(r"\s+")
+_LIST_SPACE = re.compile(r"(?<=<ul>|<ol>)\s+|\s+(?=</ul>|</ol>)|(?<=</li>)\s+(?=<li>)")
 # Text in separate cells, items or paragraphs is separate words, whatever the markup's spacing.
 _BLOCK_TAG = re.compile(r"(</?(?:td|th|tr|li|p|div|br|table|thead|tbody|ul|ol|dd|dt|pre)\b)")
 _EXCLUDED = re.compile(r"<([a-zA-Z][a-zA-Z0-9]*)\b[^>]*\sdata-search-exclude\b[^>]*>")
@@ -51,7 +52,7 @@ def _clean(html: str, tags: set[str]) -> str:
     while True:  # an emptied list leaves an empty list around it
         shorter = _EMPTY.sub("", text)
         if shorter == text:
-            return text.strip()
+            return _LIST_SPACE.sub("", text).strip()
         text = shorter
 
 

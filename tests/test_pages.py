@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 import posixpath
 
-from generator.pages import index_page, relative
+from generator.pages import href, index_page, relative, review_page
 
 PAGES = ["index.md", "accounts/index.md", "accounts/a/index.md", "accounts/a/goals.md", "accounts/a/reviews/index.md",
          "accounts/a/reviews/2026-01-01-qbr.md", "accounts/b/index.md", "people/p.md", "indexes/tag.md", "criteria.md"]
@@ -21,3 +21,14 @@ def test_relative_links_match_posixpath_for_every_pair_of_pages():
 def test_index_pages_have_one_anchor_per_value():
     assert index_page("industry", "Software & Services") == "indexes/industry.md#industry-software-services"
     assert index_page("tag", "!!!") == "indexes/tag.md#tag-other"
+
+
+def test_published_links_follow_the_url_style_mkdocs_uses():
+    assert href("accounts/a/index.md", "accounts/b/goals.md#g1") == "../b/goals/#g1"
+    assert href("accounts/a/goals.md", "index.md") == "../../../"
+    assert href("index.md", "people/p.md") == "people/p/"
+    assert href("accounts/a/index.md", "accounts/a/index.md#x") == "./#x"
+    assert href("people/p.md", review_page("a", "2026-01-01-qbr")) == "../../accounts/a/reviews/#2026-01-01-qbr"
+    assert href("accounts/a/index.md", "#top") == "#top"
+    assert href("accounts/a/goals.md", "people/p.md", directory_urls=False) == "../../people/p.html"
+    assert href("index.md", "accounts/a/index.md", directory_urls=False) == "accounts/a/index.html"

@@ -230,3 +230,31 @@ def test_a_repository_without_a_newer_template_builds_with_the_generators_own(tm
     result = build(repo)
     assert result.exit_code == 0, result.output
     assert (repo / "site" / "assets" / "kam.css").read_bytes() == (PROJECT / "site_templates" / "assets" / "kam.css").read_bytes()
+
+
+def test_a_block_is_html_escaped_for_html_and_the_rest_for_markdown(tmp_path):
+    repo = site_repo(BASE, tmp_path / "repo")
+    _edit(repo / "team.yml", "name: Rocco Neubert", 'name: "Rocco *Neubert_ <b>&"')
+    (repo / "site_templates" / "people.md.j2").write_text(
+        "# People\n\nOutside: {{ person_name('rocco-neubert') }}\n\n"
+        "{% call block() %}<p>Inside: {{ person_name('rocco-neubert') }}</p>{% endcall %}\n\n"
+        "{% call block(search=False) %}<div>{% call block() %}<p>nested</p>{% endcall %}</div>{% endcall %}\n",
+        encoding="utf-8")
+    page = next(p for p in generate(repo, TODAY).pages if p.path == "people/index.md")
+    assert "Outside: Rocco \\*Neubert\\_ &lt;b&gt;&amp;" in page.markdown  # Markdown reads it
+    assert [b.html for b in page.blocks] == ["<p>Inside: Rocco &#42;Neubert&#95; &lt;b&gt;&amp;</p>",
+                                             "<div><p>nested</p></div>"]  # no Markdown reads these
+    assert [b.searchable for b in page.blocks] == [True, False]
+    after_markdown = "<h1>People</h1>\n<p>Outside</p>\n<!--kam-block-0-->\n<!--kam-block-1-->"
+    assert page.fill(after_markdown) == f"<h1>People</h1>\n<p>Outside</p>\n{page.blocks[0].html}\n{page.blocks[1].html}"
+    assert "<div><p>nested" not in page.fill(after_markdown, searchable_only=True)
+    assert page.unplaced(after_markdown) == 0 and page.unplaced("<h1>People</h1>\n<!--kam-block-1-->") == 1
+    assert "<p>Inside: Rocco &#42;Neubert&#95; &lt;b&gt;&amp;</p>" in page.standalone  # for other engines
+
+
+def test_a_block_markdown_swallowed_is_reported_not_silently_dropped(tmp_path):
+    repo = site_repo(BASE, tmp_path / "repo")
+    (repo / "site_templates" / "people.md.j2").write_text(
+        "# People\n\n```\n{% call block() %}<p>in a fence</p>{% endcall %}\n```\n", encoding="utf-8")
+    result = build(repo)
+    assert "people/index.md: 1 block(s) of HTML from site_templates/ were lost" in result.output + result.stderr
