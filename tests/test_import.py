@@ -422,7 +422,7 @@ BAD_INPUTS = {
 @pytest.mark.parametrize("case", BAD_INPUTS, ids=list(BAD_INPUTS))
 def test_bad_input_is_a_located_error_and_writes_nothing(case, fresh, tmp_path, monkeypatch):
     name, edit, expected = BAD_INPUTS[case]
-    export = _broken_copy(tmp_path, name, edit)
+    _broken_copy(tmp_path, name, edit)
     repo = tmp_path / "repo"
     shutil.copytree(fresh, repo)
     before = tree_hash(repo)
