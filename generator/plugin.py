@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+from html import escape
 from pathlib import Path
 
 from mkdocs.config import config_options as c
@@ -160,7 +161,8 @@ class KamPlugin(BasePlugin[KamConfig]):
         search = page.meta.get("search") or {}
         if self.own_search and not search.get("exclude"):
             self.search_entries += searchindex.entries(
-                sanitize_html(rendered.fill(html, searchable_only=True)), page.url, page.title or "")
+                sanitize_html(rendered.fill(html, searchable_only=True)), page.url,
+                escape(page.title or "", quote=False))  # the index holds HTML, as Material writes it
             page.meta["search"] = {**search, "exclude": True}  # Material's search skips it: done here
         return sanitize_html(rendered.fill(html))
 
@@ -185,4 +187,3 @@ class KamPlugin(BasePlugin[KamConfig]):
             if path.exists():
                 server.watch(str(path))
         return server
-
