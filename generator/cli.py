@@ -138,9 +138,7 @@ def score(root: Path, as_csv: bool, as_json: bool, weights: str | None, sort_by:
 
     _require_repository(root, "score")
     from .analytics import analyse
-    from .ranking import OptionProblem, parse_weights, ranking, tier_id
-    from .ranking import as_csv as csv_text
-    from .ranking import as_json as json_text
+    from .ranking import OptionProblem, as_csv as csv_text, as_json as json_text, parse_weights, ranking, tier_id
 
     result = check(root, _today(today))
     if result.scores is None or diag.has_errors(result.diagnostics):
@@ -400,13 +398,7 @@ def diff_command(root: Path, base: str | None, head_rev: str | None, output_form
 
     from . import diffreport
     from .diff import diff
-    from .gitsource import (
-        RevisionProblem,
-        default_base,
-        is_repository,
-        materialise,
-        resolve,
-    )
+    from .gitsource import RevisionProblem, default_base, is_repository, materialise, resolve
     from .pipeline import check
 
     if not is_repository(root):
@@ -489,8 +481,7 @@ def new_account(root: Path, account_id: str, name: str | None, owner: str | None
     from .pipeline import check
 
     _require_repository(root, "new account")
-    from .scaffold import ScaffoldError
-    from .scaffold import new_account as scaffold
+    from .scaffold import ScaffoldError, new_account as scaffold
 
     result = check(root, _today(today))
     team_ids = [p.id for p in result.portfolio.team]

@@ -24,14 +24,7 @@ from .crm import CrmExport, Person
 from .diagnostics import Diagnostic, diagnostic
 from .model import AccountProfile, CriteriaConfig, Portfolio
 from .proposals import propose
-from .roundtrip import (
-    Document,
-    block_list,
-    flow_map,
-    insert_last,
-    set_value,
-    update_entries,
-)
+from .roundtrip import Document, block_list, flow_map, insert_last, set_value, update_entries
 from .scaffold import IMPORT_NOTE, Draft, Proposal, account_files, yaml_quoted
 from .validate import Validated
 from .validate.references import cycle_from  # the one home of the cycle rule

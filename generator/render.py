@@ -15,14 +15,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from jinja2 import (
-    ChoiceLoader,
-    Environment,
-    FileSystemLoader,
-    StrictUndefined,
-    TemplateError,
-    TemplateSyntaxError,
-)
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, TemplateError, TemplateSyntaxError
 from markupsafe import Markup
 
 from . import charts, tables
@@ -34,15 +27,7 @@ from .lastchanged import changed_on
 from .link import Links, Ref, Rel, resolve_wikilink
 from .mdtext import demote_headings
 from .model import HORIZONS, SENTIMENT_ORDER, Account, Portfolio
-from .pages import (
-    account_page,
-    href,
-    index_page,
-    person_page,
-    ref_page,
-    relative,
-    review_page,
-)
+from .pages import account_page, href, index_page, person_page, ref_page, relative, review_page
 from .schemas import FILE_KINDS, field_rows, nested_models
 from .score import CANDIDATE, STANDARD, Scores, key_accounts
 from .timeline import NO_HISTORY, History

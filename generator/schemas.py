@@ -9,15 +9,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, TypeAdapter
 
-from .model import (
-    AccountProfile,
-    CriteriaConfig,
-    Goal,
-    Person,
-    ReviewMeta,
-    Stakeholder,
-    StrategyMeta,
-)
+from .model import AccountProfile, CriteriaConfig, Goal, Person, ReviewMeta, Stakeholder, StrategyMeta
 
 
 @dataclass(frozen=True)

@@ -9,24 +9,9 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.model import (
-    Account,
-    AccountProfile,
-    CriteriaConfig,
-    Criterion,
-    CriterionScore,
-    Financials,
-    Portfolio,
-    Tier,
-    Watch,
-)
-from generator.score import (
-    place,
-    score_portfolio,
-    tier_reached,
-    weighted_scores,
-    what_if,
-)
+from generator.model import (Account, AccountProfile, CriteriaConfig, Criterion, CriterionScore, Financials,
+                             Portfolio, Tier, Watch)
+from generator.score import place, score_portfolio, tier_reached, weighted_scores, what_if
 
 CRITERIA = CriteriaConfig(
     criteria=(Criterion(id="revenue", name="Revenue", weight=50), Criterion(id="fit", name="Fit", weight=30),

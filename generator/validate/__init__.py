@@ -18,17 +18,7 @@ from ..diagnostics import Diagnostic, apply_severity, has_errors, sort
 from ..load import LoadedRepo
 from ..model import Portfolio
 from ..score import Scores
-from . import (
-    config,
-    currency,
-    dates,
-    links,
-    plan,
-    playbook,
-    portfolio,
-    references,
-    schema,
-)
+from . import config, currency, dates, links, plan, playbook, portfolio, references, schema
 from .context import RuleContext
 
 CONFIG_RULES = config.RULES
