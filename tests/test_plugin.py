@@ -285,6 +285,21 @@ def test_person_page_lists_relationships_and_open_actions(built):
     assert "Build the cost-per-engineer case for the Raleigh farm" in page  # an open action of the latest review
 
 
+def test_links_the_generator_writes_follow_use_directory_urls(tmp_path):
+    """Links inside blocks are written by the generator, not rewritten by mkdocs: with
+    `use_directory_urls: false` they must point at the .html files, and every one must resolve."""
+    repo = site_repo(BASE, tmp_path / "repo")
+    config = repo / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "\nuse_directory_urls: false\n", encoding="utf-8")
+    result = build(repo)
+    assert result.exit_code == 0, result.output
+    site = repo / "site"
+    overview = (site / "accounts" / "kan-code" / "index.html").read_text(encoding="utf-8")
+    assert 'href="../../people/reed-clapper.html"' in overview and 'href="reviews/index.html#2026-08-19-q2-qbr"' in overview
+    assert (site / "accounts" / "kan-code" / "reviews" / "2026-08-19-q2-qbr.html").exists()  # the old address
+    assert broken_links(site) == []
+
+
 def test_boilerplate_is_kept_out_of_the_search_index(built):
     index = json.loads((built / "search" / "search_index.json").read_text(encoding="utf-8"))
     locations = {doc["location"] for doc in index["docs"]}
