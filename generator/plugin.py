@@ -160,8 +160,8 @@ class KamPlugin(BasePlugin[KamConfig]):
                         "{% call block() %} on lines of its own")
         search = page.meta.get("search") or {}
         if self.own_search and not search.get("exclude"):
-            self.search_entries += searchindex.entries(
-                sanitize_html(rendered.fill(html, searchable_only=True)), page.url,
+            self.search_entries += searchindex.entries(  # entries() keeps text and a few bare tags only
+                rendered.fill(html, searchable_only=True), page.url,
                 escape(page.title or "", quote=False))  # the index holds HTML, as Material writes it
             page.meta["search"] = {**search, "exclude": True}  # Material's search skips it: done here
         return sanitize_html(rendered.fill(html))
