@@ -6,6 +6,7 @@ with front matter"; what the values must be is the validate stage's business.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -73,46 +74,51 @@ class Source(Protocol):
 
 
 class FolderSource:
-    """The files on disk under `root`."""
+    """The files on disk under `root`.
+
+    Paths are joined as strings and asked of `os` directly: validating 1,000 accounts makes
+    about 40,000 of these calls, and building a `Path` for each cost more than the system calls."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
         self.resolved_root = root.resolve()
+        self._prefix = os.path.join(os.fspath(root), "")
 
-    def _path(self, rel: str) -> Path:
-        return self.root / rel if rel else self.root
+    def _path(self, rel: str) -> str:
+        return self._prefix + rel if rel else self._prefix
 
     def is_dir(self, rel: str) -> bool:
-        return self._path(rel).is_dir()
+        return os.path.isdir(self._path(rel))
 
     def exists(self, rel: str) -> bool:
-        return self._path(rel).exists()
+        return os.path.exists(self._path(rel))
 
     def is_link(self, rel: str) -> bool:
-        return self._path(rel).is_symlink()
+        return os.path.islink(self._path(rel))
 
     def leaves_repo(self, rel: str) -> bool:
         path = self._path(rel)
-        if not path.is_symlink():
+        if not os.path.islink(path):
             return False
-        target = path.resolve()
+        target = Path(path).resolve()
         return not (target == self.resolved_root or self.resolved_root in target.parents)
 
     def names(self, rel: str) -> list[str]:
-        return sorted(entry.name for entry in self._path(rel).iterdir())
+        return sorted(os.listdir(self._path(rel)))
 
     def size(self, rel: str) -> int:
-        return self._path(rel).stat().st_size
+        return os.stat(self._path(rel)).st_size
 
     def read(self, rel: str) -> bytes:
-        return self._path(rel).read_bytes()
+        with open(self._path(rel), "rb") as file:
+            return file.read()
 
     def fingerprint(self, rel: str) -> str | None:
         """The file's identity on disk: an edit changes its modification time (in nanoseconds),
         a save by rename its inode. Only a reader given a shared cache (`kam serve`) keeps
         anything by it; each one-off load starts empty."""
         try:
-            st = self._path(rel).stat()
+            st = os.stat(self._path(rel))
         except OSError:
             return None
         return f"{st.st_mtime_ns}:{st.st_size}:{st.st_ino}"
@@ -133,7 +139,7 @@ class Reader:
     def __init__(self, source: Source, parsed: dict | None = None) -> None:
         self.source = source
         self.diagnostics: list[Diagnostic] = []
-        self.parsed = parsed if parsed is not None else {}
+        self.parsed = parsed  # None: a one-off load, which reads each file once and keeps nothing
 
     def inside_repo(self, rel: str) -> bool:
         if not self.source.leaves_repo(rel):
@@ -174,7 +180,7 @@ class Reader:
         return self.text(rel)
 
     def _cached(self, rel: str, kind: str, make):
-        key = self.source.fingerprint(rel)
+        key = None if self.parsed is None else self.source.fingerprint(rel)
         found = None if key is None else self.parsed.get((rel, kind, key))
         if found is None:
             found = make()

@@ -30,12 +30,22 @@ def demote_headings(body: str, levels: int = 1) -> str:
     return "\n".join(out)
 
 
+def _has_fence(body: str) -> bool:
+    return "```" in body or "~~~" in body
+
+
 def lines_with_fences(body: str):
     """Yield (index, line, inside_code) for every line; fence lines count as code.
 
     A fence closes only with a run of the same character at least as long as the one that
     opened it (CommonMark), so a ``` line inside a ```` block does not end it.
     """
+    if not _has_fence(body):  # most plans and notes: no line can be code
+        return ((index, line, False) for index, line in enumerate(body.split("\n")))
+    return _fenced_lines(body)
+
+
+def _fenced_lines(body: str):
     fence: tuple[str, int] | None = None
     for index, line in enumerate(body.split("\n")):
         if fence is None:
@@ -51,10 +61,10 @@ def lines_with_fences(body: str):
 
 
 def _prose_lines(body: str):
-    """Yield (index, line) for lines outside fenced code blocks."""
-    for index, line, in_code in lines_with_fences(body):
-        if not in_code:
-            yield index, line
+    """(index, line) for lines outside fenced code blocks."""
+    if not _has_fence(body):
+        return enumerate(body.split("\n"))
+    return ((index, line) for index, line, in_code in _fenced_lines(body) if not in_code)
 
 
 def split_code_spans(line: str) -> list[tuple[str, bool]]:

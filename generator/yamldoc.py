@@ -9,6 +9,7 @@ diagnostic needs one.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -250,6 +251,12 @@ def _one_line(exc: Exception) -> str:
     return " ".join(str(exc).split())
 
 
+_NULL_TAG = "tag:yaml.org,2002:null"
+_BOOL_TAG = "tag:yaml.org,2002:bool"
+_INT_TAG = "tag:yaml.org,2002:int"
+_TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
+
+
 class _Converter:
     def __init__(self, path: str, line_offset: int) -> None:
         self.path = path
@@ -268,26 +275,41 @@ class _Converter:
                                f"document expands to more than {MAX_NODES:,} values "
                                "(anchors and aliases used as an alias bomb?)"))
         if isinstance(node, ScalarNode):
-            return self.scalar(node)
+            return node.value if node.tag == _STR_TAG else self.scalar(node)
         if isinstance(node, SequenceNode):
             return [self.convert(item) for item in node.value]
         return self.mapping(node)
 
     def scalar(self, node: ScalarNode) -> Any:
-        if node.tag == _STR_TAG:
-            return node.value
-        if node.tag not in _KNOWN_SCALAR_TAGS:
-            raise _Abort(diagnostic(self.path, self.pos(node), "E001", f"unsupported YAML tag {node.tag!r}"))
+        tag, value = node.tag, node.value
+        # The common forms are built here, as PyYAML would build them; anything else (signs,
+        # underscores, octal, times of day, floats) goes through PyYAML's own constructor.
+        if tag == _STR_TAG:
+            return value
+        if tag == _NULL_TAG:
+            return None
+        if tag == _BOOL_TAG and value.lower() in SafeConstructor.bool_values:
+            return SafeConstructor.bool_values[value.lower()]
+        if (tag == _INT_TAG and len(value) < 19 and value.isdecimal() and value.isascii()
+                and (value[0] != "0" or value == "0")):
+            return int(value)
+        if tag == _TIMESTAMP_TAG and len(value) == 10:  # YYYY-MM-DD
+            try:
+                return dt.date.fromisoformat(value)
+            except ValueError:
+                return value  # an impossible date: the schema reports it, at this position
+        if tag not in _KNOWN_SCALAR_TAGS:
+            raise _Abort(diagnostic(self.path, self.pos(node), "E001", f"unsupported YAML tag {tag!r}"))
         try:
             return self._constructor.construct_object(node)
-        except (ValueError, yaml.YAMLError):
-            # An impossible date such as 2026-02-30: keep the text so that the schema
-            # reports it as an invalid date at this position.
-            return node.value
+        except (ValueError, KeyError, yaml.YAMLError):
+            # An impossible date such as 2026-02-30, or `!!bool maybe`: keep the text so that
+            # the schema reports the value at this position.
+            return value
 
     def mapping(self, node: MappingNode) -> dict:
         result: dict = {}
-        first_seen: dict = {}
+        first_seen: dict = {}  # key -> its node, whose position is needed only for a duplicate
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode):
                 raise _Abort(diagnostic(self.path, self.pos(key_node), "E101",
@@ -301,9 +323,9 @@ class _Converter:
             if key in first_seen:
                 self.diagnostics.append(diagnostic(
                     self.path, self.pos(key_node), "E006",
-                    f"duplicate key {key!r} (first defined at line {first_seen[key]}); "
+                    f"duplicate key {key!r} (first defined at line {self.pos(first_seen[key])[0]}); "
                     "only one value would be kept"))
             else:
-                first_seen[key] = self.pos(key_node)[0]
+                first_seen[key] = key_node
             result[key] = self.convert(value_node)
         return result

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import time
 
+import yaml
+
 from generator.yamldoc import parse
 
 
@@ -84,6 +86,21 @@ def test_huge_numbers_do_not_crash():
     assert doc.data["a"] == 10 ** 300
     assert doc.data["b"] == "1" + "0" * 5000  # past Python's int parsing limit: kept as text for the schema
     assert doc.data["c"].bit_length() == 20000
+
+
+def test_scalars_are_the_values_pyyaml_would_build():
+    text = ("null: ~\nyes: Yes\nint: 42\nzero: 0\noctal: 0755\nunderscored: 1_000\nsigned: -7\n"
+            "sexagesimal: 12:30\nfloat: 2.5\ndate: 2026-11-25\nshort_date: 2026-1-5\nstamp: 2026-11-25 10:00:00\n"
+            "wide_digits: \uff12\uff13\n")
+    doc, problems = parse(text, "f.yml")
+    assert problems == []
+    assert doc.data == yaml.load(text, Loader=yaml.SafeLoader)
+
+
+def test_an_explicit_tag_on_a_value_it_cannot_build_keeps_the_text():
+    doc, problems = parse("a: !!bool maybe\nb: !!int x\nc: !!timestamp 2026-02-30\n", "f.yml")
+    assert problems == []
+    assert doc.data == {"a": "maybe", "b": "x", "c": "2026-02-30"}
 
 
 def test_plain_source_is_the_text_yaml_converted():
