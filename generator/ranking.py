@@ -15,7 +15,8 @@ import pandas as pd
 
 from .analytics import Analytics
 from .model import MAX_WEIGHT, CriteriaConfig
-from .score import CANDIDATE, STANDARD, Scores, what_if
+from .score import CANDIDATE, STANDARD, Scores
+from .scoretable import what_if
 from .validate.schema import suggest
 
 TEXT_COLUMNS = ("account", "tier", "new_tier", "next_tier", "watch", "closing_move")  # sorted A to Z

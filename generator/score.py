@@ -1,24 +1,26 @@
-"""Stage: score. The account x criterion matrix, weighted scores, tiers, distances, watch lists.
+"""Stage: score. Weighted scores and tiers, worked out in plain Python: that is all the rules
+need, so `kam validate` (the pre-commit hook) never imports pandas. The account x criterion
+table the pages, `kam score` and analytics read (contributions, gaps, closing moves) is built
+with pandas from these figures on first use (`scoretable`).
 
-All matrix math is vectorised (pandas/numpy); the per-account records at the end only copy
-figures out of the table for templates.
-
-Rounding is defined here once: a weighted score is rounded to SCORE_DECIMALS, and that
-rounded figure is both the one shown and the one compared with tier thresholds, so a score
-shown as 8.00 is always platinum when platinum starts at 8.0.
+Rounding is defined here once: a weighted score is the exactly rounded sum of its
+contributions (math.fsum), rounded to SCORE_DECIMALS, and that rounded figure is both the one
+shown and the one compared with tier thresholds, so a score shown as 8.00 is always platinum
+when platinum starts at 8.0.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Literal
-
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING, Literal
 
 from .model import CriteriaConfig, Portfolio, Tier
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 SCORE_DECIMALS = 2
 STANDARD = "standard"
@@ -69,62 +71,18 @@ class AccountScore:
         return self.proposed_tier.name if self.proposed_tier else "Standard"
 
 
-@dataclass(frozen=True)
-class Scores:
-    """The figures live in `table` (one row per account); `by_account` is the same rows as
-    typed records for templates and rules, made once on first use."""
-    portfolio: Portfolio
-    criteria: CriteriaConfig
-    weights: pd.Series  # normalised, indexed by criterion id
-    table: pd.DataFrame  # score, tier, next tier, gap, move, watch, contribution.<criterion>
-    closing: dict[str, ClosingMove]  # the table's closing_move as data, where there is one
-
-    @cached_property
-    def by_account(self) -> dict[str, AccountScore]:
-        return _records(self.portfolio, self.criteria, self.weights, self.table, self.closing)
-
-    def tier_of(self, account_id: str) -> Tier | None:
-        entry = self.by_account.get(account_id)
-        return entry.tier if entry else None
+def normalised_weights(criteria: CriteriaConfig, overrides: Mapping[str, float] | None = None) -> dict[str, float]:
+    """Each criterion's weight over the sum of weights, in criteria order."""
+    weights = {c.id: float(c.weight) for c in criteria.criteria}
+    weights.update({k: float(v) for k, v in (overrides or {}).items() if k in weights})
+    total = math.fsum(weights.values())
+    return {k: w / total for k, w in weights.items()}
 
 
-def key_accounts(tiers: pd.Series) -> pd.Series:
-    """Which entries of a tier column are key accounts: neither standard nor candidates."""
-    return ~tiers.isin(NOT_KEY)
-
-
-def _matrix(rows: dict[str, list[float]], ids: list[str]) -> pd.DataFrame:
-    return pd.DataFrame.from_dict(rows, orient="index", columns=ids, dtype=float) if rows else \
-        pd.DataFrame(columns=ids, dtype=float)
-
-
-def score_matrix(portfolio: Portfolio, criteria: CriteriaConfig) -> pd.DataFrame:
-    """Raw scores of every account that scores every criterion (others cannot be ranked)."""
-    ids = [c.id for c in criteria.criteria]
-    return _matrix({a.id: [a.profile.scores[c].score for c in ids]
-                    for a in portfolio.accounts if all(c in a.profile.scores for c in ids)}, ids)
-
-
-def proposal_matrix(portfolio: Portfolio, criteria: CriteriaConfig) -> pd.DataFrame:
-    """The proposed scores of every candidate. A criterion without a proposal counts as the
-    scale's lowest score, so the tier shown for a candidate is never more than it could reach."""
-    ids = [c.id for c in criteria.criteria]
-    lowest = float(criteria.scale.min)
-    return _matrix({a.id: [a.profile.proposed_scores[c].score if c in a.profile.proposed_scores else lowest
-                           for c in ids]
-                    for a in portfolio.accounts if a.profile.is_candidate}, ids)
-
-
-def normalised_weights(criteria: CriteriaConfig, overrides: Mapping[str, float] | None = None) -> pd.Series:
-    weights = pd.Series({c.id: float(c.weight) for c in criteria.criteria})
-    if overrides:
-        weights.update(pd.Series(overrides, dtype=float))
-    return weights / weights.sum()
-
-
-def weighted_scores(matrix: pd.DataFrame, weights: pd.Series) -> tuple[pd.DataFrame, pd.Series]:
-    contributions = matrix.mul(weights, axis=1)
-    return contributions, contributions.sum(axis=1).round(SCORE_DECIMALS)
+def weighted_score(values: Sequence[float], weights: Sequence[float]) -> float:
+    """The weighted score of one account's criterion scores: the one definition of the sum and
+    its rounding, used by the rules, the table and the history alike."""
+    return round(math.fsum(v * w for v, w in zip(values, weights, strict=True)), SCORE_DECIMALS)
 
 
 def tier_reached(score: float, tiers: tuple[Tier, ...]) -> int | None:
@@ -152,6 +110,99 @@ def place(score: float, criteria: CriteriaConfig) -> Placement:
 
 
 @dataclass(frozen=True)
+class Placed:
+    """One account's weighted score and where it puts it. A candidate's figures are its
+    proposal's: `placement` is where the proposal would place it, and it has no tier yet."""
+    values: tuple[float, ...]  # its score per criterion, in criteria order
+    score: float
+    placement: Placement
+    candidate: bool = False
+
+    @property
+    def tier(self) -> Tier | None:
+        return None if self.candidate else self.placement.tier
+
+    @property
+    def tier_id(self) -> str:
+        return CANDIDATE if self.candidate else self.placement.tier.id if self.placement.tier else STANDARD
+
+    @property
+    def is_key(self) -> bool:
+        return self.tier is not None
+
+
+def score_rows(portfolio: Portfolio, criteria: CriteriaConfig) -> dict[str, tuple[float, ...]]:
+    """Raw scores of every account that scores every criterion (others cannot be ranked)."""
+    ids = [c.id for c in criteria.criteria]
+    return {a.id: tuple(float(a.profile.scores[c].score) for c in ids)
+            for a in portfolio.accounts if all(c in a.profile.scores for c in ids)}
+
+
+def proposal_rows(portfolio: Portfolio, criteria: CriteriaConfig) -> dict[str, tuple[float, ...]]:
+    """The proposed scores of every candidate. A criterion without a proposal counts as the
+    scale's lowest score, so the tier shown for a candidate is never more than it could reach."""
+    ids = [c.id for c in criteria.criteria]
+    lowest = float(criteria.scale.min)
+    return {a.id: tuple(float(a.profile.proposed_scores[c].score) if c in a.profile.proposed_scores else lowest
+                        for c in ids)
+            for a in portfolio.accounts if a.profile.is_candidate}
+
+
+def _placed(rows: Mapping[str, tuple[float, ...]], criteria: CriteriaConfig, weights: Sequence[float],
+            candidate: bool = False) -> dict[str, Placed]:
+    placed = {}
+    for account_id, values in rows.items():
+        score = weighted_score(values, weights)
+        placed[account_id] = Placed(values, score, place(score, criteria), candidate)
+    return placed
+
+
+@dataclass(frozen=True)
+class Scores:
+    """`placed` holds every scored account, then every candidate: what the rules read. `table`
+    (one row per account: score, tier, next tier, gap, move, watch, contribution.<criterion>)
+    and `by_account` (the same rows as typed records for templates) are made on first use."""
+    portfolio: Portfolio
+    criteria: CriteriaConfig
+    weights: dict[str, float]  # normalised, in criteria order
+    placed: dict[str, Placed]
+
+    @cached_property
+    def _table(self) -> tuple[pd.DataFrame, dict[str, ClosingMove]]:
+        from .scoretable import score_table
+
+        return score_table(self)
+
+    @property
+    def table(self) -> pd.DataFrame:
+        return self._table[0]
+
+    @property
+    def closing(self) -> dict[str, ClosingMove]:
+        """Each account's closing move as data, where there is one."""
+        return self._table[1]
+
+    @cached_property
+    def by_account(self) -> dict[str, AccountScore]:
+        from .scoretable import records
+
+        return records(self)
+
+    def tier_of(self, account_id: str) -> Tier | None:
+        placed = self.placed.get(account_id)
+        return placed.tier if placed else None
+
+    @property
+    def key_count(self) -> int:
+        return sum(p.is_key for p in self.placed.values())
+
+
+def key_accounts(tiers: pd.Series) -> pd.Series:
+    """Which entries of a tier column are key accounts: neither standard nor candidates."""
+    return ~tiers.isin(NOT_KEY)
+
+
+@dataclass(frozen=True)
 class ClosingMove:
     """The smallest whole-point raise of one criterion that reaches the next tier."""
     criterion_id: str
@@ -165,118 +216,20 @@ class ClosingMove:
 UNREACHABLE = "not reachable by one criterion"
 
 
-def _closing_moves(matrix: pd.DataFrame, weights: pd.Series, gap: pd.Series, top: float) -> list[ClosingMove | str]:
-    """For each account: its closing move, UNREACHABLE, or "" when there is no tier above."""
-    with np.errstate(divide="ignore", invalid="ignore"):  # a zero weight can never close a gap: inf
-        needed = np.ceil(np.round(gap.to_numpy()[:, None] / weights.to_numpy()[None, :], 9))
-    target = matrix.to_numpy() + needed
-    feasible = (target <= top) & np.isfinite(needed) & (needed > 0)
-    # Prefer the fewest points; among equals, the heaviest criterion (listed first).
-    cost = np.where(feasible, needed, np.inf)
-    best = np.argmin(cost, axis=1) if len(matrix) else np.array([], dtype=int)
-    moves: list[ClosingMove | str] = []
-    columns = list(matrix.columns)
-    for row, column in enumerate(best):
-        if not np.isfinite(gap.iloc[row]):
-            moves.append("")
-        elif not np.isfinite(cost[row, column]):
-            moves.append(UNREACHABLE)
-        else:
-            moves.append(ClosingMove(columns[column], float(matrix.iat[row, column]), float(target[row, column])))
-    return moves
-
-
-def score_table(criteria: CriteriaConfig, matrix: pd.DataFrame,
-                weights: pd.Series) -> tuple[pd.DataFrame, dict[str, ClosingMove]]:
-    contributions, score = weighted_scores(matrix, weights)
-    # A plain loop: 10,000 accounts place in a few milliseconds, and it reads like the rule.
-    placements = [place(value, criteria) for value in score.tolist()]
-    next_floor = np.array([p.next_tier.min_score if p.next_tier else np.nan for p in placements], dtype=float)
-    gap = pd.Series(np.round(next_floor - score.to_numpy(), SCORE_DECIMALS), index=matrix.index)
-    moves = _closing_moves(matrix, weights, gap, criteria.scale.max)
-    table = pd.DataFrame({
-        "score": score,
-        "tier": np.array([p.tier.id if p.tier else STANDARD for p in placements], dtype=object),
-        "next_tier": np.array([p.next_tier.id if p.next_tier else "" for p in placements], dtype=object),
-        "gap": gap,
-        "closing_move": pd.Series([m.text() if isinstance(m, ClosingMove) else m for m in moves],
-                                  index=matrix.index, dtype=object),
-        "watch": np.array([p.watch for p in placements], dtype=object),
-    }, index=matrix.index)
-    for column in contributions.columns:
-        table[f"contribution.{column}"] = contributions[column].round(SCORE_DECIMALS)
-    table.index.name = "account"
-    return table, {a: m for a, m in zip(matrix.index, moves) if isinstance(m, ClosingMove)}
-
-
-def candidate_table(criteria: CriteriaConfig, proposals: pd.DataFrame, weights: pd.Series) -> pd.DataFrame:
-    """Candidates' rows: the proposal's score and contributions, the tier it would reach in
-    `proposed_tier`, and none of what a placed account has (tier above, gap, move, watch)."""
-    table, _ = score_table(criteria, proposals, weights)
-    table["proposed_tier"] = table["tier"]
-    table["tier"] = CANDIDATE
-    table["next_tier"] = ""
-    table["gap"] = np.nan
-    table["closing_move"] = ""
-    table["watch"] = ""
-    return table
-
-
 def score_portfolio(portfolio: Portfolio, overrides: Mapping[str, float] | None = None) -> Scores:
     criteria = portfolio.criteria
     assert criteria is not None, "score_portfolio needs a valid criteria.yml"
     weights = normalised_weights(criteria, overrides)
-    table, closing = score_table(criteria, score_matrix(portfolio, criteria), weights)
-    proposals = proposal_matrix(portfolio, criteria)
-    if len(proposals):  # a portfolio without candidates keeps the table it always had
-        table.insert(2, "proposed_tier", pd.Series("", index=table.index, dtype=object))
-        candidates = candidate_table(criteria, proposals, weights)[table.columns]
-        table = pd.concat([table, candidates]) if len(table) else candidates
-        table.index.name = "account"
-    return Scores(portfolio, criteria, weights, table, closing)
+    shares = list(weights.values())
+    placed = _placed(score_rows(portfolio, criteria), criteria, shares)
+    placed.update(_placed(proposal_rows(portfolio, criteria), criteria, shares, candidate=True))
+    return Scores(portfolio, criteria, weights, placed)
 
 
 def placements(portfolio: Portfolio) -> dict[str, tuple[float, Tier | None]]:
-    """Each scorable account's weighted score and tier, without the rest of the table: the
-    same arithmetic as `score_portfolio`, for callers that score a few accounts many times."""
+    """Each scorable account's weighted score and tier, without the rest: for callers that
+    score a few accounts many times (the history)."""
     criteria = portfolio.criteria
     assert criteria is not None, "placements needs a valid criteria.yml"
-    _, score = weighted_scores(score_matrix(portfolio, criteria), normalised_weights(criteria))
-    return {a: (value, place(value, criteria).tier) for a, value in zip(score.index, score.tolist())}
-
-
-def _records(portfolio: Portfolio, criteria: CriteriaConfig, weights: pd.Series, table: pd.DataFrame,
-             closing: dict[str, ClosingMove]) -> dict[str, AccountScore]:
-    """The table's rows as records; every figure is read from the table, none recomputed."""
-    tiers = {t.id: t for t in criteria.tiers}
-    ids = [c.id for c in criteria.criteria]
-    names = [c.name for c in criteria.criteria]
-    shares = [float(weights[c]) for c in ids]
-    points = table[[f"contribution.{c}" for c in ids]].to_numpy().tolist()
-    rows = zip(table.index, points, *(table[column].tolist() for column in
-                                      ("score", "tier", "next_tier", "gap", "closing_move", "watch")))
-    proposed = table["proposed_tier"].tolist() if "proposed_tier" in table.columns else [""] * len(table)
-    lowest = float(criteria.scale.min)
-    records = {}
-    for (account_id, account_points, score, tier, next_tier, gap, move, watch), proposal in zip(rows, proposed):
-        profile = portfolio.accounts_by_id[account_id].profile
-        candidate = tier == CANDIDATE
-        given = profile.proposed_scores if candidate else profile.scores
-        contributions = tuple(
-            Contribution(cid, name, float(given[cid].score), share, point, given[cid].why) if cid in given else
-            Contribution(cid, name, lowest, share, point, "No proposal: counted at the lowest score of the scale.")
-            for cid, name, share, point in zip(ids, names, shares, account_points))
-        records[account_id] = AccountScore(score, tiers.get(tier), contributions, tiers.get(next_tier),
-                                           None if gap != gap else gap, move, watch or None, closing.get(account_id),
-                                           candidate, tiers.get(proposal))
-    return records
-
-
-def what_if(portfolio: Portfolio, overrides: Mapping[str, float]) -> pd.DataFrame:
-    """Re-score with other weights: every account with its tier now and under the new weights."""
-    now = score_portfolio(portfolio).table
-    then = score_portfolio(portfolio, overrides).table
-    out = pd.DataFrame({"score": now["score"], "tier": now["tier"],
-                        "new_score": then["score"], "new_tier": then["tier"]})
-    out["changed"] = out["tier"] != out["new_tier"]
-    return out
+    placed = _placed(score_rows(portfolio, criteria), criteria, list(normalised_weights(criteria).values()))
+    return {a: (p.score, p.tier) for a, p in placed.items()}

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from markupsafe import Markup
 
-from .analytics import Analytics
 from .escape import cell, html_text, md_text
 from .formats import pct
 from .model import CriteriaConfig, Portfolio
 from .pages import account_page, relative
 from .score import CANDIDATE, STANDARD, Scores
+
+if TYPE_CHECKING:  # `kam validate` reads the macros' signatures from here, and starts without pandas
+    from .analytics import Analytics
 
 
 def criteria_table(criteria: CriteriaConfig) -> Markup:

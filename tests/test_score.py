@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 
 from generator.model import (Account, AccountProfile, CriteriaConfig, Criterion, CriterionScore, Financials,
                              Portfolio, Tier, Watch)
-from generator.score import place, score_portfolio, tier_reached, weighted_scores, what_if
+from generator.score import place, placements, score_portfolio, tier_reached, weighted_score
+from generator.scoretable import what_if
 
 CRITERIA = CriteriaConfig(
     criteria=(Criterion(id="revenue", name="Revenue", weight=50), Criterion(id="fit", name="Fit", weight=30),
@@ -137,8 +138,20 @@ def test_tiers_are_monotonic_and_exclusive(values):
 
 
 def test_a_score_exactly_on_a_threshold_reaches_that_tier():
-    # 8*0.35 + 8*0.25 + 8*0.2 + 8*0.2 is 8.000000000000002 in floating point; rounding is defined once.
-    matrix = pd.DataFrame({"a": [8.0], "b": [8.0], "c": [8.0], "d": [8.0]}, index=["x"])
-    _, score = weighted_scores(matrix, pd.Series({"a": .35, "b": .25, "c": .2, "d": .2}))
-    assert score["x"] == 8.0
-    assert tier_reached(score["x"], CRITERIA.tiers) == 0
+    # 8*0.35 + 8*0.25 + 8*0.2 + 8*0.2 is 8.000000000000002 added in order; rounding is defined once.
+    score = weighted_score([8.0, 8.0, 8.0, 8.0], [.35, .25, .2, .2])
+    assert score == 8.0
+    assert tier_reached(score, CRITERIA.tiers) == 0
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(scores_strategy, min_size=1, max_size=8))
+def test_the_rules_and_the_table_read_the_same_scores_and_tiers(rows):
+    """The rules read `placed` (no pandas); the pages read the table: they must never disagree."""
+    scores = score_portfolio(portfolio(*[account(f"a{i}", *row) for i, row in enumerate(rows)]))
+    table = scores.table
+    assert table["score"].to_dict() == {a: p.score for a, p in scores.placed.items()}
+    assert table["tier"].to_dict() == {a: p.tier_id for a, p in scores.placed.items()}
+    assert {a: e.tier for a, e in scores.by_account.items()} == {a: scores.tier_of(a) for a in scores.placed}
+    assert placements(scores.portfolio) == {a: (p.score, p.tier) for a, p in scores.placed.items()}
+    assert scores.key_count == int((~table["tier"].isin(["standard", "candidate"])).sum())

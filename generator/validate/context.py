@@ -45,7 +45,7 @@ def _review_problems(loaded: LoadedRepo) -> frozenset[str]:
 
 
 def _tiers(scores: Scores | None) -> dict[str, Tier | None]:
-    return {a: entry.tier for a, entry in scores.by_account.items()} if scores else {}
+    return {a: placed.tier for a, placed in scores.placed.items()} if scores else {}
 
 
 @dataclass(frozen=True)

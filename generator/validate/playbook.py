@@ -9,21 +9,21 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-
-import jinja2
-import jinja2.meta
-from jinja2 import nodes
+from typing import TYPE_CHECKING
 
 from ..diagnostics import Diagnostic, diagnostic
 from ..macros import MACROS, PROVIDED_BY_MKDOCS_MACROS, page_signature
 from .context import RuleContext
 from .schema import suggest
 
-_ENV = jinja2.Environment()
+if TYPE_CHECKING:
+    from jinja2 import nodes
+
 _JINJA_SPAN = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
 
 
 def playbook_macros(ctx: RuleContext) -> Iterator[Diagnostic]:
+    environment = None  # Jinja is imported for the first page that uses macros, not by every `kam validate`
     for page in ctx.loaded.playbook:
         if page.front is not None and page.front.empty:
             yield diagnostic(page.path, page.front.position(), "E003", "front matter is empty")
@@ -31,8 +31,12 @@ def playbook_macros(ctx: RuleContext) -> Iterator[Diagnostic]:
         meta = page.front.data if page.front is not None and isinstance(page.front.data, dict) else {}
         if meta.get("render_macros") is not True:
             continue
+        import jinja2
+        import jinja2.meta
+
+        environment = environment or jinja2.Environment()
         try:
-            tree = _ENV.parse(page.body)
+            tree = environment.parse(page.body)
         except jinja2.TemplateSyntaxError as exc:
             yield diagnostic(page.path, (page.body_line + exc.lineno - 1, 1), "E014", f"Jinja syntax error: {exc.message}")
             continue
@@ -46,6 +50,8 @@ def playbook_macros(ctx: RuleContext) -> Iterator[Diagnostic]:
 def _macro_arguments(page, tree: nodes.Template) -> Iterator[Diagnostic]:
     """Each literal call of one of our macros binds to its signature: a missing or extra
     argument is found here, at its line, not as a traceback in the build."""
+    from jinja2 import nodes
+
     for call in tree.find_all(nodes.Call):
         if not isinstance(call.node, nodes.Name) or call.node.name not in MACROS or call.dyn_args or call.dyn_kwargs:
             continue

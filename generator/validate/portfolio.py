@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..diagnostics import Diagnostic, diagnostic
-from ..score import key_accounts
 from .context import RuleContext
 
 
@@ -13,10 +12,10 @@ def key_share(ctx: RuleContext) -> Iterator[Diagnostic]:
     scores = ctx.scores
     if scores is None:
         return
-    total = len(scores.table)
+    total = len(scores.placed)
     if not total or total != len(ctx.loaded.accounts):
         return  # some account could not be scored: its own errors come first, the share would be wrong
-    key = int(key_accounts(scores.table["tier"]).sum())  # candidates count as accounts, not as key
+    key = scores.key_count  # candidates count as accounts, not as key
     limit = scores.criteria.limits.max_key_share
     if key / total > limit:
         yield diagnostic("criteria.yml", ctx.at("criteria.yml", ("limits", "max_key_share")), "W402",
