@@ -7,6 +7,7 @@ go to stderr, so `kam score --csv > scores.csv` is always clean.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import json
 import logging
 import os
@@ -73,6 +74,10 @@ def _today(value: dt.date | None) -> dt.date:
 @click.pass_context
 def main(ctx: click.Context, root: Path) -> None:
     """Account playbooks as code: validate, score and publish key account plans."""
+    # A command loads the whole repository into objects that live until it exits. With the
+    # default thresholds the collector walks them again and again, finding nothing to free (0.3
+    # to 0.5 s of a 1,000-account `kam validate`, same peak memory); it runs far less often here.
+    gc.set_threshold(100_000, 50, 50)
     ctx.obj = root.resolve()
 
 
@@ -110,8 +115,7 @@ def validate(root: Path, output_format: str | None, strict: bool, today: dt.date
     output_format = output_format or ("github" if os.environ.get("GITHUB_ACTIONS") else "text")
     result = check(root, _today(today))
     _print_diagnostics(result.diagnostics, output_format)
-    stderr.print(f"kam validate: {len(result.portfolio.accounts)} accounts, {diag.summary(result.diagnostics)}",
-                 highlight=False)
+    click.echo(f"kam validate: {len(result.portfolio.accounts)} accounts, {diag.summary(result.diagnostics)}", err=True)
     sys.exit(_exit_code(result.diagnostics, strict))
 
 

@@ -37,6 +37,21 @@ def test_validate_clean_exits_0(repo):
     assert "0 errors, 0 warnings" in result.stderr
 
 
+def test_validate_starts_without_the_site_and_table_libraries(repo):
+    """`kam validate` is the pre-commit hook: it must not pay for pandas, mkdocs or rich."""
+    import subprocess
+    import sys
+
+    probe = ("import sys\nfrom generator.cli import main\n"
+             "try:\n    main(['--root', sys.argv[1], 'validate', '--today', sys.argv[2]])\n"
+             "except SystemExit as end:\n    assert end.code == 0, end.code\n"
+             "print(' '.join(sorted(m for m in ('pandas', 'numpy', 'mkdocs', 'rich', 'jinja2') if m in sys.modules)))\n")
+    result = subprocess.run([sys.executable, "-c", probe, str(repo), TODAY], capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    assert "0 errors" in result.stderr
+    assert result.stdout.strip() == ""
+
+
 def test_validate_errors_exit_1_and_github_format(repo):
     break_role(repo)
     result = kam(repo, "validate", "--today", TODAY, "--format", "github")
