@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
 
 import yaml
@@ -21,9 +21,29 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from .diagnostics import Diagnostic, diagnostic
 
 try:
-    from yaml import CSafeLoader as _Loader
+    from yaml import CSafeLoader as _BaseLoader
 except ImportError:  # pragma: no cover - PyPI wheels ship libyaml
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+    from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
+
+_RESOLVER = yaml.resolver.Resolver()
+
+
+@lru_cache(maxsize=16_384)
+def _plain_scalar_tag(value: str) -> str:
+    return _RESOLVER.resolve(ScalarNode, value, (True, False))
+
+
+class _Loader(_BaseLoader):
+    """libyaml asks Python for the tag of every scalar, and runs PyYAML's implicit resolvers
+    (regular expressions) on each: a sixth of the parse. Keys and values repeat across a
+    portfolio (`role: champion` in every stakeholder file), so the answer is remembered. The
+    safe loaders have no path resolvers, so a plain scalar's tag depends on its text alone, and
+    a quoted one is always a string."""
+
+    def resolve(self, kind, value, implicit):
+        if kind is ScalarNode:
+            return _plain_scalar_tag(value) if implicit[0] else _STR_TAG
+        return super().resolve(kind, value, implicit)
 
 # Far above any real account file (a big one has a few thousand values), far below what
 # exhausts memory: a billion-laughs document stops here after a few milliseconds.

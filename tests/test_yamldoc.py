@@ -6,6 +6,8 @@ import datetime as dt
 import time
 
 import yaml
+from hypothesis import given
+from hypothesis import strategies as st
 
 from generator.yamldoc import parse
 
@@ -95,6 +97,29 @@ def test_scalars_are_the_values_pyyaml_would_build():
     doc, problems = parse(text, "f.yml")
     assert problems == []
     assert doc.data == yaml.load(text, Loader=yaml.SafeLoader)
+
+
+_SCALAR_TEXT = st.one_of(
+    st.text(alphabet="0123456789-:._+eE xXoObB~yYnNtTfFlLuU", max_size=12),
+    st.sampled_from(["~", "null", "Null", "NULL", "true", "False", "on", "OFF", "yes", "n", ".inf", "-.Inf", ".NaN",
+                     "0x1f", "0o17", "0b101", "1_000", "190:20:30", "2026-11-25", "2026-11-25T10:00:00Z", "<<", "="]),
+)
+
+
+@given(st.lists(_SCALAR_TEXT, min_size=1, max_size=6), st.booleans())
+def test_repeated_and_quoted_scalars_resolve_as_pyyaml_resolves_them(values, quoted):
+    """The loader remembers the tag of each plain scalar's text; a remembered tag must be the one
+    PyYAML's resolvers give, whether the text comes first or again, quoted or plain."""
+    items = [f"'{v}'" if quoted else v for v in values]
+    text = "".join(f"- {item}\n" for item in items + items)
+    try:
+        expected = yaml.load(text, Loader=yaml.SafeLoader)
+    except (yaml.YAMLError, ValueError, KeyError):
+        return  # text PyYAML itself cannot build says nothing about resolution
+    doc, problems = parse(text, "f.yml")
+    if not problems:
+        assert [type(v) for v in doc.data] == [type(v) for v in expected]
+        assert [v for v in doc.data if v == v] == [v for v in expected if v == v]  # NaN is not equal to itself
 
 
 def test_an_explicit_tag_on_a_value_it_cannot_build_keeps_the_text():
