@@ -104,7 +104,8 @@ def _print_diagnostics(found, output_format: str) -> None:
 @main.command()
 @click.option("--format", "output_format", type=click.Choice(["text", "github", "json"]), default=None,
               help="Output format; github when $GITHUB_ACTIONS is set, else text.")
-@click.option("--strict", is_flag=True, help="Exit 2 when there are warnings but no errors.")
+@click.option("--strict", is_flag=True, help="Exit 2 when there are warnings but no errors (not for a review, goal or "
+                   "action that has fallen due: W301, W307, W308).")
 @_today_option
 @click.pass_obj
 def validate(root: Path, output_format: str | None, strict: bool, today: dt.date | None) -> None:
@@ -122,7 +123,7 @@ def validate(root: Path, output_format: str | None, strict: bool, today: dt.date
 def _exit_code(found, strict: bool) -> int:
     if diag.has_errors(found):
         return EXIT_ERRORS
-    if strict and any(d.severity is Severity.WARNING for d in found):
+    if strict and any(diag.stops_strict(d) for d in found):
         return EXIT_WARNINGS
     return EXIT_OK
 
@@ -173,7 +174,8 @@ def score(root: Path, as_csv: bool, as_json: bool, weights: str | None, sort_by:
 
 
 @main.command()
-@click.option("--strict", is_flag=True, help="Fail on warnings too (mkdocs --strict and kam warnings).")
+@click.option("--strict", is_flag=True, help="Fail on warnings too (mkdocs --strict and kam warnings, except a review, goal "
+                   "or action that has fallen due).")
 @click.option("--site-dir", type=click.Path(path_type=Path), default=None, help="Where to write the site.")
 @click.option("--force", is_flag=True, help="Write into --site-dir even if it holds files that are not a site.")
 @click.option("--site-url", default=None, metavar="URL",
@@ -204,7 +206,7 @@ def build(root: Path, strict: bool, site_dir: Path | None, force: bool, site_url
     found = generated.validated.diagnostics
     for d in found:
         stderr.print(diag.format_text(d), highlight=False, markup=False)
-    if not generated.pages or (strict and found):
+    if not generated.pages or (strict and any(diag.stops_strict(d) for d in found)):
         stderr.print(f"kam build: not building: {diag.summary(found)}")
         sys.exit(EXIT_ERRORS)
     site = _mkdocs_build(root, strict, site_dir, generated, site_url)

@@ -23,6 +23,9 @@ class Code:
     meaning: str
     example: str  # a bad input, as the user would write it
     fix: str
+    # The calendar brings it, not an edit: a file that was clean yesterday has it today. It is
+    # what the site's attention list is for, so `--strict` reports it but does not stop on it.
+    dated: bool = False
 
     @property
     def default_severity(self) -> Severity:
@@ -241,7 +244,8 @@ _ALL = [
     # -- Wxxx: warnings ----------------------------------------------------------------------
     Code("W301", "Review overdue",
          "The latest review of a key account is older than its tier's `review_every_days`.",
-         "(a gold account last reviewed 150 days ago; gold reviews every 120 days)", "Hold the review and add its file under reviews/."),
+         "(a gold account last reviewed 150 days ago; gold reviews every 120 days)", "Hold the review and add its file under reviews/.",
+         dated=True),
     Code("W302", "Key account never reviewed",
          "A key account has no review at all.",
          "(an empty reviews/ folder in a platinum account)", "Hold a review and record it under reviews/."),
@@ -259,11 +263,13 @@ _ALL = [
          "(stakeholders.yml without role: decision_maker)", "Find out who decides and add them to the map."),
     Code("W307", "Goal past due",
          "A goal's due date has passed and it is neither done nor dropped.",
-         "due: 2026-03-31\nstatus: in_progress", "Move the due date, or record the goal's real status."),
+         "due: 2026-03-31\nstatus: in_progress", "Move the due date, or record the goal's real status.",
+         dated=True),
     Code("W308", "Review action past due",
          "An open action from the account's latest review is past its due date (an action without a `status` is open).",
          "actions: [{title: Send plan, owner: jane-doe, due: 2026-01-15, status: open}]",
-         "Do it and set `status: done` (or `dropped`), or agree a new date and record it."),
+         "Do it and set `status: done` (or `dropped`), or agree a new date and record it.",
+         dated=True),
     Code("W309", "Plan section still holds the template prompt",
          "A section of strategy.md still holds the prompt `kam new account` wrote under its heading, so the "
          "plan is not written yet; plan health counts the section as unwritten.",
@@ -324,3 +330,4 @@ CODES: dict[str, Code] = {c.code: c for c in _ALL}
 CONFIGURABLE = frozenset(c for c in CODES if c.startswith("W"))
 # Reported by `kam import crm`, never by `kam validate`: tested by the import's tests, not the corpus.
 IMPORT_CODES = frozenset(c for c in CODES if c[1] == "5")
+DATED = frozenset(c for c, code in CODES.items() if code.dated)

@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
-from .codes import CODES, Severity
+from .codes import CODES, DATED, Severity
 
 
 @dataclass(frozen=True)
@@ -52,6 +52,13 @@ def apply_severity(diagnostics: Iterable[Diagnostic], overrides: Mapping[str, st
 
 def has_errors(diagnostics: Iterable[Diagnostic]) -> bool:
     return any(d.severity is Severity.ERROR for d in diagnostics)
+
+
+def stops_strict(d: Diagnostic) -> bool:
+    """Whether `--strict` stops on it: every error, and every warning but those the calendar
+    brings (a review or an action falling due), which would otherwise stop the next publish of
+    a repository nobody changed, just when the site should show them."""
+    return d.severity is Severity.ERROR or d.code not in DATED
 
 
 def format_text(d: Diagnostic) -> str:

@@ -19,7 +19,7 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
 from . import gitlog, searchindex
-from .diagnostics import Severity, format_text, summary
+from .diagnostics import Severity, format_text, stops_strict, summary
 from .pipeline import (
     ASSETS,
     TEMPLATES,
@@ -108,7 +108,10 @@ class KamPlugin(BasePlugin[KamConfig]):
             except TemplateProblem as exc:
                 raise PluginError(f"kam: site_templates/{exc}") from None
             for d in generated.validated.diagnostics:  # `kam build` printed them already
-                (log.error if d.severity is Severity.ERROR else log.warning)(format_text(d))
+                # mkdocs --strict stops on any warning logged: what the calendar brings is told
+                # at info level, as `kam build --strict` lets it pass.
+                report = log.warning if stops_strict(d) else log.info
+                (log.error if d.severity is Severity.ERROR else report)(format_text(d))
         if not generated.pages:
             raise PluginError(f"kam: the account files have errors ({summary(generated.validated.diagnostics)}); "
                               "nothing was built. Run `kam validate` for the full list.")

@@ -73,11 +73,28 @@ def test_json_format(repo):
     assert set(rows[0]) == {"path", "line", "column", "severity", "code", "message"}
 
 
+def lose_champion(repo):
+    """A warning about the files themselves: the key account kan-code has no champion (W305)."""
+    path = repo / "accounts" / "kan-code" / "stakeholders.yml"
+    path.write_text(path.read_text().replace("role: champion", "role: influencer", 1))
+
+
 def test_strict_exits_2_on_warnings_only(repo):
-    # A year later every key account is overdue: warnings, no errors.
-    assert kam(repo, "validate", "--today", "2027-11-24").exit_code == 0
+    lose_champion(repo)
+    assert kam(repo, "validate", "--today", TODAY).exit_code == 0
+    result = kam(repo, "validate", "--today", TODAY, "--strict")
+    assert result.exit_code == 2 and "warning[W305]" in result.stdout
+
+
+def test_strict_reports_but_does_not_stop_on_what_the_calendar_brings(repo):
+    """A year later every key account is overdue and actions are past due, with no file changed:
+    --strict prints them and passes, unless criteria.yml raised one to an error."""
     result = kam(repo, "validate", "--today", "2027-11-24", "--strict")
-    assert result.exit_code == 2 and "warning[W301]" in result.stdout
+    assert result.exit_code == 0 and "warning[W301]" in result.stdout and "warning[W308]" in result.stdout
+    criteria = repo / "criteria.yml"
+    criteria.write_text(criteria.read_text() + "severity:\n  W301: error\n")
+    raised = kam(repo, "validate", "--today", "2027-11-24", "--strict")
+    assert raised.exit_code == 1 and "error[W301]" in raised.stdout
 
 
 def test_today_must_be_a_date(repo):

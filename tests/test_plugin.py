@@ -256,12 +256,32 @@ def test_plain_mkdocs_build_strict_from_the_repo_root(tmp_path):
 
 def test_warnings_build_unless_strict(tmp_path):
     repo = site_repo(BASE, tmp_path / "repo")
-    later = "2027-11-24"  # every key account is overdue for review: warnings only
-    assert build(repo, later, "--strict").exit_code == 1
+    stakeholders = repo / "accounts" / "kan-code" / "stakeholders.yml"  # a key account without a champion
+    stakeholders.write_text(stakeholders.read_text().replace("role: champion", "role: influencer", 1))
+    refused = build(repo, "2026-11-24", "--strict")
+    assert refused.exit_code == 1 and "warning[W305]" in refused.stderr
     assert not (repo / "site").exists()
-    result = build(repo, later)
-    assert result.exit_code == 0 and "warning[W301]" in result.stderr
+    result = build(repo, "2026-11-24")
+    assert result.exit_code == 0 and "warning[W305]" in result.stderr
     assert (repo / "site" / "index.html").exists()
+
+
+def test_a_strict_publish_goes_on_when_only_the_calendar_moved(tmp_path):
+    """A year on, with no file changed, every key account is overdue: the strict build (the
+    publish workflow's) and plain `mkdocs build --strict` both publish, and the site shows it."""
+    import subprocess
+    import sys
+
+    repo = site_repo(BASE, tmp_path / "repo")
+    later = "2027-11-24"
+    result = build(repo, later, "--strict")
+    assert result.exit_code == 0 and "warning[W301]" in result.stderr
+    assert "overdue" in visible_text(site_path(repo / "site", "analytics")).lower()
+    env = dict(os.environ, KAM_TODAY=later, NO_MKDOCS_2_WARNING="1")
+    plain = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(tmp_path / "plain")],
+                           cwd=repo, env=env, capture_output=True, text=True, timeout=300)
+    assert plain.returncode == 0, plain.stderr
+    assert "warning[W301]" in plain.stderr  # told at info level, not counted as a warning
 
 
 def test_index_pages_group_accounts(built):
