@@ -374,7 +374,7 @@ def bench_site(rows: list[tuple[str, str]]) -> None:
         missing = sorted(base_words - ours_words)
         coverage = (f"**{len(missing):,}** of the baseline's {len(base_words):,} (target 0)"
                     + (f": {', '.join(missing[:10])}" + (", ..." if len(missing) > 10 else "") if missing else "")
-                    + f"; ours has {len(ours_words - base_words):,} words the baseline lacks")
+                    + f"; words in ours the baseline lacks: {', '.join(sorted(ours_words - base_words)[:10]) or 'none'}")
     rows.append(((f"search coverage, {n:,} accounts: the baseline's indexed words (3+ characters, titles and texts) "
                  "missing from ours"), coverage))
 
