@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .collector import relaxed_collector
 from .load import load
 from .score import score_portfolio
 from .validate import Validated, judge, validate
@@ -49,6 +50,7 @@ class Generated:
     pages: tuple[RenderedPage, ...]  # empty when validation found errors: never half a site
 
 
+@relaxed_collector()
 def check(root: Path, today: dt.date, cache: BuildCache | None = None) -> Validated:
     """Everything `kam validate` needs; no mkdocs, no rendering."""
     checked = (validate(load(root), today) if cache is None else
@@ -90,6 +92,7 @@ def _site_settings(root: Path) -> tuple[str | None, bool]:
     return repo_url, config.get("use_directory_urls") is not False
 
 
+@relaxed_collector()
 def generate(root: Path, today: dt.date, templates: Path | None = None, *,
              focus: frozenset[str] | None = None, timeline=None, directory_urls: bool | None = None,
              cache: BuildCache | None = None) -> Generated:

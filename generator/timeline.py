@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Literal
 
 from .analytics import health
+from .collector import relaxed_collector
 from .diff import account_notes, criteria_changes, criterion_moves
 from .gitlog import Commit, CommitTree, HistoryProblem, Log, read_blobs, read_log
 from .load import ACCOUNTS, Reader, load_account
@@ -93,6 +94,7 @@ class History:
 NO_HISTORY = History((), False, None)
 
 
+@relaxed_collector()
 def history(root: Path) -> History:
     """The history of the portfolio under `root`; raises HistoryProblem when git fails."""
     log = read_log(root)
