@@ -26,6 +26,7 @@ except ImportError:  # pragma: no cover - PyPI wheels ship libyaml
     from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
 
 _RESOLVER = yaml.resolver.Resolver()
+_CACHED_TEXT = 80  # characters
 
 
 @lru_cache(maxsize=16_384)
@@ -42,7 +43,10 @@ class _Loader(_BaseLoader):
 
     def resolve(self, kind, value, implicit):
         if kind is ScalarNode:
-            return _plain_scalar_tag(value) if implicit[0] else _STR_TAG
+            if not implicit[0]:
+                return _STR_TAG
+            # A long text seldom repeats; kept out, it cannot make `kam serve` hold on to old files.
+            return _plain_scalar_tag(value) if len(value) <= _CACHED_TEXT else _RESOLVER.resolve(kind, value, implicit)
         return super().resolve(kind, value, implicit)
 
 # Far above any real account file (a big one has a few thousand values), far below what

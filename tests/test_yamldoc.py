@@ -103,6 +103,7 @@ _SCALAR_TEXT = st.one_of(
     st.text(alphabet="0123456789-:._+eE xXoObB~yYnNtTfFlLuU", max_size=12),
     st.sampled_from(["~", "null", "Null", "NULL", "true", "False", "on", "OFF", "yes", "n", ".inf", "-.Inf", ".NaN",
                      "0x1f", "0o17", "0b101", "1_000", "190:20:30", "2026-11-25", "2026-11-25T10:00:00Z", "<<", "="]),
+    st.builds(lambda unit, times: unit * times, st.sampled_from(["1", "a", "1_0", "1.5", "9:"]), st.integers(20, 60)),
 )
 
 
