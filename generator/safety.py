@@ -64,7 +64,7 @@ _ATTRIBUTES = {
     "text": {"x", "y", "dx", "dy", "text-anchor", "transform"},
     "tspan": {"x", "y", "dx", "dy"},
 }
-_STYLE_PROPERTIES = {"text-align", "max-width", "width"}
+_STYLE_PROPERTIES = {"text-align", "max-width", "min-width", "width"}
 
 
 def sanitize_html(html: str) -> str:

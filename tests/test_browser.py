@@ -283,6 +283,36 @@ def test_score_history_labels_are_legible_and_scroll_on_a_phone(page, server, wi
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")  # the chart's box scrolls
 
 
+# The type size as drawn: the font size in the chart's units times the chart's scale on screen
+# (a rotated axis label included).
+_CHART_TEXT_PX = """() => [...document.querySelectorAll("svg.kam-chart:not(.kam-map) text")]
+  .filter((t) => t.getBoundingClientRect().height > 0)  // drawn, not in a closed tab or fold
+  .map((t) => parseFloat(getComputedStyle(t).fontSize) * Math.hypot(t.getScreenCTM().a, t.getScreenCTM().b))"""
+
+
+@pytest.mark.parametrize("width", [1400, 390])
+@pytest.mark.parametrize("path", ["", "accounts/kan-code/", "analytics/"])
+def test_chart_labels_stay_legible_and_a_phone_scrolls_the_chart_not_the_page(page, server, width, path):
+    """A chart shrinks with the column only so far: below that its labels were 7 px on a phone."""
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(f"{server}/{path}")
+    sizes = page.evaluate(_CHART_TEXT_PX)
+    assert sizes and min(sizes) >= 10.95, min(sizes)
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+
+
+def test_a_column_of_sentences_keeps_a_readable_width_on_a_phone(page, server):
+    """Squeezed into a scrolling table, the score's reasons were a word per line and each row
+    taller than the screen; they keep about 40 characters a line and the table scrolls sideways instead."""
+    page.set_viewport_size({"width": 390, "height": 900})
+    page.goto(server + "/accounts/kan-code/")
+    widths = page.evaluate("""() => [...document.querySelectorAll("td.kam-prose")].map((td) => td.getBoundingClientRect().width)""")
+    assert widths and min(widths) >= 200, widths
+    rows = page.evaluate("""() => [...document.querySelectorAll("td.kam-prose")].map((td) => td.parentElement.getBoundingClientRect().height)""")
+    assert max(rows) < 120, rows
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+
+
 def test_the_account_pack_prints_on_one_to_three_a4_pages(page, server):
     page.goto(server + "/accounts/kan-code/pack/")
     page.emulate_media(media="print")
