@@ -56,8 +56,8 @@ def _version() -> str:
 
 def _site_templates() -> dict[str, str]:
     if not DEFAULT_TEMPLATES.is_dir():
-        raise InitProblem(f"the site templates are not next to the generator ({DEFAULT_TEMPLATES}); "
-                          "install account-playbooks from a source checkout (`pip install -e .`)")
+        raise InitProblem(f"the generator's site templates are missing ({DEFAULT_TEMPLATES}); "
+                          "reinstall account-playbooks (`pip install --force-reinstall account-playbooks`)")
     return {f"site_templates/{p.relative_to(DEFAULT_TEMPLATES).as_posix()}": p.read_text(encoding="utf-8")
             for p in sorted(DEFAULT_TEMPLATES.rglob("*")) if p.is_file()}
 

@@ -32,10 +32,13 @@ from .schemas import FILE_KINDS, field_rows, nested_models
 from .score import CANDIDATE, STANDARD, Scores, key_accounts
 from .timeline import NO_HISTORY, History
 
-# The templates this generator ships (a source checkout keeps them beside the package). A
-# repository's own site_templates/ come first; a template it lacks, such as one a newer generator
-# added, comes from here, so an upgrade never stops a build for a missing file.
-DEFAULT_TEMPLATES = Path(__file__).resolve().parent.parent / "site_templates"
+# The templates this generator ships: inside the package when installed from a wheel, beside it
+# in a source checkout. A repository's own site_templates/ come first; a template it lacks, such
+# as one a newer generator added, comes from here, so an upgrade never stops a build for a
+# missing file.
+_INSTALLED_TEMPLATES = Path(__file__).resolve().parent / "site_templates"
+DEFAULT_TEMPLATES = (_INSTALLED_TEMPLATES if _INSTALLED_TEMPLATES.is_dir()
+                     else Path(__file__).resolve().parent.parent / "site_templates")
 
 
 def template_file(templates: Path, name: str) -> Path:

@@ -118,3 +118,41 @@ def test_the_starter_playbook_links_to_no_example_account():
     listed = {p for section in nav for v in section.values() if isinstance(v, list)
               for item in v for p in ([item] if isinstance(item, str) else item.values())}
     assert {f"playbook/{Path(k).name}" for k in pages} <= listed
+
+
+def test_an_installed_generator_carries_its_templates_and_starts_a_repository(tmp_path):
+    """pip installs a wheel, not this checkout: the site templates, the starter kit and the theme
+    overrides must be inside it, or `kam init` from a package index or a git URL cannot work."""
+    import os
+    import subprocess
+    import sys
+
+    import shutil
+
+    source, wheels, target, repo = (tmp_path / name for name in ("source", "wheels", "installed", "team"))
+    # A copy of what the package is built from: the build leaves its work folders in the source.
+    source.mkdir()
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(PROJECT / name, source)
+    for name in ("generator", "site_templates"):
+        shutil.copytree(PROJECT / name, source / name, ignore=shutil.ignore_patterns("__pycache__"))
+    pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "-q"]
+    subprocess.run([*pip, "wheel", "--no-deps", "-w", str(wheels), str(source)], check=True, capture_output=True,
+                   timeout=300)
+    subprocess.run([*pip, "install", "--no-deps", "--target", str(target), *map(str, wheels.glob("*.whl"))],
+                   check=True, capture_output=True, timeout=300)
+    installed = target / "generator"
+    assert sorted(p.name for p in (installed / "site_templates").glob("*.j2")) == \
+        sorted(p.name for p in (PROJECT / "site_templates").glob("*.j2"))
+    assert (installed / "site_templates" / "assets" / "kam.css").is_file()
+    assert (installed / "overrides" / "main.html").is_file() and (installed / "starter" / "workflows").is_dir()
+    # The installed package comes first on the path; its dependencies come from this environment.
+    probe = ("import sys, generator\nfrom generator.cli import main\n"
+             "assert generator.__file__.startswith(sys.argv[1]), generator.__file__\n"
+             "main(['init', sys.argv[2]])\n")
+    env = dict(os.environ, PYTHONPATH=str(target))
+    done = subprocess.run([sys.executable, "-c", probe, str(target), str(repo)], env=env, capture_output=True,
+                          text=True, timeout=120, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert (repo / "site_templates" / "account.md.j2").read_text(encoding="utf-8") == \
+        (PROJECT / "site_templates" / "account.md.j2").read_text(encoding="utf-8")
