@@ -23,7 +23,7 @@ _JINJA_SPAN = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
 
 
 def playbook_macros(ctx: RuleContext) -> Iterator[Diagnostic]:
-    environment = None  # Jinja is imported for the first page that uses macros, not by every `kam validate`
+    environment = None
     for page in ctx.loaded.playbook:
         if page.front is not None and page.front.empty:
             yield diagnostic(page.path, page.front.position(), "E003", "front matter is empty")
@@ -31,10 +31,11 @@ def playbook_macros(ctx: RuleContext) -> Iterator[Diagnostic]:
         meta = page.front.data if page.front is not None and isinstance(page.front.data, dict) else {}
         if meta.get("render_macros") is not True:
             continue
-        import jinja2
-        import jinja2.meta
+        if environment is None:  # Jinja is imported for the first page with macros, not by every `kam validate`
+            import jinja2
+            import jinja2.meta
 
-        environment = environment or jinja2.Environment()
+            environment = jinja2.Environment()
         try:
             tree = environment.parse(page.body)
         except jinja2.TemplateSyntaxError as exc:
