@@ -130,6 +130,22 @@ class Placed:
     def is_key(self) -> bool:
         return self.tier is not None
 
+    @property
+    def next_tier(self) -> Tier | None:
+        """The tier above; a candidate has none (nor a watch flag) until it is placed."""
+        return None if self.candidate else self.placement.next_tier
+
+    @property
+    def watch(self) -> str:
+        return "" if self.candidate else self.placement.watch
+
+    @property
+    def proposed_tier_id(self) -> str:
+        """Where a candidate's proposal would place it; "" for a placed account."""
+        if not self.candidate:
+            return ""
+        return self.placement.tier.id if self.placement.tier else STANDARD
+
 
 def score_rows(portfolio: Portfolio, criteria: CriteriaConfig) -> dict[str, tuple[float, ...]]:
     """Raw scores of every account that scores every criterion (others cannot be ranked)."""

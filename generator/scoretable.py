@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from .model import Portfolio
-from .score import (CANDIDATE, SCORE_DECIMALS, STANDARD, UNREACHABLE, AccountScore, ClosingMove, Contribution,
+from .score import (CANDIDATE, SCORE_DECIMALS, UNREACHABLE, AccountScore, ClosingMove, Contribution,
                     Scores, score_portfolio)
 
 
@@ -47,22 +47,19 @@ def score_table(scores: Scores) -> tuple[pd.DataFrame, dict[str, ClosingMove]]:
     matrix = pd.DataFrame([p.values for p in placed.values()], index=index, columns=ids, dtype=float)
     weights = pd.Series(scores.weights, dtype=float)[ids]
     rows = list(placed.values())
-    # A candidate has no tier above, gap, move or watch: only where its proposal would place it.
-    next_floor = np.array([p.placement.next_tier.min_score if p.placement.next_tier and not p.candidate
-                           else np.nan for p in rows], dtype=float)
+    # A candidate has no tier above, so no gap or move either: only where its proposal would place it.
+    next_floor = np.array([p.next_tier.min_score if p.next_tier else np.nan for p in rows], dtype=float)
     score = pd.Series([p.score for p in rows], index=index, dtype=float)
     gap = pd.Series(np.round(next_floor - score.to_numpy(), SCORE_DECIMALS), index=index)
     moves = _closing_moves(matrix, weights, gap, criteria.scale.max)
     columns = {
         "score": score,
         "tier": np.array([p.tier_id for p in rows], dtype=object),
-        "proposed_tier": np.array([(p.placement.tier.id if p.placement.tier else STANDARD) if p.candidate else ""
-                                   for p in rows], dtype=object),
-        "next_tier": np.array([p.placement.next_tier.id if p.placement.next_tier and not p.candidate else ""
-                               for p in rows], dtype=object),
+        "proposed_tier": np.array([p.proposed_tier_id for p in rows], dtype=object),
+        "next_tier": np.array([p.next_tier.id if p.next_tier else "" for p in rows], dtype=object),
         "gap": gap,
         "closing_move": np.array([m.text() if isinstance(m, ClosingMove) else m for m in moves], dtype=object),
-        "watch": np.array(["" if p.candidate else p.placement.watch for p in rows], dtype=object),
+        "watch": np.array([p.watch for p in rows], dtype=object),
     }
     if not any(p.candidate for p in rows):  # a portfolio without candidates keeps the table it always had
         del columns["proposed_tier"]
