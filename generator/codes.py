@@ -168,6 +168,15 @@ _ALL = [
          "in the reader's browser (`javascript:`, `data:`, `vbscript:`, `file:`, ...). The site allows "
          "`http`, `https`, `mailto`, relative paths and `#` anchors; the build removes any other link.",
          "[deck](javascript:alert(1))", "Link to the document's https address, or to a page of the site."),
+    Code("E220", "Image from a host the site does not allow",
+         "An image in a plan or review loads from another host (`https://host/p.png`, `//host/p.png`, or a reference "
+         "definition an image uses). Every reader's browser would call that host when the page opens: a tracking pixel "
+         "on an internal site, and a broken picture where the site is read without internet access. Images come from "
+         "the repository (a relative path), or from the hosts listed in `criteria.yml` under `content.image_hosts`; "
+         "the build drops any other image's source.",
+         "![org chart](https://tracker.example.net/p.png)",
+         "Commit the image and link it by a relative path, or add its host to `content: {image_hosts: [...]}` in "
+         "criteria.yml if the team trusts it."),
     Code("E212", "Macro called with wrong arguments",
          "A playbook page calls one of the macros with an argument missing, one too many, or a keyword it does not take.",
          "{{ account_link() }}", "Call it as the message shows, e.g. `{{ account_link('acme-corporation') }}`."),

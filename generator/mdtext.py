@@ -177,3 +177,35 @@ def find_link_destinations(body: str, body_line: int) -> list[LinkDestination]:
                                                      offset + match.start("url") + 1))
             offset += len(text)
     return found
+
+
+_INLINE_IMAGE = re.compile(r"!\[[^\]\n]*\]\(\s*<?\s*(?P<url>[^\s)>]+)")
+_REFERENCE_IMAGE = re.compile(r"!\[(?P<alt>[^\]\n]*)\](?!\()(?:\[(?P<label>[^\]\n]*)\])?")
+_DEFINITION = re.compile(r"^ {0,3}\[(?P<label>[^\]]+)\]:\s*<?\s*(?P<url>[^\s>]+)")
+
+
+def _label(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def find_image_sources(body: str, body_line: int) -> list[LinkDestination]:
+    """Where every image in the body loads from: the destination of `![alt](url)`, and for
+    `![alt][ref]` or `![ref]` the destination of its reference definition (located there)."""
+    inline: list[LinkDestination] = []
+    used: set[str] = set()
+    definitions: dict[str, LinkDestination] = {}
+    for index, line in _prose_lines(body):
+        if "](" not in line and "![" not in line and "]:" not in line:
+            continue
+        offset = 0
+        for text, is_code in split_code_spans(line):
+            if not is_code:
+                for match in _INLINE_IMAGE.finditer(text):
+                    inline.append(LinkDestination(match.group("url"), body_line + index, offset + match.start("url") + 1))
+                for match in _REFERENCE_IMAGE.finditer(text):
+                    used.add(_label(match.group("label") or match.group("alt")))
+                if offset == 0 and (match := _DEFINITION.match(text)):
+                    definitions.setdefault(_label(match.group("label")), LinkDestination(
+                        match.group("url"), body_line + index, match.start("url") + 1))
+            offset += len(text)
+    return inline + [d for label, d in definitions.items() if label in used]

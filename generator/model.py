@@ -116,6 +116,16 @@ class CurrencyRules(Record):
     rates: dict[Currency, Annotated[Number, Field(gt=0, le=MAX_RATE)]] = Field(default_factory=dict)
 
 
+HostName = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$",
+                                             max_length=253)]
+
+
+class ContentRules(Record):
+    """What account Markdown may pull into a reader's page: images from the repository, or from
+    these hosts (an intranet's file server, say); any other host is an error (E220)."""
+    image_hosts: tuple[HostName, ...] = ()
+
+
 class CriteriaConfig(Record):
     """criteria.yml: selection criteria, weights, tiers, required plan sections, cadences."""
     scale: Scale = Scale()
@@ -127,6 +137,7 @@ class CriteriaConfig(Record):
     # Without it, totals are kept per currency: revenue in different currencies is never added.
     currency: CurrencyRules | None = None
     severity: dict[str, SeverityLevel] = Field(default_factory=dict)
+    content: ContentRules = ContentRules()
 
     @property
     def total_weight(self) -> float:

@@ -21,7 +21,8 @@ from markupsafe import Markup
 from . import charts, tables
 from .analytics import CONTACT_RECENCY_DAYS, KPIS, Analytics, FollowUp, RevenueView
 from .codes import CODES, GROUPS
-from .escape import cell, html_text, markdown_body, md_text
+from .authored import AuthoredRenderer, Heading
+from .escape import cell, html_text, md_text
 from .formats import label, money, num, pct, score
 from .lastchanged import changed_on
 from .link import Links, Ref, Rel, resolve_wikilink
@@ -142,6 +143,7 @@ class Renderer:
             right=Markup(' style="text-align:right"'),  # a right-aligned cell, as Markdown's `--:` writes it
         )
 
+        self.authored = AuthoredRenderer(site.scores.criteria.content.image_hosts)
         portfolio = site.portfolio
         self.directory = (frozenset(portfolio.team_by_id), frozenset(portfolio.accounts_by_id),
                           {a.id: frozenset(s.id for s in a.stakeholders) for a in portfolio.accounts})
@@ -177,6 +179,7 @@ class Renderer:
 
     def page(self, template: str, path: str, source: str | None, **context: Any) -> RenderedPage:
         blocks: list[Block] = []
+        anchors: set[str] = set()  # ids authored bodies took on this page
 
         def rel(target: str) -> Markup:
             return relative(path, target)
@@ -201,11 +204,23 @@ class Renderer:
             ref = resolve_wikilink(target, *self.directory)
             if not isinstance(ref, tuple):  # validation already refused the build; keep the text visible
                 return f"[[{target}]]"
-            return f"[{_wikilink_text(self.site.portfolio, ref)}]({relative(path, ref_page(ref))})"
+            return f"[{_wikilink_text(self.site.portfolio, ref)}]({url(ref_page(ref))})"
+
+        def body(text: str) -> Markup:
+            """An authored body: its headings as Markdown (for the table of contents), the rest as
+            blocks of HTML the generator rendered and sanitised itself (authored.py)."""
+            out = []
+            for piece in self.authored.render(text, wikilink, anchors):
+                if isinstance(piece, Heading):
+                    out.append(f"\n{'#' * piece.level} {md_text(piece.text)} {{ #{piece.anchor} }}\n")
+                else:
+                    blocks.append(Block(piece.html))
+                    out.append(f"\n\n<!--kam-block-{len(blocks) - 1}-->\n\n")
+            return Markup("".join(out))
 
         try:
             markdown = self.env.get_template(template).render(
-                here=path, rel=rel, url=url, block=block, source=source, body=lambda text: markdown_body(text, wikilink), **context)
+                here=path, rel=rel, url=url, block=block, source=source, body=body, **context)
         except TemplateError as exc:
             raise TemplateProblem(_template_location(exc, template), f"{type(exc).__name__}: {exc}") from None
         return RenderedPage(path, markdown, source, tuple(blocks))

@@ -73,3 +73,72 @@ def sanitize_html(html: str) -> str:
 
     return nh3.clean(html, tags=_TAGS, attributes=_ATTRIBUTES, url_schemes=set(SAFE_SCHEMES), link_rel=None,
                      strip_comments=True, filter_style_properties=_STYLE_PROPERTIES)
+
+
+# Authored bodies (plans, review notes) are held to less: no SVG, no progress bars, no inline
+# styles beyond table alignment, and only the classes the Markdown extensions write, so that
+# account text can neither pose as the theme's chrome nor take an id the theme or our scripts
+# look up (`__config`, `__search`...): every id gets the namespace, and so do in-page links.
+_AUTHORED_TAGS = _TAGS - _SVG_TAGS - {"progress"}
+_ADMONITION_TYPES = {
+    "note", "abstract", "summary", "tldr", "info", "todo", "tip", "hint", "important", "success", "check", "done",
+    "question", "help", "faq", "warning", "caution", "attention", "failure", "fail", "missing", "danger", "error",
+    "bug", "example", "quote", "cite",
+}
+
+
+def _authored_classes() -> dict[str, set[str]]:
+    from pygments.token import STANDARD_TYPES  # the short classes a highlighted code block uses
+
+    code_spans = {c for c in STANDARD_TYPES.values() if c}
+    return {
+        "div": {"admonition", "highlight", "footnote"} | _ADMONITION_TYPES,
+        "details": _ADMONITION_TYPES,
+        "p": {"admonition-title"},
+        "span": code_spans | {"filename"},
+        "a": {"footnote-ref", "footnote-backref"},
+        "code": set(),
+    }
+
+
+def _authored_attributes() -> dict[str, set[str]]:
+    allowed = {tag: set(names) - {"class", "id"} for tag, names in _ATTRIBUTES.items() if tag not in _SVG_TAGS}
+    allowed["*"] = {"id", "title"}
+    allowed.pop("progress", None)
+    allowed.pop("svg", None)
+    return allowed
+
+
+def external_host(url: str) -> str | None:
+    """The host `url` loads from when it is not relative to the site: 'example.com' for
+    'https://example.com/p.png' and '//example.com/p.png'; None for a relative path."""
+    cleaned = _IGNORED_ANYWHERE.sub("", url).strip(_C0_AND_SPACE).replace("\\", "/")
+    if url_scheme(cleaned) is None and not cleaned.startswith("//"):
+        return None
+    rest = cleaned.split(":", 1)[1] if url_scheme(cleaned) else cleaned
+    authority = rest.lstrip("/").split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]
+    host = authority.rsplit("@", 1)[-1]
+    host = host[1:].split("]", 1)[0] if host.startswith("[") else host.split(":", 1)[0]
+    return host.lower().rstrip(".")
+
+
+def image_allowed(url: str, hosts: frozenset[str]) -> bool:
+    host = external_host(url)
+    return host is None or host in hosts
+
+
+def sanitize_authored(html: str, namespace: str, image_hosts: frozenset[str]) -> str:
+    """Authored HTML with the namespace on every id and in-page link, and images only from the
+    repository or `image_hosts`."""
+    import nh3
+
+    def attribute(element: str, name: str, value: str) -> str | None:
+        if name == "href" and value.startswith("#") and not value.startswith("#" + namespace):
+            return "#" + namespace + value[1:]
+        if element == "img" and name == "src" and not image_allowed(value, image_hosts):
+            return None
+        return value
+
+    return nh3.clean(html, tags=_AUTHORED_TAGS, attributes=_authored_attributes(), attribute_filter=attribute,
+                     allowed_classes=_authored_classes(), url_schemes=set(SAFE_SCHEMES), link_rel=None,
+                     strip_comments=True, filter_style_properties=_STYLE_PROPERTIES, id_prefix=namespace)

@@ -47,6 +47,41 @@ TEXT_PAYLOADS = [
     "O'Brien & \"Sons\" <b>bold</b>",
 ]
 
+# Ids that Material's scripts and templates look up (the first element with the id wins), and
+# classes our own script acts on: authored content must never carry one of them.
+THEME_IDS = ("__config", "__search", "__drawer", "__toc", "__consent", "__settings", "__palette_0", "__palette_1")
+SCRIPT_CLASSES = ("kam-sortable", "kam-filterable", "md-header", "md-search")
+
+# Every way account Markdown could give an element an id, a name or a class: headings, fenced
+# block attributes, attribute lists, footnotes, abbreviations, definition lists, admonitions,
+# details, raw HTML with and without md_in_html.
+CLOBBER_PAYLOADS = [
+    *(f"## {name}" for name in THEME_IDS),
+    "### Heading {#__search}",
+    "```{ #__config .kam-filterable data-filter=owner }\n{\"search\": \"data:text/javascript,alert(1)\"}\n```",
+    "~~~{.md-header #__drawer}\ncode\n~~~",
+    "A paragraph.\n{: #__toc .kam-sortable }",
+    "A footnote[^__config] and another[^__search].\n\n[^__config]: note\n[^__search]: note",
+    "*[__drawer]: an abbreviation\n\n__drawer is used here.",
+    "__settings\n:   a definition",
+    "!!! kam-filterable \"Admonition\"\n    body",
+    "??? md-search \"Details\"\n    body",
+    '<a name="__config" id="__search">x</a>',
+    '<div markdown="1" id="__config" class="kam-sortable">*x*</div>',
+    '<form id="__consent"><input id="__palette_0"></form>',
+    "[jump](#__config) [to a section](#relationships)",
+]
+
+# Images from outside hosts: fetched by every reader's browser as the page opens.
+OUTSIDE_IMAGES = [
+    "![px](http://tracker.example.net/p.png)",
+    "![px](//tracker.example.net/p.png)",
+    "![px](HTTPS://Tracker.Example.Net/p.png)",
+    "![px][pixel]\n\n[pixel]: https://tracker.example.net/p.png",
+    "![px](https://user@tracker.example.net:8443/p.png)",
+    "![px](https:\\\\tracker.example.net/p.png)",
+]
+
 # Links and images in account Markdown whose scheme would run code or load a document.
 LINK_PAYLOADS = [
     "[deck](javascript:alert(1))",
@@ -100,9 +135,10 @@ def _front_matter(path: Path) -> tuple[dict, str]:
     return yaml.safe_load(front), body
 
 
-def hostile_repo(target: Path, links: bool = False) -> Path:
+def hostile_repo(target: Path, links: bool = False, outside: bool = False) -> Path:
     """A copy of the base fixture with a payload in every text field; with `links`, every
-    Markdown body also carries the unsafe links (which validation rejects)."""
+    Markdown body also carries the unsafe links (which validation rejects), with `outside` the
+    images from outside hosts (E220)."""
     repo = target / "repo"
     shutil.copytree(BASE, repo)
     text = _Cycle()
@@ -145,7 +181,7 @@ def hostile_repo(target: Path, links: bool = False) -> Path:
                 goal["measure"]["metric"] = text()
         _dump(folder / "goals.yml", goals)
 
-        extra = _markdown_payloads(text, links)
+        extra = _markdown_payloads(text, links, outside)
         meta, body = _front_matter(folder / "strategy.md")
         body = body.replace("\n# ", f"\n# {text()} ", 1) if body.startswith("#") or "\n# " in body else body
         body = f"# Plan {text()}\n" + body.split("\n", 1)[1] if body.startswith("# ") else body
@@ -157,16 +193,18 @@ def hostile_repo(target: Path, links: bool = False) -> Path:
             for action in meta.get("actions", []):
                 action["title"] = text()
             body = f"# Review {text()}\n" + body.split("\n", 1)[1] if body.startswith("# ") else body
-            body += f"\n## Notes {text()}\n\n{_markdown_payloads(text, links)}\n"
+            body += f"\n## Notes {text()}\n\n{_markdown_payloads(text, links, outside)}\n"
             review.write_text(f"---\n{yaml.safe_dump(meta, allow_unicode=True)}---\n{body}", encoding="utf-8")
     return repo
 
 
-def _markdown_payloads(text: _Cycle, links: bool) -> str:
+def _markdown_payloads(text: _Cycle, links: bool, outside: bool = False) -> str:
     paragraphs = [f"Paragraph with {p} inside." for p in TEXT_PAYLOADS]
-    paragraphs += [f"### {text()}", "", *SAFE_LINKS]
+    paragraphs += [f"### {text()}", "", *SAFE_LINKS, *CLOBBER_PAYLOADS]
     if links:
         paragraphs += LINK_PAYLOADS
+    if outside:
+        paragraphs += OUTSIDE_IMAGES
     return "\n\n".join(paragraphs)
 
 

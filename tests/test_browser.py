@@ -62,10 +62,10 @@ def hostile_site(tmp_path_factory):
     from generator.validate import links
 
     target = tmp_path_factory.mktemp("hostile-browser")
-    repo = site_repo(hostile_repo(target, links=True), target / "site-repo")
+    repo = site_repo(hostile_repo(target, links=True, outside=True), target / "site-repo")
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(validate_stage, "FILE_RULES",
-                      tuple(r for r in validate_stage.FILE_RULES if r is not links.unsafe_links))
+        patch.setattr(validate_stage, "FILE_RULES", tuple(
+            r for r in validate_stage.FILE_RULES if r not in (links.unsafe_links, links.outside_images)))
         result = build(repo)
     assert result.exit_code == 0, result.output
     return repo / "site"
@@ -227,10 +227,17 @@ _POKE_EVERYTHING = """() => document.querySelectorAll("article *").forEach((el) 
 
 
 def test_no_dialog_opens_on_any_page_with_hostile_account_text(browser, hostile_site):
+    """Every page of the hostile site, its handlers poked: no dialog, no script error (an
+    authored id that took `__config` breaks every script on the page), no request that leaves
+    the local server (an outside image is a tracking pixel)."""
     dialogs: list[str] = []
+    errors: list[str] = []
+    requests: list[str] = []
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.on("dialog", lambda dialog: (dialogs.append(f"{page.url}: {dialog.message}"), dialog.dismiss()))
+    page.on("pageerror", lambda error: errors.append(f"{page.url}: {error}"))
+    page.on("request", lambda request: requests.append(request.url))
     server = _serve(hostile_site)
     base = next(server)
     pages = sorted(p.relative_to(hostile_site).parent.as_posix() for p in hostile_site.rglob("index.html")
@@ -246,6 +253,9 @@ def test_no_dialog_opens_on_any_page_with_hostile_account_text(browser, hostile_
     assert page.locator(".md-search-result__item").count() > 0, page.locator(".md-search-result__meta").inner_text()
     page.wait_for_timeout(300)
     assert dialogs == []
+    assert errors == []
+    local = urlsplit(base).netloc
+    assert [url for url in requests if urlsplit(url).netloc != local] == []
     context.close()
     next(server, None)
 

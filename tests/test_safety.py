@@ -12,13 +12,16 @@ import pytest
 
 import generator.validate as validate_stage
 from generator.pipeline import check
-from generator.safety import sanitize_html, unsafe_scheme, url_scheme
+from generator.safety import external_host, sanitize_html, unsafe_scheme, url_scheme
 from generator.validate import links
 
 from .hostile import (
     LINK_PAYLOADS,
+    OUTSIDE_IMAGES,
     SAFE_LINKS,
+    SCRIPT_CLASSES,
     TEXT_PAYLOADS,
+    THEME_IDS,
     hostile_repo,
     unsafe_markup,
 )
@@ -255,3 +258,85 @@ def test_the_focused_preview_page_shows_hostile_names_as_text(tmp_path):
     assert unsafe_markup(site) == []
     home = visible_text(site / "index.html")
     assert "A focused preview" in home and any(payload in home for payload in TEXT_PAYLOADS)
+
+
+class _Elements(HTMLParser):
+    """Every element's tag, id, name and classes, and whether it is inside the page's article."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[tuple[str, str | None, str | None, set[str], bool]] = []
+        self.article = 0
+        self.hrefs: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        values = dict(attrs)
+        if tag == "article":
+            self.article += 1
+        self.found.append((tag, values.get("id"), values.get("name"), set((values.get("class") or "").split()),
+                           self.article > 0))
+        if tag == "a" and (values.get("href") or "").startswith("#"):
+            self.hrefs.append(values["href"][1:])
+
+    def handle_endtag(self, tag):
+        if tag == "article":
+            self.article -= 1
+
+
+def _elements(page) -> _Elements:
+    parser = _Elements()
+    parser.feed(page.read_text(encoding="utf-8"))
+    return parser
+
+
+def test_authored_content_never_takes_an_id_or_class_the_theme_or_our_script_reads(hostile_site):
+    """Headings, fenced blocks, attribute lists, footnotes, abbreviations, definition lists,
+    admonitions and raw HTML in every plan and review carry Material's ids and our script's
+    classes: none of them reaches an element; the theme's own elements keep their ids."""
+    pages = [p for p in hostile_site.glob("accounts/*/*/index.html")] + list(hostile_site.glob("accounts/*/reviews/index.html"))
+    assert pages
+    for page in pages:
+        elements = _elements(page).found
+        for theme_id in THEME_IDS:
+            owners = [(tag, inside) for tag, id_, name, _, inside in elements if theme_id in (id_, name)]
+            assert all(not inside for _, inside in owners) and len(owners) <= 1, (page, theme_id, owners)
+        assert not [e for e in elements if e[4] and (e[1] or "").startswith("__")], page
+        if page.parent.name in ("plan", "reviews"):
+            classes = set().union(*(e[3] for e in elements if e[4]))
+            assert not classes & set(SCRIPT_CLASSES), (page, classes & set(SCRIPT_CLASSES))
+    config = [tag for tag, id_, *_ in _elements(hostile_site / "accounts" / "kan-code" / "plan" / "index.html").found
+              if id_ == "__config"]
+    assert config == ["script"]
+
+
+def test_authored_ids_are_namespaced_and_in_page_links_still_land(hostile_site):
+    plan = hostile_site / "accounts" / "kan-code" / "plan" / "index.html"
+    parsed = _elements(plan)
+    ids = {e[1] for e in parsed.found if e[1]}
+    assert {"user-content-relationships", "user-content-__config", "user-content-fn:__config"} <= ids
+    assert "user-content-relationships" in parsed.hrefs  # [to a section](#relationships)
+    assert [h for h in parsed.hrefs if h not in ids] == []
+    text = plan.read_text(encoding="utf-8")
+    toc = text.split('data-md-component="toc"', 1)[1].split("</nav>", 1)[0]
+    assert 'href="#user-content-relationships"' in toc  # the plan's sections are in the table of contents
+    assert 'href="../stakeholders/#' in text  # [[account#stakeholder]] links keep their generated anchors
+
+
+def test_outside_images_are_errors_at_their_position(tmp_path):
+    repo = hostile_repo(tmp_path, outside=True)
+    validated = check(repo, dt.date(2026, 11, 24))
+    found = [d for d in validated.diagnostics if d.code == "E220"]
+    bodies = len(list(repo.glob("accounts/*/strategy.md"))) + len(list(repo.glob("accounts/*/reviews/*.md")))
+    assert len(found) == bodies * len(OUTSIDE_IMAGES)
+    assert {d.code for d in validated.diagnostics if d.severity.value == "error"} == {"E220"}
+
+
+def test_outside_images_that_validation_misses_never_reach_a_page(tmp_path, monkeypatch):
+    monkeypatch.setattr(validate_stage, "FILE_RULES",
+                        tuple(r for r in validate_stage.FILE_RULES if r is not links.outside_images))
+    repo = site_repo(hostile_repo(tmp_path, outside=True), tmp_path / "site-repo")
+    result = build(repo)
+    assert result.exit_code == 0, result.output
+    sources = [src for page in (repo / "site").rglob("*.html")
+               for src in re.findall(r'<img[^>]*\ssrc="([^"]*)"', page.read_text(encoding="utf-8"))]
+    assert [s for s in sources if external_host(s)] == []

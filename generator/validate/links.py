@@ -1,4 +1,5 @@
-"""Links in account Markdown: only schemes that cannot run code or load a document (E211).
+"""Links in account Markdown: only schemes that cannot run code or load a document (E211), and
+images only from the repository or the hosts the team allows (E220).
 
 The site's build sanitises the same links away; this rule is what tells the author, at the
 line and column of the link, before the pull request is merged.
@@ -9,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..diagnostics import Diagnostic, diagnostic
-from ..mdtext import find_link_destinations
-from ..safety import SAFE_SCHEMES, unsafe_scheme
+from ..mdtext import find_image_sources, find_link_destinations
+from ..safety import SAFE_SCHEMES, external_host, unsafe_scheme
 from .context import RuleContext
 
 _ALLOWED = ", ".join(sorted(SAFE_SCHEMES))
@@ -27,4 +28,20 @@ def unsafe_links(ctx: RuleContext) -> Iterator[Diagnostic]:
                                 f"use {_ALLOWED}, a relative path or a #anchor")
 
 
-RULES = (unsafe_links,)
+def outside_images(ctx: RuleContext) -> Iterator[Diagnostic]:
+    """An image from another host is fetched by every reader's browser as the page opens: a
+    tracking pixel on an internal site, and a broken picture where the site is read offline."""
+    criteria = ctx.portfolio.criteria
+    hosts = frozenset(criteria.content.image_hosts) if criteria is not None else frozenset()
+    for account in ctx.accounts:
+        for path, body, body_line in account.markdown_bodies():
+            for image in find_image_sources(body, body_line):
+                host = external_host(image.url)
+                if host is not None and host not in hosts and unsafe_scheme(image.url) is None:
+                    yield diagnostic(path, (image.line, image.column), "E220",
+                                     f"image loads from '{host}', a host the site does not allow; put the image "
+                                     "in the repository and link it by a relative path, or add the host to "
+                                     "criteria.yml's content.image_hosts")
+
+
+RULES = (unsafe_links, outside_images)
