@@ -104,7 +104,9 @@ def check(body: str, variables: Mapping[str, Any] | None = None) -> list[Finding
     import jinja2.meta
 
     variables = variables or {}
-    environment = jinja2.Environment()
+    # The sandbox's environment, for parsing too: a plain one folds constants while compiling
+    # (find_undeclared_variables compiles), and would compute `'x' * 10**9` in `kam validate`.
+    environment = _sandbox(restricted=False)
     try:
         tree = environment.parse(body)
     except jinja2.TemplateSyntaxError as exc:
@@ -112,7 +114,11 @@ def check(body: str, variables: Mapping[str, Any] | None = None) -> list[Finding
     lines = body.split("\n")
     findings = _walk(tree, _Scope(lines, _literal_sizes(tree, variables)), 1)
     known = set(MACROS) | NOT_AVAILABLE | set(variables) | {"loop"}
-    for name in sorted(jinja2.meta.find_undeclared_variables(tree) - known):
+    try:
+        undeclared = jinja2.meta.find_undeclared_variables(tree)
+    except jinja2.TemplateAssertionError:  # a filter or test that does not exist: reported as E216 above
+        undeclared = set()
+    for name in sorted(undeclared - known):
         if not _dunder(name):
             line, column = _first_use(body, name)
             findings.append(Finding(line, column, "E210", f"unknown macro or variable '{name}'{_suggest(name)}"))
@@ -370,16 +376,16 @@ def sandboxed_render(body: str, *, site: SiteInput, here: str, html: bool,
         for piece in template.generate(**{k: v for k, v in variables.items() if k not in NOT_AVAILABLE}):
             size += len(piece)
             if size > OUTPUT_LIMIT:
-                raise MacroFailure(_template_line(None), f"the page renders to more than {OUTPUT_LIMIT:,} characters")
+                raise MacroFailure(1, f"the page failed to render: it renders to more than {OUTPUT_LIMIT:,} characters")
             pieces.append(piece)
     except MacroFailure:
         raise
     except jinja2.TemplateSyntaxError as exc:
-        raise MacroFailure(exc.lineno, f"Jinja syntax error: {exc.message}") from None
+        raise MacroFailure(exc.lineno, f"the page failed to render: {exc.message}") from None
     except RecursionError:
-        raise MacroFailure(1, "RecursionError: the page calls itself without end") from None
+        raise MacroFailure(1, "the page failed to render: RecursionError: it calls itself without end") from None
     except Exception as exc:  # whatever a macro or the sandbox raised: the build reports it located
-        raise MacroFailure(_template_line(exc), f"{type(exc).__name__}: {exc}") from None
+        raise MacroFailure(_template_line(exc), f"the page failed to render: {type(exc).__name__}: {exc}") from None
     text = "".join(pieces)
     if not html:
         text = neutralise(text)
@@ -387,12 +393,12 @@ def sandboxed_render(body: str, *, site: SiteInput, here: str, html: bool,
     return token.sub(lambda m: made[int(m.group(1))], text)
 
 
-def _template_line(exc: BaseException | None) -> int:
-    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename == "<template>"] if exc else []
+def _template_line(exc: BaseException) -> int:
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename == "<template>"]
     return frames[-1].lineno if frames and frames[-1].lineno else 1
 
 
-def _sandbox():
+def _sandbox(restricted: bool = True):
     from jinja2 import StrictUndefined
     from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
@@ -406,8 +412,9 @@ def _sandbox():
 
     environment = Sandbox(undefined=StrictUndefined, keep_trailing_newline=True, autoescape=False)
     environment.globals.clear()
-    environment.filters = {name: f for name, f in environment.filters.items() if name in ALLOWED_FILTERS}
-    environment.tests = {name: t for name, t in environment.tests.items() if name in ALLOWED_TESTS}
+    if restricted:  # the check reports a filter outside the list by name (E216), not as a missing filter
+        environment.filters = {name: f for name, f in environment.filters.items() if name in ALLOWED_FILTERS}
+        environment.tests = {name: t for name, t in environment.tests.items() if name in ALLOWED_TESTS}
     return environment
 
 
