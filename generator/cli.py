@@ -235,8 +235,6 @@ def _mkdocs_build(root: Path, strict: bool, site_dir: Path | None, generated, si
     if site_url:
         options["site_url"] = site_url if site_url.endswith("/") else site_url + "/"
     staging = None
-    quiet = _TracebackFilter()
-    logging.getLogger("mkdocs.plugins.mkdocs_macros.util").addFilter(quiet)
     # mkdocs' own command line prints its warnings; called as a library, under --strict it only
     # counts them. Print them, so that "Aborted with 1 warnings" says which one.
     shown = logging.StreamHandler(sys.stderr)
@@ -253,50 +251,21 @@ def _mkdocs_build(root: Path, strict: bool, site_dir: Path | None, generated, si
         plugin = config.plugins.get("kam")
         if plugin is not None:  # hand over what we generated, the date with it: nothing is done twice
             plugin.pregenerated = generated
+        if config.plugins.get("macros") is not None:  # the plugin logs it at info level, which kam build hides
+            from .plugin import RETIRED_MACROS_PLUGIN
+
+            stderr.print(f"kam build: {RETIRED_MACROS_PLUGIN}", highlight=False, markup=False)
         mkdocs_build(config)
         _swap_in(staging, target)
         staging = None
     except MkDocsException as exc:
         stderr.print(f"kam build: {exc}; the previous site was left as it was", highlight=False, markup=False)
         sys.exit(EXIT_ERRORS)
-    except SystemExit as stop:  # mkdocs-macros stops the build this way when a macro fails (on_error_fail)
-        stderr.print(f"{_macro_failure(root, config, stop)}; nothing was published and the previous site was left "
-                     "as it was", highlight=False, markup=False)
-        sys.exit(EXIT_ERRORS)
     finally:
-        logging.getLogger("mkdocs.plugins.mkdocs_macros.util").removeFilter(quiet)
         logging.getLogger("mkdocs").removeHandler(shown)
         if staging is not None:
             shutil.rmtree(staging, ignore_errors=True)
     return target
-
-
-class _TracebackFilter(logging.Filter):
-    """mkdocs-macros logs a failing macro with a Python traceback; kam reports it located instead."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return "Traceback (most recent call last)" not in record.getMessage()
-
-
-def _macro_failure(root: Path, config, stop: SystemExit) -> str:
-    """Where a playbook macro failed, as path:line, and the error it raised."""
-    import traceback
-
-    from .load import split_front_matter
-
-    cause = stop.__context__
-    page = getattr(config.plugins.get("macros"), "page", None)
-    if cause is None or page is None or not page.file.abs_src_path:
-        return "kam build: a playbook macro failed while rendering"
-    source = Path(page.file.abs_src_path)
-    path = source.relative_to(root).as_posix() if source.is_relative_to(root) else source.name
-    frames = [f for f in traceback.extract_tb(cause.__traceback__) if f.filename == "<template>"]
-    line = 1
-    if frames:
-        split = split_front_matter(source.read_text(encoding="utf-8"))
-        body_line, body = (split[2], split[1]) if not isinstance(split, str) else (1, "")
-        line = body_line + (len(body) - len(body.lstrip("\n"))) + frames[-1].lineno - 1
-    return f"{path}:{line}:1: error: a playbook macro failed while rendering: {type(cause).__name__}: {cause}"
 
 
 def _umask() -> int:

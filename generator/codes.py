@@ -180,6 +180,41 @@ _ALL = [
     Code("E212", "Macro called with wrong arguments",
          "A playbook page calls one of the macros with an argument missing, one too many, or a keyword it does not take.",
          "{{ account_link() }}", "Call it as the message shows, e.g. `{{ account_link('acme-corporation') }}`."),
+    Code("E215", "Not allowed in a playbook page",
+         "A playbook page with `render_macros: true` may call the playbook's macros and use `{% if %}`, `{% for %}` "
+         "and `{% set name = literal %}`, nothing else, because anyone who can open a pull request can edit a page "
+         "and CI renders it. Not allowed: attribute or item access on any value (`x.__class__`, `x['key']`, "
+         "`'{0}'.format(x)`; only `loop.index` and the other plain `loop` values are), names that lead back into "
+         "Python or the build (`config`, `page`, any other mkdocs-macros variable, `range`, `lipsum`, `cycler`, "
+         "`namespace`, `self`, names starting with `_`), `{% import %}`, `{% include %}`, `{% extends %}`, "
+         "`{% macro %}`, `{% call %}`, `*`, `**`, `%`, `/`, calls of anything but a macro, and nested loops that "
+         "would run more than 10,000 times. The build renders pages in Jinja's sandbox as well, so what this "
+         "check missed still fails there (E218).",
+         "{{ config.__class__.__init__.__globals__['os'].popen('id').read() }}",
+         "Call a macro with literal arguments, e.g. `{{ account_link('acme-corporation') }}`; for data no macro "
+         "gives, ask for a macro in generator/macros.py (a reviewed code change)."),
+    Code("E216", "Filter or test not allowed in a playbook page",
+         "A playbook page uses a Jinja filter or test outside the short list a page may use. Filters such as "
+         "`attr`, `map`, `format`, `safe` or `selectattr` reach attributes, format strings or mark text as HTML. "
+         "Filters allowed: capitalize, count, default (d), first, int, last, length, lower, round, title, trim, "
+         "upper. Tests allowed: defined, undefined, none, number, string, even, odd, divisibleby, eq, ne, lt, le, "
+         "gt, ge, in, true, false, sameas.",
+         "{{ tier_table()|attr('__class__') }}", "Use an allowed filter, or write the text out."),
+    Code("E217", "Raw HTML in a playbook page",
+         "A playbook page contains raw HTML (a tag, a comment, `<script>`) outside code, and the repository does "
+         "not allow it. Raw HTML in the playbook runs in every reader's browser, and anyone who can open a pull "
+         "request can edit the playbook, so it is the repository's decision, made in mkdocs.yml; unset, it is off. "
+         "While it is off the build shows the HTML as text. Autolinks such as `<https://example.com>` are not HTML.",
+         "<script>alert(1)</script>",
+         "Write it in Markdown, or put it in a code span or block to show it. To allow raw HTML in the playbook, "
+         "trust everyone who can merge to it and set `playbook_html: true` under the kam plugin in mkdocs.yml "
+         "(`plugins: [search, {kam: {playbook_html: true}}]`)."),
+    Code("E218", "Playbook page failed to render",
+         "A playbook page with `render_macros: true` passed validation but failed while the site was built: a "
+         "macro raised an error, or the sandbox the page is rendered in refused something (an attribute, a name, "
+         "an operator, output over 5,000,000 characters). The build stops and publishes nothing; `kam serve` shows "
+         "the error on the page instead.",
+         "{{ tier_table() + 1 }}", "Fix the expression on the line shown; run `kam validate` first."),
     # -- E3xx: plan rules --------------------------------------------------------------------
     Code("E301", "Plan section missing",
          "strategy.md lacks a `##` section that criteria.yml requires (plan-wide or for the account's tier). "
@@ -339,4 +374,6 @@ CODES: dict[str, Code] = {c.code: c for c in _ALL}
 CONFIGURABLE = frozenset(c for c in CODES if c.startswith("W"))
 # Reported by `kam import crm`, never by `kam validate`: tested by the import's tests, not the corpus.
 IMPORT_CODES = frozenset(c for c in CODES if c[1] == "5")
+# Reported by the build, for what only rendering can find: tested by the build's tests, not the corpus.
+BUILD_CODES = frozenset({"E218"})
 DATED = frozenset(c for c, code in CODES.items() if code.dated)

@@ -1,9 +1,10 @@
 """`kam render --out DIR`: the complete docs tree the plugin hands to MkDocs, as files.
 
-Generated pages, the playbook with its macros already rendered, the site's assets and theme
-override, and an mkdocs.yml without the `kam` and `macros` plugins. Plain `mkdocs build` (or a
-drop-in engine such as ProperDocs) on that folder gives the same site as `kam build`, so the
-project does not depend on one engine's plugin system.
+Generated pages, the playbook as generator.playbookpage publishes it (macros expanded in the
+sandbox, raw HTML shown as text unless mkdocs.yml allows it), the site's assets and theme override,
+and an mkdocs.yml without the `kam` and `macros` plugins. Plain `mkdocs build` (or a drop-in engine
+such as ProperDocs) on that folder gives the same site as `kam build`, so the project does not
+depend on one engine's plugin system, and no engine finds Jinja to interpret in the tree.
 """
 
 from __future__ import annotations
@@ -12,11 +13,10 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-import jinja2
 import yaml
 
 from .load import PLAYBOOK, split_front_matter
-from .macros import MACROS
+from .playbookpage import MacroFailure, html_allowed, publishable
 from .pipeline import ASSETS, TEMPLATES, THEME_OVERRIDES, Generated
 from .render import review_redirects, template_file
 
@@ -31,6 +31,7 @@ except ImportError:  # the generator is not installed where this tree is built
     sanitize_html = None
 
 log = logging.getLogger("mkdocs.hooks.kam")
+PLAYBOOK_HTML = {playbook_html}  # mkdocs.yml's kam option when the tree was written
 
 
 def on_config(config):
@@ -41,8 +42,8 @@ def on_config(config):
 
 
 def on_page_content(html, page, config, files):
-    if sanitize_html is None or page.file.src_uri.startswith("playbook/"):
-        return html  # the authored playbook is the repository owners' own, as in `kam build`
+    if sanitize_html is None or (PLAYBOOK_HTML and page.file.src_uri.startswith("playbook/")):
+        return html  # the repository allows raw HTML in its playbook, as in `kam build`
     return sanitize_html(html)
 '''
 
@@ -64,6 +65,12 @@ def export(root: Path, out: Path, generated: Generated, *, force: bool = False) 
         raise ExportProblem(f"{out} is not empty; nothing was written (use --force to write there anyway)")
     if generated.site is None:
         raise ExportProblem("the account files have errors; run `kam validate`")
+    config = _config(root)
+    html = html_allowed(config)
+    playbook = {}
+    for path in sorted((root / PLAYBOOK).rglob("*.md")):  # every page rendered before anything is written
+        relative = f"{PLAYBOOK}/{path.relative_to(root / PLAYBOOK).as_posix()}"
+        playbook[relative] = _render_playbook_page(path.read_text(encoding="utf-8"), relative, generated, html)
     docs = out / "docs"
     if docs.exists():
         shutil.rmtree(docs)
@@ -75,8 +82,8 @@ def export(root: Path, out: Path, generated: Generated, *, force: bool = False) 
     for path in sorted((root / PLAYBOOK).rglob("*")):
         if path.is_file():
             relative = f"{PLAYBOOK}/{path.relative_to(root / PLAYBOOK).as_posix()}"
-            if path.suffix == ".md":
-                _write(docs / relative, _render_playbook_page(path.read_text(encoding="utf-8"), relative, generated))
+            if relative in playbook:
+                _write(docs / relative, playbook[relative])
             else:
                 (docs / relative).parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(path, docs / relative)
@@ -86,8 +93,8 @@ def export(root: Path, out: Path, generated: Generated, *, force: bool = False) 
     overrides = out / "overrides"
     overrides.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(THEME_OVERRIDES / "main.html", overrides / "main.html")
-    _write(out / "kam_hooks.py", HOOK)
-    _write(out / "mkdocs.yml", _engine_config(root))
+    _write(out / "kam_hooks.py", HOOK.replace("{playbook_html}", repr(html)))
+    _write(out / "mkdocs.yml", _engine_config(config))
     return Exported(out, len(generated.pages))
 
 
@@ -96,26 +103,39 @@ def _write(path: Path, text: str) -> None:
     path.write_text(text, encoding="utf-8")
 
 
-def _render_playbook_page(text: str, relative: str, generated: Generated) -> str:
-    """A playbook page as mkdocs-macros would render it: only pages that opt in, with our macros."""
+def _render_playbook_page(text: str, relative: str, generated: Generated, html: bool) -> str:
+    """A playbook page as the kam plugin publishes it, front matter kept but `render_macros`."""
     split = split_front_matter(text)
     if isinstance(split, str):
-        return text
-    front, body, _ = split
+        return _publishable(text, 1, relative, generated, macros=False, html=html, meta={})
+    front, body, body_line = split
     meta = yaml.safe_load(front) or {}
-    if not isinstance(meta, dict) or meta.get("render_macros") is not True:
-        return text
-    site = generated.site
-    env = jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
-    env.globals.update({name: (lambda f: lambda *a, **k: f(site, relative, *a, **k))(function)
-                        for name, function in MACROS.items()})
+    meta = meta if isinstance(meta, dict) else {}
+    macros = meta.get("render_macros") is True
     kept = {k: v for k, v in meta.items() if k != "render_macros"}
-    header = f"---\n{yaml.safe_dump(kept, sort_keys=False)}---\n" if kept else ""
-    return header + env.from_string(body).render(**meta)
+    if not macros:
+        header = f"---\n{front}\n---\n"
+    else:
+        header = f"---\n{yaml.safe_dump(kept, sort_keys=False)}---\n" if kept else ""
+    return header + _publishable(body, body_line, relative, generated, macros=macros, html=html, meta=meta)
 
 
-def _engine_config(root: Path) -> str:
+def _publishable(body: str, body_line: int, relative: str, generated: Generated, *, macros: bool, html: bool,
+                 meta: dict) -> str:
+    try:
+        return publishable(body, site=generated.site, here=relative, macros=macros, html=html, variables=meta)
+    except MacroFailure as failure:
+        raise ExportProblem(f"{relative}:{body_line + failure.line - 1}:{failure.column}: error[{failure.code}] "
+                            f"{failure.message}; nothing was written") from None
+
+
+def _config(root: Path) -> dict:
     config = yaml.safe_load((root / "mkdocs.yml").read_text(encoding="utf-8"))
+    return config if isinstance(config, dict) else {}
+
+
+def _engine_config(config: dict) -> str:
+    config = dict(config)
     config["docs_dir"] = "docs"
     plugins = [p for p in config.get("plugins", []) if not _is(p, "kam") and not _is(p, "macros")]
     config["plugins"] = plugins

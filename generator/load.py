@@ -52,8 +52,9 @@ class LoadedRepo:
     criteria: YamlDoc | None
     team: YamlDoc | None
     accounts: tuple[AccountFiles, ...]
-    playbook: tuple[MarkdownDoc, ...]  # authored pages that have front matter (they may use macros)
+    playbook: tuple[MarkdownDoc, ...]  # every authored page; those with front matter may use macros
     diagnostics: tuple[Diagnostic, ...]
+    playbook_html: bool = False  # mkdocs.yml lets playbook pages carry raw HTML (kam: {playbook_html: true})
 
 
 class Source(Protocol):
@@ -252,15 +253,32 @@ def load(root: Path, parsed: dict | None = None) -> LoadedRepo:
     team = reader.yaml("team.yml")
     accounts = tuple(load_accounts(reader))
     playbook = tuple(_load_playbook(reader, PLAYBOOK))
-    return LoadedRepo(root, criteria, team, accounts, playbook, tuple(reader.diagnostics))
+    return LoadedRepo(root, criteria, team, accounts, playbook, tuple(reader.diagnostics), _playbook_html(reader))
 
 
 def _load_playbook(reader: Reader, folder: str):
-    """Playbook pages with front matter; pages without it are plain Markdown, nothing to check."""
+    """Every playbook page: one without front matter is a body alone (it may still carry raw HTML)."""
     for rel in _markdown_files(reader, folder):
         text = reader.text(rel)
-        if text is not None and text.startswith("---"):
-            yield reader.markdown_text(rel, text)
+        if text is not None:
+            yield reader.markdown_text(rel, text) if text.startswith("---") else MarkdownDoc(rel, None, text, 1)
+
+
+def _playbook_html(reader: Reader) -> bool:
+    """Whether mkdocs.yml allows raw HTML in playbook pages; a missing or unreadable mkdocs.yml
+    allows nothing (the build reports what is wrong with it)."""
+    import yaml
+
+    from .playbookpage import html_allowed
+
+    class Loader(yaml.SafeLoader):  # mkdocs.yml may hold !!python/name and !ENV tags: read past them
+        pass
+
+    Loader.add_multi_constructor("", lambda loader, suffix, node: None)
+    try:
+        return html_allowed(yaml.load(reader.source.read("mkdocs.yml"), Loader=Loader))
+    except (OSError, yaml.YAMLError, UnicodeDecodeError):
+        return False
 
 
 def _markdown_files(reader: Reader, folder: str):

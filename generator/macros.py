@@ -1,13 +1,26 @@
-"""Live data for the authored playbook pages, through mkdocs-macros.
+"""Live data for the authored playbook pages: the only code a page can reach.
 
-mkdocs.yml sets `render_by_default: false`, so only pages whose front matter says
-`render_macros: true` are rendered as Jinja; generated account pages never are, so text from
-account files can never run as a template. The tables come from generator.tables, the same
-code the generated pages use.
+A playbook page whose front matter says `render_macros: true` may call these macros with literal
+arguments and use `{% if %}`, `{% for %}` and `{% set name = literal %}`:
 
-Every macro is a plain function of (site, here, *what the page passes) listed once in
-MACROS: what mkdocs-macros registers, the names a page may use and the arguments validation
-checks all come from that one table.
+    ---
+    render_macros: true
+    ---
+    {{ tier_table() }}
+    {% for id in ['acme-corporation', 'kan-code'] %}- {{ account_link(id) }}
+    {% endfor %}
+
+Nothing else: no attribute or item access (`x.__class__`, `x['k']`), no `config` or `page`, no
+imports or includes, no filters outside a short list. generator.playbookpage checks that on the
+parsed template (`kam validate`: E215, E216) and renders in Jinja's sandbox with only these
+macros as globals; the kam plugin and `kam render --out` both publish through it. Generated
+account pages are never rendered as Jinja, so text from account files never runs as a template.
+The tables come from generator.tables, the same code the generated pages use.
+
+Every macro is a plain function of (site, here, *what the page passes) listed once in MACROS:
+the names a page may call and the arguments validation checks come from that one table. A new
+macro is a reviewed change to this file; it gets the site and the page's path, and returns
+Markup built from escaped values.
 """
 
 from __future__ import annotations
@@ -49,7 +62,8 @@ def account_link(site: SiteInput, here: str, account_id: str) -> Markup:
 
 MACROS = {f.__name__: f for f in (criteria_table, tier_table, tier_counts, required_sections,
                                   promotion_candidates, account_link)}
-# What mkdocs-macros itself gives a page.
+# What mkdocs-macros gave a page: none of it is available now (each is a way into the build's
+# Python objects), and a page that names one is told so (E215) rather than "unknown name".
 PROVIDED_BY_MKDOCS_MACROS = ("config", "page", "extra", "environment", "plugin", "git", "macros", "filters",
                              "filters_builtin", "navigation", "files", "now", "context", "macros_info", "fix_url")
 
@@ -61,16 +75,6 @@ def page_signature(name: str) -> inspect.Signature:
 
 
 def define_env(env) -> None:
-    def site() -> SiteInput:
-        generated = env.conf["plugins"]["kam"].generated
-        if generated is None or generated.site is None:
-            raise RuntimeError("the kam plugin must run before macros (list it first under plugins)")
-        return generated.site
-
-    def bound(function):
-        def macro(*args, **kwargs):
-            return function(site(), env.page.file.src_uri, *args, **kwargs)
-        return macro
-
-    for name, function in MACROS.items():
-        env.macro(bound(function), name)
+    """What mkdocs-macros calls for a repository whose mkdocs.yml still lists it with
+    `modules: [generator.macros]`: nothing is registered, since the kam plugin expands every page's
+    macros itself and keeps mkdocs-macros from rendering any page (see KamPlugin.on_config)."""

@@ -20,6 +20,7 @@ from mkdocs.structure.files import File, Files
 
 from . import gitlog, searchindex
 from .diagnostics import Severity, format_text, stops_strict, summary
+from .escape import md_text
 from .pipeline import (
     ASSETS,
     TEMPLATES,
@@ -42,6 +43,11 @@ WATCHED = ("accounts", "criteria.yml", "team.yml", TEMPLATES)
 FOCUS_VARIABLE = "KAM_PREVIEW_ACCOUNTS"
 
 
+RETIRED_MACROS_PLUGIN = ("mkdocs.yml lists the `macros` plugin (mkdocs-macros), which kam no longer uses: kam expands "
+                         "playbook macros itself, in a sandbox, and mkdocs-macros renders no page. Remove `- macros:` "
+                         "and its options from `plugins:` in mkdocs.yml.")
+
+
 def preview_focus() -> frozenset[str] | None:
     names = os.environ.get(FOCUS_VARIABLE, "")
     ids = frozenset(n.strip() for n in names.split(",") if n.strip())
@@ -55,6 +61,9 @@ def _inside(path: Path, root: Path) -> bool:
 class KamConfig(Config):
     today = c.Optional(c.Type(str))  # YYYY-MM-DD; $KAM_TODAY wins, then the real date
     playbook_prefix = c.Type(str, default="playbook")
+    # A trust decision: raw HTML in a playbook page runs in every reader's browser, and anyone who
+    # can open a pull request can edit the playbook. Off, it is a validation error and shown as text.
+    playbook_html = c.Type(bool, default=False)
 
 
 class KamPlugin(BasePlugin[KamConfig]):
@@ -66,6 +75,7 @@ class KamPlugin(BasePlugin[KamConfig]):
         self.rendered: dict[str, RenderedPage] = {}
         self.search_entries: list[dict[str, str]] = []
         self.own_search = False
+        self.authored: set[str] = set()  # src_uri of the playbook's own pages
 
     def on_startup(self, *, command, dirty) -> None:
         # Having on_startup keeps this object for the whole of `mkdocs serve`: the history read
@@ -82,11 +92,13 @@ class KamPlugin(BasePlugin[KamConfig]):
 
     def on_config(self, config):
         self.root = Path(config.config_file_path).resolve().parent
-        macros = config.plugins.get("macros")
-        if getattr(self, "serving", False) and macros is not None:
-            # A published build stops on a failing macro; a preview shows the error on the page
-            # instead, so that one mistake while editing does not stop the server.
-            macros.config["on_error_fail"] = False
+        self.legacy_macros = (macros := config.plugins.get("macros")) is not None
+        if macros is not None:
+            # A repository made before kam expanded macros itself still lists mkdocs-macros; it
+            # builds, but mkdocs-macros renders no page (on_page_markdown marks each one).
+            macros.config["render_by_default"] = False
+            # Info, not a warning: a strict publish of a repository made by an older `kam init` keeps working.
+            log.info(RETIRED_MACROS_PLUGIN)
         try:
             today = reference_date(configured=self.config.today)
         except ValueError as exc:
@@ -131,6 +143,7 @@ class KamPlugin(BasePlugin[KamConfig]):
         assert self.generated is not None
         prefix = self.config.playbook_prefix.strip("/")
         out = Files([])
+        self.authored = set()
         docs_dir = Path(config.docs_dir).resolve()
         for f in files:
             authored = f.generated_by is None and f.src_dir is not None and Path(f.src_dir).resolve() == docs_dir
@@ -139,8 +152,12 @@ class KamPlugin(BasePlugin[KamConfig]):
             if authored and prefix:  # the authored playbook lives under playbook/; theme files stay put
                 moved = File.generated(config, f"{prefix}/{f.src_uri}", abs_src_path=f.abs_src_path)
                 self.sources[moved.src_uri] = f"{Path(config.docs_dir).name}/{f.src_uri}"
+                self.authored.add(moved.src_uri)
                 out.append(moved)
             else:
+                if authored:
+                    self.sources[f.src_uri] = f"{Path(config.docs_dir).name}/{f.src_uri}"
+                    self.authored.add(f.src_uri)
                 out.append(f)
         for page in self.generated.pages:
             out.append(File.generated(config, page.path, content=page.markdown))
@@ -151,12 +168,46 @@ class KamPlugin(BasePlugin[KamConfig]):
             out.append(File.generated(config, asset, abs_src_path=str(template_file(self.root / TEMPLATES, asset))))
         return out
 
+    @event_priority(100)  # before any other plugin reads the page, mkdocs-macros above all
+    def on_page_markdown(self, markdown, page, config, files):
+        """A playbook page as generator.playbookpage publishes it: macros expanded in the sandbox
+        for pages that opt in, raw HTML shown as text unless mkdocs.yml allows it."""
+        opted_in = page.meta.get("render_macros") is True
+        if getattr(self, "legacy_macros", False):  # mkdocs-macros renders no page whose meta says false, whatever else
+            page.meta["render_macros"] = False
+        if page.file.src_uri not in self.authored:
+            return markdown
+        from .playbookpage import MacroFailure, publishable
+
+        try:
+            return publishable(markdown, site=self.generated.site, here=page.file.src_uri, macros=opted_in,
+                               html=self.config.playbook_html, variables=page.meta)
+        except MacroFailure as failure:
+            where = self._located(page, markdown, failure)
+            if not getattr(self, "serving", False):
+                raise PluginError(where) from None
+            # A preview shows the error on the page, so that one mistake while editing does not stop the server.
+            return f'!!! failure "This page failed to render"\n\n    {md_text(where)}\n'
+
+    def _located(self, page, markdown: str, failure) -> str:
+        """`path:line:col: error[CODE] message`, the line counted in the file (mkdocs hands over
+        the body without its front matter)."""
+        path = self.sources.get(page.file.src_uri, page.file.src_uri)
+        try:
+            text = Path(page.file.abs_src_path).read_text(encoding="utf-8-sig").replace("\r\n", "\n")
+        except (OSError, TypeError, UnicodeDecodeError):
+            text = markdown
+        offset = text[:len(text) - len(markdown)].count("\n") if text.endswith(markdown) else 0
+        return f"{path}:{offset + failure.line}:{failure.column}: error[{failure.code}] {failure.message}"
+
     def on_page_content(self, html, page, config, files):
         """A generated page gets its blocks of HTML back, and only safe markup leaves the build
-        (generated pages carry text from account files)."""
+        (generated pages carry text from account files); so does a playbook page when the
+        repository does not allow raw HTML in the playbook (attribute lists can add attributes too)."""
         rendered = self.rendered.get(page.file.src_uri)
         if rendered is None:
-            return html
+            authored = page.file.src_uri in self.authored
+            return sanitize_html(html) if authored and not self.config.playbook_html else html
         if lost := rendered.unplaced(html):
             log.warning(f"kam: {page.file.src_uri}: {lost} block(s) of HTML from site_templates/ were lost in "
                         "Markdown (a block inside a code block or an indented line?): put each "

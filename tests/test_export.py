@@ -88,3 +88,27 @@ def test_render_refuses_a_folder_that_holds_the_repository_even_with_force(tmp_p
     result = CliRunner().invoke(main, ["--root", str(repo), "render", "--out", str(out), "--force", "--today", "2026-11-24"])
     assert result.exit_code == 2 and "contains the repository; nothing was written" in result.stderr
     assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*")) == before
+
+
+def test_the_exported_playbook_obeys_the_page_rules_whatever_validation_saw(tmp_path):
+    """`kam render --out` publishes through the same function as the plugin: a page that reaches
+    for Python stops the export with a located error, and raw HTML is text in the tree."""
+    import datetime as dt
+
+    from generator.export import ExportProblem, export
+    from generator.pipeline import generate
+
+    repo = site_repo(PROJECT, tmp_path / "repo")
+    generated = generate(repo, dt.date(2026, 11, 24))
+    page = repo / "playbook" / "hostile.md"
+    page.write_text("---\nrender_macros: true\n---\n# Hostile\n\n{{ cycler.__init__.__globals__.os.popen('id') }}\n",
+                    encoding="utf-8")
+    with pytest.raises(ExportProblem) as problem:
+        export(repo, tmp_path / "tree", generated)
+    assert str(problem.value).startswith("playbook/hostile.md:6:4: error[E215] 'cycler' is not available")
+    assert not (tmp_path / "tree").exists()
+    page.write_text("# Hostile\n\n<script>alert(1)</script> `<b>`\n", encoding="utf-8")
+    export(repo, tmp_path / "tree", generated)
+    assert (tmp_path / "tree" / "docs" / "playbook" / "hostile.md").read_text(encoding="utf-8") == \
+        "# Hostile\n\n&lt;script>alert(1)&lt;/script> `<b>`\n"
+    assert "PLAYBOOK_HTML = False" in (tmp_path / "tree" / "kam_hooks.py").read_text(encoding="utf-8")

@@ -406,7 +406,7 @@ def test_a_macro_that_fails_while_rendering_stops_the_build_and_publishes_nothin
                                                   encoding="utf-8")
     result = build(repo)
     assert result.exit_code == 1
-    assert "playbook/failing.md:6:1: error: a playbook macro failed while rendering: TypeError" in result.stderr
+    assert "playbook/failing.md:6:1: error[E218] the page failed to render: TypeError" in result.stderr
     assert "Traceback" not in result.stderr and "Traceback" not in result.output
     assert _tree(repo / "site") == previous
     assert not any("Macro Rendering Error" in p.read_text(encoding="utf-8", errors="replace")
@@ -461,3 +461,34 @@ def test_no_html_entity_is_visible_as_text_on_any_page(built):
         if found:
             shown.append(f"{page.relative_to(built)}: {found[:3]}")
     assert shown == []
+
+
+def test_a_repository_that_still_lists_mkdocs_macros_builds_and_it_renders_no_page(tmp_path):
+    """mkdocs.yml from before kam expanded macros itself: it builds, says what to remove, and
+    mkdocs-macros interprets nothing, even told to render every page."""
+    pytest.importorskip("mkdocs_macros")
+    repo = site_repo(BASE, tmp_path / "repo")
+    config = repo / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "  - kam:", "  - macros:\n      modules: [generator.macros]\n      render_by_default: true\n  - kam:"),
+        encoding="utf-8")
+    (repo / "playbook" / "plain.md").write_text("# Plain\n\nSeven times seven: {{ 7*7 }}\n", encoding="utf-8")
+    result = build(repo)
+    assert result.exit_code == 0, result.output
+    plain = visible_text(site_path(repo / "site", "playbook/plain"))
+    assert "Seven times seven: {{ 7*7 }}" in plain
+    assert "Right now the portfolio has 1 Platinum" in text_of(site_path(repo / "site", "playbook/key-accounts"))
+    assert "Remove `- macros:` and its options from `plugins:` in mkdocs.yml" in result.stderr + result.output
+
+
+def test_raw_html_in_the_playbook_is_kept_where_the_repository_allows_it(tmp_path):
+    repo = site_repo(BASE, tmp_path / "repo")
+    config = repo / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("playbook_html: false", "playbook_html: true"),
+                      encoding="utf-8")
+    (repo / "playbook" / "grid.md").write_text('# Grid\n\n<div class="grid" data-cols="2">cards</div>\n',
+                                               encoding="utf-8")
+    result = build(repo)
+    assert result.exit_code == 0, result.output
+    assert '<div class="grid" data-cols="2">cards</div>' in site_path(repo / "site", "playbook/grid").read_text(
+        encoding="utf-8")

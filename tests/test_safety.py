@@ -25,6 +25,7 @@ from .hostile import (
     hostile_repo,
     unsafe_markup,
 )
+from .corpus import BASE
 from .sitebuild import build, site_repo, visible_text
 
 
@@ -340,3 +341,38 @@ def test_outside_images_that_validation_misses_never_reach_a_page(tmp_path, monk
     sources = [src for page in (repo / "site").rglob("*.html")
                for src in re.findall(r'<img[^>]*\ssrc="([^"]*)"', page.read_text(encoding="utf-8"))]
     assert [s for s in sources if external_host(s)] == []
+
+
+HOSTILE_PLAYBOOK = """# Playbook page {: onclick="alert(1)" }
+
+<script>alert(1)</script>
+
+Text <img src=x onerror=alert(1)> and <iframe src="javascript:alert(1)"></iframe>.
+
+<div markdown="1"><a href="javascript:alert(1)">x</a></div>
+
+[deck](javascript:alert(1)) and a paragraph with attributes.
+{: onmouseover="alert(1)" }
+"""
+
+
+def test_raw_html_in_the_playbook_that_validation_misses_reaches_the_site_as_text(tmp_path, monkeypatch):
+    """The second layer for the playbook: were the E217 rule gone, no raw HTML, event handler or
+    unsafe link from a playbook page would run; the reader sees the markup as written."""
+    from generator.validate import playbook
+
+    monkeypatch.setattr(validate_stage, "FILE_RULES",
+                        tuple(r for r in validate_stage.FILE_RULES if r is not playbook.playbook_html))
+    repo = site_repo(BASE, tmp_path / "repo")
+    (repo / "playbook" / "hostile.md").write_text(HOSTILE_PLAYBOOK, encoding="utf-8")
+    (repo / "playbook" / "hostile-macros.md").write_text(
+        "---\nrender_macros: true\n---\n# Macros\n\n{{ '<img src=x onerror=alert(1)>' }} {{ tier_counts() }}\n",
+        encoding="utf-8")
+    result = build(repo)
+    assert result.exit_code == 0, result.output
+    site = repo / "site"
+    assert unsafe_markup(site) == []
+    page = visible_text(site / "playbook" / "hostile" / "index.html")
+    assert "<script>alert(1)</script>" in page and "<img src=x onerror=alert(1)>" in page
+    macros = visible_text(site / "playbook" / "hostile-macros" / "index.html")
+    assert "<img src=x onerror=alert(1)> Right now the portfolio has" in macros

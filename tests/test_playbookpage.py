@@ -1,0 +1,136 @@
+"""A playbook page's macros: the static check, the sandbox behind it, and raw HTML made text."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from markupsafe import Markup
+
+from generator import tables
+from generator.macros import MACROS
+from generator.pipeline import generate
+from generator.playbookpage import MacroFailure, check, neutralise, publishable, raw_html, sandboxed_render
+
+from .corpus import BASE
+from .sitebuild import site_repo
+
+# What an attacker writes into a page with `render_macros: true` to reach Python, read the build's
+# configuration or exhaust the build machine. `{marker}` is a file the payload would create.
+SSTI = [
+    "{{ config.__class__.__init__.__globals__['os'].popen('touch {marker}').read() }}",
+    "{{ tier_table().__class__.__mro__[1].__subclasses__() }}",
+    "{{ tier_table()|attr('__class__') }}",
+    "{{ tier_table()['__class__'] }}",
+    "{{ account_link.__globals__['os'].system('touch {marker}') }}",
+    "{{ lipsum.__globals__['os'].popen('touch {marker}') }}",
+    "{{ cycler.__init__.__globals__.os.popen('touch {marker}') }}",
+    "{{ joiner.__init__.__globals__ }}",
+    "{{ self._TemplateReference__context }}",
+    "{% set ns = namespace(a=1) %}{{ ns }}",
+    "{% for i in range(10**9) %}{% endfor %}",
+    "{{ 'x' * 1000000000 }}",
+    "{{ '%999999999s' % 1 }}",
+    "{{ 2 ** 100000000 }}",
+    "{% import 'mkdocs.yml' as m %}{{ m }}",
+    "{% include 'team.yml' %}",
+    "{% extends 'base.html' %}",
+    "{% macro boom() %}{{ boom() }}{% endmacro %}{{ boom() }}",
+    "{% set x = config %}{{ x }}",
+    "{{ page.meta }}",
+    "{{ '{0.__class__}'.format(tier_table()) }}",
+    "{{ '%s' % tier_table() }}",
+    "{{ '{0.__class__.__mro__}'|format(1) }}",
+    "{{ tier_table()|safe }}",
+    "{{ ['touch {marker}']|map('system')|list }}",
+]
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    repo = site_repo(BASE, tmp_path_factory.mktemp("page") / "repo")
+    generated = generate(repo, dt.date(2026, 11, 24))
+    assert generated.site is not None
+    return generated.site
+
+
+@pytest.mark.parametrize("payload", SSTI)
+def test_the_static_check_finds_every_escape(payload):
+    findings = check(payload.replace("{marker}", "m"))
+    assert findings and {f.code for f in findings} <= {"E215", "E216"}, findings
+
+
+@pytest.mark.parametrize("payload", SSTI)
+def test_the_sandbox_alone_refuses_every_escape(payload, site, tmp_path):
+    """The second wall: were the static check gone, rendering would still fail and run nothing."""
+    marker = tmp_path / "ran"
+    with pytest.raises(MacroFailure) as failure:
+        sandboxed_render(payload.replace("{marker}", str(marker)), site=site, here="playbook/x.md", html=True)
+    assert failure.value.code == "E218" and failure.value.message.startswith("the page failed to render: "), failure.value
+    assert not marker.exists()
+
+
+def test_publishing_runs_the_check_first(site, tmp_path):
+    marker = tmp_path / "ran"
+    body = f"# Tiers\n\n{{{{ cycler.__init__.__globals__.os.popen('touch {marker}') }}}}\n"
+    with pytest.raises(MacroFailure) as failure:
+        publishable(body, site=site, here="playbook/x.md", macros=True, html=True)
+    assert (failure.value.line, failure.value.column, failure.value.code) == (3, 4, "E215")
+    assert not marker.exists()
+
+
+def test_a_legitimate_page_renders_the_macros_tables_with_control_flow(site):
+    body = ("---\n{{ tier_table() }}\n{% set title = 'Featured' %}## {{ title|upper }}\n"
+            "{% for id in featured %}{{ loop.index }}. {{ account_link(id) }}\n{% endfor %}"
+            "{% if featured|length > 1 %}several{% else %}one{% endif %}\n")
+    out = publishable(body, site=site, here="playbook/tiers.md", macros=True, html=False,
+                      variables={"featured": ["kan-code", "acme-corporation"]})
+    table = str(tables.tier_table(site.scores.criteria, site.scores))
+    links = [str(tables.account_link(site.portfolio, i, "playbook/tiers.md")) for i in ("kan-code", "acme-corporation")]
+    assert out == f"---\n{table}\n## FEATURED\n1. {links[0]}\n2. {links[1]}\nseveral\n"
+
+
+def test_a_macros_own_html_survives_while_the_authors_is_neutralised(site, monkeypatch):
+    monkeypatch.setitem(MACROS, "badge", lambda site, here, text: Markup(f'<span class="kam-badge">{text}</span>'))
+    out = publishable("<i>{{ badge('Gold') }}</i>", site=site, here="p.md", macros=True, html=False)
+    assert out == '&lt;i><span class="kam-badge">Gold</span>&lt;/i>'
+
+
+def test_raw_html_is_text_unless_the_repository_allows_it(site):
+    body = "<script>alert(1)</script> {{ tier_counts() }} {{ '<img src=x onerror=alert(1)>' }}\n`<b>` <https://x.example>"
+    counts = str(tables.tier_counts(site.scores, site.analytics))
+    shown = publishable(body, site=site, here="playbook/x.md", macros=True, html=False)
+    assert shown == (f"&lt;script>alert(1)&lt;/script> {counts} &lt;img src=x onerror=alert(1)>\n"
+                     "`<b>` <https://x.example>")
+    allowed = publishable(body, site=site, here="playbook/x.md", macros=True, html=True)
+    assert allowed.startswith("<script>alert(1)</script> ") and "<img src=x onerror=alert(1)>" in allowed
+    assert publishable("<b>x</b>", site=site, here="p.md", macros=False, html=False) == "&lt;b>x&lt;/b>"
+    assert publishable("<b>x</b>", site=site, here="p.md", macros=False, html=True) == "<b>x</b>"
+
+
+def test_the_author_cannot_forge_a_macros_place_in_the_output(site):
+    out = publishable("\ue0001.0\ue001 <b>{{ account_link('kan-code') }}", site=site, here="p.md", macros=True,
+                      html=False)
+    assert out == "\ue0001.0\ue001 &lt;b>" + str(tables.account_link(site.portfolio, "kan-code", "p.md"))
+
+
+def test_neutralise_keeps_code_and_autolinks():
+    text = "a < b <i>x</i>\n```html\n<div>code</div>\n```\n`<b>` <mailto:a@example.com>"
+    assert neutralise(text) == "a &lt; b &lt;i>x&lt;/i>\n```html\n<div>code</div>\n```\n`<b>` <mailto:a@example.com>"
+    assert list(raw_html(text)) == [(1, 7, "<i>")]
+
+
+def test_a_failing_macro_is_located_at_its_line(site):
+    with pytest.raises(MacroFailure) as failure:
+        publishable("# T\n\n{{ tier_table() + 1 }}\n", site=site, here="p.md", macros=True, html=True)
+    assert failure.value.line == 3 and failure.value.code == "E218"
+
+
+def test_nested_loops_are_bounded_by_their_literal_sizes():
+    ten = "[" + ", ".join("0" * 1 for _ in range(10)) + "]"
+    within = f"{{% set l = {ten} %}}{{% for a in l %}}{{% for b in l %}}{{% for c in l %}}{{% for d in l %}}x" \
+             "{% endfor %}{% endfor %}{% endfor %}{% endfor %}"
+    assert check(within) == []
+    beyond = within.replace("x{% endfor %}", "{% for e in l %}x{% endfor %}{% endfor %}", 1)
+    assert [(f.code, f.message) for f in check(beyond)] == [
+        ("E215", "these loops would run 100,000 times; a page's nested loops may run at most 10,000")]
