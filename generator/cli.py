@@ -33,7 +33,8 @@ class _Stderr:
         if console is None:
             from rich.console import Console
 
-            console = self._console = Console(stderr=True, soft_wrap=True)
+            # No emoji codes: ":warning:" in a name is text like the rest of it.
+            console = self._console = Console(stderr=True, soft_wrap=True, emoji=False)
         console.print(*args, **kwargs)
 
 
