@@ -33,7 +33,8 @@ class _Stderr:
         if console is None:
             from rich.console import Console
 
-            console = self._console = Console(stderr=True, soft_wrap=True)
+            # No emoji codes: ":warning:" in a name is text like the rest of it.
+            console = self._console = Console(stderr=True, soft_wrap=True, emoji=False)
         console.print(*args, **kwargs)
 
 
@@ -361,9 +362,13 @@ def render(root: Path, out: Path, force: bool, today: dt.date | None) -> None:
 @click.option("--head", "head_rev", default=None, help="Compare with this revision instead of the working tree.")
 @click.option("--format", "output_format", type=click.Choice(["text", "markdown", "json"]), default="text",
               show_default=True)
+@click.option("--full-report", type=click.Path(dir_okay=False, writable=True, path_type=Path), default=None,
+              help="Also write the whole report as Markdown to this file, not cut to fit a pull-request comment "
+                   "(for the job summary and an artifact).")
 @_today_option
 @click.pass_obj
-def diff_command(root: Path, base: str | None, head_rev: str | None, output_format: str, today: dt.date | None) -> None:
+def diff_command(root: Path, base: str | None, head_rev: str | None, output_format: str, full_report: Path | None,
+                 today: dt.date | None) -> None:
     """What a change does to scores, tiers, plan health and diagnostics (BASE: the merge base with main)."""
     _require_repository(root, "diff")
     import tempfile as temp
@@ -391,6 +396,8 @@ def diff_command(root: Path, base: str | None, head_rev: str | None, output_form
     result = diff(before, after, date, base_commit, head_commit or "working tree")
     render = {"text": diffreport.as_text, "markdown": diffreport.as_markdown, "json": diffreport.as_json}
     click.echo(render[output_format](result), nl=False)
+    if full_report is not None:
+        full_report.write_text(diffreport.as_markdown(result, full=True), encoding="utf-8")
 
 
 @main.command("history")

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
 from .codes import CODES, DATED, Severity
+from .inert import for_terminal
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,9 @@ def stops_strict(d: Diagnostic) -> bool:
 
 
 def format_text(d: Diagnostic) -> str:
-    return f"{d.path}:{d.line}:{d.column}: {d.severity.value}[{d.code}] {d.message}"
+    """One line for a terminal or a log: the path and message (repository text) with their control
+    characters shown, never acted on."""
+    return for_terminal(f"{d.path}:{d.line}:{d.column}: {d.severity.value}[{d.code}] {d.message}")
 
 
 def _github_escape(text: str, *, property_value: bool = False) -> str:
@@ -74,8 +77,11 @@ def _github_escape(text: str, *, property_value: bool = False) -> str:
 
 def format_github(d: Diagnostic) -> str:
     kind = "error" if d.severity is Severity.ERROR else "warning"
-    props = f"file={_github_escape(d.path, property_value=True)},line={max(d.line, 1)},col={max(d.column, 1)},title={d.code}"
-    return f"::{kind} {props}::{_github_escape(d.message)}"
+    # The runner's log shows the message as a terminal would: its control characters are made visible
+    # first (a line break too, which the annotation syntax could otherwise carry).
+    path = _github_escape(for_terminal(d.path), property_value=True)
+    props = f"file={path},line={max(d.line, 1)},col={max(d.column, 1)},title={d.code}"
+    return f"::{kind} {props}::{_github_escape(for_terminal(d.message))}"
 
 
 def as_json(diagnostics: Iterable[Diagnostic]) -> str:

@@ -43,7 +43,9 @@ def resolve(root: Path, revision: str) -> str:
     if shallow:
         raise RevisionProblem(f"revision {revision!r} is not in this shallow clone; fetch the history first: "
                               "`git fetch --unshallow` (in GitHub Actions: actions/checkout with fetch-depth: 0)")
-    raise RevisionProblem(f"unknown revision {revision!r}; check the name, or fetch it: `git fetch origin {revision}`")
+    # The name is shown quoted, never pasted into the command to run: it could be an option of git's.
+    raise RevisionProblem(f"unknown revision {revision!r}: no branch, tag or commit of that name here; check the name, "
+                          "or fetch the remote's branches and tags first: `git fetch origin`")
 
 
 def materialise(root: Path, commit: str, into: Path) -> Path:

@@ -43,12 +43,16 @@ def print_table(points: list[Point], console) -> None:
     """One table per account, its points oldest first; the words column takes what width is left."""
     from rich import box
     from rich.table import Table
+    from rich.text import Text
+
+    from .inert import for_terminal
 
     by_account: dict[str, list[Point]] = {}
     for point in points:
         by_account.setdefault(point.account, []).append(point)
     for account, rows in by_account.items():
-        table = Table(title=account, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
+        # Text, never markup: commit subjects and names are shown as written, escape sequences made visible.
+        table = Table(title=Text(for_terminal(account)), title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
         table.add_column("date", no_wrap=True, min_width=10)
         table.add_column("commit", no_wrap=True, min_width=8)
         table.add_column("cause", no_wrap=True, min_width=8)
@@ -57,10 +61,10 @@ def print_table(points: list[Point], console) -> None:
         table.add_column("health", justify="right", no_wrap=True, min_width=6)
         table.add_column("what changed", min_width=16, overflow="fold")
         for p in rows:
-            table.add_row(p.date.date().isoformat(), p.commit[:8], p.cause,
-                          "-" if p.score is None else f"{p.score:.2f}", p.tier_name or "-",
-                          "-" if p.health is None else str(p.health),
-                          "; ".join(p.changes) or f"({p.subject})")
+            cells = (p.date.date().isoformat(), p.commit[:8], p.cause, "-" if p.score is None else f"{p.score:.2f}",
+                     p.tier_name or "-", "-" if p.health is None else str(p.health),
+                     "; ".join(p.changes) or f"({p.subject})")
+            table.add_row(*(Text(for_terminal(cell)) for cell in cells))
         console.print(table)
 
 

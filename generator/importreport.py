@@ -4,11 +4,13 @@ table, then what was written. The JSON report is importer.report."""
 from __future__ import annotations
 
 from rich.table import Table
+from rich.text import Text
 
 from .codes import CODES
 from .crm import CrmExport
 from .diagnostics import Diagnostic
 from .importer import ImportPlan
+from .inert import for_terminal
 
 
 def print_problems(problems: tuple[Diagnostic, ...], console) -> None:
@@ -18,9 +20,9 @@ def print_problems(problems: tuple[Diagnostic, ...], console) -> None:
     table.add_column("code", no_wrap=True)
     table.add_column("problem")
     table.add_column("first at", overflow="fold")
-    for d in problems:
-        table.add_row(f"{d.severity.value}[{d.code}]", f"{CODES[d.code].title}: {d.message}",
-                      f"{d.path}:{d.line}:{d.column}")
+    for d in problems:  # Text, never markup: a customer called "[/]" or "[closed]" is shown as written
+        table.add_row(Text(f"{d.severity.value}[{d.code}]"), Text(for_terminal(f"{CODES[d.code].title}: {d.message}")),
+                      Text(for_terminal(f"{d.path}:{d.line}:{d.column}")))
     console.print(table)
 
 
@@ -48,4 +50,4 @@ def print_summary(export: CrmExport, plan: ImportPlan, console) -> None:
         lines.append("Next: read the proposed scores, accept them with `kam import accept ACCOUNT...` (or write your "
                      "own), then `kam validate` and `kam build`.")
     for line in lines:
-        console.print(line, highlight=False, markup=False)
+        console.print(for_terminal(line), highlight=False, markup=False, emoji=False)

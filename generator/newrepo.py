@@ -6,6 +6,8 @@ write: the JSON Schemas from the model, and the site templates the pipeline rend
 
 from __future__ import annotations
 
+import json
+import re
 from importlib import metadata
 from pathlib import Path
 
@@ -22,6 +24,7 @@ DEFAULT_NAME = "Key account playbooks"
 _RENAMED = {
     "pre-commit-config.yaml": ".pre-commit-config.yaml",
     "gitignore": ".gitignore",
+    "dependabot.yml": ".github/dependabot.yml",
 }
 
 
@@ -41,17 +44,53 @@ def starter_files(name: str = DEFAULT_NAME) -> dict[str, str]:
             files[target] = path.read_text(encoding="utf-8")
     files["mkdocs.yml"] = files["mkdocs.yml"].replace("{site_name}", yaml_text(name))
     files["README.md"] = files["README.md"].replace("{site_name}", name)
-    files["requirements.txt"] = files["requirements.txt"].replace("{version}", _version())
+    files["requirements.txt"] = files["requirements.txt"].replace("{requirement}", generator_requirement())
     files.update({f"schemas/{file}": text for file, text in schema_files().items()})
     files.update(_site_templates())
     return files
 
 
-def _version() -> str:
+DISTRIBUTION = "account-playbooks"
+# What requirements.txt says when kam init cannot tell where the generator came from: a URL that
+# no package index can answer and that fails at once, its host (under .invalid, which never
+# resolves, RFC 2606) saying what to do.
+PLACEHOLDER = f"{DISTRIBUTION} @ https://set-the-generator-url-in-requirements-txt.invalid/see-the-comment-above"
+
+
+def generator_requirement() -> str:
+    """The requirements.txt line that installs this very generator, by a reference no package index
+    can answer: never a bare name, which anyone could register on a public index."""
     try:
-        return metadata.version("account-playbooks")
+        recorded = metadata.distribution(DISTRIBUTION).read_text("direct_url.json")
     except metadata.PackageNotFoundError:
-        return "0.1.0"
+        recorded = None
+    try:
+        return requirement_from(json.loads(recorded) if recorded else None)
+    except (ValueError, KeyError, TypeError, AttributeError):  # a record we cannot read names nothing
+        return PLACEHOLDER
+
+
+def requirement_from(direct_url: dict | None) -> str:
+    """A requirement from pip's record of a direct install (PEP 610's direct_url.json): the commit of
+    a VCS install, the archive's URL with its hash, or the folder; the placeholder for anything else
+    (an install from a package index leaves no record of which index)."""
+    if not direct_url:
+        return PLACEHOLDER
+    url = direct_url["url"]
+    if not isinstance(url, str) or not url or any(c.isspace() for c in url) or "#" in url:
+        return PLACEHOLDER
+    fragment = f"#subdirectory={direct_url['subdirectory']}" if direct_url.get("subdirectory") else ""
+    if "vcs_info" in direct_url:
+        vcs = direct_url["vcs_info"]
+        if not re.fullmatch(r"[0-9a-f]{40}([0-9a-f]{24})?", vcs["commit_id"]):
+            return PLACEHOLDER
+        return f"{DISTRIBUTION} @ {vcs['vcs']}+{url}@{vcs['commit_id']}{fragment}"
+    if "archive_info" in direct_url:
+        digest = (direct_url["archive_info"].get("hashes") or {}).get("sha256")
+        return f"{DISTRIBUTION} @ {url}" + (f"#sha256={digest}" if digest else fragment)
+    if "dir_info" in direct_url:
+        return f"{DISTRIBUTION} @ {url}{fragment}"
+    return PLACEHOLDER
 
 
 def _site_templates() -> dict[str, str]:

@@ -12,7 +12,9 @@ from dataclasses import dataclass
 import pandas as pd
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
+from .inert import for_terminal
 from .score import NOT_KEY
 
 # The columns a reader needs on every row: never narrowed, never dropped.
@@ -89,24 +91,24 @@ def fit_columns(columns: list[Column], width: int) -> tuple[list[tuple[Column, i
 def _cell(value) -> str:
     if isinstance(value, float):
         return "" if value != value else f"{value:.2f}"  # NaN: no next tier
-    return "" if value is None else str(value)
+    return "" if value is None else for_terminal(str(value))
 
 
 def print_score_table(table: pd.DataFrame, console: Console) -> None:
     """`kam score`'s terminal view: short headers, blanks for missing figures, standard accounts
     and candidates dimmed. Account, score and tier are never cut; at narrow widths other columns wrap or are
     left out, and the caption says which."""
-    columns = [Column("account", tuple(map(str, table.index)), False)]
-    columns += [Column(name, tuple(_cell(v) for v in table[name]), table[name].dtype.kind in "fi")
+    columns = [Column("account", tuple(map(_cell, table.index)), False)]
+    columns += [Column(for_terminal(name), tuple(_cell(v) for v in table[name]), table[name].dtype.kind in "fi")
                 for name in table.columns]
     shown, hidden = fit_columns(columns, console.width)
     caption = (f"Not shown at this width: {', '.join(c.header for c in hidden)} (use --csv or --json)"
                if hidden else None)
     view = Table(header_style="bold", pad_edge=False, caption=caption, caption_justify="left")
-    for column, width in shown:
-        view.add_column(column.header, justify="right" if column.numeric else "left", width=width,
+    for column, width in shown:  # Text, never markup: "[closed]" in a name is shown, not taken for a style
+        view.add_column(Text(column.header), justify="right" if column.numeric else "left", width=width,
                         no_wrap=column.essential, overflow="fold")
     tiers = table["new_tier" if "new_tier" in table.columns else "tier"].tolist()
     for row, tier in enumerate(tiers):
-        view.add_row(*(column.cells[row] for column, _ in shown), style="dim" if tier in NOT_KEY else None)
+        view.add_row(*(Text(column.cells[row]) for column, _ in shown), style="dim" if tier in NOT_KEY else None)
     console.print(view)

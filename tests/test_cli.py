@@ -275,8 +275,8 @@ def test_the_publish_workflow_builds_strictly_for_the_pages_url_and_deploys_only
     from .sitebuild import PROJECT
 
     workflow = yaml.safe_load((PROJECT / ".github" / "workflows" / "publish.yml").read_text(encoding="utf-8"))
-    assert workflow["permissions"]["pages"] == "write" and workflow["permissions"]["id-token"] == "write"
     build, deploy = workflow["jobs"]["build"], workflow["jobs"]["deploy"]
+    assert deploy["permissions"] == {"pages": "write", "id-token": "write"}  # the job that builds cannot deploy
     assert deploy["needs"] == "build"
     steps = {step.get("uses", "run").split("@")[0]: step for step in build["steps"]}
     assert steps["actions/checkout"]["with"]["fetch-depth"] == 0

@@ -585,3 +585,39 @@ def test_every_agent_and_manager_of_the_sales_teams_joins_team_yml(tmp_path):
     expected = {slug(n) for n in teams["sales_agent"]} | {slug(n) for n in teams["manager"]}
     people = {p["id"] for p in yaml.safe_load((repo / "team.yml").read_text(encoding="utf-8"))}
     assert people == expected and len(expected) == 41
+
+
+def test_customer_names_with_brackets_and_escapes_are_printed_as_written(fresh, tmp_path):
+    """The problem table shows repository text without reading it as rich markup ("[/]" used to
+    raise MarkupError, "[closed]" vanished) and with escape sequences made visible."""
+    export = tmp_path / "export"
+    export.mkdir()
+    _write_csv(export / "accounts.csv", "account,sector,office_location,subsidiary_of\n"
+               "Alpha,retail,Belgium,\nDelta [/] [closed],retail,Chile,\n\"Zed\x1b]0;pwned\x07\",retail,Chile,\n")
+    _write_csv(export / "sales_pipeline.csv", "opportunity_id,sales_agent,product,account,deal_stage,engage_date,"
+               "close_date,close_value\n1,Ann Lee,Widget,Alpha,Won,,2017-01-05,100\n"
+               "2,Ann Lee,Widget,Delta [/] [closed],Lost,,2017-03-05,0\n")
+    _write_csv(export / "sales_teams.csv", "sales_agent,manager,regional_office\nAnn Lee,Max Moe,North\n")
+    _write_csv(export / "products.csv", "product,series,sales_price\nWidget,W,10\n")
+    repo = tmp_path / "repo"
+    shutil.copytree(fresh, repo)
+    result = import_crm(repo, export)
+    assert result.exit_code == 0, result.stderr
+    assert result.exception is None
+    shown = result.stderr.replace("│", " ")
+    assert "[/]" in shown and "[closed]" in shown and "\x1b" not in result.stderr and "\x07" not in result.stderr
+
+
+def test_the_problem_table_prints_text_not_markup():
+    import io
+
+    from rich.console import Console
+
+    from generator.diagnostics import Diagnostic
+    from generator.importreport import print_problems
+
+    console = Console(width=300, file=io.StringIO(), color_system=None)
+    print_problems((Diagnostic("export/accounts.csv", 3, 1, "W507", "'[bold]Delta [/] [closed]\x1b]52;c;aGk=\x07' "
+                               "never won a deal"),), console)
+    text = console.file.getvalue()
+    assert "'[bold]Delta [/] [closed]\\x1b]52;c;aGk=\\x07' never won a deal" in text and "\x1b" not in text

@@ -7,11 +7,12 @@ import hashlib
 import re
 from pathlib import Path
 
+import pytest
 import yaml
 from click.testing import CliRunner
 
 from generator.cli import main
-from generator.newrepo import starter_files
+from generator.newrepo import PLACEHOLDER, generator_requirement, requirement_from, starter_files
 
 from .sitebuild import PROJECT
 
@@ -108,7 +109,95 @@ def test_the_workflows_are_this_repositorys_own_installing_from_requirements():
         ours = (PROJECT / ".github" / "workflows" / f"{name}.yml").read_text(encoding="utf-8")
         expected = install.sub("      - run: pip install -r requirements.txt   # the generator, as pinned there", ours)
         assert files[f".github/workflows/{name}.yml"] == expected, name
-    assert re.search(r"^account-playbooks==\d", files["requirements.txt"], re.MULTILINE)
+    ours = (PROJECT / ".github" / "dependabot.yml").read_text(encoding="utf-8")
+    assert files[".github/dependabot.yml"] == ours.replace("pyproject.toml names", "requirements.txt names")
+
+
+# The least each job needs: reading the checkout, commenting on the pull request from a job that
+# runs none of its code, and publishing Pages from a job that builds nothing.
+LEAST_PERMISSIONS = {
+    ("validate", "validate"): {"contents": "read"},
+    ("pr-diff", "diff"): {"contents": "read"},
+    ("pr-diff", "comment"): {"pull-requests": "write"},
+    ("publish", "build"): {"contents": "read", "pages": "read"},
+    ("publish", "deploy"): {"pages": "write", "id-token": "write"},
+}
+
+
+def _workflows() -> dict[str, str]:
+    ours = {f"ours/{p.stem}": p.read_text(encoding="utf-8") for p in (PROJECT / ".github" / "workflows").glob("*.yml")}
+    starter = {f"starter/{Path(k).stem}": v for k, v in starter_files().items() if k.startswith(".github/workflows/")}
+    return {**ours, **starter}
+
+
+def test_every_workflow_declares_the_least_permissions_each_job_needs():
+    workflows = _workflows()
+    assert len(workflows) == 6
+    for name, text in workflows.items():
+        workflow = yaml.safe_load(text)
+        assert isinstance(workflow.get("permissions"), dict), f"{name}: no permissions block of its own"
+        for job_id, job in workflow["jobs"].items():
+            effective = job.get("permissions", workflow["permissions"])
+            assert effective == LEAST_PERMISSIONS[(name.split("/")[1], job_id)], (name, job_id, effective)
+
+
+def test_the_comment_job_takes_over_only_the_bots_own_comment():
+    for name, text in _workflows().items():
+        if name.endswith("pr-diff"):
+            script = yaml.safe_load(text)["jobs"]["comment"]["steps"][-1]["with"]["script"]
+            assert 'c.user.login === "github-actions[bot]" && c.user.type === "Bot"' in script
+            assert "c.body.startsWith(marker)" in script
+
+
+def test_dependabot_keeps_the_actions_and_the_python_packages_current():
+    for text in ((PROJECT / ".github" / "dependabot.yml").read_text(encoding="utf-8"),
+                 starter_files()[".github/dependabot.yml"]):
+        config = yaml.safe_load(text)
+        assert config["version"] == 2
+        assert {(u["package-ecosystem"], u["directory"]) for u in config["updates"]} == {("github-actions", "/"),
+                                                                                        ("pip", "/")}
+        assert all(u["schedule"]["interval"] for u in config["updates"])
+
+
+def _requirement_lines(text: str) -> list[str]:
+    return [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
+
+
+def test_requirements_never_name_the_generator_by_a_bare_name_an_index_could_answer():
+    (line,) = _requirement_lines(starter_files()["requirements.txt"])
+    assert line.startswith("account-playbooks @ ") and "==" not in line
+
+
+COMMIT = "0123456789abcdef0123456789abcdef01234567"
+
+
+@pytest.mark.parametrize("record, expected", [
+    ({"url": "https://github.com/acme/account-playbooks.git", "vcs_info": {"vcs": "git", "commit_id": COMMIT,
+                                                                           "requested_revision": "v0.1.0"}},
+     f"account-playbooks @ git+https://github.com/acme/account-playbooks.git@{COMMIT}"),
+    ({"url": "https://files.example.com/account_playbooks-0.1.0-py3-none-any.whl",
+      "archive_info": {"hashes": {"sha256": "ab" * 32}}},
+     f"account-playbooks @ https://files.example.com/account_playbooks-0.1.0-py3-none-any.whl#sha256={'ab' * 32}"),
+    ({"url": "file:///home/me/account-playbooks", "dir_info": {"editable": True}},
+     "account-playbooks @ file:///home/me/account-playbooks"),
+    ({"url": "https://example.com/x.git", "vcs_info": {"vcs": "git", "commit_id": "main"}}, PLACEHOLDER),
+    ({"url": "https://example.com/x.whl\naccount-playbooks==9", "archive_info": {}}, PLACEHOLDER),
+    (None, PLACEHOLDER),
+])
+def test_the_requirement_is_where_pip_recorded_the_generator_came_from(record, expected):
+    assert requirement_from(record) == expected
+
+
+def test_with_no_record_the_placeholder_stops_pip_and_says_what_to_do(tmp_path):
+    import subprocess
+    import sys
+
+    (tmp_path / "requirements.txt").write_text(starter_files()["requirements.txt"].replace(
+        generator_requirement(), PLACEHOLDER), encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "pip", "--disable-pip-version-check", "download", "--no-deps",
+                           "--no-index", "--retries", "0", "--timeout", "5", "-d", str(tmp_path / "d"),
+                           "-r", str(tmp_path / "requirements.txt")], capture_output=True, text=True, timeout=120)
+    assert done.returncode != 0 and "set-the-generator-url-in-requirements-txt" in done.stdout + done.stderr
 
 
 def test_the_starter_playbook_links_to_no_example_account():
@@ -156,3 +245,10 @@ def test_an_installed_generator_carries_its_templates_and_starts_a_repository(tm
     assert done.returncode == 0, done.stderr
     assert (repo / "site_templates" / "account.md.j2").read_text(encoding="utf-8") == \
         (PROJECT / "site_templates" / "account.md.j2").read_text(encoding="utf-8")
+    # The new repository installs the very wheel it was made with, by its URL and hash, from no index.
+    (wheel,) = wheels.glob("*.whl")
+    (line,) = _requirement_lines((repo / "requirements.txt").read_text(encoding="utf-8"))
+    assert line == f"account-playbooks @ {wheel.as_uri()}#sha256={hashlib.sha256(wheel.read_bytes()).hexdigest()}"
+    fetched = subprocess.run([*pip, "download", "--no-deps", "--no-index", "-d", str(tmp_path / "fetched"), "-r",
+                              str(repo / "requirements.txt")], capture_output=True, text=True, timeout=120)
+    assert fetched.returncode == 0 and (tmp_path / "fetched" / wheel.name).is_file(), fetched.stderr

@@ -49,3 +49,13 @@ def test_other_columns_give_way_lowest_priority_first():
 def test_a_long_move_wraps_at_spaces_rather_than_being_cut():
     cells = [line.split("│")[6].strip() for line in render(120).splitlines() if line.startswith("│")]
     assert cells[:3] == ["raise", "relationship_strength", "from 6 to 9"]
+
+
+def test_repository_text_in_the_table_is_shown_not_obeyed():
+    """A tier name with an escape sequence or rich markup: shown as written, never acted on."""
+    table = TABLE.assign(tier=["Gold [closed] [/]", "\x1b]0;pwned\x07\x1b[2K\r\u202eevil"])
+    console = Console(width=200, file=io.StringIO(), color_system=None)
+    print_score_table(table, console)
+    text = console.file.getvalue()
+    assert "Gold [closed] [/]" in text and "\\x1b]0;pwned\\x07\\x1b[2K\\x0d\\u202eevil" in text
+    assert "\x1b" not in text and "\x07" not in text and "\u202e" not in text

@@ -182,3 +182,21 @@ def test_a_broken_file_is_not_a_removal_and_a_deleted_folder_is(tmp_path):
     ]
     last = found.of("codehow")[-1]
     assert (last.removed, last.score, last.changes, last.score_before) == (True, None, ("account removed",), 7.75)
+
+
+def test_the_history_table_shows_commit_subjects_as_written_and_sends_no_escape():
+    import datetime as dt
+    import io
+
+    from rich.console import Console
+
+    from generator.historyreport import print_table
+    from generator.timeline import Point
+
+    subject = "[bold]fix[/] [closed] \x1b]52;c;aGk=\x07\x1b[2K\r"
+    point = Point("acme", "0" * 40, dt.datetime(2026, 1, 2, tzinfo=dt.timezone.utc), "Eve", subject, "account", 5.0,
+                  "gold", "Gold", 80)
+    console = Console(width=300, file=io.StringIO(), color_system=None)
+    print_table([point], console)
+    text = console.file.getvalue()
+    assert "([bold]fix[/] [closed] \\x1b]52;c;aGk=\\x07\\x1b[2K\\x0d)" in text and "\x1b" not in text

@@ -86,3 +86,17 @@ def test_a_rebuild_with_the_serve_cache_finds_what_a_fresh_check_finds(tmp_path)
     assert cached.diagnostics == fresh.diagnostics and not cached.ok
     stakeholders.write_text(text, encoding="utf-8")
     assert check(repo, today, cache).ok
+
+
+def test_diagnostic_lines_show_escape_sequences_in_text_and_github_formats():
+    from generator.diagnostics import Diagnostic, format_github, format_text
+
+    d = Diagnostic("accounts/a\x1b[2K/account.yml", 3, 5, "E204",
+                   "unknown 'x\x1b]52;c;aGk=\x07\r\n::error::forged\u202e\x9b31m'")
+    text, github = format_text(d), format_github(d)
+    assert text == ("accounts/a\\x1b[2K/account.yml:3:5: error[E204] unknown "
+                    "'x\\x1b]52;c;aGk=\\x07\\x0d\\x0a::error::forged\\u202e\\x9b31m'")
+    assert github.startswith("::error file=accounts/a\\x1b[2K/account.yml,line=3")
+    assert github.endswith("::unknown 'x\\x1b]52;c;aGk=\\x07\\x0d\\x0a::error::forged\\u202e\\x9b31m'")
+    for line in (text, github):
+        assert "\n" not in line and not any(0x80 <= ord(c) <= 0x9f or ord(c) < 0x20 or c == "\u202e" for c in line)
