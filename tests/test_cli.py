@@ -214,6 +214,7 @@ def test_new_account_rejects_bad_ids_and_owners(repo):
     reserved = kam(repo, "new", "account", "nul")  # accounts/nul/ cannot be checked out on Windows
     assert reserved.exit_code == 1 and "Windows reserves the name for a device" in reserved.stderr
     assert not (repo / "accounts" / "nul").exists()
+    assert kam(repo, "new", "account", "n" * 64, "--owner", "reed-clapper").exit_code == 0  # the limit itself is fine
     assert kam(repo, "new", "account", "northwind", "--owner", "nobody").exit_code == 2
 
 

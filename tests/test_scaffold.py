@@ -111,9 +111,3 @@ def test_an_id_no_windows_clone_could_hold_is_refused_before_anything_is_written
     assert str(refused.value).startswith(message)
     assert sorted(p.name for p in (repo / "accounts").iterdir()) == before
 
-
-def test_an_id_at_the_length_limit_is_written(tmp_path):
-    repo = tmp_path / "repo"
-    shutil.copytree(BASE, repo)
-    written = new_account(repo, "n" * 64, "Northwind", "reed-clapper", None, TODAY)
-    assert written[0].parent.name == "n" * 64
