@@ -243,9 +243,11 @@ _ALL = [
          "sales_pipeline.csv row 17, close_date: 31/12/2017", "Fix the value, or set `date_format` (for example "
          "`\"%d/%m/%Y\"`) in the mapping file."),
     Code("E504", "Value that is not a number",
-         "`kam import crm` reports it at the file, row and column: an amount or price is not a number.",
-         "sales_pipeline.csv row 9, close_value: 1.054,00", "Export plain numbers (a dot for decimals, no thousands "
-         "separators or currency signs)."),
+         "`kam import crm` reports it at the file, row and column: an amount or price is not a number as the "
+         "mapping's `decimal`, `thousands` and `currency_signs` read it (a plain number unless the mapping says "
+         "otherwise). When the value looks like a number written another way, the message says which option reads it.",
+         "sales_pipeline.csv row 9, close_value: 1.054,00", "Describe how the export writes amounts in a mapping file "
+         "(a German export: `decimal: \",\"`, `thousands: \".\"`, `currency_signs: [\"€\"]`), or export plain numbers."),
     Code("E505", "Export not in the expected encoding",
          "`kam import crm` reports it at the byte's line and column: the file is not text in the mapping's "
          "`encoding` (UTF-8 unless the mapping says otherwise).",

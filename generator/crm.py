@@ -785,22 +785,29 @@ def _assemble(export: Path, m: CrmMapping, accounts: pd.DataFrame, accounts_t: T
 
 
 def _person_ids(people: dict[str, Person], opps_t: Table, agent: Coded, teams_t: Table | None) -> tuple[Diagnostic, ...]:
-    """W511/W512 for the people whose id is not their name's plain slug, at the first row that
-    names them: an agent's on an opportunity, else a manager's in the sales teams file."""
+    """W511/W512 for the people whose id is not their name's plain slug, at the first row naming them."""
     found = []
     for person in people.values():
         changed = id_changed(person.name, person.id)
-        if changed is None:
-            continue
-        code = agent.names.get_indexer([person.name])[0]
-        if code >= 0:
-            table, field, row = opps_t, "agent", int(np.argmax(agent.codes == code))
-        else:
-            assert teams_t is not None, "a person who is no agent is a manager from the sales teams file"
-            table, field = teams_t, "manager"
-            row = int(np.argmax((teams_t.frame["manager"].str.strip() == person.name).to_numpy()))
-        found.append(diagnostic(table.label, table.at(field, row), changed[0], f"row {row + 1}: {changed[1]}"))
+        if changed is not None:
+            table, field, row = _first_naming(person.name, opps_t, agent, teams_t)
+            found.append(diagnostic(table.label, table.at(field, row), changed[0], f"row {row + 1}: {changed[1]}"))
     return tuple(found)
+
+
+def _first_naming(name: str, opps_t: Table, agent: Coded, teams_t: Table | None) -> tuple[Table, str, int]:
+    """Where a person of the export is first named: as the agent of an opportunity, else as an
+    agent or a manager in the sales teams file (the only other place people come from)."""
+    code = agent.names.get_indexer([name])[0]
+    if code >= 0:
+        return opps_t, "agent", int(np.argmax(agent.codes == code))
+    assert teams_t is not None, "a person on no opportunity comes from the sales teams file"
+    for field in ("agent", "manager"):
+        if field in teams_t.frame:
+            named = (teams_t.frame[field].str.strip() == name).to_numpy(dtype=bool, na_value=False)
+            if named.any():
+                return teams_t, field, int(np.argmax(named))
+    raise AssertionError(f"{name!r} is in neither the opportunities nor the sales teams file")
 
 
 def _or_none(values: pd.Series) -> pd.Series:

@@ -663,7 +663,8 @@ def troubled(tmp_path, fresh) -> tuple[Path, Path]:
                "12,Ann Lee,Widget,Ωmega,Won,,2017-04-05,40\n"
                "13,Ann Lee,Widget,北京公司,Won,,2017-04-05,40\n")
     _write_csv(export / "sales_teams.csv", "sales_agent,manager,regional_office\nAnn Lee,Max Moe,North\n"
-               "Bo Chan,Max Moe,North\nAux,Max Moe,North\n")
+               "Bo Chan,Max Moe,North\nAux,Max Moe,North\n"
+               "Lpt1,Max Moe,North\n")  # on no opportunity, and a reserved id
     _write_csv(export / "products.csv", "product,series,sales_price\nWidget,W,10\n")
     repo = tmp_path / "repo"
     shutil.copytree(fresh, repo)
@@ -695,6 +696,8 @@ def test_each_export_problem_has_its_code(troubled, tmp_path):
          "characters long; it is 'the-international-consolidated-holdings-of-northern-9d33872f' (ids have at most 64)"),
         (f"{export.as_posix()}/sales_pipeline.csv", 11, 2, "W512", "row 10: the id made from 'Aux' would be 'aux', "
                                                                    "a name Windows reserves for a device; it is 'aux-321f6814'"),
+        (f"{export.as_posix()}/sales_teams.csv", 5, 1, "W512", "row 4: the id made from 'Lpt1' would be 'lpt1', a "
+                                                               "name Windows reserves for a device; it is 'lpt1-cfbdeb88'"),
     ]
     assert sorted(found["accounts"]["created"]) == ["alpha", "beijinggongsi", "beta", "con-1143da2b", "echo", "gamma",
                                                     "omega", "the-international-consolidated-holdings-of-northern-9d33872f"]
