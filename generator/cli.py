@@ -80,6 +80,9 @@ def main(ctx: click.Context, root: Path) -> None:
 
 
 EXIT_USAGE = 2
+# csvfile.py's rule, said where people choose the format.
+CSV_HELP = ("Write CSV to stdout. A text cell that a spreadsheet would run as a formula (one starting with =, +, -, "
+            "@, a tab or a carriage return) is written with a leading ' so that it opens as text; numbers stay numbers.")
 
 
 def _require_repository(root: Path, command: str) -> None:
@@ -127,7 +130,7 @@ def _exit_code(found, strict: bool) -> int:
 
 
 @main.command()
-@click.option("--csv", "as_csv", is_flag=True, help="Write CSV to stdout.")
+@click.option("--csv", "as_csv", is_flag=True, help=CSV_HELP)
 @click.option("--json", "as_json", is_flag=True, help="Write JSON to stdout.")
 @click.option("--weights", help="What-if: other weights, e.g. revenue_potential=40,strategic_fit=20.")
 @click.option("--sort", "sort_by", default="score", show_default=True, help="Column to sort by.")
@@ -403,7 +406,7 @@ def diff_command(root: Path, base: str | None, head_rev: str | None, output_form
 @main.command("history")
 @click.argument("accounts", nargs=-1)
 @click.option("--since", type=IsoDate(), default=None, help="Only points on or after this date.")
-@click.option("--csv", "as_csv", is_flag=True, help="Write CSV to stdout.")
+@click.option("--csv", "as_csv", is_flag=True, help=CSV_HELP)
 @click.option("--json", "as_json", is_flag=True, help="Write JSON to stdout.")
 @click.pass_obj
 def history_command(root: Path, accounts: tuple[str, ...], since: dt.date | None, as_csv: bool, as_json: bool) -> None:

@@ -127,6 +127,19 @@ _ALL = [
     Code("E111", "Invalid value",
          "A value is of the right type but not acceptable (for example an empty text or a malformed e-mail address).",
          "email: jane.doe", "Write a valid value."),
+    Code("E113", "Id that Windows reserves",
+         "An id (an account folder, or a stakeholder, goal, team member or tag id) is a name Windows keeps for a "
+         "device: CON, PRN, AUX, NUL, COM1 to COM9 or LPT1 to LPT9, in any case. No file or folder on Windows can "
+         "have it, so a repository holding `accounts/con/` cannot be checked out there, and a site page named after "
+         "such an id cannot be written.",
+         "accounts/con/   # or: - id: nul", "Add a word to the id (`con-systems`), and rename the folder and the "
+         "references to it."),
+    Code("E114", "Id too long",
+         "An id is longer than 64 characters. Ids become folder and file names (`accounts/<id>/`, "
+         "`site/accounts/<id>/stakeholders/index.html`), and Windows limits a whole path to 260 characters unless "
+         "long paths are switched on; most file systems limit one name to 255 bytes.",
+         "- id: the-regional-procurement-director-for-northern-europe-and-the-baltic-states",
+         "Shorten the id; the display name (`name:`) can stay as long as it is."),
     Code("E120", "Not a finite number",
          "A number is `.nan` (not a number) or infinite: `.inf`, `-.inf`, or a figure too large for YAML to "
          "store, such as `1.0e+400`, which it reads as infinity. No score, total or chart can be computed from it. "
@@ -274,9 +287,11 @@ _ALL = [
          "sales_pipeline.csv row 17, close_date: 31/12/2017", "Fix the value, or set `date_format` (for example "
          "`\"%d/%m/%Y\"`) in the mapping file."),
     Code("E504", "Value that is not a number",
-         "`kam import crm` reports it at the file, row and column: an amount or price is not a number.",
-         "sales_pipeline.csv row 9, close_value: 1.054,00", "Export plain numbers (a dot for decimals, no thousands "
-         "separators or currency signs)."),
+         "`kam import crm` reports it at the file, row and column: an amount or price is not a number as the "
+         "mapping's `decimal`, `thousands` and `currency_signs` read it (a plain number unless the mapping says "
+         "otherwise). When the value looks like a number written another way, the message says which option reads it.",
+         "sales_pipeline.csv row 9, close_value: 1.054,00", "Describe how the export writes amounts in a mapping file "
+         "(a German export: `decimal: \",\"`, `thousands: \".\"`, `currency_signs: [\"€\"]`), or export plain numbers."),
     Code("E505", "Export not in the expected encoding",
          "`kam import crm` reports it at the byte's line and column: the file is not text in the mapping's "
          "`encoding` (UTF-8 unless the mapping says otherwise).",
@@ -285,6 +300,23 @@ _ALL = [
          "`kam import crm` reports it: the file is not separated by the mapping's `delimiter` (a comma unless the "
          "mapping says otherwise), or a row has more fields than the header.",
          "account;sector;office_location   # semicolons", "Export with commas, or set `delimiter: \";\"` in the mapping file."),
+    Code("E507", "Export file outside the export folder",
+         "`kam import crm` reports it at the mapping file's `file:` line: the file named is not inside the export "
+         "folder given on the command line (an absolute path, a path with `..`, or a symbolic link leading out of "
+         "it). The import reads only the export's own files, so a mapping cannot make it read (and print) any "
+         "other file on the machine.",
+         "accounts: {file: /etc/passwd, ...}", "Copy the file into the export folder and name it relative to "
+         "that folder (`file: accounts.csv`)."),
+    Code("E508", "YAML tag in the mapping file",
+         "`kam import crm` reports it at the tag: the mapping file uses a YAML tag (`!!python/object/apply:...`, "
+         "`!!str`, `!custom`). A mapping is plain text, lists and mappings; tags are never needed and are not "
+         "allowed, so no YAML feature can build objects from it.",
+         "delimiter: !!python/object/apply:os.system [\"id\"]", "Remove the tag and write the plain value."),
+    Code("E509", "Number format options that contradict each other",
+         "`kam import crm` reports it at the mapping file's key: `decimal` and `thousands` name the same character, "
+         "or one of them is the `delimiter`, so an amount such as `1.234,50` could be read two ways.",
+         "decimal: \",\"\nthousands: \",\"", "Name the export's decimal mark and its thousands separator: "
+         "`decimal: \",\"` and `thousands: \".\"` for a German export."),
     # -- Wxxx: warnings ----------------------------------------------------------------------
     Code("W301", "Review overdue",
          "The latest review of a key account is older than its tier's `review_every_days`.",
@@ -366,6 +398,17 @@ _ALL = [
          "`kam import crm` reports it: the export's parent companies form a loop, which the repository cannot hold "
          "(E209), so the account closing the loop is imported without a parent.",
          "A subsidiary_of B, B subsidiary_of A", "Correct the parent companies in the CRM."),
+    Code("W511", "Imported id shortened",
+         "`kam import crm` reports it at the account's row: the id made from the account's (or a person's) name "
+         "is longer than 64 characters (E114), so the import cut it at a word and added a short hash of the whole "
+         "name. The same name always gets the same id, and two long names sharing their beginning get two.",
+         "account: The International Consolidated Holdings of Northern European Logistics and Freight Forwarding",
+         "Nothing to do; rename the folder (and its references) to a shorter id you prefer, if you like."),
+    Code("W512", "Imported id changed from a reserved name",
+         "`kam import crm` reports it at the account's row: the id made from a name is one Windows reserves for "
+         "a device (E113), such as `con` from an account named CON, so the import added a short hash of the name "
+         "to it.",
+         "account: CON", "Nothing to do; rename the folder (and its references) to an id you prefer, if you like."),
 ]
 
 CODES: dict[str, Code] = {c.code: c for c in _ALL}

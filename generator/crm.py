@@ -20,12 +20,15 @@ from typing import Annotated, Literal, NamedTuple
 
 import numpy as np
 import pandas as pd
-from pydantic import Field
+import yaml
+from pydantic import Field, PrivateAttr
 
 from .diagnostics import Diagnostic, diagnostic
+from .ids import MAX_ID_LENGTH, id_from_name, slug
 from .load import FolderSource, Reader
 from .model import CriterionId, Currency, Record, Text
 from .validate.schema import check_mapping
+from .yamldoc import parse
 
 DEFAULT_MAPPING = Path(__file__).parent / "crm_mapping.yml"
 EXAMPLES = 3  # rows or names quoted in a warning; the count says how many more
@@ -99,6 +102,11 @@ class CrmMapping(Record):
     currency: Currency = "USD"
     encoding: Text = "utf-8"
     delimiter: DelimiterChar = ","
+    # How amounts are written: a German export has `decimal: ","`, `thousands: "."`; text such as
+    # "$" or "EUR" in `currency_signs` is removed from amounts before they are read.
+    decimal: DelimiterChar = "."
+    thousands: DelimiterChar | None = None
+    currency_signs: tuple[Text, ...] = ()
     date_format: Text = "%Y-%m-%d"
     email_domain: Text = "example.com"  # for people added to team.yml: the export has no emails
     accounts: AccountsTable
@@ -107,6 +115,12 @@ class CrmMapping(Record):
     products: ProductsTable | None = None
     synonyms: Synonyms = Synonyms()
     proposals: dict[CriterionId, Signal] = Field(default_factory=dict)  # criterion -> the figure behind it
+    # table -> (mapping file, line, column) of its `file:` value, for diagnostics about it
+    _file_at: dict[str, tuple[str, int, int]] = PrivateAttr(default_factory=dict)
+
+    def file_at(self, table: str) -> tuple[str, tuple[int, int]]:
+        path, line, column = self._file_at.get(table, ("the mapping file", 1, 1))
+        return path, (line, column)
 
 
 class CrmProblem(Exception):
@@ -117,30 +131,83 @@ class CrmProblem(Exception):
         super().__init__("; ".join(d.message for d in self.diagnostics))
 
 
+_TABLES = ("accounts", "opportunities", "teams", "products")
+
+
 def load_mapping(path: Path | None) -> tuple[CrmMapping, str]:
     """The mapping at `path` (default: the sample's), checked by the same schema code as the
-    account files: an unknown key or a wrong value is a located E1xx. Returns it and its label."""
+    account files: an unknown key or a wrong value is a located E1xx, a YAML tag E508, a `file`
+    that leaves the export folder E507. Returns it and its label."""
     path = path or DEFAULT_MAPPING
     label = path.as_posix() if path != DEFAULT_MAPPING else "crm_mapping.yml (built in)"
+    shown = path.as_posix()
     reader = Reader(FolderSource(path.parent))
-    doc = reader.yaml(path.name)
+    text = reader.required_text(path.name)
+    if text is None:
+        raise CrmProblem([replace(d, path=shown) for d in reader.diagnostics])
+    tag = _first_tag(text)
+    if tag is not None:
+        raise CrmProblem([diagnostic(shown, tag[1], "E508", f"YAML tags are not allowed in the mapping file: {tag[0]}; "
+                                                            "write the plain value")])
+    doc, found = parse(text, path.name)
     mapping, problems = check_mapping(doc, CrmMapping, "the mapping file")
-    found = [replace(d, path=path.as_posix()) for d in [*reader.diagnostics, *problems]]
-    if found or mapping is None:
-        raise CrmProblem(found)
+    problems = [*found, *problems]
+    if mapping is not None and doc is not None:
+        problems += _mapping_problems(mapping, doc)
+    if problems or mapping is None:
+        raise CrmProblem([replace(d, path=shown) for d in problems])
+    mapping._file_at.update({table: (shown, *doc.position((table, "file"))) for table in _TABLES
+                             if getattr(mapping, table) is not None})
     return mapping, label
 
 
-# -- ids ----------------------------------------------------------------------------------------
+def _first_tag(text: str) -> tuple[str, tuple[int, int]] | None:
+    """The first YAML tag in `text` as written, and its line and column; None when it has none
+    (or stops being YAML before one: the parser then says where)."""
+    try:
+        for token in yaml.scan(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+            if isinstance(token, yaml.TagToken):
+                start, end = token.start_mark, token.end_mark
+                return text[start.index:end.index], (start.line + 1, start.column + 1)
+    except yaml.YAMLError:
+        return None
+    return None
 
-_NOT_ID = re.compile(r"[^a-z0-9]+")
+
+def _mapping_problems(mapping: CrmMapping, doc) -> list[Diagnostic]:
+    """What the schema cannot say about a mapping: files named outside the export folder, and a
+    decimal mark that is also the thousands separator."""
+    problems = []
+    for table in _TABLES:
+        chosen = getattr(mapping, table)
+        why = None if chosen is None else outside_export(chosen.file)
+        if why is not None:
+            problems.append(_outside(doc.path, doc.position((table, "file")), table, why))
+    if mapping.thousands is not None and mapping.thousands == mapping.decimal:
+        problems.append(diagnostic(doc.path, doc.position(("thousands",)), "E509",
+                                   f"`thousands` and `decimal` are both {mapping.decimal!r}, so an amount could be "
+                                   "read two ways; name the export's thousands separator (or leave it out)"))
+    return problems
 
 
-def slug(name: str) -> str:
-    """A kebab-case id from a display name: "Gekko & Co" -> gekko-co, "Zoë Ek" -> zoe-ek."""
-    if not name.isascii():
-        name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
-    return _NOT_ID.sub("-", name.lower()).strip("-")
+def _outside(path: str, position: tuple[int, int], table: str, why: str) -> Diagnostic:
+    return diagnostic(path, position, "E507", f"{table}.file {why}; name a file inside the export folder "
+                                              f"(like '{table}.csv'): the import reads no other file")
+
+
+_DRIVE = re.compile(r"^[A-Za-z]:")
+
+
+def outside_export(name: str) -> str | None:
+    """Why a mapping's `file` cannot name a file inside the export folder, whatever the folder
+    is; None when it can. Either slash separates folders: a mapping may come from Windows."""
+    if "\0" in name:
+        return "holds a NUL character"
+    if name.startswith(("/", "\\")) or _DRIVE.match(name):
+        return f"is an absolute path ({name!r})"
+    if ".." in re.split(r"[\\/]", name):
+        return f"leaves the export folder through '..' ({name!r})"
+    return None
 
 
 # -- reading --------------------------------------------------------------------------------------
@@ -209,6 +276,9 @@ def read_table(export: Path, file: str, fields: dict[str, str | None], mapping: 
     on many rows, read as categories. Raises CrmProblem."""
     path = export / file
     label = _label(export, file)
+    leaves = outside_export(file) or _links_out(export, path)
+    if leaves is not None:
+        raise CrmProblem([_outside(*mapping.file_at(table), table, leaves)])
     if not path.is_file():
         there = sorted(p.name for p in export.iterdir() if p.is_file()) if export.is_dir() else []
         listing = ", ".join(there) if there else "none"
@@ -239,7 +309,7 @@ def read_table(export: Path, file: str, fields: dict[str, str | None], mapping: 
     read = dict(keep_default_na=False, na_values=[""], **options)
     try:
         try:
-            frame = pd.read_csv(path, dtype=typed, **read)
+            frame = pd.read_csv(path, dtype=typed, decimal=mapping.decimal, thousands=mapping.thousands, **read)
         except pd.errors.ParserError:
             raise
         except ValueError:  # a value that is not a number: read it as text, to say which row
@@ -252,6 +322,14 @@ def read_table(export: Path, file: str, fields: dict[str, str | None], mapping: 
     frame = pd.DataFrame({field: frame[column] for field, column in wanted.items()})
     positions = {field: (column, header.index(column) + 1) for field, column in wanted.items()}
     return Table(path, label, frame, positions)
+
+
+def _links_out(export: Path, path: Path) -> str | None:
+    """Whether `path`, inside `export` as written, is a symbolic link (or under one) that leads out of it."""
+    target, folder = path.resolve(), export.resolve()
+    if target == folder or folder in target.parents:
+        return None
+    return f"'{path.relative_to(export).as_posix()}' is a symbolic link that leads outside the export folder"
 
 
 def _parser_problem(label: str, exc: Exception) -> Diagnostic:
@@ -275,15 +353,57 @@ def _bad_rows(table: Table, field: str, bad: np.ndarray, what: str, code: str) -
                       f"row {first + 1}, column '{table.column(field)}': {value!r} is not {what}{more}")
 
 
-def parse_numbers(table: Table, field: str) -> tuple[pd.Series, list[Diagnostic]]:
+def parse_numbers(table: Table, field: str, mapping: CrmMapping) -> tuple[pd.Series, list[Diagnostic]]:
     text = table.frame[field]
     if text.dtype.kind == "f":  # read_table read them as numbers already
         return text, []
-    numbers = pd.to_numeric(text, errors="coerce")
+    numbers = pd.to_numeric(plain_amounts(text, mapping), errors="coerce")
     bad = (text.notna() & numbers.isna()).to_numpy()
     if bad.any():
-        return numbers, [_bad_rows(table, field, bad, "a number", "E504")]
+        found = _bad_rows(table, field, bad, "a number", "E504")
+        hint = number_hint(str(text[bad].iloc[0]), mapping)
+        return numbers, [replace(found, message=found.message + hint) if hint else found]
     return numbers.astype(float), []
+
+
+def plain_amounts(text: pd.Series, mapping: CrmMapping) -> pd.Series:
+    """Amounts as written, in the form `pd.to_numeric` reads: currency signs and thousands
+    separators removed, the decimal mark a dot. With a decimal mark other than the dot, a value
+    that still holds a dot is no number (1.500 in a German export is fifteen hundred, not 1.5)."""
+    plain = text.astype(object).where(text.notna()).str.strip()
+    for sign in mapping.currency_signs:
+        plain = plain.str.replace(sign, "", regex=False).str.strip()
+    if mapping.thousands is not None:
+        plain = plain.str.replace(mapping.thousands, "", regex=False)
+    if mapping.decimal != ".":
+        plain = plain.where(~plain.str.contains(".", regex=False).fillna(False).astype(bool))
+        plain = plain.str.replace(mapping.decimal, ".", regex=False)
+    return plain
+
+
+_THOUSANDS_COMMA = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
+_DECIMAL_COMMA = re.compile(r"[+-]?\d{1,3}(?:\.\d{3})*,\d+|[+-]?\d+,\d+")
+
+
+def number_hint(value: str, mapping: CrmMapping) -> str:
+    """How a mapping file would read an amount written the way `value` is, or ""."""
+    signs = [c for c in value if unicodedata.category(c) == "Sc"]
+    if signs and not any(s in value for s in mapping.currency_signs):
+        return f"; to read amounts written with {signs[0]!r}, list it in `currency_signs:` in a mapping file"
+    stripped = value.strip()
+    for sign in mapping.currency_signs:
+        stripped = stripped.replace(sign, "").strip()
+    if mapping.decimal == "." and mapping.thousands is None:
+        grouped, decimal = _THOUSANDS_COMMA.fullmatch(stripped), _DECIMAL_COMMA.fullmatch(stripped)
+        if grouped:  # 1,234 is either; 1,234.50 and 1,234,567 are thousands
+            return ("; for amounts with thousands separators, set `thousands: \",\"` in a mapping file"
+                    + (" (or `decimal: \",\"` if the comma is the decimal mark)" if decimal else ""))
+        if decimal:
+            return ("; for amounts with a decimal comma, set `decimal: \",\"` (and `thousands: \".\"` if they have "
+                    "thousands separators) in a mapping file")
+    if "." in stripped and mapping.thousands is None and mapping.decimal == ",":
+        return "; for amounts with thousands separators, set `thousands: \".\"` in a mapping file"
+    return ""
 
 
 def parse_dates(table: Table, field: str, date_format: str) -> tuple[pd.Series, list[Diagnostic]]:
@@ -404,11 +524,11 @@ def read_export(export: Path, mapping: CrmMapping, as_of: dt.date | None = None)
     errors: list[Diagnostic] = []
     close, found = parse_dates(opps_t, "close_date", m.date_format)
     errors += found
-    value, found = parse_numbers(opps_t, "value")
+    value, found = parse_numbers(opps_t, "value", m)
     errors += found
     price = None
     if products_t is not None:
-        price, found = parse_numbers(products_t, "price")
+        price, found = parse_numbers(products_t, "price", m)
         errors += found
     if errors:
         raise CrmProblem(errors)
@@ -483,7 +603,8 @@ def read_export(export: Path, mapping: CrmMapping, as_of: dt.date | None = None)
     figures["owner_name"] = _owners(position, agent, won_upto & (agent.codes >= 0), won_value, accounts.index)
 
     teams = _teams(teams_t, opps_t, agent, warnings)
-    return _assemble(export, m, accounts, accounts_t, figures, teams, as_of, hasher, warnings)
+    found = _assemble(export, m, accounts, accounts_t, figures, teams, as_of, hasher, warnings)
+    return replace(found, problems=found.problems + _person_ids(found.people, opps_t, agent, teams_t))
 
 
 class Coded:
@@ -583,8 +704,19 @@ def _teams(teams_t: Table | None, opps_t: Table, agent: Coded, warnings: list[Di
 
 
 def slugs(names: pd.Series) -> pd.Series:
-    """`slug` of every name of a column ("" for none); each distinct name is worked out once."""
-    return names.map({name: slug(name) for name in names.dropna().unique().tolist()}).fillna("")
+    """`id_from_name` of every name of a column ("" for none); each distinct name is worked out once."""
+    return names.map({name: id_from_name(name) for name in names.dropna().unique().tolist()}).fillna("")
+
+
+def id_changed(name: str, made: str) -> tuple[str, str] | None:
+    """The code and words of W511 or W512 when the id made from `name` is not its plain slug."""
+    plain = slug(name)
+    if not made or made == plain:
+        return None
+    if len(plain) > MAX_ID_LENGTH:
+        return "W511", (f"the id made from '{name}' would be {len(plain):,} characters long; it is '{made}' "
+                        f"(ids have at most {MAX_ID_LENGTH})")
+    return "W512", f"the id made from '{name}' would be '{plain}', a name Windows reserves for a device; it is '{made}'"
 
 
 def _assemble(export: Path, m: CrmMapping, accounts: pd.DataFrame, accounts_t: Table, figures: pd.DataFrame,
@@ -617,6 +749,12 @@ def _assemble(export: Path, m: CrmMapping, accounts: pd.DataFrame, accounts_t: T
         warnings.append(diagnostic(accounts_t.label, accounts_t.at("name", int(customers.at[name, "row"])), "W507",
                                    f"account '{name}' is not imported: {reason}"))
     customers, ids = customers[why == ""], ids[why == ""]
+    for name, made in ids.items():
+        changed = id_changed(name, made)
+        if changed is not None:
+            row = int(customers.at[name, "row"])
+            warnings.append(diagnostic(accounts_t.label, accounts_t.at("name", row), changed[0],
+                                       f"row {row + 1}: {changed[1]}"))
     owners = customers["owner_name"]
     region = owners.map(teams.region).fillna("Unknown")
     manager = owners.map(teams.manager)
@@ -646,6 +784,32 @@ def _assemble(export: Path, m: CrmMapping, accounts: pd.DataFrame, accounts_t: T
                      tuple(records), kept, by_id, tuple(warnings), accounts_t)
 
 
+def _person_ids(people: dict[str, Person], opps_t: Table, agent: Coded, teams_t: Table | None) -> tuple[Diagnostic, ...]:
+    """W511/W512 for the people whose id is not their name's plain slug, at the first row naming them."""
+    found = []
+    for person in people.values():
+        changed = id_changed(person.name, person.id)
+        if changed is not None:
+            table, field, row = _first_naming(person.name, opps_t, agent, teams_t)
+            found.append(diagnostic(table.label, table.at(field, row), changed[0], f"row {row + 1}: {changed[1]}"))
+    return tuple(found)
+
+
+def _first_naming(name: str, opps_t: Table, agent: Coded, teams_t: Table | None) -> tuple[Table, str, int]:
+    """Where a person of the export is first named: as the agent of an opportunity, else as an
+    agent or a manager in the sales teams file (the only other place people come from)."""
+    code = agent.names.get_indexer([name])[0]
+    if code >= 0:
+        return opps_t, "agent", int(np.argmax(agent.codes == code))
+    assert teams_t is not None, "a person on no opportunity comes from the sales teams file"
+    for field in ("agent", "manager"):
+        if field in teams_t.frame:
+            named = (teams_t.frame[field].str.strip() == name).to_numpy(dtype=bool, na_value=False)
+            if named.any():
+                return teams_t, field, int(np.argmax(named))
+    raise AssertionError(f"{name!r} is in neither the opportunities nor the sales teams file")
+
+
 def _or_none(values: pd.Series) -> pd.Series:
     """Empty and missing values as None, the rest as they are (pandas' own NA is no YAML null)."""
     return values.astype(object).where(values.notna() & (values != ""), None)
@@ -659,7 +823,7 @@ def _people(owners: pd.Series, managers: pd.Series, region: pd.Series) -> dict[s
     for kind, names in (("Sales agent", owners), ("Sales manager", managers)):
         seen = pd.DataFrame({"name": names, "region": region}).dropna(subset=["name"]).drop_duplicates("name")
         for name, office in zip(seen["name"].tolist(), seen["region"].tolist()):
-            person_id = slug(name)
+            person_id = id_from_name(name)
             if person_id and name not in people:
                 people[name] = Person(person_id, name, f"{kind}, {office}" if office != "Unknown" else kind)
     return people

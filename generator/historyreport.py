@@ -33,10 +33,14 @@ def as_json(found: History, points: list[Point]) -> str:
 
 
 def as_csv(points: list[Point]) -> str:
+    """The points as CSV; authors and subjects are anyone's text, so cells that a spreadsheet
+    would run as formulas are neutralised (csvfile)."""
     import pandas as pd
 
+    from .csvfile import to_csv
+
     rows = [{**p.as_dict(), "changes": "; ".join(p.changes)} for p in points]
-    return pd.DataFrame(rows, columns=list(COLUMNS)).to_csv(index=False, lineterminator="\n")
+    return to_csv(pd.DataFrame(rows, columns=list(COLUMNS)), index=False, lineterminator="\n")
 
 
 def print_table(points: list[Point], console) -> None:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Protocol
 
 from .diagnostics import Diagnostic, diagnostic
+from .ids import LENGTH_WHY, MAX_ID_LENGTH, RESERVED_WHY, is_reserved
 from .yamldoc import YamlDoc, parse
 
 # An account file is a few KB; 1 MB is generous and still reads in milliseconds.
@@ -317,6 +318,13 @@ def account_folders(reader: Reader, accounts_dir: str = ACCOUNTS):
         if not source.exists(f"{rel}/account.yml"):
             reader.diagnostics.append(diagnostic(rel, (1, 1), "E010", "folder in accounts/ has no account.yml"))
             continue
+        # Readable here, so still read (its references resolve), but a clone on Windows breaks.
+        if len(name) > MAX_ID_LENGTH:
+            reader.diagnostics.append(diagnostic(rel, (1, 1), "E114", f"account folder name is {len(name):,} "
+                                                 f"characters long; {LENGTH_WHY}: rename the folder"))
+        elif is_reserved(name):
+            reader.diagnostics.append(diagnostic(rel, (1, 1), "E113", f"account folder name {name!r} is not "
+                                                 f"possible on Windows: {RESERVED_WHY}; rename the folder"))
         yield rel
 
 

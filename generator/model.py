@@ -14,6 +14,7 @@ from functools import cached_property
 from typing import Annotated, Literal
 
 from pydantic import (
+    AfterValidator,
     AllowInfNan,
     BaseModel,
     BeforeValidator,
@@ -22,11 +23,25 @@ from pydantic import (
     Strict,
     StringConstraints,
 )
+from pydantic_core import PydanticCustomError
 
+from .ids import MAX_ID_LENGTH, is_reserved
 from .load import ID_PATTERN
 from .prompts import is_written
 
-Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
+
+
+def _portable(value: str) -> str:
+    # The error types are what validate/schema.py turns into E114 and E113.
+    if len(value) > MAX_ID_LENGTH:
+        raise PydanticCustomError("id_too_long", "id longer than {max_length}", {"max_length": MAX_ID_LENGTH})
+    if is_reserved(value):
+        raise PydanticCustomError("id_reserved", "id reserved by Windows")
+    return value
+
+
+Id = Annotated[str, StringConstraints(pattern=ID_PATTERN), AfterValidator(_portable),
+               Field(json_schema_extra={"maxLength": MAX_ID_LENGTH})]
 CRITERION_ID_PATTERN = r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$"
 CriterionId = Annotated[str, StringConstraints(pattern=CRITERION_ID_PATTERN)]  # snake_case, as in criteria.yml
 Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]

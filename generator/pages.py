@@ -4,10 +4,11 @@ the render stage and the playbook's live tables."""
 from __future__ import annotations
 
 import html
-import re
+from collections.abc import Iterable, Mapping
 
 from markupsafe import Markup
 
+from .ids import slug
 from .link import Ref
 
 
@@ -81,7 +82,25 @@ def href(here: str, target: str, directory_urls: bool = True) -> Markup:
     return Markup(html.escape(link + fragment))
 
 
-def index_page(dimension: str, value: str) -> str:
-    """The index page of a dimension (tier, industry, region, tag), at the value's own heading."""
-    slug = re.sub(r"[^a-z0-9]+", "-", value.casefold()).strip("-") or "other"
-    return f"indexes/{dimension}.md#{dimension}-{slug}"
+def index_anchors(values: Iterable[str]) -> dict[str, str]:
+    """Each value's anchor on its index page: its slug, or "other" for a value with none. Values
+    that slug alike ("Asia/Pacific", "Asia Pacific") take -2, -3 in sorted order, so that each
+    heading keeps an anchor of its own and the same values always get the same anchors."""
+    anchors: dict[str, str] = {}
+    taken: set[str] = set()
+    for value in sorted(set(values)):
+        base = slug(value) or "other"
+        anchor, n = base, 1
+        while anchor in taken:
+            n += 1
+            anchor = f"{base}-{n}"
+        taken.add(anchor)
+        anchors[value] = anchor
+    return anchors
+
+
+def index_page(dimension: str, value: str, anchors: Mapping[str, str] | None = None) -> str:
+    """The index page of a dimension (tier, industry, region, tag), at the value's own heading;
+    `anchors` are the dimension's index_anchors (without them, the value's slug)."""
+    anchor = (anchors or {}).get(value) or slug(value) or "other"
+    return f"indexes/{dimension}.md#{dimension}-{anchor}"

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from .analytics import Analytics
+from .csvfile import to_csv
 from .model import MAX_WEIGHT, CriteriaConfig
 from .score import CANDIDATE, STANDARD, Scores
 from .scoretable import what_if
@@ -89,7 +90,8 @@ def ranking(scores: Scores, analytics: Analytics, *, weights: Mapping[str, float
 
 
 def as_csv(table: pd.DataFrame) -> str:
-    return table.to_csv(float_format="%.2f")
+    """Tier names come from criteria.yml: cells a spreadsheet would run are neutralised (csvfile)."""
+    return to_csv(table, float_format="%.2f")
 
 
 def as_json(table: pd.DataFrame) -> str:

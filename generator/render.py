@@ -28,7 +28,7 @@ from .lastchanged import changed_on
 from .link import Links, Ref, Rel, resolve_wikilink
 from .mdtext import demote_headings
 from .model import HORIZONS, SENTIMENT_ORDER, Account, Portfolio
-from .pages import account_page, href, index_page, person_page, ref_page, relative, review_page
+from .pages import account_page, href, index_anchors, index_page, person_page, ref_page, relative, review_page
 from .schemas import FILE_KINDS, field_rows, nested_models
 from .score import CANDIDATE, STANDARD, Scores, key_accounts
 from .timeline import NO_HISTORY, History
@@ -135,7 +135,7 @@ class Renderer:
             tier_names=_tier_names(site.scores),
             tier_rank={t.id: i for i, t in enumerate(site.scores.criteria.tiers)}
             | {STANDARD: len(site.scores.criteria.tiers), CANDIDATE: len(site.scores.criteria.tiers) + 1},
-            attention_labels=ATTENTION_LABELS, index_page=index_page, revenue_of=self.revenue_of,
+            attention_labels=ATTENTION_LABELS, index_page=self.index_page, revenue_of=self.revenue_of,
             review_types=REVIEW_TYPE_NAMES, contact_days=CONTACT_RECENCY_DAYS,
             influence_rank={"high": 0, "medium": 1, "low": 2}, sentiment_rank={s: i for i, s in enumerate(SENTIMENT_ORDER)},
             criterion_names={c.id: c.name for c in site.scores.criteria.criteria},
@@ -145,6 +145,7 @@ class Renderer:
 
         self.authored = AuthoredRenderer(site.scores.criteria.content.image_hosts)
         portfolio = site.portfolio
+        self._anchors: dict[str, dict[str, str]] = {}
         self.directory = (frozenset(portfolio.team_by_id), frozenset(portfolio.accounts_by_id),
                           {a.id: frozenset(s.id for s in a.stakeholders) for a in portfolio.accounts})
 
@@ -176,6 +177,16 @@ class Renderer:
         if dimension == "tag":
             return list(p.tags)
         return [getattr(p, dimension)]
+
+    def index_page(self, dimension: str, value: str) -> str:
+        """pages.index_page with the anchors of every value the dimension has on the site."""
+        anchors = self._anchors.get(dimension)
+        if anchors is None:
+            scored = self.site.scores.by_account
+            anchors = self._anchors[dimension] = index_anchors(
+                value for account in self.site.portfolio.accounts if account.id in scored
+                for value in self.dimension_values(account, dimension))
+        return index_page(dimension, value, anchors)
 
     def page(self, template: str, path: str, source: str | None, **context: Any) -> RenderedPage:
         blocks: list[Block] = []

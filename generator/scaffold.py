@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from .ids import LENGTH_WHY, MAX_ID_LENGTH, RESERVED_WHY, is_reserved
 from .load import ID_RE
 from .model import CriteriaConfig, GoalStatus, Horizon, Influence, Role, Sentiment
 from .prompts import PROMPTS, prompt
@@ -104,8 +105,14 @@ def proposed_scores_yaml(proposals: Mapping[str, Proposal]) -> str:
 
 def new_account(root: Path, account_id: str, name: str, owner: str, criteria: CriteriaConfig | None,
                 today: dt.date) -> list[Path]:
+    shown = account_id if len(account_id) <= 40 else f"{account_id[:40]}…"
+    if len(account_id) > MAX_ID_LENGTH:
+        raise ScaffoldError(f"'{shown}' is {len(account_id):,} characters long; {LENGTH_WHY}; nothing was written")
     if not ID_RE.fullmatch(account_id):
         raise ScaffoldError(f"'{account_id}' is not a kebab-case id (like 'northwind-logistics')")
+    if is_reserved(account_id):
+        raise ScaffoldError(f"'{account_id}' cannot be an account id: {RESERVED_WHY}; add a word to it "
+                            f"(like '{account_id}-group'); nothing was written")
     folder = root / "accounts" / account_id
     if folder.exists() or folder.is_symlink():  # a dangling link "does not exist" but is in the way
         what = "a symbolic link" if folder.is_symlink() else "a folder" if folder.is_dir() else "a file"

@@ -209,6 +209,12 @@ def test_new_account_scaffold_is_valid_and_never_overwrites(repo):
 
 def test_new_account_rejects_bad_ids_and_owners(repo):
     assert kam(repo, "new", "account", "Northwind_Logistics").exit_code == 1
+    too_long = kam(repo, "new", "account", "n" * 300)  # was OSError: File name too long
+    assert too_long.exit_code == 1 and "is 300 characters long; ids have at most 64" in too_long.stderr
+    reserved = kam(repo, "new", "account", "nul")  # accounts/nul/ cannot be checked out on Windows
+    assert reserved.exit_code == 1 and "Windows reserves the name for a device" in reserved.stderr
+    assert not (repo / "accounts" / "nul").exists()
+    assert kam(repo, "new", "account", "n" * 64, "--owner", "reed-clapper").exit_code == 0  # the limit itself is fine
     assert kam(repo, "new", "account", "northwind", "--owner", "nobody").exit_code == 2
 
 

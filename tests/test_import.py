@@ -448,6 +448,172 @@ def test_a_mapping_with_a_misspelt_key_is_a_located_schema_error(fresh, tmp_path
     assert tree_hash(repo) == before
 
 
+def _default_mapping() -> str:
+    return (PROJECT / "generator" / "crm_mapping.yml").read_text(encoding="utf-8")
+
+
+def _german(amount: str) -> str:
+    """1054 as a German Excel export writes it: 1.054,00 (a dot per thousand, a decimal comma)."""
+    return f"{float(amount):,.2f}".replace(",", "_").replace(".", ",").replace("_", ".") if amount else ""
+
+
+def _us_dollars(amount: str) -> str:
+    return f"${float(amount):,.2f}" if amount else ""
+
+
+AMOUNT_STYLES = {
+    # German Excel: semicolons, decimal commas, thousands dots, the euro sign after the figure.
+    "german": (";", lambda a: f"{_german(a)} €" if a else "", 'delimiter: ";"\ndecimal: ","\nthousands: "."\n'
+                                                               'currency_signs: ["€"]\n'),
+    # US: "$1,054.00", quoted because the thousands comma is also the delimiter.
+    "us": (",", _us_dollars, 'thousands: ","\ncurrency_signs: ["$"]\n'),
+}
+
+
+@pytest.mark.parametrize("style", AMOUNT_STYLES)
+def test_amounts_with_separators_and_currency_signs_read_with_a_mapping(style, imported, fresh, tmp_path):
+    delimiter, written, options = AMOUNT_STYLES[style]
+    export = tmp_path / "crm-sales-opportunities"
+    export.mkdir()
+    amounts = {"sales_pipeline.csv": "close_value", "products.csv": "sales_price"}
+    for name in ("accounts.csv", "sales_pipeline.csv", "sales_teams.csv", "products.csv"):
+        frame = pd.read_csv(SAMPLE / name, dtype=str, keep_default_na=False)
+        if name in amounts:
+            frame[amounts[name]] = frame[amounts[name]].map(written)
+        frame.to_csv(export / name, index=False, sep=delimiter)
+    first = (export / "sales_pipeline.csv").read_text(encoding="utf-8").splitlines()[1]
+    assert first.endswith({"german": ";1.054,00 €", "us": ',"$1,054.00"'}[style])
+    repo = tmp_path / "repo"
+    shutil.copytree(fresh, repo)
+    plain = import_crm(repo, export)  # without the options: refused, with the option to set
+    assert plain.exit_code == 2
+    mapping = tmp_path / "mapping.yml"
+    mapping.write_text(_default_mapping() + options, encoding="utf-8")
+    result = import_crm(repo, export, "--mapping", str(mapping))
+    assert result.exit_code == 0, result.stderr
+    reference, _, _ = imported
+    for path in sorted((reference / "accounts").rglob("account.yml")):
+        assert account(repo, path.parent.name)["financials"] == account(reference, path.parent.name)["financials"]
+        assert account(repo, path.parent.name)["proposed_scores"] == account(reference, path.parent.name)["proposed_scores"]
+
+
+NOT_A_NUMBER = {
+    '"1.234,50"': ("; for amounts with a decimal comma, set `decimal: \",\"` (and `thousands: \".\"` if they have "
+                 "thousands separators) in a mapping file"),
+    '"1,234"': ("; for amounts with thousands separators, set `thousands: \",\"` in a mapping file (or "
+                "`decimal: \",\"` if the comma is the decimal mark)"),
+    '"1,234,567.50"': "; for amounts with thousands separators, set `thousands: \",\"` in a mapping file",
+    '"$1,234"': "; to read amounts written with '$', list it in `currency_signs:` in a mapping file",
+}
+
+
+@pytest.mark.parametrize("value", NOT_A_NUMBER)
+def test_an_amount_in_another_format_says_which_mapping_option_reads_it(value, fresh, tmp_path, monkeypatch):
+    _broken_copy(tmp_path, "sales_pipeline.csv", _replace_in("2017-03-07,50\n", f"2017-03-07,{value}\n"))
+    repo = tmp_path / "repo"
+    shutil.copytree(fresh, repo)
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["--root", str(repo), "import", "crm", "export", "--today", TODAY])
+    assert result.exit_code == 2
+    shown = value.strip('"')
+    assert (f"export/sales_pipeline.csv:4:8: error[E504] row 3, column 'close_value': '{shown}' is not a number"
+            f"{NOT_A_NUMBER[value]}\n") in result.stderr
+
+
+def test_with_a_decimal_comma_a_dot_is_no_decimal_mark(fresh, tmp_path):
+    """1.500 in a German export is fifteen hundred: with `decimal: ","` and no thousands
+    separator declared, it is refused rather than read as one and a half."""
+    export = _broken_copy(tmp_path, "sales_pipeline.csv", _replace_in("2017-03-07,50\n", '2017-03-07,"1.500"\n'))
+    mapping = tmp_path / "mapping.yml"
+    mapping.write_text(_default_mapping() + 'decimal: ","\n', encoding="utf-8")
+    repo = tmp_path / "repo"
+    shutil.copytree(fresh, repo)
+    result = import_crm(repo, export, "--mapping", str(mapping))
+    assert result.exit_code == 2
+    assert ("error[E504] row 3, column 'close_value': '1.500' is not a number; for amounts with thousands "
+            "separators, set `thousands: \".\"` in a mapping file") in result.stderr
+
+
+def _mapping_refused(fresh, tmp_path, mapping_text: str, export: Path = SAMPLE):
+    mapping = tmp_path / "mapping.yml"
+    mapping.write_text(mapping_text, encoding="utf-8")
+    repo = tmp_path / "repo"
+    shutil.copytree(fresh, repo)
+    before = tree_hash(repo)
+    result = import_crm(repo, export, "--mapping", str(mapping))
+    assert result.exit_code == 2 and "Traceback" not in result.stderr
+    assert "nothing was written" in result.stderr and tree_hash(repo) == before
+    return mapping.as_posix(), result.stderr
+
+
+@pytest.mark.parametrize("file, why", [
+    ("/etc/passwd", "is an absolute path"),
+    ("../../../../etc/passwd", "leaves the export folder through '..'"),
+    ("sub/../../accounts.csv", "leaves the export folder through '..'"),
+    ("C:/Windows/win.ini", "is an absolute path"),
+    ("..\\secrets.csv", "leaves the export folder through '..'"),  # a Windows path, read on any system
+])
+def test_a_mapping_cannot_name_a_file_outside_the_export(file, why, fresh, tmp_path):
+    """The file is never opened: not even its first line reaches the error (it did, via E506 or E502)."""
+    mapping, stderr = _mapping_refused(fresh, tmp_path, _default_mapping().replace(
+        "file: accounts.csv", f"file: {json.dumps(file)}"))
+    assert (f"{mapping}:7:9: error[E507] accounts.file {why} ({file!r}); name a file inside the export folder (like "
+            "'accounts.csv'): the import reads no other file\n") in stderr
+    assert "root:" not in stderr and "columns found" not in stderr
+
+
+def test_a_symbolic_link_in_the_export_that_leads_out_of_it_is_not_followed(imported, fresh, tmp_path):
+    export = tmp_path / "export"
+    shutil.copytree(SAMPLE, export)
+    secret = tmp_path / "secret.csv"
+    secret.write_text("password\nhunter2\n", encoding="utf-8")
+    (export / "products.csv").unlink()
+    (export / "products.csv").symlink_to(secret)
+    mapping, stderr = _mapping_refused(fresh, tmp_path, _default_mapping(), export)
+    assert (f"{mapping}:19:9: error[E507] products.file 'products.csv' is a symbolic link that leads outside the "
+            "export folder; name a file inside the export folder (like 'products.csv'): the import reads no other "
+            "file\n") in stderr
+    assert "password" not in stderr and "hunter2" not in stderr
+    # A folder of the export, and a link that stays inside it, are the export's own files.
+    (export / "products.csv").unlink()
+    shutil.copy(SAMPLE / "products.csv", export / "products.csv")
+    (export / "crm").mkdir()
+    for name in ("accounts.csv", "sales_pipeline.csv", "sales_teams.csv"):
+        (export / name).rename(export / "crm" / name)
+    (export / "crm" / "sales_teams.csv").rename(export / "crm" / "teams.csv")
+    (export / "crm" / "sales_teams.csv").symlink_to("teams.csv")
+    moved = tmp_path / "moved.yml"
+    moved.write_text(_default_mapping().replace("file: accounts.csv", "file: crm/accounts.csv")
+                     .replace("file: sales_pipeline.csv", "file: crm/sales_pipeline.csv")
+                     .replace("file: sales_teams.csv", "file: crm/sales_teams.csv"), encoding="utf-8")
+    repo = tmp_path / "inside"
+    shutil.copytree(fresh, repo)
+    result = import_crm(repo, export, "--mapping", str(moved))
+    assert result.exit_code == 0, result.stderr
+    assert account(repo, "codehow")["financials"] == account(imported[0], "codehow")["financials"]
+
+
+@pytest.mark.parametrize("tagged, where, shown", [
+    ('delimiter: !!python/object/apply:os.system ["id"]\n', "6:12", "!!python/object/apply:os.system"),
+    ("encoding: !!str utf-8\n", "6:11", "!!str"),
+    ("currency_signs: !custom [$]\n", "6:17", "!custom"),
+    ("email_domain: !<tag:yaml.org,2002:python/none> x\n", "6:15", "!<tag:yaml.org,2002:python/none>"),
+])
+def test_a_yaml_tag_in_the_mapping_is_refused_at_the_tag(tagged, where, shown, fresh, tmp_path):
+    text = _default_mapping()
+    assert text.split("\n").index("currency: USD") == 4  # the tagged line is line 6
+    mapping, stderr = _mapping_refused(fresh, tmp_path, text.replace("currency: USD\n", "currency: USD\n" + tagged))
+    assert (f"{mapping}:{where}: error[E508] YAML tags are not allowed in the mapping file: {shown}; write the plain "
+            "value\n") in stderr
+    assert "must be text" not in stderr
+
+
+def test_the_same_decimal_mark_and_thousands_separator_is_refused(fresh, tmp_path):
+    mapping, stderr = _mapping_refused(fresh, tmp_path, _default_mapping() + 'decimal: ","\nthousands: ","\n')
+    assert (f"{mapping}:29:12: error[E509] `thousands` and `decimal` are both ',', so an amount could be read two "
+            "ways; name the export's thousands separator (or leave it out)\n") in stderr
+
+
 def test_nothing_importable_is_exit_1(fresh, tmp_path):
     repo = tmp_path / "repo"
     shutil.copytree(fresh, repo)
@@ -463,6 +629,9 @@ def _write_csv(path: Path, text: str) -> None:
     path.write_text(text, encoding="utf-8")
 
 
+LONG_NAME = "The International Consolidated Holdings of Northern European Logistics and Freight Forwarding"
+
+
 @pytest.fixture
 def troubled(tmp_path, fresh) -> tuple[Path, Path]:
     export = tmp_path / "troubled"
@@ -473,7 +642,11 @@ def troubled(tmp_path, fresh) -> tuple[Path, Path]:
                "Gamma,Software,Japan,Beta\n"
                "Delta,retail,Chile,\n"                  # never won: a prospect
                "!!!,retail,Chile,\n"                    # no id in that name
-               "Echo,retail,Chile,\n")
+               "Echo,retail,Chile,\n"
+               "CON,retail,Chile,\n"                    # an id Windows reserves
+               "Ωmega,retail,Greece,\n"                 # ids transliterated, not dropped:
+               "北京公司,retail,China,\n"                 # was 'mega', and not imported ("gives no id")
+               f"{LONG_NAME},retail,Chile,\n")         # an id over the length limit
     _write_csv(export / "sales_pipeline.csv", "opportunity_id,sales_agent,product,account,deal_stage,engage_date,"
                "close_date,close_value\n"
                "1,Ann Lee,Widget,Alpha,Won,,2017-01-05,100\n"
@@ -484,9 +657,14 @@ def troubled(tmp_path, fresh) -> tuple[Path, Path]:
                "6,Cy Dee,Gizmo,Echo,Won,,2017-04-05,50\n"  # an agent no team lists; a product no list has
                "7,Ann Lee,Widget,,Engaging,,,\n"           # no account
                "8,Ann Lee,Widget,Ghost,Won,,2017-04-05,70\n"  # an account the accounts file lacks
-               "9,Ann Lee,Gizmo,Echo,Engaging,,,\n")
+               "9,Ann Lee,Gizmo,Echo,Engaging,,,\n"
+               "10,Aux,Widget,CON,Won,,2017-04-05,20\n"     # an agent whose name is a reserved id
+               f"11,Ann Lee,Widget,{LONG_NAME},Won,,2017-04-05,30\n"
+               "12,Ann Lee,Widget,Ωmega,Won,,2017-04-05,40\n"
+               "13,Ann Lee,Widget,北京公司,Won,,2017-04-05,40\n")
     _write_csv(export / "sales_teams.csv", "sales_agent,manager,regional_office\nAnn Lee,Max Moe,North\n"
-               "Bo Chan,Max Moe,North\n")
+               "Bo Chan,Max Moe,North\nAux,Max Moe,North\n"
+               "Lpt1,Max Moe,North\n")  # on no opportunity, and a reserved id
     _write_csv(export / "products.csv", "product,series,sales_price\nWidget,W,10\n")
     repo = tmp_path / "repo"
     shutil.copytree(fresh, repo)
@@ -509,7 +687,22 @@ def test_each_export_problem_has_its_code(troubled, tmp_path):
     assert "'Delta'" in " ".join(p["message"] for p in found["problems"] if p["code"] == "W507")
     assert "'!!!'" in " ".join(p["message"] for p in found["problems"] if p["code"] == "W507")
     assert "beta -> gamma -> beta" in messages["W510"] or "gamma -> beta -> gamma" in messages["W510"]
-    assert sorted(found["accounts"]["created"]) == ["alpha", "beta", "echo", "gamma"]
+    changed = [(p["path"], p["line"], p["column"], p["code"], p["message"]) for p in found["problems"]
+               if p["code"] in ("W511", "W512")]
+    assert changed == [
+        (f"{export.as_posix()}/accounts.csv", 8, 1, "W512", "row 7: the id made from 'CON' would be 'con', a name "
+                                                            "Windows reserves for a device; it is 'con-1143da2b'"),
+        (f"{export.as_posix()}/accounts.csv", 11, 1, "W511", f"row 10: the id made from '{LONG_NAME}' would be 93 "
+         "characters long; it is 'the-international-consolidated-holdings-of-northern-9d33872f' (ids have at most 64)"),
+        (f"{export.as_posix()}/sales_pipeline.csv", 11, 2, "W512", "row 10: the id made from 'Aux' would be 'aux', "
+                                                                   "a name Windows reserves for a device; it is 'aux-321f6814'"),
+        (f"{export.as_posix()}/sales_teams.csv", 5, 1, "W512", "row 4: the id made from 'Lpt1' would be 'lpt1', a "
+                                                               "name Windows reserves for a device; it is 'lpt1-cfbdeb88'"),
+    ]
+    assert sorted(found["accounts"]["created"]) == ["alpha", "beijinggongsi", "beta", "con-1143da2b", "echo", "gamma",
+                                                    "omega", "the-international-consolidated-holdings-of-northern-9d33872f"]
+    assert account(repo, "beijinggongsi")["name"] == "北京公司" and account(repo, "omega")["name"] == "Ωmega"
+    assert account(repo, "con-1143da2b")["owner"] == "aux-321f6814"
     echo = account(repo, "echo")
     assert echo["region"] == "Unknown" and echo["executive_sponsor"] is None and echo["owner"] == "cy-dee"
     assert validate(repo).exit_code == 0
@@ -519,7 +712,8 @@ def test_each_export_problem_has_its_code(troubled, tmp_path):
     assert broken.exit_code == 0
     codes = {p["code"] for p in json.loads(report.read_text())["problems"]}
     assert "W509" in codes
-    seen = set(messages) | codes | {"W508"} | {"E501", "E502", "E503", "E504", "E505", "E506"}
+    # The E5xx stop the import: BAD_INPUTS and the mapping tests below produce each.
+    seen = set(messages) | codes | {"W508"} | {"E501", "E502", "E503", "E504", "E505", "E506", "E507", "E508", "E509"}
     assert "W508" in messages
     assert IMPORT_CODES - seen == set(), "import codes no test produces"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 import posixpath
 
-from generator.pages import href, index_page, relative, review_page
+from generator.pages import href, index_anchors, index_page, relative, review_page
 
 PAGES = ["index.md", "accounts/index.md", "accounts/a/index.md", "accounts/a/goals.md", "accounts/a/reviews/index.md",
          "accounts/a/reviews/2026-01-01-qbr.md", "accounts/b/index.md", "people/p.md", "indexes/tag.md", "criteria.md"]
@@ -21,6 +21,15 @@ def test_relative_links_match_posixpath_for_every_pair_of_pages():
 def test_index_pages_have_one_anchor_per_value():
     assert index_page("industry", "Software & Services") == "indexes/industry.md#industry-software-services"
     assert index_page("tag", "!!!") == "indexes/tag.md#tag-other"
+    assert index_page("region", "Zürich") == "indexes/region.md#region-zurich"  # transliterated, not "z-rich"
+
+
+def test_values_that_slug_alike_get_anchors_of_their_own():
+    anchors = index_anchors(["Asia/Pacific", "Asia Pacific", "asia-pacific-2", "!!!", "?", "EMEA", "Asia Pacific"])
+    assert anchors == {"!!!": "other", "?": "other-2", "Asia Pacific": "asia-pacific", "Asia/Pacific": "asia-pacific-2",
+                       "EMEA": "emea", "asia-pacific-2": "asia-pacific-2-2"}
+    assert len(set(anchors.values())) == len(anchors)
+    assert index_page("region", "Asia/Pacific", anchors) == "indexes/region.md#region-asia-pacific-2"
 
 
 def test_published_links_follow_the_url_style_mkdocs_uses():

@@ -9,7 +9,7 @@ import pytest
 
 from generator.analytics import analyse
 from generator.pipeline import check
-from generator.ranking import OptionProblem, as_json, parse_weights, ranking, tier_id
+from generator.ranking import OptionProblem, as_csv, as_json, parse_weights, ranking, tier_id
 
 from .corpus import BASE
 
@@ -56,3 +56,15 @@ def test_what_if_counts_the_accounts_that_change_tier():
     assert ranked.what_if and ranked.changed == int((ranked.table["tier"] != ranked.table["new_tier"]).sum())
     rows = json.loads(as_json(ranked.table))
     assert {"account", "tier", "new_tier", "score", "new_score"} <= set(rows[0])
+
+
+def test_the_csv_quotes_text_a_spreadsheet_would_run_and_keeps_negative_figures_numbers():
+    """Every text cell of `kam score --csv` goes through the CSV rule (csvfile); a negative score
+    (a -10..10 scale) is a figure and stays one, while text starting with '-' is quoted."""
+    table = ranking(scores, analytics).table.head(2).copy()
+    table["score"] = [-1.5, 2.0]
+    table["closing_move"] = ["-1+cmd|' /C calc'!A0", "raise revenue_potential from 9 to 10"]
+    lines = as_csv(table).splitlines()
+    first = lines[1].split(",")
+    assert first[:2] == ["kan-code", "-1.50"]
+    assert "'-1+cmd|' /C calc'!A0" in lines[1] and "raise revenue_potential from 9 to 10" in lines[2]

@@ -258,3 +258,17 @@ def test_a_block_markdown_swallowed_is_reported_not_silently_dropped(tmp_path):
         "# People\n\n```\n{% call block() %}<p>in a fence</p>{% endcall %}\n```\n", encoding="utf-8")
     result = build(repo)
     assert "people/index.md: 1 block(s) of HTML from site_templates/ were lost" in result.output + result.stderr
+
+
+def test_index_anchors_stay_distinct_when_two_values_slug_alike(tmp_path):
+    """"Asia/Pacific" and "Asia Pacific" slug alike; each keeps its own heading anchor, and each
+    account page links to its own value's heading, not to the other one."""
+    repo = site_repo(BASE, tmp_path / "repo")
+    _edit(repo / "accounts" / "codehow" / "account.yml", "region: AMER", "region: Asia/Pacific")
+    _edit(repo / "accounts" / "bluth-company" / "account.yml", "region: AMER", "region: Asia Pacific")
+    pages = _pages(repo)
+    index = pages["indexes/region.md"]
+    assert "## Asia Pacific { #region-asia-pacific }" in index
+    assert "## Asia/Pacific { #region-asia-pacific-2 }" in index
+    assert 'href="../../indexes/region/#region-asia-pacific-2">Asia/Pacific<' in pages["accounts/codehow/index.md"]
+    assert 'href="../../indexes/region/#region-asia-pacific">Asia Pacific<' in pages["accounts/bluth-company/index.md"]

@@ -91,3 +91,23 @@ def test_an_id_with_a_trailing_newline_is_not_kebab_case(tmp_path):
     with pytest.raises(ScaffoldError, match="not a kebab-case id"):
         new_account(repo, "northwind\n", "Northwind", "reed-clapper", None, TODAY)  # `$` would match before "\n"
     assert not any(p.name.startswith("northwind") for p in (repo / "accounts").iterdir())
+
+
+@pytest.mark.parametrize("account_id, message", [
+    ("a" * 300, "'" + "a" * 40 + "…' is 300 characters long; ids have at most 64 characters, to keep paths "
+                "within what Windows allows; nothing was written"),
+    ("con", "'con' cannot be an account id: Windows reserves the name for a device, so no folder or file there can "
+            "have it; add a word to it (like 'con-group'); nothing was written"),
+    ("lpt1", "'lpt1' cannot be an account id"),
+])
+def test_an_id_no_windows_clone_could_hold_is_refused_before_anything_is_written(tmp_path, account_id, message):
+    from generator.scaffold import ScaffoldError
+
+    repo = tmp_path / "repo"
+    shutil.copytree(BASE, repo)
+    before = sorted(p.name for p in (repo / "accounts").iterdir())
+    with pytest.raises(ScaffoldError) as refused:
+        new_account(repo, account_id, "Northwind", "reed-clapper", None, TODAY)
+    assert str(refused.value).startswith(message)
+    assert sorted(p.name for p in (repo / "accounts").iterdir()) == before
+

