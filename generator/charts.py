@@ -222,24 +222,36 @@ def _layout(stakeholders: tuple[Stakeholder, ...]) -> dict[str, tuple[float, int
         parent = s.reports_to if s.reports_to in ids and s.reports_to != s.id else None
         children.setdefault(parent, []).append(s.id)
     placed: dict[str, tuple[float, int]] = {}
-    next_leaf = [0.0]
+    entered: set[str] = set()  # on the path being placed, or placed: a loop is never followed twice
+    next_leaf = 0.0
 
-    def place(node: str, depth: int, trail: frozenset[str]) -> float:
-        kids = [k for k in children.get(node, []) if k not in trail and k not in placed]
-        if not kids:
-            x = next_leaf[0]
-            next_leaf[0] += 1
-        else:
-            xs = [place(k, depth + 1, trail | {node}) for k in kids]
-            x = (xs[0] + xs[-1]) / 2
-        placed[node] = (x, depth)
-        return x
+    def place(root: str) -> None:
+        # An explicit stack, not recursion: a reports_to chain is as deep as the customer's
+        # file makes it, and Python's call stack ends near a thousand.
+        nonlocal next_leaf
+        entered.add(root)
+        stack = [(root, 0, iter(children.get(root, [])), [])]
+        while stack:
+            node, depth, kids, xs = stack[-1]
+            kid = next((k for k in kids if k not in entered), None)
+            if kid is not None:
+                entered.add(kid)
+                stack.append((kid, depth + 1, iter(children.get(kid, [])), []))
+                continue
+            stack.pop()
+            if xs:
+                x = (xs[0] + xs[-1]) / 2
+            else:
+                x, next_leaf = next_leaf, next_leaf + 1
+            placed[node] = (x, depth)
+            if stack:
+                stack[-1][3].append(x)
 
     for root in children.get(None, []):
-        place(root, 0, frozenset())
+        place(root)
     for s in stakeholders:  # anyone left over sits in a cycle; validation reports it
         if s.id not in placed:
-            place(s.id, 0, frozenset())
+            place(s.id)
     return placed
 
 

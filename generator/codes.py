@@ -93,6 +93,20 @@ _ALL = [
          "do not support it, so that every value is written (and reported) where it applies.",
          "defaults: &defaults {currency: EUR}\nfinancials:\n  <<: *defaults\n  annual_revenue: 1200000",
          "Write the keys out in the mapping instead of `<<: *anchor`."),
+    Code("E016", "Markdown the site cannot render in time",
+         "A paragraph of a plan or review holds brackets or backticks that make the site's Markdown renderer "
+         "scan the paragraph again for each of them, so the build's time grows with the square of their number "
+         "(a line of 30,000 `[` takes minutes, a 1 MB one hours): `[` that are never closed or nested more than "
+         "8 deep, link destinations `](` that never close, or backtick runs of more than 16 different lengths. "
+         "The build shows such a paragraph as code, unrendered.",
+         "[[[[[[[[[[[[[[[[[[[[[[[[ ... (thousands, never closed)",
+         "Close the brackets, or escape a bracket meant as text as `\\[`; put code in a fenced block."),
+    Code("E017", "Paragraph with too much markup",
+         "One paragraph (the lines between two blank lines) holds so many markup characters for its length "
+         "(`*`, `_`, backticks, brackets, `\\`, `<`, `&`, ...) that rendering it would take seconds: the "
+         "renderer copies the paragraph for each piece of markup it finds. The build shows it as code, unrendered.",
+         "(a 100,000-character line of \\*\\*\\*...)", "Split the paragraph with blank lines, or put the text in a "
+         "fenced code block."),
     # -- E1xx: schema ------------------------------------------------------------------------
     Code("E101", "Wrong type",
          "A value has the wrong type (for example a list where a mapping is expected, or text where a number is). "

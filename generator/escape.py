@@ -12,7 +12,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from .mdtext import WIKILINK, lines_with_fences, split_code_spans
+from .mdtext import WIKILINK, defuse_markup, lines_with_fences, split_code_spans
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|#<>!])")
 
@@ -44,9 +44,10 @@ def html_text(value: Any) -> Markup:
 
 
 def markdown_body(text: str, link_for) -> Markup:
-    """An authored Markdown body: raw HTML neutralised outside code, wiki-links resolved."""
+    """An authored Markdown body: raw HTML neutralised outside code, wiki-links resolved, and a
+    paragraph the renderer would need quadratic time for shown as code instead (`defuse_markup`)."""
     out = []
-    for _, line, in_code in lines_with_fences(text):
+    for _, line, in_code in lines_with_fences(defuse_markup(text)):
         if in_code:
             out.append(line)
             continue

@@ -8,6 +8,7 @@ and every rule is the one `kam validate` applies.
 from __future__ import annotations
 
 import io
+import os
 import subprocess
 import tarfile
 from pathlib import Path
@@ -54,6 +55,39 @@ def materialise(root: Path, commit: str, into: Path) -> Path:
     if archive.returncode != 0:
         raise RevisionProblem(f"cannot read revision {commit[:12]}: {archive.stderr.decode().strip()}")
     into.mkdir(parents=True, exist_ok=True)
-    with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
-        tar.extractall(into, filter="data")  # "data": no links out of the folder, no special files
+    outward: list[tarfile.TarInfo] = []
+    try:
+        with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
+            # "data": no links out of the folder, no special files, no names outside it
+            tar.extractall(into, filter=_data_keeping_outward_links(outward))
+    except tarfile.TarError as exc:
+        raise RevisionProblem(f"cannot read revision {commit[:12]}: {exc}") from None
+    for link in outward:
+        _restore_link(into, link)
     return into
+
+
+def _data_keeping_outward_links(outward: list[tarfile.TarInfo]):
+    """The "data" filter, except that a symbolic link pointing out of the folder is set aside
+    instead of stopping the whole revision: the loader reports such a link (E009) at its path, as
+    it does in the working tree, so `kam diff` must see it there too."""
+    def check(member: tarfile.TarInfo, dest: str) -> tarfile.TarInfo | None:
+        try:
+            return tarfile.data_filter(member, dest)
+        except (tarfile.AbsoluteLinkError, tarfile.LinkOutsideDestinationError):
+            if not member.issym():
+                raise
+            outward.append(member)
+            return None
+    return check
+
+
+def _restore_link(into: Path, member: tarfile.TarInfo) -> None:
+    """The link made after every file is written, so that nothing is ever extracted through it;
+    the loader never follows it either. Its name already passed the filter (inside `into`)."""
+    path = into / member.name
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        os.symlink(member.linkname, path)
+    except OSError:
+        pass  # a file of the same name (a case-insensitive disk): that file is what the revision shows here

@@ -337,16 +337,17 @@ def load_account(reader: Reader, folder: str) -> AccountFiles:
     source = reader.source
     for name in source.names(folder):
         known = name in ACCOUNT_FILES or (name == "reviews" and source.is_dir(f"{folder}/reviews"))
-        if not known and not name.startswith("."):
+        # A link that leaves the repository is said to be one (E009), whatever its name.
+        if not known and not name.startswith(".") and reader.inside_repo(f"{folder}/{name}"):
             reader.diagnostics.append(diagnostic(f"{folder}/{name}", (1, 1), "E011",
                                                  f"unexpected file in an account folder; expected {', '.join(ACCOUNT_FILES)} and reviews/"))
     reviews = []
     reviews_dir = f"{folder}/reviews"
     if source.is_dir(reviews_dir) and reader.inside_repo(reviews_dir):
         for name in source.names(reviews_dir):
-            if name.startswith("."):
-                continue
             rel = f"{reviews_dir}/{name}"
+            if name.startswith(".") or not reader.inside_repo(rel):
+                continue
             if not REVIEW_NAME_RE.match(name) or source.is_dir(rel):
                 reader.diagnostics.append(diagnostic(rel, (1, 1), "E013", "review files are named YYYY-MM-DD-slug.md"))
                 continue

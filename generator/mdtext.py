@@ -3,6 +3,7 @@ headings, code spans and fences, wiki-links and link destinations, shared by val
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -209,3 +210,155 @@ def find_image_sources(body: str, body_line: int) -> list[LinkDestination]:
                         match.group("url"), body_line + index, match.start("url") + 1))
             offset += len(text)
     return inline + [d for label, d in definitions.items() if label in used]
+
+
+# -- text the renderer would need quadratic time for ------------------------------------------
+#
+# Python-Markdown reads inline syntax one paragraph at a time, and some of it by scanning ahead:
+# each `[` looks for its `]` to the end of the paragraph, each link destination `](` for its `)`,
+# each backtick run for a run of the same length, and every inline match copies the paragraph.
+# A paragraph of 30,000 `[` costs 30,000 scans of it: two minutes, hours at the 1 MB file limit.
+# What a paragraph is here is a run of lines between blank lines (outside fences): Python-Markdown
+# never reads inline text across a blank line, so no paragraph it reads is larger than this one.
+
+MAX_BRACKET_DEPTH = 8
+MAX_BACKTICK_LENGTHS = 16  # distinct backtick run lengths: each may scan once to the end
+_SCAN_PER_CHARACTER = 16  # the scanning a paragraph may cost, in multiples of its length ...
+_SCAN_FREE = 20_000  # ... plus this, so that a short paragraph is never refused
+MAX_MARKUP_WEIGHT = 50_000_000  # markup characters times paragraph length (about 0.2 s to render)
+_BRACKET_TOKENS = re.compile(r"\\.|[\[\]()]", re.DOTALL)
+_TITLE_END = re.compile(r"[\"'][ \t]*\)")
+_QUOTE = re.compile(r"[\"']")
+_MARKUP = re.compile(r"[\\`*_\[\]<>&!{}]")
+
+
+@dataclass(frozen=True)
+class HeavyMarkup:
+    """A paragraph the renderer cannot read in time proportional to its length."""
+    start: int  # index of the paragraph's first line in the body
+    lines: list[str]
+    offset: int  # where in the paragraph (its lines joined by newlines) the problem starts
+    code: str
+    message: str
+
+
+def _paragraphs(body: str):
+    """(index of first line, lines) of each run of non-blank lines outside fenced code."""
+    start, lines = 0, []
+    for index, line, in_code in lines_with_fences(body):
+        if in_code or not line.strip():
+            if lines:
+                yield start, lines
+            lines = []
+            continue
+        if not lines:
+            start = index
+        lines.append(line)
+    if lines:
+        yield start, lines
+
+
+def _bracket_problem(text: str) -> tuple[int, str] | None:
+    """Where scanning for the ends of brackets and link destinations costs more than a few
+    passes over the paragraph: the first `[` never closed or nested too deep, or the first `](`
+    never closed. Counted as Python-Markdown counts, escapes aside, inside code spans or not:
+    which spans are code depends on where the renderer's paragraph starts, so none is trusted."""
+    size, opened, parens = len(text), [], []
+    cost, too_deep, destinations, closes = 0, None, [], {}
+    for match in _BRACKET_TOKENS.finditer(text):
+        char, at = match.group(), match.start()
+        if char == "[":
+            opened.append(at)
+            if len(opened) > MAX_BRACKET_DEPTH and too_deep is None:
+                too_deep = at
+        elif char == "]" and opened:
+            cost += at - opened.pop()
+            if text.startswith("(", at + 1):
+                destinations.append(at + 1)
+        elif char == "(":
+            parens.append(at)
+        elif char == ")" and parens:
+            closes[parens.pop()] = at
+    cost += sum(size - at for at in opened)
+    titles = [m.start() for m in _TITLE_END.finditer(text)] if destinations else []
+    quotes = [m.start() for m in _QUOTE.finditer(text)] if destinations else []
+    unclosed = None
+    for at in destinations:
+        end = closes.get(at, size)
+        # A quote inside turns the renderer's scan into a search for the title's end: `")`.
+        first_quote = bisect.bisect_left(quotes, at)
+        if first_quote < len(quotes) and quotes[first_quote] < end:
+            after = bisect.bisect_left(titles, quotes[first_quote] + 1)
+            end = titles[after] if after < len(titles) else size
+        if end == size and unclosed is None:
+            unclosed = at - 1
+        cost += end - at
+    if cost <= _SCAN_PER_CHARACTER * size + _SCAN_FREE:
+        return None
+    if opened or too_deep is not None:
+        first = min(at for at in opened[:1] + [too_deep] if at is not None)
+        count = len(opened)
+        what = (f"{count:,} '[' in this paragraph are never closed" if count
+                else f"'[' nested more than {MAX_BRACKET_DEPTH} deep")
+        return first, f"{what}, from here; escape a bracket meant as text as \\["
+    return (unclosed if unclosed is not None else destinations[0] - 1,
+            f"{len(destinations):,} link destinations '](' in this paragraph scan far for their ')', from here; "
+            "close them, or escape a bracket meant as text as \\]")
+
+
+def _backtick_problem(text: str) -> tuple[int, str] | None:
+    runs = [(m.start(), len(m.group())) for m in _TICKS.finditer(text)]
+    lengths = {length for _, length in runs}
+    if len(lengths) <= MAX_BACKTICK_LENGTHS:
+        return None
+    first = next(at for at, length in runs if length > MAX_BACKTICK_LENGTHS)
+    return first, (f"backtick runs of {len(lengths):,} different lengths in this paragraph, the first over "
+                   f"{MAX_BACKTICK_LENGTHS} here; a code span needs one run to open it and one of the same length to close it")
+
+
+def heavy_markup(body: str) -> list[HeavyMarkup]:
+    """The paragraphs of `body` that Python-Markdown would take more than linear time to read,
+    each with where its problem starts: what validation refuses and `defuse_markup` quarantines."""
+    found = []
+    for start, lines in _paragraphs(body):
+        text = "\n".join(lines)
+        problem, code = _bracket_problem(text) or _backtick_problem(text), "E016"
+        if problem is None:
+            weight = len(_MARKUP.findall(text)) * len(text)
+            if weight > MAX_MARKUP_WEIGHT:
+                problem, code = (0, f"paragraph of {len(text):,} characters with {weight // len(text):,} markup "
+                                    "characters, too many to render in time; split it with blank lines"), "E017"
+        if problem is not None:
+            found.append(HeavyMarkup(start, lines, problem[0], code, problem[1]))
+    return found
+
+
+def heavy_markup_at(body: str, body_line: int) -> list[tuple[int, int, str, str]]:
+    """(line, column, code, message) of each paragraph `heavy_markup` finds, at where it starts."""
+    located = []
+    for heavy in heavy_markup(body):
+        before = "\n".join(heavy.lines)[:heavy.offset]
+        line = heavy.start + before.count("\n")
+        located.append((body_line + line, heavy.offset - (before.rfind("\n") + 1) + 1, heavy.code, heavy.message))
+    return located
+
+
+def defuse_markup(body: str) -> str:
+    """`body` with every paragraph that Python-Markdown would need more than linear time for
+    turned into a fenced code block of its own lines, shown as written and never parsed.
+
+    Linear in the length of `body`; a body that `kam validate` accepts comes back unchanged, so
+    this only bounds what reaches the renderer some other way (a skipped check, `kam serve`)."""
+    heavy = heavy_markup(body)
+    if not heavy:
+        return body
+    lines = body.split("\n")
+    out, at = [], 0
+    for paragraph in heavy:
+        out.extend(lines[at:paragraph.start])
+        longest = max((len(m.group()) for line in paragraph.lines for m in _TICKS.finditer(line)), default=0)
+        fence = "`" * max(3, longest + 1)
+        out.extend(["", fence + "text", *paragraph.lines, fence, ""])
+        at = paragraph.start + len(paragraph.lines)
+    out.extend(lines[at:])
+    return "\n".join(out)

@@ -70,3 +70,25 @@ def test_map_titles_wrap_instead_of_being_cut():
 
     assert _wrap("President and Chief Operating Officer", 32, 2) == ["President and Chief Operating", "Officer"]
     assert _wrap("A very long title that goes on and on and on beyond two whole lines", 20, 2)[-1].endswith("…")
+
+
+def _person(sid: str, reports_to: str | None):
+    from generator.model import Stakeholder
+
+    return Stakeholder(id=sid, name=sid, title="Engineer", role="user", influence="low", sentiment="neutral",
+                       reports_to=reports_to, relationship_owner="jane-doe")
+
+
+def test_the_map_of_a_5000_deep_reports_to_chain_is_drawn_without_recursion():
+    from generator.charts import _layout, stakeholder_map
+
+    people = tuple(_person(f"p{i}", f"p{i - 1}" if i else None) for i in range(5000))
+    assert _layout(people)["p4999"] == (0.0, 4999)  # one column, one row per level
+    assert stakeholder_map("Map", people, {}).count('<g class="node') == 5000
+    looped = (_person("p0", "p4999"),) + people[1:]  # the same chain closed into a loop: no top
+    assert sorted(d for _, d in _layout(looped).values()) == list(range(5000))
+    # the walk without recursion lays out a small tree as before: parents centred over their reports
+    small = (_person("ceo", None), _person("cto", "ceo"), _person("a", "cto"), _person("b", "cto"),
+             _person("cfo", "ceo"), _person("x", "y"), _person("y", "x"))
+    assert _layout(small) == {"a": (0.0, 2), "b": (1.0, 2), "cto": (0.5, 1), "cfo": (2.0, 1), "ceo": (1.25, 0),
+                              "y": (3.0, 1), "x": (3.0, 0)}

@@ -62,6 +62,33 @@ def test_a_moved_folder_is_a_rename_and_new_errors_are_listed(repo):
     assert any("E204" in line and "helen-okor" in line for line in data["introduced"])
 
 
+def test_committed_links_out_of_the_repository_are_reported_at_both_revisions_not_a_traceback(repo, tmp_path):
+    (tmp_path / "secret.yml").write_text("name: Not ours\n", encoding="utf-8")
+    links = {"accounts/kan-code/notes.md": "/etc/hostname",  # absolute: tarfile's AbsoluteLinkError
+             "accounts/kan-code/strategy.md": "../../../secret.yml",  # relative, leaving: LinkOutsideDestinationError
+             "accounts/codehow/reviews/old": "/etc", "playbook-link": "/etc/passwd"}
+    for name, target in links.items():
+        path = repo / name
+        path.parent.mkdir(exist_ok=True)
+        path.unlink(missing_ok=True)
+        path.symlink_to(target)
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "links")
+    (repo / "accounts/kan-code/notes.md").unlink()
+    result = kam_diff(repo, "HEAD", "--format", "json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    e009 = "error[E009] symbolic link points outside the repository; not followed"
+    assert data["fixed"] == [f"accounts/kan-code/notes.md:1:1: {e009}"]
+    assert data["introduced"] == []
+    result = kam_diff(repo, "HEAD~1", "--head", "HEAD", "--format", "json")
+    assert result.exit_code == 0, result.output
+    introduced = json.loads(result.stdout)["introduced"]
+    assert [line for line in introduced if "E009" in line] == [
+        f"accounts/codehow/reviews/old:1:1: {e009}", f"accounts/kan-code/notes.md:1:1: {e009}",
+        f"accounts/kan-code/strategy.md:1:1: {e009}"]
+
+
 def test_an_unknown_base_exits_2_and_says_how_to_fetch(repo):
     result = kam_diff(repo, "no-such-branch")
     assert result.exit_code == 2

@@ -100,3 +100,39 @@ def test_diagnostic_lines_show_escape_sequences_in_text_and_github_formats():
     assert github.endswith("::unknown 'x\\x1b]52;c;aGk=\\x07\\x0d\\x0a::error::forged\\u202e\\x9b31m'")
     for line in (text, github):
         assert "\n" not in line and not any(0x80 <= ord(c) <= 0x9f or ord(c) < 0x20 or c == "\u202e" for c in line)
+
+
+def _stakeholder(sid: str, reports_to: str) -> str:
+    return (f"- id: {sid}\n  name: Person {sid}\n  title: Engineer\n  role: user\n  influence: low\n"
+            f"  sentiment: neutral\n  reports_to: {reports_to}\n  relationship_owner: rocco-neubert\n")
+
+
+def test_a_reports_to_chain_of_5000_is_checked_in_one_pass_and_its_loop_reported_at_each_member(tmp_path):
+    repo = tmp_path / "repo"
+    shutil.copytree(BASE, repo)
+    path = repo / "accounts/kan-code/stakeholders.yml"
+    text = path.read_text(encoding="utf-8").replace("reports_to: null", "reports_to: p4999", 1)
+    chain = "".join(_stakeholder(f"p{i}", f"p{i - 1}" if i else "samuel-whitfield") for i in range(5000))
+    path.write_text(text + chain, encoding="utf-8")
+    lines = run_validate(repo).stdout.splitlines()
+    loop = [line for line in lines if "[E208]" in line]
+    # samuel-whitfield -> ... -> p4999 -> samuel-whitfield: 5,001 people, each reported at their reports_to
+    assert len(loop) == 5001
+    assert loop[0] == ("accounts/kan-code/stakeholders.yml:8:15: error[E208] reports_to forms a cycle: samuel-whitfield "
+                       "-> p4999 -> p4998 -> p4997 -> p4996 -> p4995 -> p4994 -> p4993 -> p4992 -> p4991 -> p4990 "
+                       "-> p4989 -> ... (4,989 more) -> samuel-whitfield")
+    assert loop[-1].startswith(f"accounts/kan-code/stakeholders.yml:{text.count(chr(10)) + 5000 * 8 - 1}:15: error[E208] "
+                               "reports_to forms a cycle: p4999 -> p4998 -> ")
+
+
+def test_cycles_are_found_in_one_walk_of_a_long_chain():
+    from generator.validate.references import chain_text, cycle_from, cycles
+
+    chain = {f"a{i}": f"a{i + 1}" for i in range(200_000)}  # ends at a200000, which goes nowhere
+    assert cycles(chain) == {} and cycle_from("a0", chain) == []
+    chain["a200000"] = "a150000"  # a tail of 150,000 leading into a loop of 50,001
+    found = cycles(chain)
+    assert len(found) == 50_001 and "a149999" not in found
+    assert chain_text(*found["a150000"], most=3) == "a150000 -> a150001 -> a150002 -> ... (49,998 more) -> a150000"
+    assert chain_text(*found["a200000"], most=3).startswith("a200000 -> a150000 -> a150001 -> ...")
+    assert cycles({"a": "b", "b": "a", "c": "c", "d": "a"}) == {"a": (["a", "b"], 0), "b": (["a", "b"], 1)}

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..diagnostics import Diagnostic, diagnostic
-from ..mdtext import find_image_sources, find_link_destinations
+from ..mdtext import find_image_sources, find_link_destinations, heavy_markup_at
 from ..safety import SAFE_SCHEMES, external_host, unsafe_scheme
 from .context import RuleContext
 
@@ -44,4 +44,13 @@ def outside_images(ctx: RuleContext) -> Iterator[Diagnostic]:
                                      "criteria.yml's content.image_hosts")
 
 
-RULES = (unsafe_links, outside_images)
+def heavy_markup(ctx: RuleContext) -> Iterator[Diagnostic]:
+    """Refused here so that what is merged renders in time proportional to its size; the build
+    quarantines the same paragraphs (mdtext.defuse_markup) if they reach it anyway."""
+    for account in ctx.accounts:
+        for path, body, body_line in account.markdown_bodies():
+            for line, column, code, message in heavy_markup_at(body, body_line):
+                yield diagnostic(path, (line, column), code, message)
+
+
+RULES = (unsafe_links, outside_images, heavy_markup)

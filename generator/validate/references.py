@@ -66,18 +66,19 @@ def account_references(ctx: RuleContext) -> Iterator[Diagnostic]:
 
 def parent_cycles(ctx: RuleContext) -> Iterator[Diagnostic]:
     parent = {a.id: a.profile.parent for a in ctx.portfolio.accounts if a.profile.parent}
+    loops = cycles(parent)
     for account in ctx.portfolio.accounts:
-        cycle = cycle_from(account.id, parent)
-        if cycle:
+        if account.id in loops:
             path = f"{account.dir}/account.yml"
-            yield diagnostic(path, ctx.at(path, ("parent",)), "E209", f"parent accounts form a cycle: {' -> '.join(cycle)}")
+            yield diagnostic(path, ctx.at(path, ("parent",)), "E209",
+                             f"parent accounts form a cycle: {chain_text(*loops[account.id])}")
 
 
 def stakeholder_references(ctx: RuleContext) -> Iterator[Diagnostic]:
     for account in ctx.accounts:
         path = f"{account.dir}/stakeholders.yml"
         known = ctx.stakeholder_ids[account.id]
-        reports_to = {s.id: s.reports_to for s in account.stakeholders}
+        loops = cycles({s.id: s.reports_to for s in account.stakeholders})
         for loc, s in account.located_stakeholders():
             if ctx.unknown(s.relationship_owner, ctx.team_ids):
                 yield _unknown(ctx, path, loc + ("relationship_owner",), "E201", "team member",
@@ -88,24 +89,56 @@ def stakeholder_references(ctx: RuleContext) -> Iterator[Diagnostic]:
                 yield diagnostic(path, ctx.at(path, loc + ("reports_to",)), "E208", f"'{s.id}' reports to themself")
             elif ctx.unknown(s.reports_to, known):
                 yield _unknown(ctx, path, loc + ("reports_to",), "E204", "stakeholder", s.reports_to, known)
-            else:
-                cycle = cycle_from(s.id, reports_to)
-                if cycle:
-                    yield diagnostic(path, ctx.at(path, loc + ("reports_to",)), "E208",
-                                f"reports_to forms a cycle: {' -> '.join(cycle)}")
+            elif s.id in loops:
+                yield diagnostic(path, ctx.at(path, loc + ("reports_to",)), "E208",
+                                 f"reports_to forms a cycle: {chain_text(*loops[s.id])}")
 
 
 def cycle_from(start: str, edges: dict[str, str | None]) -> list[str]:
     """The loop that leads from `start` back to itself along `edges` (start repeated at the end),
     or [] when the chain ends or loops elsewhere. One helper for reports_to and parent."""
-    chain = [start]
+    chain, seen = [start], {start}
     current = edges.get(start)
-    while current is not None and current not in chain:
+    while current is not None and current not in seen:
         chain.append(current)
+        seen.add(current)
         current = edges.get(current)
     if current == start and len(chain) > 1:
         return chain + [start]
     return []
+
+
+def cycles(edges: dict[str, str | None]) -> dict[str, tuple[list[str], int]]:
+    """Every id that lies on a loop of two or more along `edges`: its loop and its place in it.
+
+    One walk over the whole graph (each id is followed once), so a chain of thousands costs its
+    length, not its square; following the chain from every id in turn would."""
+    walked: dict[str, str] = {}  # id -> the start of the walk that reached it first
+    found: dict[str, tuple[list[str], int]] = {}
+    for start in edges:
+        if start in walked:
+            continue
+        walk, place = [], {}
+        current = start
+        while current is not None and current not in walked:
+            walked[current] = start
+            place[current] = len(walk)
+            walk.append(current)
+            current = edges.get(current)
+        if current is not None and walked[current] == start and len(walk) - place[current] > 1:
+            loop = walk[place[current]:]
+            found.update((member, (loop, index)) for index, member in enumerate(loop))
+    return found
+
+
+def chain_text(loop: list[str], index: int, most: int = 12) -> str:
+    """The loop read from its `index`th member back to it; a long loop is shortened so that a
+    message for each of its thousands of members does not repeat all of them."""
+    size = len(loop)
+    shown = [loop[(index + k) % size] for k in range(min(size, most))]
+    if size > most:
+        shown.append(f"... ({size - most:,} more)")
+    return " -> ".join(shown + [loop[index]])
 
 
 def goal_references(ctx: RuleContext) -> Iterator[Diagnostic]:
