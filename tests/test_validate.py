@@ -124,6 +124,7 @@ def test_an_email_is_one_address_and_the_message_says_what_else_is_there():
         "jane@example.com, joe@example.com": "several addresses",
         "jane@example.com;joe@example.com": "several addresses",
         "jane @example.com": "no spaces",
+        'x"onmouseover=alert(1)"@example.com': "no quotes, parentheses",
         "jane@example": "name@domain.tld",
     }
     for bad, why in problems.items():

@@ -377,6 +377,8 @@ def email_problem(value: str) -> str:
         return "it names several addresses; write one"
     if any(c.isspace() for c in value):
         return "an address has no spaces"
+    if any(c in value for c in '"()[]\\:'):
+        return "an address has no quotes, parentheses, brackets, backslashes or colons"
     return "an address is name@domain.tld"
 
 
