@@ -107,6 +107,35 @@ _ALL = [
          "renderer copies the paragraph for each piece of markup it finds. The build shows it as code, unrendered.",
          "(a 100,000-character line of \\*\\*\\*...)", "Split the paragraph with blank lines, or put the text in a "
          "fenced code block."),
+    Code("E018", "Merge conflict left in a file",
+         "A file still holds the markers git writes around a merge conflict (`<<<<<<<`, `|||||||`, `=======`, "
+         "`>>>>>>>` at the start of a line). The file is not read: in a plan both sides would be published, and YAML "
+         "would report the markers as a syntax error. The message names the line of every marker of the block. Git "
+         "writes markers at the start of a line, so an example of one in a playbook page is written indented.",
+         "<<<<<<< HEAD\nowner: reed-clapper\n=======\nowner: ines-halvorsen\n         "Keep the lines that should stay from both sides, delete the marker lines, and commit the result."),
+    Code("E019", "Control or bidirectional character",
+         "The file holds a character that is not text and cannot be seen: a control character other than tab and "
+         "line break (a vertical tab or form feed pasted from Word, an escape sequence, a lone carriage return), a "
+         "Unicode line or paragraph separator, or a bidirectional control (U+202A-U+202E, U+2066-U+2069, U+200E, "
+         "U+200F, U+061C), which makes text display in another order than it is stored. The file is not read; the "
+         "message names the character and its exact column.",
+         "name: Acme\u202eetile", "Delete the character (search for its code point in your editor), or retype the text."),
+    Code("E020", "Invisible character in an id, key or fixed value",
+         "A value that must have a fixed form (an id or a reference to one, a key, a listed word, a number, a date, "
+         "a code) contains a zero-width character (U+200B-U+200D, U+2060-U+2064, U+FEFF), a soft hyphen or a "
+         "no-break space, so it looks right and matches nothing. In free text (names, titles, reasons, Markdown) "
+         "these characters are fine: languages and emoji need them.",
+         "owner: reed\u200b-clapper", "Delete the character at the column shown, or retype the value."),
+    Code("E021", "Comma inside a number",
+         "A number is written with a decimal comma or thousands separators. Inside a `{...}` mapping the comma "
+         "separates entries, so `{score: 7,5}` is a score of 7 and a stray key 5; elsewhere the value is text.",
+         "financials: {currency: EUR, annual_revenue: 2,803,660}",
+         "Write numbers with a point for decimals and no thousands separators: `7.5`, `2803660`."),
+    Code("E022", "Curly quotes used as quotes",
+         "A value is enclosed in typographic quotes (“ ” ‘ ’), which a word processor puts in place of straight ones. "
+         "YAML does not take them for quotes, so a ': ' or ',' inside the value ends it.",
+         "why: “Strong: growing fast”", "Enclose the value in straight quotes: `\"Strong: growing fast\"`."),
+>>>>>>> i19-yamlinput
     # -- E1xx: schema ------------------------------------------------------------------------
     Code("E101", "Wrong type",
          "A value has the wrong type (for example a list where a mapping is expected, or text where a number is). "
@@ -365,6 +394,12 @@ _ALL = [
          "plan is not written yet; plan health counts the section as unwritten.",
          "## Account Goals\n\n> Prompt (replace this line): Our short-, mid- and long-term goals ...",
          "Replace the prompt line with the section's content."),
+    Code("W311", "Percentage written as a fraction",
+         "A field that holds a percentage (its name ends in `_pct`) has a value between 0 and 1, which reads as less "
+         "than one percent. Written as a fraction, 97% is 0.97; the field wants 97. (A value of exactly 1 is taken "
+         "as 1%.)",
+         "kpis: {retention_pct: 0.97}", "Write the percentage in points (`retention_pct: 97`); if the value really "
+         "is below one percent, switch the warning off for the repository in criteria.yml's `severity`."),
     Code("W401", "Criteria count outside 3-5",
          "The method recommends three to five selection criteria; more dilutes the score, fewer oversimplifies it.",
          "(criteria.yml with 8 criteria)", "Merge or drop criteria until three to five remain."),

@@ -14,6 +14,7 @@ from typing import Protocol
 
 from .diagnostics import Diagnostic, diagnostic
 from .ids import LENGTH_WHY, MAX_ID_LENGTH, RESERVED_WHY, is_reserved
+from .textscan import scan
 from .yamldoc import YamlDoc, parse
 
 # An account file is a few KB; 1 MB is generous and still reads in milliseconds.
@@ -172,7 +173,14 @@ class Reader:
             self.diagnostics.append(diagnostic(rel, (line, col), "E002",
                                                f"file is not UTF-8 text (byte 0x{raw[exc.start]:02x})"))
             return None
-        return text.removeprefix("\ufeff").replace("\r\n", "\n")
+        text = text.removeprefix("\ufeff").replace("\r\n", "\n")
+        problems = scan(rel, text)
+        if problems:
+            # A conflict or a control character is the one thing to say about the file: what a
+            # parser would make of it (both sides published, an error about indentation) is not.
+            self.diagnostics.extend(problems)
+            return None
+        return text
 
     def required_text(self, rel: str) -> str | None:
         """A required file's text, or None with the reason recorded (missing or unreadable)."""

@@ -57,7 +57,11 @@ MAX_CADENCE_DAYS = 3650  # ten years: any longer is no cadence at all
 SCALE_LIMIT = 1000  # a scale is 1-5, 1-10 or 0-100 in practice; 1000 leaves room
 MAX_WEIGHT = 1000  # weights are relative: points or percentages
 MAX_RATE = 1e6  # units of the base currency per unit of another (1 USD is ~25,000 VND)
-Email = Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
+# One address and nothing more: team.yml's emails become `mailto:` links, where a '?' or '#'
+# starts hidden parameters (bcc, subject, body), '%' encodes them, and ',' or ';' add recipients.
+_NOT_IN_ADDRESS = r"\s@<>()\[\],;:\"?#%\\"
+EMAIL_PATTERN = rf"^[^{_NOT_IN_ADDRESS}]+@[^{_NOT_IN_ADDRESS}.]+(?:\.[^{_NOT_IN_ADDRESS}.]+)+$"
+Email = Annotated[str, StringConstraints(pattern=EMAIL_PATTERN)]
 CURRENCY_PATTERN = r"^[A-Z]{3}$"  # an ISO 4217 code
 Currency = Annotated[str, StringConstraints(pattern=CURRENCY_PATTERN)]
 

@@ -10,6 +10,7 @@ diagnostic needs one.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from typing import Any
@@ -19,6 +20,7 @@ from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .diagnostics import Diagnostic, diagnostic
+from .textscan import char_name
 
 try:
     from yaml import CSafeLoader as _BaseLoader
@@ -104,6 +106,25 @@ class YamlDoc:
         mark = (key_node if key and key_node is not None else node).start_mark
         return mark.line + 1 + self.line_offset, mark.column + 1
 
+    def source_line(self, line: int) -> str:
+        """The text of line `line` of the file ('' past the end); lines count as positions do."""
+        index = line - 1 - self.line_offset
+        lines = self.text.split("\n")
+        return lines[index] if 0 <= index < len(lines) else ""
+
+    def locate(self, start: tuple[int, int], needle: str) -> tuple[int, int]:
+        """The position of the first `needle` at or after `start` (a node's position), on its line
+        or a later one; `start` itself when there is none. Lets a message point inside a value."""
+        line, column = start
+        lines = self.text.split("\n")
+        for index in range(line - 1 - self.line_offset, len(lines)):
+            if index < 0:
+                continue
+            found = lines[index].find(needle, column - 1 if index == line - 1 - self.line_offset else 0)
+            if found >= 0:
+                return index + 1 + self.line_offset, found + 1
+        return start
+
     def plain_source(self, loc: tuple) -> str | None:
         """The text of the unquoted scalar at `loc` as written, when YAML resolved it to
         something other than text (`NO` -> false, `0755` -> 493); None otherwise.
@@ -176,12 +197,34 @@ def _syntax_error(exc: yaml.MarkedYAMLError, text: str, path: str, line_offset: 
     if tab is not None and ("tab" in (exc.problem or "") or "cannot start any token" in (exc.problem or "")):
         return diagnostic(path, (mark.line + 1 + line_offset, tab + 1), "E005",
                      "tab character used for indentation; YAML allows only spaces")
+    curly = _curly_quote(lines, mark.line, mark.column)
+    if curly is not None:
+        column, quote, inner = curly
+        return diagnostic(path, (mark.line + 1 + line_offset, column + 1), "E022",
+                          f"{char_name(quote)} is a typographic quote, which YAML does not take for a quote, so the "
+                          f"value after it is read without quotes and a ': ' or ',' in it breaks the file; write "
+                          f'straight quotes: "{inner}"')
     problem = exc.problem or exc.context or "invalid YAML"
     if exc.context and exc.problem:
         problem = f"{exc.problem} ({exc.context})"
     hint = _hint(exc, lines, line_offset)
     return diagnostic(path, (mark.line + 1 + line_offset, mark.column + 1), "E001",
                  f"YAML syntax error: {problem}" + (f": {hint}" if hint else ""))
+
+
+# A typographic quote where a value starts: after a key's ':', a list's '-', or '[', '{' or ','.
+_CURLY_VALUE = re.compile(r"(?:^[ \t]*(?:-[ \t]+)?|[:,\[{][ \t]*)([“‘„‚])([^”’“‘]*)")
+
+
+def _curly_quote(lines: list[str], line: int, column: int) -> tuple[int, str, str] | None:
+    """(column from 0, quote, quoted text) of the last value opened with a typographic quote
+    before `column` on the line where the parser stopped; None when there is none."""
+    text = lines[line] if line < len(lines) else ""
+    found = None
+    for match in _CURLY_VALUE.finditer(text):
+        if match.start(1) < column:
+            found = (match.start(1), match.group(1), match.group(2))
+    return found
 
 
 def _tab_in_indentation(lines: list[str], line: int, column: int) -> int | None:

@@ -21,7 +21,11 @@ TARGETS = ["accounts/kan-code/account.yml", "accounts/kan-code/stakeholders.yml"
            "accounts/kan-code/strategy.md", "accounts/kan-code/reviews/2026-11-12-executive-review.md",
            "criteria.yml", "team.yml"]
 VALUES = ["[]", "{}", "123", "-4.5", "null", "true", '"x"', "- a", "2026-02-30", "&a x", "*a", "{{ 7*7 }}",
-          "<script>", "|", ">", "!!binary aGk=", "'unterminated", "[[nowhere]]", "é", "\t", ": :", "---"]
+          "<script>", "|", ">", "!!binary aGk=", "'unterminated", "[[nowhere]]", "é", "\t", ": :", "---",
+          # pasted and merged text: conflict markers, controls, bidi, invisibles, curly quotes, commas in numbers
+          "\n<<<<<<< HEAD\n", "\n=======\n", "\n>>>>>>> main\n", "\n||||||| base\n", "\x0b", "\x0c", "\r",
+          "\x1b[2K", "\x85", "\u2028", "\u202e", "\u2066", "\u200e", "\u061c", "\u200b", "\u200d", "\u2060",
+          "\ufeff", "\u00a0", "\u00ad", "“x, y”", "‘x: y’", "7,5", "2,803,660", "1.234,50", "0.97", "🚀"]
 
 
 @pytest.fixture(scope="module")

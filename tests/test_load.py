@@ -59,3 +59,33 @@ def test_a_shared_cache_reparses_only_the_files_that_changed(tmp_path):
     assert after["kan-code"].account is before["kan-code"].account  # unchanged: not read again
     assert after["codehow"].goals is before["codehow"].goals
     assert load(repo).accounts == tuple(after.values())  # the same as a load without a cache
+
+
+def test_a_file_with_a_conflict_or_a_control_character_is_not_parsed(tmp_path):
+    """One diagnostic says what is wrong; the parsers never see the file, so nothing cascades."""
+    repo = tmp_path / "repo"
+    shutil.copytree(BASE, repo)
+    kan = repo / "accounts" / "kan-code"
+    (kan / "goals.yml").write_text("<<<<<<< HEAD\n- id: a\n=======\n- id: b\n>>>>>>> main\n", encoding="utf-8")
+    strategy = kan / "strategy.md"
+    strategy.write_text(strategy.read_text(encoding="utf-8").replace("# Kan-code", "# Kan\u202e-code"), encoding="utf-8")
+    (repo / "playbook").mkdir()
+    (repo / "playbook" / "plain.md").write_text("# No front matter\n\n<<<<<<< a\nx\n=======\ny\n>>>>>>> b\n")
+    (repo / "playbook" / "ok.md").write_text("# Fine\n\nTitle\n=======\n")
+    loaded = load(repo)
+    found = sorted((d.path, d.line, d.column, d.code) for d in loaded.diagnostics)
+    assert found == [("accounts/kan-code/goals.yml", 1, 1, "E018"), ("accounts/kan-code/strategy.md", 4, 6, "E019"),
+                     ("playbook/plain.md", 3, 1, "E018")]
+    account = next(a for a in loaded.accounts if a.id == "kan-code")
+    assert account.goals is None and account.strategy is None
+
+
+def test_byte_order_mark_and_crlf_are_fine_but_a_lone_cr_is_not(tmp_path):
+    repo = tmp_path / "repo"
+    shutil.copytree(BASE, repo)
+    goals = repo / "accounts" / "kan-code" / "goals.yml"
+    text = goals.read_text(encoding="utf-8")
+    goals.write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode())
+    assert load(repo).diagnostics == ()
+    goals.write_bytes(text.replace("\n", "\r", 1).encode())
+    assert [(d.line, d.code) for d in load(repo).diagnostics] == [(1, "E019")]

@@ -136,3 +136,56 @@ def test_cycles_are_found_in_one_walk_of_a_long_chain():
     assert chain_text(*found["a150000"], most=3) == "a150000 -> a150001 -> a150002 -> ... (49,998 more) -> a150000"
     assert chain_text(*found["a200000"], most=3).startswith("a200000 -> a150000 -> a150001 -> ...")
     assert cycles({"a": "b", "b": "a", "c": "c", "d": "a"}) == {"a": (["a", "b"], 0), "b": (["a", "b"], 1)}
+
+
+def test_numbers_written_with_commas_are_told_apart():
+    from generator.validate.schema import comma_number
+
+    assert comma_number("7,5") == ("a decimal comma", "7.5")
+    assert comma_number("2,803,660") == ("thousands separators", "2803660")
+    assert comma_number("2 803 660.5") == ("thousands separators", "2803660.5")
+    assert comma_number("1.234,50") == ("thousands separators and a decimal comma", "1234.50")
+    assert comma_number("1,234") == ("a comma", "1234, or 1.234 if the comma is a decimal comma")
+    assert comma_number("1,2,3") is None and comma_number("seven") is None and comma_number("7.5") is None
+
+
+def test_an_email_is_one_address_and_the_message_says_what_else_is_there():
+    from pydantic import ValidationError
+
+    from generator.model import Person
+    from generator.validate.schema import email_problem
+
+    def accepted(email):
+        try:
+            Person(id="a", name="A", role="r", email=email)
+            return True
+        except ValidationError:
+            return False
+
+    for good in ("jane.doe@example.com", "o'brien+kam@mail.example.co.uk", "jörg@bücher.de"):
+        assert accepted(good), good
+    problems = {
+        "jane@example.com?bcc=x@rival.example": "'?' would add parameters such as bcc",
+        "jane@example.com?subject=Hi": "'?' would add parameters",
+        "jane@example.com#x": "'#' would add a fragment",
+        "jane%3Fbcc=x@example.com": "'%' would add encoded characters",
+        "mailto:jane@example.com": "without 'mailto:'",
+        "MAILTO:jane@example.com": "without 'mailto:'",
+        "Jane <jane@example.com>": "without a name or angle brackets",
+        "jane@example.com, joe@example.com": "several addresses",
+        "jane@example.com;joe@example.com": "several addresses",
+        "jane @example.com": "no spaces",
+        'x"onmouseover=alert(1)"@example.com': "no quotes, parentheses",
+        "jane@example": "name@domain.tld",
+    }
+    for bad, why in problems.items():
+        assert not accepted(bad), bad
+        assert why in email_problem(bad), bad
+
+
+def test_a_letter_typed_for_a_lookalike_digit_is_suggested_first():
+    from generator.validate.schema import suggest
+
+    assert suggest("W3O1", ["W301", "W311"]) == "; did you mean 'W301'?"
+    assert suggest("W3l1", ["W301", "W311"]) == "; did you mean 'W311'?"
+    assert suggest("champoin", ["champion", "user"]) == "; did you mean 'champion'?"

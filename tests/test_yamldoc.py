@@ -168,3 +168,22 @@ def test_deep_nesting_is_a_located_error_not_a_crash():
     for _ in range(49):
         (nested,) = nested
     assert problems == [] and nested == []
+
+
+def test_a_syntax_error_caused_by_curly_quotes_is_explained_at_the_quote():
+    _, problems = parse("a: 1\ntitle: “Renewal: three years”\n", "f.yml")
+    assert codes(problems) == [(2, 8, "E022")]
+    assert problems[0].message.startswith("U+201C LEFT DOUBLE QUOTATION MARK is a typographic quote")
+    assert problems[0].message.endswith('write straight quotes: "Renewal: three years"')
+    _, problems = parse("- é: “x: y”\n", "f.yml", line_offset=1)  # columns count characters
+    assert codes(problems) == [(2, 6, "E022")]
+    _, problems = parse("note: it’s: here\n", "f.yml")  # an apostrophe inside a word opens nothing
+    assert codes(problems) == [(1, 11, "E001")]
+
+
+def test_locate_finds_a_character_inside_a_value():
+    doc, _ = parse("a: 1\nb: \"é x\u200by\"\nc: |\n  one\n  t\u200bwo\n", "f.md", line_offset=1)
+    assert doc.source_line(3) == "b: \"é x\u200by\""
+    assert doc.locate(doc.position(("b",)), "\u200b") == (3, 8)
+    assert doc.locate(doc.position(("c",)), "\u200b") == (6, 4)  # in a later line of a block scalar
+    assert doc.locate(doc.position(("a",)), "?") == doc.position(("a",))  # not there: the value itself

@@ -1,8 +1,8 @@
 """Stage: validate. Schema per file kind, then cross-file rules; every problem, sorted.
 
 Rules are plain functions `rule(ctx) -> Iterable[Diagnostic]`, one module per family
-(references, links, plan, dates, config, currency, playbook, portfolio), in the manner of
-yamllint's one-module-per-rule. They run in three groups around the score stage:
+(references, links, plan, dates, config, currency, playbook, portfolio, figures), in the
+manner of yamllint's one-module-per-rule. They run in three groups around the score stage:
 config rules decide whether criteria.yml can score anything at all; file rules judge each
 file on its own and against the others; tier rules (cadence, key-account coverage, tier
 sections, key share) judge accounts by the tier the score stage gave them. `validate` runs
@@ -18,11 +18,12 @@ from ..diagnostics import Diagnostic, apply_severity, has_errors, sort
 from ..load import LoadedRepo
 from ..model import Portfolio
 from ..score import Scores
-from . import config, currency, dates, links, plan, playbook, portfolio, references, schema
+from . import config, currency, dates, figures, links, plan, playbook, portfolio, references, schema
 from .context import RuleContext
 
 CONFIG_RULES = config.RULES
-FILE_RULES = (*currency.RULES, *references.RULES, *links.RULES, *plan.RULES, *dates.RULES, *playbook.RULES)
+FILE_RULES = (*currency.RULES, *references.RULES, *links.RULES, *plan.RULES, *dates.RULES, *playbook.RULES,
+              *figures.RULES)
 TIER_RULES = (*plan.TIER_RULES, *portfolio.RULES)
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from ..load import REVIEW_NAME_RE, LoadedRepo
 from ..model import Account, Portfolio, Review, Tier
 from ..score import Scores
+from ..textscan import first_invisible
 from ..yamldoc import YamlDoc
 
 
@@ -23,8 +24,10 @@ def _raw_ids(doc: YamlDoc | None, *, may_be_empty: bool = False) -> frozenset[st
         return frozenset()
     if doc is None or not isinstance(doc.data, list):
         return None
-    return frozenset(item["id"] for item in doc.data
-                     if isinstance(item, dict) and isinstance(item.get("id"), str))
+    ids = frozenset(item["id"] for item in doc.data if isinstance(item, dict) and isinstance(item.get("id"), str))
+    # An id with an invisible character in it (E020) reads like the one every reference names:
+    # which references are really unknown cannot be told until it is fixed.
+    return None if any(first_invisible(i) for i in ids) else ids
 
 
 def name_date(review: Review) -> str | None:

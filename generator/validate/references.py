@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from ..diagnostics import Diagnostic, diagnostic
 from ..link import Unresolved, resolve_wikilink
 from ..mdtext import find_wikilinks
+from ..textscan import char_name, first_invisible, visible
 from ..yamldoc import YamlDoc
 from .context import RuleContext
 from .schema import suggest
@@ -175,8 +176,21 @@ def wikilinks(ctx: RuleContext) -> Iterator[Diagnostic]:
         for path, body, body_line in account.markdown_bodies():
             for link in find_wikilinks(body, body_line):
                 problem = unresolved_reason(ctx, link.target)
-                if problem:
+                invisible = first_invisible(link.target) if problem else None
+                if invisible:
+                    yield _invisible_in_link(path, body, body_line, link, invisible[1])
+                elif problem:
                     yield diagnostic(path, (link.line, link.column), "E207", f"wiki-link [[{link.target}]]: {problem}")
+
+
+def _invisible_in_link(path: str, body: str, body_line: int, link, char: str) -> Diagnostic:
+    """E020 at the character: the message of an unresolved link would show a name that looks
+    exactly like the one it should have matched."""
+    line = body.split("\n")[link.line - body_line]
+    column = line.find(char, link.column - 1) + 1
+    return diagnostic(path, (link.line, column or link.column), "E020",
+                      f"wiki-link [[{visible(link.target)}]] contains {char_name(char)}: it cannot be seen, so the "
+                      "link looks right and is not; delete the character")
 
 
 def unresolved_reason(ctx: RuleContext, target: str) -> str | None:

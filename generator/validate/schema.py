@@ -24,6 +24,7 @@ from ..mdtext import first_heading, split_sections
 from ..model import (
     CRITERION_ID_PATTERN,
     CURRENCY_PATTERN,
+    EMAIL_PATTERN,
     FINGERPRINT_PATTERN,
     Account,
     AccountProfile,
@@ -36,6 +37,7 @@ from ..model import (
     Stakeholder,
     StrategyMeta,
 )
+from ..textscan import char_name, first_invisible, visible
 from ..yamldoc import YamlDoc
 
 _TYPE_WORDS = {
@@ -51,11 +53,18 @@ _UNION_TYPES = (typing.Union, types.UnionType)
 _LONG_DIGITS = re.compile(r"[-+]?[0-9]{21,}")
 
 
+_LOOKALIKES = str.maketrans("ol", "01")
+
+
 def suggest(word: Any, options) -> str:
     """A did-you-mean hint: the closest option, ignoring case (QBR -> qbr)."""
     if not isinstance(word, str):
         return ""
     by_folded = {str(o).casefold(): str(o) for o in options}
+    # A letter typed for the digit it looks like (W3O1 for W301) is that option, whatever else is as close.
+    by_lookalike = {folded.translate(_LOOKALIKES): option for folded, option in by_folded.items()}
+    if word.casefold().translate(_LOOKALIKES) in by_lookalike:
+        return f"; did you mean '{by_lookalike[word.casefold().translate(_LOOKALIKES)]}'?"
     match = difflib.get_close_matches(word.casefold(), list(by_folded), n=1, cutoff=0.6)
     return f"; did you mean '{by_folded[match[0]]}'?" if match else ""
 
@@ -217,6 +226,9 @@ def to_diagnostic(doc: YamlDoc, err: dict, root_type: Any, prefix: tuple = ()) -
     loc = prefix + tuple(err["loc"])
     kind = err["type"]
     path = doc.path
+    pasted = _pasted_cause(doc, err, loc)
+    if pasted is not None:
+        return pasted
     if kind == "missing":
         where = f" in '{_label(loc[:-1])}'" if any(isinstance(p, str) for p in loc[:-1]) else ""
         return diagnostic(path, doc.position(loc[:-1]), "E102", f"missing required field '{loc[-1]}'{where}")
@@ -230,6 +242,145 @@ def to_diagnostic(doc: YamlDoc, err: dict, root_type: Any, prefix: tuple = ()) -
                      *_value_problem(err, f"key '{loc[-2]}' in '{_label(loc[:-2])}'", root_type, None, None, loc))
     return diagnostic(path, doc.position(loc),
                  *_value_problem(err, f"'{_label(loc)}'", root_type, tuple(err["loc"]), doc, loc))
+
+
+# What a word processor or a spreadsheet puts into text, and what it does to YAML: the cause of
+# an error that the schema would otherwise describe by its effect ("Keys should be strings").
+_OPENING_QUOTES = "“‘„‚"
+_CURLY_QUOTES = "“”‘’„‚"
+_DECIMAL_COMMA = re.compile(r"^[+-]?\d+,\d+$")
+_EUROPEAN = re.compile(r"^[+-]?\d{1,3}(?:\.\d{3})+,\d+$")
+_ONE_COMMA_GROUP = re.compile(r"^[+-]?\d{1,3},\d{3}$")
+
+
+def comma_number(text: str) -> tuple[str, str] | None:
+    """(what is wrong, how to write it) for a number written with a decimal comma or thousands
+    separators, such as ('a decimal comma', '7.5') for '7,5'; None for anything else."""
+    text = text.strip()
+    if _EUROPEAN.match(text):
+        return "thousands separators and a decimal comma", text.replace(".", "").replace(",", ".")
+    if _THOUSANDS.match(text):
+        digits = re.sub(r"[,' ]", "", text)
+        if _ONE_COMMA_GROUP.match(text):
+            return "a comma", f"{digits}, or {text.replace(',', '.')} if the comma is a decimal comma"
+        return "thousands separators", digits
+    if _DECIMAL_COMMA.match(text):
+        return "a decimal comma", text.replace(",", ".")
+    return None
+
+
+def _pasted_cause(doc: YamlDoc, err: dict, loc: tuple) -> Diagnostic | None:
+    """E020 (an invisible character), E021 (a number with commas) or E022 (curly quotes) when
+    one of them is why the value or key at `loc` was refused."""
+    kind = err["type"]
+    if kind == "missing":
+        return None
+    at = loc[:-1] if loc[-1:] == ("[key]",) else loc
+    number_key = isinstance(at[-1], int) and isinstance(_data_at(doc.data, at[:-1]), dict)
+    is_key = number_key or kind == "extra_forbidden" or loc[-1:] == ("[key]",)
+    pos = doc.position(at, key=is_key)
+    text = at[-1] if is_key else err.get("input")
+    if number_key:
+        return _split_number(doc, pos, at[:-1])
+    if not is_key and isinstance(text, (str, int, float)) and not isinstance(text, bool) and \
+            isinstance(_data_at(doc.data, at[:-1]), dict):
+        split = _split_number(doc, pos, at[:-1], str(text))
+        if split is not None:
+            return split
+    if not isinstance(text, str):
+        return None
+    invisible = first_invisible(text)
+    if invisible is not None:
+        index, char = invisible
+        shown = visible(text if len(text) <= _LONG else f"…{text[max(index - 20, 0):index + 20]}…").strip()
+        subject = f"key '{shown}'" if is_key else f"'{_label(at)}' has '{shown}', which"
+        return diagnostic(doc.path, doc.locate(pos, char), "E020",
+                          f"{subject} contains {char_name(char)}: it cannot be seen, so the {'key' if is_key else 'value'} "
+                          "looks right and is not; delete the character")
+    if any(q in text for q in _CURLY_QUOTES):
+        return _curly(doc, pos, at, text, is_key)
+    advice = comma_number(text) if kind in ("float_type", "int_type", "float_parsing", "int_parsing") else None
+    if advice is not None:
+        return diagnostic(doc.path, pos, "E021", f"'{_label(at)}' must be a number; got '{text}' with {advice[0]}: "
+                                                 f"write {advice[1]}")
+    return None
+
+
+def _data_at(data: Any, loc: tuple) -> Any:
+    for part in loc:
+        if isinstance(data, dict) and part in data:
+            data = data[part]
+        elif isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data):
+            data = data[part]
+        else:
+            return None
+    return data
+
+
+_NUMBER_CHARS = frozenset("0123456789,.")
+
+
+def _split_number(doc: YamlDoc, pos: tuple[int, int], parent: tuple, read: str | None = None) -> Diagnostic | None:
+    """A number that a comma inside `{...}` split into two entries (`{score: 7,5}` is score 7 and a
+    key 5), seen from either part (`read`: the value YAML read for the first): the number as
+    written, with its decimal comma or thousands separators, at its first digit."""
+    line = doc.source_line(pos[0])
+    start = end = pos[1] - 1
+    if read is None and (start < 2 or line[start - 1] != "," or not line[start - 2].isdigit()):
+        return None
+    while end < len(line) and line[end] in _NUMBER_CHARS:
+        end += 1
+    while start > 0 and line[start - 1] in _NUMBER_CHARS:
+        start -= 1
+    number = line[start:end].rstrip(",.")
+    if read is not None and not ("," in number and "," not in read and number.startswith(read.split(",")[0]) and
+                                 re.search(r",\d", number)):
+        return None
+    advice = comma_number(number)
+    what, fix = advice if advice else ("commas", number.replace(",", ""))
+    return diagnostic(doc.path, (pos[0], start + 1), "E021",
+                      f"'{_label(parent)}' has {what} in {number}, and inside {{...}} a comma separates entries, "
+                      f"so the number was split in two; write {fix}")
+
+
+def _curly(doc: YamlDoc, pos: tuple[int, int], loc: tuple, text: str, is_key: bool) -> Diagnostic:
+    """The error explained by typographic quotes, at the opening one: YAML did not take it for a
+    quote, so a ',' inside ended the value (the rest became a key), or the quotes became text."""
+    quote = next(q for q in text if q in _CURLY_QUOTES)
+    line = doc.source_line(pos[0])
+    where = (pos[0], max(line.rfind(q, 0, pos[1]) for q in _OPENING_QUOTES) + 1)
+    if where[1] == 0:
+        where = doc.locate(pos, quote)  # not found when written as an escape ("\u201c"): the value's start
+        line = doc.source_line(where[0])
+    written = line[where[1] - 1:]
+    quoted = re.match(r"[“‘„‚]([^”’“‘]*)[”’“]?", written)
+    inner = quoted.group(1) if quoted else text.strip(_CURLY_QUOTES)
+    inner = inner if len(inner) <= _LONG else inner[:40] + "…"
+    if is_key:
+        effect = f"the ',' in the text ended the value and the rest became a key, '{text}'"
+    else:
+        effect = f"'{_label(loc)}' is the text with its quotes, {describe(text)}"
+    return diagnostic(doc.path, where, "E022",
+                      f"{char_name(written[:1] if quoted else quote)} is a typographic quote, which YAML does not "
+                      f"take for a quote: {effect}; write straight quotes: \"{inner}\"")
+
+
+def email_problem(value: str) -> str:
+    """Why a team.yml email is not one plain address, and what to write instead."""
+    if value.lower().startswith("mailto:"):
+        return "write it without 'mailto:' (the site makes the link)"
+    for char, what in (("?", "parameters such as bcc or subject"), ("#", "a fragment"), ("%", "encoded characters")):
+        if char in value:
+            return f"the '{char}' would add {what} to the mail link; write the address alone"
+    if "<" in value or ">" in value:
+        return "write the address alone, without a name or angle brackets"
+    if "," in value or ";" in value or value.count("@") > 1:
+        return "it names several addresses; write one"
+    if any(c.isspace() for c in value):
+        return "an address has no spaces"
+    if any(c in value for c in '"()[]\\:'):
+        return "an address has no quotes, parentheses, brackets, backslashes or colons"
+    return "an address is name@domain.tld"
 
 
 def _value_problem(err: dict, subject: str, root_type: Any, model_loc: tuple | None,
@@ -265,6 +416,9 @@ def _value_problem(err: dict, subject: str, root_type: Any, model_loc: tuple | N
             return "E107", f"{subject} must be a kebab-case id (like 'maria-gomez'); got {describe(value)}"
         if pattern == CRITERION_ID_PATTERN:
             return "E107", f"{subject} must be a snake_case id (like 'revenue_potential'); got {describe(value)}"
+        if pattern == EMAIL_PATTERN:
+            return "E111", (f"{subject} must be one e-mail address and nothing more, like 'jane.doe@example.com'; "
+                            f"got {describe(value)}: {email_problem(str(value))}")
         if pattern == CURRENCY_PATTERN:
             return "E111", f"{subject} must be a three-letter currency code in capitals (like 'EUR'); got {describe(value)}"
         if pattern == FINGERPRINT_PATTERN:
