@@ -112,7 +112,8 @@ _ALL = [
          "`>>>>>>>` at the start of a line). The file is not read: in a plan both sides would be published, and YAML "
          "would report the markers as a syntax error. The message names the line of every marker of the block. Git "
          "writes markers at the start of a line, so an example of one in a playbook page is written indented.",
-         "<<<<<<< HEAD\nowner: reed-clapper\n=======\nowner: ines-halvorsen\n         "Keep the lines that should stay from both sides, delete the marker lines, and commit the result."),
+         "<<<<<<< HEAD\nowner: reed-clapper\n=======\nowner: ines-halvorsen\n>>>>>>> origin/main",
+         "Keep the lines that should stay from both sides, delete the marker lines, and commit the result."),
     Code("E019", "Control or bidirectional character",
          "The file holds a character that is not text and cannot be seen: a control character other than tab and "
          "line break (a vertical tab or form feed pasted from Word, an escape sequence, a lone carriage return), a "
@@ -135,7 +136,6 @@ _ALL = [
          "A value is enclosed in typographic quotes (“ ” ‘ ’), which a word processor puts in place of straight ones. "
          "YAML does not take them for quotes, so a ': ' or ',' inside the value ends it.",
          "why: “Strong: growing fast”", "Enclose the value in straight quotes: `\"Strong: growing fast\"`."),
->>>>>>> i19-yamlinput
     # -- E1xx: schema ------------------------------------------------------------------------
     Code("E101", "Wrong type",
          "A value has the wrong type (for example a list where a mapping is expected, or text where a number is). "
