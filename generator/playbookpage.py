@@ -318,12 +318,35 @@ def raw_html(body: str) -> Iterator[tuple[int, int, str]]:
 
 def neutralise(markdown: str) -> str:
     """The Markdown with every `<` outside code shown as text, so no HTML reaches the page;
-    autolinks stay links. Code keeps its characters: Markdown shows code as written."""
+    autolinks stay links. Code keeps its characters: Markdown shows code as written.
+
+    Nor may the page give an element an id the theme reads (Material parses the first element
+    with id `__config` as its configuration): attribute lists (`{: #__config }`, on a paragraph,
+    heading or fence) are shown as text, and a heading whose anchor would start with `_`, where
+    the theme keeps its ids, gets one in the namespace account Markdown uses."""
     out = []
     for _, line, in_code in lines_with_fences(markdown):
-        out.append(line if in_code else "".join(piece if is_code else _escape_lt(piece)
-                                                for piece, is_code in split_code_spans(line)))
+        if in_code:
+            opener = _FENCE_ATTRIBUTES.match(line)
+            out.append(opener.group(1) + opener.group(2) if opener else line)
+            continue
+        line = "".join(piece if is_code else _escape_lt(piece).replace("{", "&#123;").replace("}", "&#125;")
+                       for piece, is_code in split_code_spans(line))
+        out.append(_namespaced_heading(line))
     return "\n".join(out)
+
+
+_FENCE_ATTRIBUTES = re.compile(r"^( {0,3}(?:`{3,}|~{3,})[ \t]*(?:[\w+#.-]+)?)[ \t]*\{[^}\n]*\}[ \t]*(.*)$")
+_ATX = re.compile(r"^( {0,3}#{1,6}[ \t]+)(.*?)[ \t#]*$")
+
+
+def _namespaced_heading(line: str) -> str:
+    from .authored import NAMESPACE, slug
+
+    match = _ATX.match(line)
+    if not match or not slug(match.group(2)).startswith("_"):
+        return line
+    return f"{match.group(1)}{match.group(2)} {{ #{NAMESPACE}{slug(match.group(2))} }}"
 
 
 def _escape_lt(prose: str) -> str:

@@ -376,3 +376,20 @@ def test_raw_html_in_the_playbook_that_validation_misses_reaches_the_site_as_tex
     assert "<script>alert(1)</script>" in page and "<img src=x onerror=alert(1)>" in page
     macros = visible_text(site / "playbook" / "hostile-macros" / "index.html")
     assert "<img src=x onerror=alert(1)> Right now the portfolio has" in macros
+
+
+def test_a_playbook_page_the_repository_does_not_trust_takes_no_id_the_theme_reads(tmp_path):
+    """Attribute lists on paragraphs, headings and fences, and headings named like the theme's
+    ids: with playbook_html off, none gives an element of the page such an id."""
+    repo = site_repo(BASE, tmp_path / "repo")
+    carriers = "\n\n".join(["# Clobber", *(f"## {name}" for name in THEME_IDS), "A paragraph.\n{: #__config }",
+                            "### Heading {#__search}", "```{ #__drawer .kam-sortable }\n{}\n```",
+                            "```json { #__toc }\n{}\n```", "[back](#relationships)"])
+    (repo / "playbook" / "clobber.md").write_text(carriers + "\n", encoding="utf-8")
+    result = build(repo)
+    assert result.exit_code == 0, result.output
+    elements = _elements(repo / "site" / "playbook" / "clobber" / "index.html").found
+    assert [e for e in elements if e[4] and ((e[1] or "").startswith("__") or e[2])] == []
+    assert [tag for tag, id_, *_ in elements if id_ == "__config"] == ["script"]
+    assert {"user-content-__config", "user-content-__search"} <= {e[1] for e in elements}
+    assert not [e for e in elements if e[4] and "kam-sortable" in e[3]]
