@@ -74,7 +74,7 @@ def best(function, repeats: int = 3) -> float:
 
 def parse_with_libyaml_alone(root: Path) -> None:
     """The floor: read every YAML file and front matter and parse it with the C loader."""
-    from generator.load import split_front_matter
+    from generator.core.load import split_front_matter
 
     for path in sorted(root.rglob("*")):
         if path.suffix == ".yml":
@@ -85,7 +85,7 @@ def parse_with_libyaml_alone(root: Path) -> None:
 
 
 def bench_validate(rows: list[tuple[str, str]]) -> None:
-    from generator.pipeline import check
+    from generator.site.build import check
 
     per_account = []
     for n in (100, 1000, 5000):
@@ -101,9 +101,9 @@ def bench_validate(rows: list[tuple[str, str]]) -> None:
 
 
 def bench_score(rows: list[tuple[str, str]]) -> None:
-    from generator.analytics import analyse
-    from generator.load import load
-    from generator.score import score_portfolio
+    from generator.analysis.analytics import analyse
+    from generator.core.load import load
+    from generator.scoring.score import score_portfolio
     from generator.validate import validate
 
     n = 10_000
@@ -205,7 +205,7 @@ sys.path.insert(0, code)
 import datetime as dt, json, time
 from pathlib import Path
 import generator
-from generator.pipeline import generate
+from generator.site.build import generate
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
@@ -225,7 +225,7 @@ plugin_file = sys.modules[type(plugin).__module__].__file__
 used = {name: getattr(module, "__file__", None) for name, module in list(sys.modules.items())
         if name == "generator" or name.startswith("generator.")}
 used["plugin " + type(plugin).__qualname__] = plugin_file
-for module, attribute in (("generator.pipeline", "THEME_OVERRIDES"), ("generator.render", "DEFAULT_TEMPLATES")):
+for module, attribute in (("generator.site.build", "THEME_OVERRIDES"), ("generator.site.render", "DEFAULT_TEMPLATES")):
     used[module + "." + attribute] = getattr(sys.modules.get(module), attribute, None)
 strays = {name: str(path) for name, path in used.items() if outside(path)}
 if strays:
@@ -454,9 +454,9 @@ def bench_history(rows: list[tuple[str, str]]) -> None:
     """`kam history` over 1,000 accounts and 500 commits against parsing, with libyaml alone, the
     blobs it has to read (every version of every file the commits changed)."""
     from benchmarks.synth import write_history
-    from generator.gitlog import read_blobs, read_log
-    from generator.load import split_front_matter
-    from generator.timeline import history
+    from generator.history.gitlog import read_blobs, read_log
+    from generator.core.load import split_front_matter
+    from generator.history.timeline import history
 
     root = write_portfolio(WORK / "history-1000", 1000)
     write_history(root, 500)
@@ -505,7 +505,7 @@ def bench_preview(rows: list[tuple[str, str]]) -> None:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     env = {**os.environ, "KAM_TODAY": TODAY.isoformat()}
-    server = subprocess.Popen([sys.executable, "-m", "generator.cli", "--root", str(root), "serve", "--port", str(port),
+    server = subprocess.Popen([sys.executable, "-m", "generator.cli.commands", "--root", str(root), "serve", "--port", str(port),
                                "--focus", "account-00002"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}/accounts/account-00002/"
     try:
@@ -532,7 +532,7 @@ def bench_engines(rows: list[tuple[str, str]]) -> None:
 
     from click.testing import CliRunner
 
-    from generator.cli import main as kam
+    from generator.cli.commands import main as kam
 
     root = _site_repo(100, "engines")
     tree = WORK / "engines-tree"
@@ -570,9 +570,9 @@ def bench_import(rows: list[tuple[str, str]]) -> None:
     import pandas as pd
 
     from benchmarks.synth_crm import write_export
-    from generator.crm import load_mapping, read_export
-    from generator.pipeline import check
-    from generator.proposals import propose
+    from generator.crm.reader import load_mapping, read_export
+    from generator.site.build import check
+    from generator.crm.proposals import propose
 
     sample = HERE.parent / "tests" / "fixtures" / "crm-sales-opportunities"
     kam = str(Path(sys.executable).parent / "kam")

@@ -84,7 +84,7 @@ def run(case: Case, target: Path) -> list[str]:
     """What `kam validate` prints for the case, one diagnostic a line."""
     from click.testing import CliRunner
 
-    from generator.cli import main
+    from generator.cli.commands import main
 
     repo = materialise(case, target)
     result = CliRunner().invoke(main, ["--root", str(repo), "validate", "--today", TODAY, "--format", "text",

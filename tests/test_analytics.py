@@ -10,10 +10,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from generator.analytics import analyse, pareto
-from generator.model import CurrencyRules, Portfolio
-from generator.pipeline import check
-from generator.score import score_portfolio
+from generator.analysis.analytics import analyse, pareto
+from generator.core.model import CurrencyRules, Portfolio
+from generator.site.build import check
+from generator.scoring.score import score_portfolio
 
 from .corpus import BASE
 
@@ -55,7 +55,7 @@ def test_overdue_review_and_kpi_change_a_year_later():
 
 
 def test_sections_holding_only_the_template_prompt_are_unwritten(tmp_path):
-    from generator.prompts import prompt
+    from generator.core.prompts import prompt
 
     repo = tmp_path / "repo"
     shutil.copytree(BASE, repo)

@@ -9,8 +9,8 @@ import shutil
 
 import pytest
 
-from generator.pipeline import check
-from generator.score import CANDIDATE, STANDARD, key_accounts, place
+from generator.site.build import check
+from generator.scoring.score import CANDIDATE, STANDARD, key_accounts, place
 
 from .corpus import BASE
 

@@ -10,7 +10,7 @@ import shutil
 import pytest
 from click.testing import CliRunner
 
-from generator.cli import main
+from generator.cli.commands import main
 
 from .corpus import BASE, TODAY
 
@@ -42,7 +42,7 @@ def test_validate_starts_without_the_site_and_table_libraries(repo):
     import subprocess
     import sys
 
-    probe = ("import sys\nfrom generator.cli import main\n"
+    probe = ("import sys\nfrom generator.cli.commands import main\n"
              "try:\n    main(['--root', sys.argv[1], 'validate', '--today', sys.argv[2]])\n"
              "except SystemExit as end:\n    assert end.code == 0, end.code\n"
              "print(' '.join(sorted(m for m in ('pandas', 'numpy', 'mkdocs', 'rich', 'jinja2') if m in sys.modules)))\n")
@@ -250,7 +250,7 @@ def test_outside_a_repository_commands_say_so(tmp_path, command):
 def test_a_failed_swap_puts_the_previous_site_back(tmp_path, monkeypatch):
     from pathlib import Path
 
-    from generator.cli import _swap_in
+    from generator.cli.commands import _swap_in
 
     site, built = tmp_path / "site", tmp_path / ".site.building-x"
     site.mkdir()

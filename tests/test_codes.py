@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.codes import CODES, CONFIGURABLE
-from generator.diagnostics import Diagnostic
+from generator.core.codes import CODES, CONFIGURABLE
+from generator.core.diagnostics import Diagnostic
 
 SOURCE = Path(__file__).resolve().parent.parent / "generator"
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from generator.ids import MAX_ID_LENGTH, id_from_name, is_reserved, slug
-from generator.load import ID_RE
+from generator.core.ids import MAX_ID_LENGTH, id_from_name, is_reserved, slug
+from generator.core.load import ID_RE
 
 
 @pytest.mark.parametrize("name, expected", [

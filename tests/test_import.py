@@ -15,8 +15,8 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from generator.cli import main
-from generator.codes import IMPORT_CODES
+from generator.cli.commands import main
+from generator.core.codes import IMPORT_CODES
 
 from .sitebuild import PROJECT
 
@@ -731,7 +731,7 @@ def test_criteria_severity_applies_to_import_warnings(troubled):
 # -- writes: all or none ------------------------------------------------------------------------------
 
 def test_a_write_that_fails_part_of_the_way_puts_everything_back(tmp_path):
-    from generator.writes import WriteProblem, commit
+    from generator.core.writes import WriteProblem, commit
 
     root = tmp_path / "repo"
     (root / "accounts").mkdir(parents=True)
@@ -770,7 +770,7 @@ def test_every_agent_and_manager_of_the_sales_teams_joins_team_yml(tmp_path):
     import pandas as pd
     import yaml
 
-    from generator.crm import slug
+    from generator.crm.reader import slug
 
     repo = tmp_path / "repo"
     assert kam(tmp_path, "init", str(repo)).exit_code == 0
@@ -807,8 +807,8 @@ def test_the_problem_table_prints_text_not_markup():
 
     from rich.console import Console
 
-    from generator.diagnostics import Diagnostic
-    from generator.importreport import print_problems
+    from generator.core.diagnostics import Diagnostic
+    from generator.crm.report import print_problems
 
     console = Console(width=300, file=io.StringIO(), color_system=None)
     print_problems((Diagnostic("export/accounts.csv", 3, 1, "W507", "'[bold]Delta [/] [closed]\x1b]52;c;aGk=\x07' "

@@ -11,8 +11,8 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from generator.cli import main
-from generator.newrepo import PLACEHOLDER, generator_requirement, requirement_from, starter_files
+from generator.cli.commands import main
+from generator.scaffold.repository import PLACEHOLDER, generator_requirement, requirement_from, starter_files
 
 from .sitebuild import PROJECT
 
@@ -236,7 +236,7 @@ def test_an_installed_generator_carries_its_templates_and_starts_a_repository(tm
     assert (installed / "site_templates" / "assets" / "kam.css").is_file()
     assert (installed / "overrides" / "main.html").is_file() and (installed / "starter" / "workflows").is_dir()
     # The installed package comes first on the path; its dependencies come from this environment.
-    probe = ("import sys, generator\nfrom generator.cli import main\n"
+    probe = ("import sys, generator\nfrom generator.cli.commands import main\n"
              "assert generator.__file__.startswith(sys.argv[1]), generator.__file__\n"
              "main(['init', sys.argv[2]])\n")
     env = dict(os.environ, PYTHONPATH=str(target))

@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from generator.link import Rel, Unresolved, link, resolve_wikilink
-from generator.pipeline import check
+from generator.analysis.link import Rel, Unresolved, link, resolve_wikilink
+from generator.site.build import check
 
 from .corpus import BASE
 from .sitebuild import PROJECT

@@ -2,7 +2,7 @@ from pathlib import Path
 
 import yaml
 
-from generator.mdtext import demote_headings
+from generator.core.mdtext import demote_headings
 
 from .corpus import BASE
 # The Markdown extensions of the site (mkdocs.yml), so that the renderer timed is the one the build runs.
@@ -28,7 +28,7 @@ def _runaway_bodies(size: int) -> dict[str, str]:
 
 
 def test_heavy_paragraphs_are_found_where_their_run_starts_and_only_they_are_quarantined():
-    from generator.mdtext import defuse_markup, heavy_markup_at
+    from generator.core.mdtext import defuse_markup, heavy_markup_at
 
     clean = (BASE / "accounts/kan-code/strategy.md").read_text(encoding="utf-8")
     assert heavy_markup_at(clean, 1) == [] and defuse_markup(clean) == clean  # what validates passes untouched
@@ -49,7 +49,7 @@ def test_a_1mb_runaway_body_renders_in_time_proportional_to_its_size_like_prose(
 
     import markdown
 
-    from generator.escape import markdown_body
+    from generator.site.escape import markdown_body
 
     def render(text: str) -> float:
         started = time.perf_counter()

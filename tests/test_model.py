@@ -9,8 +9,8 @@ import typing
 import pytest
 from pydantic import ValidationError
 
-from generator.model import Account, CriteriaConfig, Financials, Goal, Measure
-from generator.schemas import FILE_KINDS, nested_models
+from generator.core.model import Account, CriteriaConfig, Financials, Goal, Measure
+from generator.core.schemas import FILE_KINDS, nested_models
 from generator.validate.schema import bounds_at
 
 # Figures that live on the criteria scale: validate/ checks them against the scale itself
@@ -76,7 +76,7 @@ def test_goal_rules_in_one_place():
 
 
 def test_review_cadence_in_one_place():
-    from generator.model import Review, ReviewMeta
+    from generator.core.model import Review, ReviewMeta
 
     def account(*dates: str) -> Account:
         reviews = tuple(Review(f"r{d}.md", d, ReviewMeta(date=dt.date.fromisoformat(d), type="qbr"), "", "", 1)

@@ -8,9 +8,9 @@ import pytest
 from markupsafe import Markup
 
 from generator import tables
-from generator.macros import MACROS
-from generator.pipeline import generate
-from generator.playbookpage import MacroFailure, check, neutralise, publishable, raw_html, sandboxed_render
+from generator.site.macros import MACROS
+from generator.site.build import generate
+from generator.site.playbookpage import MacroFailure, check, neutralise, publishable, raw_html, sandboxed_render
 
 from .corpus import BASE
 from .sitebuild import site_repo

@@ -137,7 +137,7 @@ class _Preview:
             self.port = probe.getsockname()[1]
         env = {**os.environ, "KAM_TODAY": "2026-11-24", "NO_MKDOCS_2_WARNING": "1"}
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "generator.cli", "--root", str(repo), "serve", "--port", str(self.port), *options],
+            [sys.executable, "-m", "generator.cli.commands", "--root", str(repo), "serve", "--port", str(self.port), *options],
             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
             # as a shell's background job: SIGINT ignored, a disposition children inherit
             preexec_fn=(lambda: signal.signal(signal.SIGINT, signal.SIG_IGN)) if inherit_ignored_interrupts else None)
@@ -235,7 +235,7 @@ def test_a_focus_on_an_unknown_account_says_so(tmp_path):
     repo = site_repo(BASE, tmp_path / "repo")
     from click.testing import CliRunner
 
-    from generator.cli import main
+    from generator.cli.commands import main
 
     result = CliRunner().invoke(main, ["--root", str(repo), "serve", "--focus", "kan-cod"])
     assert result.exit_code == 2 and "no account 'kan-cod'; did you mean 'kan-code'?" in result.stderr
@@ -347,7 +347,7 @@ def test_files_linked_from_outside_the_repository_are_never_published(tmp_path):
     from mkdocs.config import load_config
     from mkdocs.structure.files import get_files
 
-    from generator.pipeline import generate
+    from generator.site.build import generate
 
     (repo / "playbook" / "shared").unlink()
     generated = generate(repo, dt.date(2026, 11, 24))
@@ -470,7 +470,7 @@ def test_a_repository_that_still_lists_mkdocs_macros_builds_and_it_renders_no_pa
     repo = site_repo(BASE, tmp_path / "repo")
     config = repo / "mkdocs.yml"
     config.write_text(config.read_text(encoding="utf-8").replace(
-        "  - kam:", "  - macros:\n      modules: [generator.macros]\n      render_by_default: true\n  - kam:"),
+        "  - kam:", "  - macros:\n      modules: [generator.site.macros]\n      render_by_default: true\n  - kam:"),
         encoding="utf-8")
     (repo / "playbook" / "plain.md").write_text("# Plain\n\nSeven times seven: {{ 7*7 }}\n", encoding="utf-8")
     result = build(repo)

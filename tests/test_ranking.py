@@ -7,9 +7,9 @@ import json
 
 import pytest
 
-from generator.analytics import analyse
-from generator.pipeline import check
-from generator.ranking import OptionProblem, as_csv, as_json, parse_weights, ranking, tier_id
+from generator.analysis.analytics import analyse
+from generator.site.build import check
+from generator.analysis.ranking import OptionProblem, as_csv, as_json, parse_weights, ranking, tier_id
 
 from .corpus import BASE
 

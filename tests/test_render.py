@@ -9,8 +9,8 @@ import shutil
 
 import pytest
 
-from generator.escape import markdown_body, md_text
-from generator.pipeline import generate
+from generator.site.escape import markdown_body, md_text
+from generator.site.build import generate
 
 from .corpus import BASE
 from .sitebuild import PROJECT, build, site_path, site_repo
@@ -76,7 +76,7 @@ def test_two_renders_are_byte_identical(tmp_path):
 
 
 def test_a_broken_template_is_reported_with_its_location(tmp_path):
-    from generator.render import TemplateProblem
+    from generator.site.render import TemplateProblem
 
     repo = site_repo(BASE, tmp_path / "repo")
     goals = repo / "site_templates" / "goals.md.j2"

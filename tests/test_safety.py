@@ -11,8 +11,8 @@ from html.parser import HTMLParser
 import pytest
 
 import generator.validate as validate_stage
-from generator.pipeline import check
-from generator.safety import external_host, sanitize_html, unsafe_scheme, url_scheme
+from generator.site.build import check
+from generator.site.safety import external_host, sanitize_html, unsafe_scheme, url_scheme
 from generator.validate import links
 
 from .hostile import (
@@ -244,7 +244,7 @@ def test_the_focused_preview_page_shows_hostile_names_as_text(tmp_path):
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
 
-    from generator.pipeline import generate
+    from generator.site.build import generate
 
     repo = site_repo(hostile_repo(tmp_path), tmp_path / "site-repo")
     focus = frozenset(sorted(p.name for p in (repo / "accounts").iterdir() if p.is_dir())[:2])

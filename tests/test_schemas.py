@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from generator.schemas import schema_files
+from generator.core.schemas import schema_files
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -32,7 +32,7 @@ def test_the_readme_names_every_field_of_every_file_format():
     first from falling behind the second: a new field fails here until the README names it."""
     import re
 
-    from generator.schemas import FILE_KINDS, nested_models
+    from generator.core.schemas import FILE_KINDS, nested_models
 
     from .sitebuild import PROJECT
 

@@ -9,10 +9,10 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.model import (Account, AccountProfile, CriteriaConfig, Criterion, CriterionScore, Financials,
+from generator.core.model import (Account, AccountProfile, CriteriaConfig, Criterion, CriterionScore, Financials,
                              Portfolio, Tier, Watch)
-from generator.score import place, placements, score_portfolio, tier_reached, weighted_score
-from generator.scoretable import what_if
+from generator.scoring.score import place, placements, score_portfolio, tier_reached, weighted_score
+from generator.scoring.scoretable import what_if
 
 CRITERIA = CriteriaConfig(
     criteria=(Criterion(id="revenue", name="Revenue", weight=50), Criterion(id="fit", name="Fit", weight=30),

@@ -9,8 +9,8 @@ import subprocess
 import pytest
 from click.testing import CliRunner
 
-from generator.cli import main
-from generator.timeline import history
+from generator.cli.commands import main
+from generator.history.timeline import history
 
 from .gitrepo import ENV, edit, git, portfolio_repo
 
@@ -70,9 +70,9 @@ def test_every_point_has_its_commit_cause_figures_and_words(scripted):
 
 def test_each_point_is_what_the_pipeline_gives_at_that_commit_on_its_date(scripted, tmp_path):
     """Replayed figures against the ordinary pipeline run on each commit's own files."""
-    from generator.analytics import analyse
-    from generator.gitsource import materialise
-    from generator.pipeline import check
+    from generator.analysis.analytics import analyse
+    from generator.history.gitsource import materialise
+    from generator.site.build import check
 
     repo, _ = scripted
     for point in history(repo).points:
@@ -190,8 +190,8 @@ def test_the_history_table_shows_commit_subjects_as_written_and_sends_no_escape(
 
     from rich.console import Console
 
-    from generator.historyreport import print_table
-    from generator.timeline import Point
+    from generator.history.historyreport import print_table
+    from generator.history.timeline import Point
 
     subject = "[bold]fix[/] [closed] \x1b]52;c;aGk=\x07\x1b[2K\r"
     point = Point("acme", "0" * 40, dt.datetime(2026, 1, 2, tzinfo=dt.timezone.utc), "Eve", subject, "account", 5.0,

@@ -7,8 +7,8 @@ import shutil
 import pytest
 from click.testing import CliRunner
 
-from generator.cli import main
-from generator.codes import BUILD_CODES, CODES, IMPORT_CODES
+from generator.cli.commands import main
+from generator.core.codes import BUILD_CODES, CODES, IMPORT_CODES
 
 from .corpus import BASE, TODAY, load_cases, materialise, run, with_expected
 from .corpus import CASES as CASE_DIR
@@ -72,7 +72,7 @@ def test_values_are_described_in_a_line_not_in_thousands_of_digits():
 def test_a_rebuild_with_the_serve_cache_finds_what_a_fresh_check_finds(tmp_path):
     import datetime as dt
 
-    from generator.pipeline import BuildCache, check
+    from generator.site.build import BuildCache, check
 
     today = dt.date.fromisoformat(TODAY)
     repo = tmp_path / "repo"
@@ -89,7 +89,7 @@ def test_a_rebuild_with_the_serve_cache_finds_what_a_fresh_check_finds(tmp_path)
 
 
 def test_diagnostic_lines_show_escape_sequences_in_text_and_github_formats():
-    from generator.diagnostics import Diagnostic, format_github, format_text
+    from generator.core.diagnostics import Diagnostic, format_github, format_text
 
     d = Diagnostic("accounts/a\x1b[2K/account.yml", 3, 5, "E204",
                    "unknown 'x\x1b]52;c;aGk=\x07\r\n::error::forged\u202e\x9b31m'")
@@ -152,7 +152,7 @@ def test_numbers_written_with_commas_are_told_apart():
 def test_an_email_is_one_address_and_the_message_says_what_else_is_there():
     from pydantic import ValidationError
 
-    from generator.model import Person
+    from generator.core.model import Person
     from generator.validate.schema import email_problem
 
     def accepted(email):

@@ -9,7 +9,7 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generator.yamldoc import parse
+from generator.core.yamldoc import parse
 
 
 def codes(problems):

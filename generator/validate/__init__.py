@@ -14,10 +14,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from ..diagnostics import Diagnostic, apply_severity, has_errors, sort
-from ..load import LoadedRepo
-from ..model import Portfolio
-from ..score import Scores
+from ..core.diagnostics import Diagnostic, apply_severity, has_errors, sort
+from ..core.load import LoadedRepo
+from ..core.model import Portfolio
+from ..scoring.score import Scores
 from . import config, currency, dates, figures, links, plan, playbook, portfolio, references, schema
 from .context import RuleContext
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..codes import CODES, CONFIGURABLE
-from ..diagnostics import Diagnostic, diagnostic
-from ..model import Watch
+from ..core.codes import CODES, CONFIGURABLE
+from ..core.diagnostics import Diagnostic, diagnostic
+from ..core.model import Watch
 from .context import RuleContext
 from .schema import suggest
 

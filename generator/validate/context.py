@@ -6,11 +6,11 @@ import copy
 import datetime as dt
 from dataclasses import dataclass, field
 
-from ..load import REVIEW_NAME_RE, LoadedRepo
-from ..model import Account, Portfolio, Review, Tier
-from ..score import Scores
-from ..textscan import first_invisible
-from ..yamldoc import YamlDoc
+from ..core.load import REVIEW_NAME_RE, LoadedRepo
+from ..core.model import Account, Portfolio, Review, Tier
+from ..scoring.score import Scores
+from ..core.textscan import first_invisible
+from ..core.yamldoc import YamlDoc
 
 
 def _raw_ids(doc: YamlDoc | None, *, may_be_empty: bool = False) -> frozenset[str] | None:

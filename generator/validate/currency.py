@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..diagnostics import Diagnostic, diagnostic
+from ..core.diagnostics import Diagnostic, diagnostic
 from .context import RuleContext
 from .schema import suggest
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..diagnostics import Diagnostic, diagnostic
+from ..core.diagnostics import Diagnostic, diagnostic
 from .context import RuleContext, name_date
 
 

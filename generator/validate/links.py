@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..diagnostics import Diagnostic, diagnostic
-from ..mdtext import find_image_sources, find_link_destinations, heavy_markup_at
-from ..safety import SAFE_SCHEMES, external_host, unsafe_scheme
+from ..core.diagnostics import Diagnostic, diagnostic
+from ..core.mdtext import find_image_sources, find_link_destinations, heavy_markup_at
+from ..site.safety import SAFE_SCHEMES, external_host, unsafe_scheme
 from .context import RuleContext
 
 _ALLOWED = ", ".join(sorted(SAFE_SCHEMES))

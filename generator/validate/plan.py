@@ -5,10 +5,10 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterator
 
-from ..diagnostics import Diagnostic, diagnostic
-from ..mdtext import heading_lines, lines_with_fences
-from ..model import HORIZONS
-from ..prompts import is_prompt
+from ..core.diagnostics import Diagnostic, diagnostic
+from ..core.mdtext import heading_lines, lines_with_fences
+from ..core.model import HORIZONS
+from ..core.prompts import is_prompt
 from .context import RuleContext
 
 

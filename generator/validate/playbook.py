@@ -1,4 +1,4 @@
-"""Playbook pages: macros only as generator.playbookpage allows them, and raw HTML only where the
+"""Playbook pages: macros only as generator.site.playbookpage allows them, and raw HTML only where the
 repository allows it.
 
 The build renders every page through the same module, so what passes here is what publishes;
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..diagnostics import Diagnostic, diagnostic
+from ..core.diagnostics import Diagnostic, diagnostic
 from .context import RuleContext
 
 _ALLOW_HTML = "set `playbook_html: true` under the kam plugin in mkdocs.yml to allow raw HTML in the playbook"
@@ -22,7 +22,7 @@ def playbook_macros(ctx: RuleContext) -> Iterator[Diagnostic]:
             continue
         meta = page.front.data if page.front is not None and isinstance(page.front.data, dict) else {}
         if meta.get("render_macros") is True:
-            from ..playbookpage import check  # Jinja is imported for pages with macros, not by every `kam validate`
+            from ..site.playbookpage import check
 
             for finding in check(page.body, meta):
                 yield diagnostic(page.path, (page.body_line + finding.line - 1, finding.column), finding.code,
@@ -32,7 +32,7 @@ def playbook_macros(ctx: RuleContext) -> Iterator[Diagnostic]:
 def playbook_html(ctx: RuleContext) -> Iterator[Diagnostic]:
     if ctx.loaded.playbook_html:
         return
-    from ..playbookpage import raw_html
+    from ..site.playbookpage import raw_html
 
     for page in ctx.loaded.playbook:
         for line, column, shown in raw_html(page.body):

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..diagnostics import Diagnostic, diagnostic
-from ..link import Unresolved, resolve_wikilink
-from ..mdtext import find_wikilinks
-from ..textscan import char_name, first_invisible, visible
-from ..yamldoc import YamlDoc
+from ..core.diagnostics import Diagnostic, diagnostic
+from ..analysis.link import Unresolved, resolve_wikilink
+from ..core.mdtext import find_wikilinks
+from ..core.textscan import char_name, first_invisible, visible
+from ..core.yamldoc import YamlDoc
 from .context import RuleContext
 from .schema import suggest
 

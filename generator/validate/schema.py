@@ -17,28 +17,13 @@ import annotated_types
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from pydantic.fields import FieldInfo
 
-from ..diagnostics import Diagnostic, diagnostic
-from ..ids import LENGTH_WHY, RESERVED_WHY
-from ..load import ID_PATTERN, AccountFiles, MarkdownDoc
-from ..mdtext import first_heading, split_sections
-from ..model import (
-    CRITERION_ID_PATTERN,
-    CURRENCY_PATTERN,
-    EMAIL_PATTERN,
-    FINGERPRINT_PATTERN,
-    Account,
-    AccountProfile,
-    CriteriaConfig,
-    Goal,
-    Person,
-    Plan,
-    Review,
-    ReviewMeta,
-    Stakeholder,
-    StrategyMeta,
-)
-from ..textscan import char_name, first_invisible, visible
-from ..yamldoc import YamlDoc
+from ..core.diagnostics import Diagnostic, diagnostic
+from ..core.ids import LENGTH_WHY, RESERVED_WHY
+from ..core.load import ID_PATTERN, AccountFiles, MarkdownDoc
+from ..core.mdtext import first_heading, split_sections
+from ..core.model import CRITERION_ID_PATTERN, CURRENCY_PATTERN, EMAIL_PATTERN, FINGERPRINT_PATTERN, Account, AccountProfile, CriteriaConfig, Goal, Person, Plan, Review, ReviewMeta, Stakeholder, StrategyMeta
+from ..core.textscan import char_name, first_invisible, visible
+from ..core.yamldoc import YamlDoc
 
 _TYPE_WORDS = {
     "string_type": "text", "int_type": "a whole number", "int_parsing": "a whole number",

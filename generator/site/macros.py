@@ -1,0 +1,80 @@
+"""Live data for the authored playbook pages: the only code a page can reach.
+
+A playbook page whose front matter says `render_macros: true` may call these macros with literal
+arguments and use `{% if %}`, `{% for %}` and `{% set name = literal %}`:
+
+    ---
+    render_macros: true
+    ---
+    {{ tier_table() }}
+    {% for id in ['acme-corporation', 'kan-code'] %}- {{ account_link(id) }}
+    {% endfor %}
+
+Nothing else: no attribute or item access (`x.__class__`, `x['k']`), no `config` or `page`, no
+imports or includes, no filters outside a short list. generator.site.playbookpage checks that on the
+parsed template (`kam validate`: E215, E216) and renders in Jinja's sandbox with only these
+macros as globals; the kam plugin and `kam render --out` both publish through it. Generated
+account pages are never rendered as Jinja, so text from account files never runs as a template.
+The tables come from generator.site.tables, the same code the generated pages use.
+
+Every macro is a plain function of (site, here, *what the page passes) listed once in MACROS:
+the names a page may call and the arguments validation checks come from that one table. A new
+macro is a reviewed change to this file; it gets the site and the page's path, and returns
+Markup built from escaped values.
+"""
+
+from __future__ import annotations
+
+import inspect
+from typing import TYPE_CHECKING
+
+from markupsafe import Markup
+
+from . import tables
+
+if TYPE_CHECKING:
+    from .render import SiteInput
+
+
+def criteria_table(site: SiteInput, here: str) -> Markup:
+    return tables.criteria_table(site.scores.criteria)
+
+
+def tier_table(site: SiteInput, here: str) -> Markup:
+    return tables.tier_table(site.scores.criteria, site.scores)
+
+
+def tier_counts(site: SiteInput, here: str) -> Markup:
+    return tables.tier_counts(site.scores, site.analytics)
+
+
+def required_sections(site: SiteInput, here: str) -> Markup:
+    return tables.required_sections(site.scores.criteria)
+
+
+def promotion_candidates(site: SiteInput, here: str) -> Markup:
+    return tables.promotion_candidates(site.portfolio, site.scores, here)
+
+
+def account_link(site: SiteInput, here: str, account_id: str) -> Markup:
+    return tables.account_link(site.portfolio, account_id, here)
+
+
+MACROS = {f.__name__: f for f in (criteria_table, tier_table, tier_counts, required_sections,
+                                  promotion_candidates, account_link)}
+# What mkdocs-macros gave a page: none of it is available now (each is a way into the build's
+# Python objects), and a page that names one is told so (E215) rather than "unknown name".
+PROVIDED_BY_MKDOCS_MACROS = ("config", "page", "extra", "environment", "plugin", "git", "macros", "filters",
+                             "filters_builtin", "navigation", "files", "now", "context", "macros_info", "fix_url")
+
+
+def page_signature(name: str) -> inspect.Signature:
+    """The macro as a page calls it: without the site and page the build supplies."""
+    signature = inspect.signature(MACROS[name])
+    return signature.replace(parameters=list(signature.parameters.values())[2:])
+
+
+def define_env(env) -> None:
+    """What mkdocs-macros calls for a repository whose mkdocs.yml still lists it with
+    `modules: [generator.site.macros]`: nothing is registered, since the kam plugin expands every page's
+    macros itself and keeps mkdocs-macros from rendering any page (see KamPlugin.on_config)."""

@@ -1,0 +1,235 @@
+"""The mkdocs plugin: a thin layer that runs the pipeline and hands its pages to mkdocs.
+
+`mkdocs build` and `mkdocs serve` from the repo root go through here. Pages are virtual
+files (nothing is written into the repository), the authored playbook is served under
+playbook/, and serve also watches the account files, criteria.yml, team.yml and templates.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from html import escape
+from pathlib import Path
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.structure.files import File, Files
+
+from ..history import gitlog
+from . import searchindex
+from ..core.diagnostics import Severity, format_text, stops_strict, summary
+from .escape import md_text
+from .build import ASSETS, TEMPLATES, THEME_OVERRIDES, BuildCache, Generated, generate, read_timeline, reference_date
+from .render import RenderedPage, TemplateProblem, review_redirects, template_file
+from .safety import sanitize_html
+
+log = get_plugin_logger("kam")
+WATCHED = ("accounts", "criteria.yml", "team.yml", TEMPLATES)
+
+
+# How `kam serve --focus` tells the plugin which accounts to preview: mkdocs serve builds its
+# configuration itself, so the one process's environment is the channel.
+FOCUS_VARIABLE = "KAM_PREVIEW_ACCOUNTS"
+
+
+RETIRED_MACROS_PLUGIN = ("mkdocs.yml lists the `macros` plugin (mkdocs-macros), which kam no longer uses: kam expands "
+                         "playbook macros itself, in a sandbox, and mkdocs-macros renders no page. Remove `- macros:` "
+                         "and its options from `plugins:` in mkdocs.yml.")
+
+
+def preview_focus() -> frozenset[str] | None:
+    names = os.environ.get(FOCUS_VARIABLE, "")
+    ids = frozenset(n.strip() for n in names.split(",") if n.strip())
+    return ids or None
+
+
+def _inside(path: Path, root: Path) -> bool:
+    return path == root or root in path.parents
+
+
+class KamConfig(Config):
+    today = c.Optional(c.Type(str))  # YYYY-MM-DD; $KAM_TODAY wins, then the real date
+    playbook_prefix = c.Type(str, default="playbook")
+    # A trust decision: raw HTML in a playbook page runs in every reader's browser, and anyone who
+    # can open a pull request can edit the playbook. Off, it is a validation error and shown as text.
+    playbook_html = c.Type(bool, default=False)
+
+
+class KamPlugin(BasePlugin[KamConfig]):
+    def __init__(self) -> None:
+        self.generated: Generated | None = None
+        self.pregenerated: Generated | None = None  # set by `kam build`, which has validated already
+        self.root = Path.cwd()
+        self.sources: dict[str, str] = {}
+        self.rendered: dict[str, RenderedPage] = {}
+        self.search_entries: list[dict[str, str]] = []
+        self.own_search = False
+        self.authored: set[str] = set()  # src_uri of the playbook's own pages
+
+    def on_startup(self, *, command, dirty) -> None:
+        # Having on_startup keeps this object for the whole of `mkdocs serve`: the history read
+        # for a commit is kept between rebuilds, since editing files does not change the commits.
+        self.serving = command == "serve"
+        self.history_for: tuple[str | None, object] | None = None
+        self.cache = BuildCache() if self.serving else None  # unchanged files are not parsed again
+
+    def _history(self):
+        head = gitlog.head(self.root)
+        if self.history_for is None or self.history_for[0] != head:
+            self.history_for = (head, read_timeline(self.root))
+        return self.history_for[1]
+
+    def on_config(self, config):
+        self.root = Path(config.config_file_path).resolve().parent
+        self.legacy_macros = (macros := config.plugins.get("macros")) is not None
+        if macros is not None:
+            # A repository made before kam expanded macros itself still lists mkdocs-macros; it
+            # builds, but mkdocs-macros renders no page (on_page_markdown marks each one).
+            macros.config["render_by_default"] = False
+            # Info, not a warning: a strict publish of a repository made by an older `kam init` keeps working.
+            log.info(RETIRED_MACROS_PLUGIN)
+        try:
+            today = reference_date(configured=self.config.today)
+        except ValueError as exc:
+            raise PluginError(f"kam: invalid date for 'today': {exc}") from exc
+        generated, self.pregenerated = self.pregenerated, None
+        if generated is not None and generated.site is not None and \
+                generated.site.directory_urls != config.use_directory_urls:
+            generated = None  # links in the pages' HTML were written for the other URL style
+        if generated is None:
+            focus = preview_focus() if getattr(self, "serving", False) else None
+            if focus is not None:  # links and nav entries to the pages left out are expected
+                config.validation.links.not_found = logging.DEBUG
+                config.validation.nav.not_found = logging.DEBUG
+            try:
+                serving = getattr(self, "serving", False)
+                generated = generate(self.root, today, focus=focus, directory_urls=config.use_directory_urls,
+                                     timeline=self._history() if serving else None,
+                                     cache=self.cache if serving else None)
+            except TemplateProblem as exc:
+                raise PluginError(f"kam: site_templates/{exc}") from None
+            for d in generated.validated.diagnostics:  # `kam build` printed them already
+                # mkdocs --strict stops on any warning logged: what the calendar brings is told
+                # at info level, as `kam build --strict` lets it pass.
+                report = log.warning if stops_strict(d) else log.info
+                (log.error if d.severity is Severity.ERROR else report)(format_text(d))
+        if not generated.pages:
+            raise PluginError(f"kam: the account files have errors ({summary(generated.validated.diagnostics)}); "
+                              "nothing was built. Run `kam validate` for the full list.")
+        self.generated = generated
+        self.sources = {p.path: p.source for p in generated.pages if p.source}
+        self.rendered = {p.path: p for p in generated.pages}
+        self.search_entries = []
+        search = config.plugins.get("material/search")
+        # Material's search reads the pages this plugin leaves to it; generated pages get their
+        # entries from their blocks instead (searchindex.py). Any other search reads them all.
+        self.own_search = search is not None and bool(getattr(search, "config", {}).get("enabled", True))
+        if str(THEME_OVERRIDES) not in config.theme.dirs:
+            config.theme.dirs.insert(0, str(THEME_OVERRIDES))
+        return config
+
+    def on_files(self, files: Files, config) -> Files:
+        assert self.generated is not None
+        prefix = self.config.playbook_prefix.strip("/")
+        out = Files([])
+        self.authored = set()
+        docs_dir = Path(config.docs_dir).resolve()
+        for f in files:
+            authored = f.generated_by is None and f.src_dir is not None and Path(f.src_dir).resolve() == docs_dir
+            if authored and not _inside(Path(f.abs_src_path).resolve(), self.root):
+                continue  # reached through a link that leaves the repository (E009): never published
+            if authored and prefix:  # the authored playbook lives under playbook/; theme files stay put
+                moved = File.generated(config, f"{prefix}/{f.src_uri}", abs_src_path=f.abs_src_path)
+                self.sources[moved.src_uri] = f"{Path(config.docs_dir).name}/{f.src_uri}"
+                self.authored.add(moved.src_uri)
+                out.append(moved)
+            else:
+                if authored:
+                    self.sources[f.src_uri] = f"{Path(config.docs_dir).name}/{f.src_uri}"
+                    self.authored.add(f.src_uri)
+                out.append(f)
+        for page in self.generated.pages:
+            out.append(File.generated(config, page.path, content=page.markdown))
+        for path, content in review_redirects(self.generated, config.use_directory_urls):
+            if out.get_file_from_path(path) is None:
+                out.append(File.generated(config, path, content=content))
+        for asset in ASSETS:
+            out.append(File.generated(config, asset, abs_src_path=str(template_file(self.root / TEMPLATES, asset))))
+        return out
+
+    @event_priority(100)  # before any other plugin reads the page, mkdocs-macros above all
+    def on_page_markdown(self, markdown, page, config, files):
+        """A playbook page as generator.site.playbookpage publishes it: macros expanded in the sandbox
+        for pages that opt in, raw HTML shown as text unless mkdocs.yml allows it."""
+        opted_in = page.meta.get("render_macros") is True
+        if getattr(self, "legacy_macros", False):  # mkdocs-macros renders no page whose meta says false, whatever else
+            page.meta["render_macros"] = False
+        if page.file.src_uri not in self.authored:
+            return markdown
+        from .playbookpage import MacroFailure, publishable
+
+        try:
+            return publishable(markdown, site=self.generated.site, here=page.file.src_uri, macros=opted_in,
+                               html=self.config.playbook_html, variables=page.meta)
+        except MacroFailure as failure:
+            where = self._located(page, markdown, failure)
+            if not getattr(self, "serving", False):
+                raise PluginError(where) from None
+            # A preview shows the error on the page, so that one mistake while editing does not stop the server.
+            return f'!!! failure "This page failed to render"\n\n    {md_text(where)}\n'
+
+    def _located(self, page, markdown: str, failure) -> str:
+        """`path:line:col: error[CODE] message`, the line counted in the file (mkdocs hands over
+        the body without its front matter)."""
+        path = self.sources.get(page.file.src_uri, page.file.src_uri)
+        try:
+            text = Path(page.file.abs_src_path).read_text(encoding="utf-8-sig").replace("\r\n", "\n")
+        except (OSError, TypeError, UnicodeDecodeError):
+            text = markdown
+        offset = text[:len(text) - len(markdown)].count("\n") if text.endswith(markdown) else 0
+        return f"{path}:{offset + failure.line}:{failure.column}: error[{failure.code}] {failure.message}"
+
+    def on_page_content(self, html, page, config, files):
+        """A generated page gets its blocks of HTML back, and only safe markup leaves the build
+        (generated pages carry text from account files); so does a playbook page when the
+        repository does not allow raw HTML in the playbook (attribute lists can add attributes too)."""
+        rendered = self.rendered.get(page.file.src_uri)
+        if rendered is None:
+            authored = page.file.src_uri in self.authored
+            return sanitize_html(html) if authored and not self.config.playbook_html else html
+        if lost := rendered.unplaced(html):
+            log.warning(f"kam: {page.file.src_uri}: {lost} block(s) of HTML from site_templates/ were lost in "
+                        "Markdown (a block inside a code block or an indented line?): put each "
+                        "{% call block() %} on lines of its own")
+        search = page.meta.get("search") or {}
+        if self.own_search and not search.get("exclude"):
+            self.search_entries += searchindex.entries(  # entries() keeps text and a few bare tags only
+                rendered.fill(html, searchable_only=True), page.url,
+                escape(page.title or "", quote=False))  # the index holds HTML, as Material writes it
+            page.meta["search"] = {**search, "exclude": True}  # Material's search skips it: done here
+        return sanitize_html(rendered.fill(html))
+
+    @event_priority(-100)  # after Material's search has written its index
+    def on_post_build(self, config):
+        if self.own_search and self.search_entries:
+            index = Path(config.site_dir) / "search" / "search_index.json"
+            if not searchindex.add_to_index(index, self.search_entries):
+                log.warning("kam: no search index at search/search_index.json: generated pages are not searchable")
+
+    def on_page_context(self, context, page, config, nav):
+        source = self.sources.get(page.file.src_uri)
+        if source and config.repo_url and config.edit_uri:
+            page.edit_url = config.repo_url.rstrip("/") + "/" + config.edit_uri.strip("/") + "/" + source
+        else:
+            page.edit_url = None
+        return context
+
+    def on_serve(self, server, config, builder):
+        for name in WATCHED:
+            path = self.root / name
+            if path.exists():
+                server.watch(str(path))
+        return server

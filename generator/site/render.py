@@ -1,0 +1,519 @@
+"""Stage: render. Jinja2 templates in site_templates/ turn the linked model into Markdown pages.
+
+Safety: every value printed from an account file is HTML-escaped and Markdown-escaped by the
+environment's `finalize`, so a `<script>` or a `{{ ... }}` in a note appears literally. Bodies
+written in Markdown (plans, review notes) keep their Markdown but lose raw HTML. Templates
+opt out of escaping only for strings the generator built itself (links, SVG), as Markup.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import traceback
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, TemplateError, TemplateSyntaxError
+from markupsafe import Markup
+
+from . import charts, tables
+from ..analysis.analytics import CONTACT_RECENCY_DAYS, KPIS, Analytics, FollowUp, RevenueView
+from ..core.codes import CODES, GROUPS
+from .authored import AuthoredRenderer, Heading
+from .escape import cell, html_text, md_text
+from ..core.formats import label, money, num, pct, score
+from ..history.lastchanged import changed_on
+from ..analysis.link import Links, Ref, Rel, resolve_wikilink
+from ..core.mdtext import demote_headings
+from ..core.model import HORIZONS, SENTIMENT_ORDER, Account, Portfolio
+from .pages import account_page, href, index_anchors, index_page, person_page, ref_page, relative, review_page
+from ..core.schemas import FILE_KINDS, field_rows, nested_models
+from ..scoring.score import CANDIDATE, STANDARD, Scores, key_accounts
+from ..history.timeline import NO_HISTORY, History
+
+# The templates this generator ships: inside the package when installed from a wheel, beside it
+# in a source checkout. A repository's own site_templates/ come first; a template it lacks, such
+# as one a newer generator added, comes from here, so an upgrade never stops a build for a
+# missing file.
+_INSTALLED_TEMPLATES = Path(__file__).resolve().parent / "site_templates"
+DEFAULT_TEMPLATES = (_INSTALLED_TEMPLATES if _INSTALLED_TEMPLATES.is_dir()
+                     else Path(__file__).resolve().parent.parent / "site_templates")
+
+
+def template_file(templates: Path, name: str) -> Path:
+    """A file of the site templates (an asset): the repository's own, else the generator's."""
+    own = templates / name
+    return own if own.exists() or not (DEFAULT_TEMPLATES / name).exists() else DEFAULT_TEMPLATES / name
+
+INDEX_DIMENSIONS = ("tier", "industry", "region", "tag")
+# How each kind of attention item is flagged; "at risk" and promotion are internal signals.
+REVIEW_TYPE_NAMES = {"qbr": "Quarterly business review", "executive": "Executive review",
+                     "internal": "Internal review", "health_check": "Health check"}
+ATTENTION_LABELS = {"at_risk": "▼ At risk", "promotion": "▲ Promotion candidate", "review": "Review",
+                    "goal": "Goal", "action": "Action", "contact": "Contact"}
+
+
+@dataclass(frozen=True)
+class SiteInput:
+    root: Path
+    portfolio: Portfolio
+    scores: Scores
+    analytics: Analytics
+    links: Links
+    history: dict[str, dt.date]  # when each source file last changed
+    today: dt.date
+    timeline: History = NO_HISTORY  # how each account moved, commit by commit
+    repo_url: str | None = None  # for links to commits
+    directory_urls: bool = True  # mkdocs.yml's use_directory_urls: how links the generator writes in HTML look
+
+
+@dataclass(frozen=True)
+class Block:
+    """HTML a template wrote itself: put into the page after Markdown, which never reads it."""
+    html: str
+    searchable: bool = True  # False: left out of the search index (charts, tables of figures)
+
+
+_PLACEHOLDER = re.compile(r"<!--kam-block-(\d+)-->")
+_BLOCK_START = re.compile(r"<(div|p|table|ul|ol|dl|section|figure|details|nav|blockquote|h[1-6])[\s>]")
+
+
+@dataclass(frozen=True)
+class RenderedPage:
+    """A generated page: Markdown for what mkdocs must see (headings, for the table of contents
+    and permalinks; authored bodies) and a placeholder where each block of HTML goes. Skipping
+    Markdown for the rest halves a build: Python-Markdown's cost grows with the text it reads."""
+    path: str  # inside the site's docs tree
+    markdown: str
+    source: str | None  # repo-relative file the page comes from, for "edit this page"
+    blocks: tuple[Block, ...] = ()
+
+    def fill(self, html: str, *, searchable_only: bool = False) -> str:
+        """The page's HTML after Markdown, with each block where its placeholder was."""
+        def block(match: re.Match) -> str:
+            index = int(match.group(1))
+            if index >= len(self.blocks):
+                return ""
+            found = self.blocks[index]
+            return found.html if found.searchable or not searchable_only else ""
+        return _PLACEHOLDER.sub(block, html)
+
+    def unplaced(self, html: str) -> int:
+        """How many blocks have no placeholder left in the page's HTML: a template put one where
+        Markdown does not keep raw HTML (in a code block, say), and its content would be lost."""
+        return len(set(range(len(self.blocks))) - {int(i) for i in _PLACEHOLDER.findall(html)})
+
+    @property
+    def standalone(self) -> str:
+        """The page as one Markdown file, blocks written in as raw HTML: for an engine without
+        the kam plugin (`kam render --out`)."""
+        def raw(match: re.Match) -> str:
+            html = re.sub(r"\n\s*\n", "\n", self.blocks[int(match.group(1))].html)
+            return html if _BLOCK_START.match(html) else f"<div>{html}</div>"
+        return _PLACEHOLDER.sub(raw, self.markdown)
+
+
+class Renderer:
+    def __init__(self, site: SiteInput, templates: Path) -> None:
+        self.site = site
+        self._in_block = False  # while a block renders, values are escaped for HTML, not Markdown
+        self.env = Environment(
+            loader=ChoiceLoader([FileSystemLoader(str(templates)), FileSystemLoader(str(DEFAULT_TEMPLATES))]),
+            autoescape=True, finalize=self._finalize,
+            undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+        )
+        self.env.filters.update(cell=cell, h=html_text, verbatim=Markup, money=money, score=score, pct=pct,
+                                label=label, num=num)
+        self.env.globals.update(
+            site=site, kpis=KPIS, kpi_scales={k.name: k.scale for k in KPIS if k.scale}, portfolio=site.portfolio, scores=site.scores, analytics=site.analytics,
+            links=site.links, today=site.today, horizons=HORIZONS, sentiments=SENTIMENT_ORDER,
+            account_page=account_page, person_page=person_page, review_page=review_page, ref_page=ref_page,
+            charts=charts, money=money, num=num, score_text=score, changed=self.changed,
+            person_name=self.person_name, dimension_values=self.dimension_values,
+            tier_names=_tier_names(site.scores),
+            tier_rank={t.id: i for i, t in enumerate(site.scores.criteria.tiers)}
+            | {STANDARD: len(site.scores.criteria.tiers), CANDIDATE: len(site.scores.criteria.tiers) + 1},
+            attention_labels=ATTENTION_LABELS, index_page=self.index_page, revenue_of=self.revenue_of,
+            review_types=REVIEW_TYPE_NAMES, contact_days=CONTACT_RECENCY_DAYS,
+            influence_rank={"high": 0, "medium": 1, "low": 2}, sentiment_rank={s: i for i, s in enumerate(SENTIMENT_ORDER)},
+            criterion_names={c.id: c.name for c in site.scores.criteria.criteria},
+            timeline=site.timeline, cause_names=CAUSE_NAMES,
+            right=Markup(' style="text-align:right"'),  # a right-aligned cell, as Markdown's `--:` writes it
+        )
+
+        self.authored = AuthoredRenderer(site.scores.criteria.content.image_hosts)
+        portfolio = site.portfolio
+        self._anchors: dict[str, dict[str, str]] = {}
+        self.directory = (frozenset(portfolio.team_by_id), frozenset(portfolio.accounts_by_id),
+                          {a.id: frozenset(s.id for s in a.stakeholders) for a in portfolio.accounts})
+
+    def _finalize(self, value: Any) -> Markup:
+        if isinstance(value, Markup):
+            return value
+        return html_text(value) if self._in_block else md_text(value)
+
+    def revenue_of(self, accounts: list[Account]) -> str:
+        """Annual revenue of a group, one total per currency (never added across currencies)."""
+        totals: dict[str, float] = {}
+        for account in accounts:
+            financials = account.profile.financials
+            totals[financials.currency] = totals.get(financials.currency, 0.0) + financials.annual_revenue
+        return " · ".join(money(total, currency) for currency, total in sorted(totals.items(), key=lambda kv: -kv[1]))
+
+    def person_name(self, person_id: str) -> str:
+        person = self.site.portfolio.team_by_id.get(person_id)
+        return person.name if person else person_id
+
+    def changed(self, path: str) -> str:
+        date = changed_on(self.site.root, path, self.site.history)
+        return date.isoformat() if date else "unknown"
+
+    def dimension_values(self, account: Account, dimension: str) -> list[str]:
+        p = account.profile
+        if dimension == "tier":
+            return [self.site.scores.by_account[account.id].tier_name]
+        if dimension == "tag":
+            return list(p.tags)
+        return [getattr(p, dimension)]
+
+    def index_page(self, dimension: str, value: str) -> str:
+        """pages.index_page with the anchors of every value the dimension has on the site."""
+        anchors = self._anchors.get(dimension)
+        if anchors is None:
+            scored = self.site.scores.by_account
+            anchors = self._anchors[dimension] = index_anchors(
+                value for account in self.site.portfolio.accounts if account.id in scored
+                for value in self.dimension_values(account, dimension))
+        return index_page(dimension, value, anchors)
+
+    def page(self, template: str, path: str, source: str | None, **context: Any) -> RenderedPage:
+        blocks: list[Block] = []
+        anchors: set[str] = set()  # ids authored bodies took on this page
+
+        def rel(target: str) -> Markup:
+            return relative(path, target)
+
+        def url(target: str) -> Markup:
+            return href(path, target, self.site.directory_urls)
+
+        def block(caller, search: bool = True) -> Markup:
+            """`{% call block() %}<div>…</div>{% endcall %}`: HTML that Markdown never reads. Inside
+            another block it is simply part of that block, so a macro can always open one."""
+            if self._in_block:
+                return Markup(caller())
+            outer, self._in_block = self._in_block, True
+            try:
+                html = str(caller()).strip()
+            finally:
+                self._in_block = outer
+            blocks.append(Block(html, search))
+            return Markup(f"\n\n<!--kam-block-{len(blocks) - 1}-->\n\n")
+
+        def wikilink(target: str) -> str:
+            ref = resolve_wikilink(target, *self.directory)
+            if not isinstance(ref, tuple):  # validation already refused the build; keep the text visible
+                return f"[[{target}]]"
+            return f"[{_wikilink_text(self.site.portfolio, ref)}]({url(ref_page(ref))})"
+
+        def body(text: str) -> Markup:
+            """An authored body: its headings as Markdown (for the table of contents), the rest as
+            blocks of HTML the generator rendered and sanitised itself (authored.py)."""
+            out = []
+            for piece in self.authored.render(text, wikilink, anchors):
+                if isinstance(piece, Heading):
+                    out.append(f"\n{'#' * piece.level} {md_text(piece.text)} {{ #{piece.anchor} }}\n")
+                else:
+                    blocks.append(Block(piece.html))
+                    out.append(f"\n\n<!--kam-block-{len(blocks) - 1}-->\n\n")
+            return Markup("".join(out))
+
+        try:
+            markdown = self.env.get_template(template).render(
+                here=path, rel=rel, url=url, block=block, source=source, body=body, **context)
+        except TemplateError as exc:
+            raise TemplateProblem(_template_location(exc, template), f"{type(exc).__name__}: {exc}") from None
+        return RenderedPage(path, markdown, source, tuple(blocks))
+
+
+class TemplateProblem(Exception):
+    """A mistake in site_templates/ (they are the user's to edit): where it is and what it is."""
+
+    def __init__(self, where: str, what: str) -> None:
+        super().__init__(f"{where}: {what}")
+
+
+def _template_location(exc: TemplateError, template: str) -> str:
+    if isinstance(exc, TemplateSyntaxError) and exc.filename:
+        return f"{exc.name or exc.filename}:{exc.lineno}"
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith(".j2")]
+    if frames:
+        return f"{Path(frames[-1].filename).name}:{frames[-1].lineno}"
+    return template
+
+
+def _wikilink_text(portfolio: Portfolio, ref: Ref) -> str:
+    if ref[0] == "person":
+        name = portfolio.team_by_id[ref[1]].name
+    elif ref[0] == "account":
+        name = portfolio.accounts_by_id[ref[1]].profile.name
+    else:
+        name = portfolio.accounts_by_id[ref[1]].stakeholder(ref[2]).name
+    return str(md_text(name))
+
+
+def _tier_names(scores: Scores) -> dict[str, str]:
+    return {t.id: t.name for t in scores.criteria.tiers} | {STANDARD: "Standard", CANDIDATE: "Candidate"}
+
+
+def _groups_by_tier(site: SiteInput) -> list[tuple[str, str, list[Account], bool]]:
+    """(heading, introduction, accounts, whether their rows show the tier badge) per group."""
+    table = site.scores.table
+    groups = []
+    for tier in site.scores.criteria.tiers:
+        ids = table.index[table["tier"] == tier.id]
+        groups.append((tier.name, "", _by_score(site, ids), False))
+    ids = table.index[table["tier"] == STANDARD]
+    groups.append(("Standard accounts", "Not key accounts: kept on the site and watched for promotion.",
+                   _by_score(site, ids), False))
+    ids = table.index[table["tier"] == CANDIDATE]
+    if len(ids):
+        groups.append(("Candidates", "Imported from the CRM with proposed scores that nobody has accepted yet: "
+                       "unscored until a person accepts or rewrites them. The badge shows the tier the proposal "
+                       "would reach, the score is the proposal's.", _by_score(site, ids), True))
+    return groups
+
+
+def _by_score(site: SiteInput, ids) -> list[Account]:
+    accounts = [site.portfolio.accounts_by_id[i] for i in ids]
+    return sorted(accounts, key=lambda a: (-site.scores.by_account[a.id].score, a.id))
+
+
+def _home_context(site: SiteInput) -> dict[str, Any]:
+    names = _tier_names(site.scores)
+    css = {t: f"tier-{t}" for t in names}
+    scale = site.scores.criteria.scale
+    return {
+        "groups": _groups_by_tier(site),
+        "key_count": int(key_accounts(site.scores.table["tier"]).sum()),
+        "tier_bars_count": [(names[t], float(n), css[t]) for t, n in site.analytics.tiers["accounts"].items()],
+        "revenue_charts": [_revenue_chart(site, view, names, css) for view in site.analytics.revenue],
+        "thresholds": [(t.name, t.min_score) for t in site.scores.criteria.tiers],
+        "score_range": (scale.min, scale.max),
+    }
+
+
+def _revenue_chart(site: SiteInput, view: RevenueView, names: dict[str, str], css: dict[str, str]) -> dict[str, Any]:
+    """The figures behind one currency's revenue charts: every amount in view.currency."""
+    by_account = site.scores.by_account
+    return {
+        "view": view,
+        "bars": [(names[t], float(row.annual_revenue), css[t]) for t, row in view.tiers.iterrows()],
+        "points": [(site.portfolio.accounts_by_id[a].profile.name, float(amount), by_account[a].score,
+                    f"tier-{by_account[a].tier_id}") for a, amount in view.revenue.items() if a in by_account],
+    }
+
+
+def _index_groups(r: Renderer, dimension: str) -> list[tuple[str, list[Account]]]:
+    site = r.site
+    groups: dict[str, list[Account]] = {}
+    for account in site.portfolio.accounts:
+        if account.id in site.scores.by_account:
+            for value in r.dimension_values(account, dimension):
+                groups.setdefault(value, []).append(account)
+    order = [t.name for t in site.scores.criteria.tiers] + ["Standard", "Candidate"] if dimension == "tier" else sorted(groups)
+    return [(value, sorted(groups[value], key=lambda a: -site.scores.by_account[a.id].score))
+            for value in order if value in groups]
+
+
+def _watch(site: SiteInput) -> dict[str, list]:
+    out: dict[str, list] = {"promotion": [], "at_risk": []}
+    for account_id, entry in sorted(site.scores.by_account.items(), key=lambda kv: -kv[1].score):
+        if entry.watch:
+            out[entry.watch].append((site.portfolio.accounts_by_id[account_id], entry))
+    return out
+
+
+CHANGE_LOG_ROWS = 20  # the page stays the same size however long an account's history grows
+CAUSE_NAMES = {"account": "the account's files", "criteria": "criteria.yml", "both": "both",
+               "team": "team.yml"}
+
+
+def _history_context(site: SiteInput, account_id: str, tier_id: str) -> dict[str, Any]:
+    series = site.timeline.of(account_id)
+    criteria = site.scores.criteria
+    logged = [p for p in reversed(series) if p.changes or p.score_moved]
+    return {
+        "moves": series,
+        "tier_since": site.timeline.tier_since(account_id, tier_id),
+        "history_points": [(p.date.date(), p.score, p.cause in ("criteria", "both"), "; ".join(p.changes))
+                           for p in series],
+        "tier_bands": [(t.name, t.min_score, f"tier-{t.id}") for t in criteria.tiers],
+        "score_range": (criteria.scale.min, criteria.scale.max),
+        "change_log": logged[:CHANGE_LOG_ROWS],
+        "older": max(len(logged) - CHANGE_LOG_ROWS, 0),
+    }
+
+
+WINDOWS = (("Last 30 days", 0, 30), ("30 to 90 days ago", 30, 90))
+
+
+@dataclass(frozen=True)
+class ChangeWindow:
+    title: str
+    tiers: list  # timeline Points, newest first
+    arrivals: list
+    scores: list
+    reviews: list  # (Account, Review), newest first
+    criteria: list  # one Point per commit that changed criteria.yml, with its words
+
+
+def _criteria_moves(points: list) -> list:
+    """One point per commit that changed criteria.yml, carrying only the criteria's own words."""
+    seen: dict[str, Any] = {}
+    for p in points:
+        words = tuple(c.removeprefix("criteria: ") for c in p.changes if c.startswith("criteria: "))
+        if p.cause in ("criteria", "both") and words and p.commit not in seen:
+            seen[p.commit] = replace(p, changes=words)
+    return list(seen.values())
+
+
+def _changes_context(site: SiteInput) -> dict[str, Any]:
+    """The "What changed" page: the timeline's moves and the reviews held, per window of days."""
+    timeline, today = site.timeline, site.today
+    current_ids = {p.commit + p.account: key for key, series in timeline.series.items() for p in series}
+    recent = timeline.since(today - dt.timedelta(days=WINDOWS[-1][2]))
+    reviews = sorted(((a, r) for a in site.portfolio.accounts for r in a.reviews),
+                     key=lambda pair: (pair[1].meta.date, pair[0].id), reverse=True)
+    windows = []
+    for title, newest, oldest in WINDOWS:
+        def inside(day: dt.date) -> bool:
+            age = (today - day).days
+            return (age < oldest) and (age >= newest or newest == 0)
+        points = [p for p in recent if inside(p.date.date())]
+        windows.append(ChangeWindow(
+            title,
+            tiers=[p for p in points if p.tier_moved],
+            arrivals=[p for p in points if p.added or p.removed or p.renamed_from],
+            scores=[p for p in points if p.score_moved],
+            reviews=[(a, r) for a, r in reviews if inside(r.meta.date)],
+            criteria=_criteria_moves(points),
+        ))
+    return {"windows": windows, "current_ids": current_ids}
+
+
+def _body_without_title(text: str) -> str:
+    """Drop the body's H1: the generated page has its own."""
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        if line.strip():
+            return "\n".join(lines[i + 1:]) if line.startswith("# ") else text
+    return text
+
+
+def _account_pages(r: Renderer, site: SiteInput, accounts: list[Account]) -> list[RenderedPage]:
+    portfolio = site.portfolio
+    pages: list[RenderedPage] = []
+    owner_names = {p.id: p.name for p in portfolio.team}
+    for account in accounts:
+        d = account.dir
+        entry = site.scores.by_account[account.id]
+        kpis = site.analytics.kpis[account.id]
+        dates = [p.date.isoformat() for p in kpis]
+        pages += [
+            r.page("account.md.j2", account_page(account.id), f"{d}/account.yml", account=account,
+                   parent=portfolio.accounts_by_id.get(account.profile.parent or ""),
+                   subsidiaries=[portfolio.accounts_by_id[ref[1]]
+                                 for ref in site.links.of(("account", account.id), Rel.PARENT_OF)],
+                   contribution_bars=[(c.name, c.points, "criterion") for c in entry.contributions],
+                   kpi_lines=[(k.name, list(zip(dates, [getattr(p, k.field) for p in kpis]))) for k in KPIS],
+                   **_history_context(site, account.id, entry.tier_id)),
+            r.page("stakeholders.md.j2", account_page(account.id, "stakeholders"), f"{d}/stakeholders.yml",
+                   account=account, owner_names=owner_names),
+            r.page("goals.md.j2", account_page(account.id, "goals"), f"{d}/goals.yml", account=account),
+            r.page("plan.md.j2", account_page(account.id, "plan"), f"{d}/strategy.md", account=account,
+                   plan_body=_body_without_title(account.plan.body) if account.plan else ""),
+            r.page("account_reviews.md.j2", account_page(account.id, "reviews/index"), None, account=account,
+                   review_bodies={review.slug: demote_headings(_body_without_title(review.body))
+                                  for review in account.reviews}),
+            r.page("pack.md.j2", account_page(account.id, "pack"), None, account=account),
+        ]
+    return pages
+
+
+_REDIRECT = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Moved</title>
+<meta http-equiv="refresh" content="0; url={target}"><link rel="canonical" href="{target}">
+</head><body><p>This review is now on its account's reviews page: <a href="{target}">{target}</a>.</p></body></html>
+"""
+
+
+def review_redirects(generated, directory_urls: bool) -> list[tuple[str, str]]:
+    """(path in the docs tree, HTML) of a small page at each review's old address, leading to its
+    section of the account's reviews page: a review had a page of its own before, and links and
+    bookmarks to it must keep working. Only for the accounts whose pages were rendered."""
+    if generated.site is None:
+        return []
+    import html
+
+    rendered = {p.path for p in generated.pages}
+    found = []
+    for account in generated.site.portfolio.accounts:
+        if account_page(account.id, "reviews/index") not in rendered:
+            continue
+        for review in account.reviews:
+            old = f"accounts/{account.id}/reviews/{review.slug}"
+            path, target = ((f"{old}/index.html", f"../#{review.slug}") if directory_urls
+                            else (f"{old}.html", f"index.html#{review.slug}"))
+            found.append((path, _REDIRECT.format(target=html.escape(target))))
+    return found
+
+
+def render(site: SiteInput, templates: Path, focus: frozenset[str] | None = None) -> tuple[RenderedPage, ...]:
+    """Every page of the site; with `focus`, only those accounts' pages and a page listing them
+    (a preview: the figures still come from the whole portfolio, other pages are not built)."""
+    r = Renderer(site, templates)
+    portfolio = site.portfolio
+    criteria = site.scores.criteria
+    actions_by_owner: dict[str, list] = {}
+    for item in site.analytics.actions_past_due:
+        actions_by_owner.setdefault(item.owner, []).append(item)
+    for account in portfolio.accounts:  # open = from each account's latest review, due or not
+        for action in account.latest_actions:
+            if action.is_open and not action.past_due(site.today):
+                actions_by_owner.setdefault(action.owner, []).append(
+                    FollowUp(account.id, action.owner, action.title, action.due, account.last_review.path, False))
+    goals_by_owner: dict[str, list] = {}
+    for account in portfolio.accounts:
+        for goal in sorted(account.goals, key=lambda g: g.due):
+            if goal.is_open:
+                goals_by_owner.setdefault(goal.owner, []).append((account, goal))
+    scored = [a for a in portfolio.accounts if a.id in site.scores.by_account]
+    if focus is not None:  # a preview: the accounts being edited, and a page that lists them
+        scored = [a for a in scored if a.id in focus]
+        pages = [r.page("preview.md.j2", "index.md", None, accounts=scored)]
+        return tuple(pages + _account_pages(r, site, scored))
+    pages = [
+        r.page("home.md.j2", "index.md", None, **_home_context(site)),
+        r.page("accounts.md.j2", "accounts/index.md", None, accounts=_by_score(site, [a.id for a in scored])),
+        r.page("criteria.md.j2", "criteria.md", "criteria.yml", criteria_table=tables.criteria_table(criteria),
+               tier_table=tables.tier_table(criteria, site.scores),
+               sections_list=tables.required_sections(criteria)),
+        r.page("analytics.md.j2", "analytics.md", None, watch=_watch(site)),
+        r.page("changes.md.j2", "changes.md", None, **_changes_context(site)),
+        r.page("people.md.j2", "people/index.md", "team.yml"),
+        r.page("diagnostics.md.j2", "reference/diagnostics.md", "generator/core/codes.py",
+               codes=list(CODES.values()), groups=GROUPS),
+        r.page("file_formats.md.j2", "reference/file-formats.md", "generator/core/model.py", file_kinds=FILE_KINDS,
+               field_rows=field_rows, nested_models=nested_models),
+    ]
+    for dimension in INDEX_DIMENSIONS:
+        pages.append(r.page("index_by.md.j2", f"indexes/{dimension}.md", None, dimension=dimension,
+                            groups=_index_groups(r, dimension)))
+    for person in portfolio.team:
+        pages.append(r.page("person.md.j2", person_page(person.id), "team.yml", person=person,
+                            open_actions=sorted(actions_by_owner.get(person.id, []), key=lambda f: f.due),
+                            my_goals=goals_by_owner.get(person.id, [])))
+    pages += _account_pages(r, site, scored)
+    return tuple(pages)
