@@ -234,7 +234,8 @@ def test_an_installed_generator_carries_its_templates_and_starts_a_repository(tm
     assert sorted(p.name for p in (installed / "site_templates").glob("*.j2")) == \
         sorted(p.name for p in (PROJECT / "site_templates").glob("*.j2"))
     assert (installed / "site_templates" / "assets" / "kam.css").is_file()
-    assert (installed / "overrides" / "main.html").is_file() and (installed / "starter" / "workflows").is_dir()
+    assert (installed / "site" / "overrides" / "main.html").is_file()
+    assert (installed / "scaffold" / "starter" / "workflows").is_dir()
     # The installed package comes first on the path; its dependencies come from this environment.
     probe = ("import sys, generator\nfrom generator.cli.commands import main\n"
              "assert generator.__file__.startswith(sys.argv[1]), generator.__file__\n"

@@ -37,9 +37,9 @@ from ..history.timeline import NO_HISTORY, History
 # in a source checkout. A repository's own site_templates/ come first; a template it lacks, such
 # as one a newer generator added, comes from here, so an upgrade never stops a build for a
 # missing file.
-_INSTALLED_TEMPLATES = Path(__file__).resolve().parent / "site_templates"
-DEFAULT_TEMPLATES = (_INSTALLED_TEMPLATES if _INSTALLED_TEMPLATES.is_dir()
-                     else Path(__file__).resolve().parent.parent / "site_templates")
+_PACKAGE = Path(__file__).resolve().parent.parent
+_INSTALLED_TEMPLATES = _PACKAGE / "site_templates"
+DEFAULT_TEMPLATES = _INSTALLED_TEMPLATES if _INSTALLED_TEMPLATES.is_dir() else _PACKAGE.parent / "site_templates"
 
 
 def template_file(templates: Path, name: str) -> Path:
