@@ -82,6 +82,37 @@ OUTSIDE_IMAGES = [
     "![px](https:\\\\tracker.example.net/p.png)",
 ]
 
+# What an attacker writes into a page with `render_macros: true` to reach Python, read the build's
+# configuration or exhaust the build machine. `{marker}` is a file the payload would create.
+SSTI = [
+    "{{ config.__class__.__init__.__globals__['os'].popen('touch {marker}').read() }}",
+    "{{ tier_table().__class__.__mro__[1].__subclasses__() }}",
+    "{{ tier_table()|attr('__class__') }}",
+    "{{ tier_table()['__class__'] }}",
+    "{{ account_link.__globals__['os'].system('touch {marker}') }}",
+    "{{ lipsum.__globals__['os'].popen('touch {marker}') }}",
+    "{{ cycler.__init__.__globals__.os.popen('touch {marker}') }}",
+    "{{ joiner.__init__.__globals__ }}",
+    "{{ self._TemplateReference__context }}",
+    "{% set ns = namespace(a=1) %}{{ ns }}",
+    "{% for i in range(10**9) %}{% endfor %}",
+    "{{ 'x' * 1000000000 }}",
+    "{{ '%999999999s' % 1 }}",
+    "{{ 2 ** 100000000 }}",
+    "{% import 'mkdocs.yml' as m %}{{ m }}",
+    "{% include 'team.yml' %}",
+    "{% extends 'base.html' %}",
+    "{% macro boom() %}{{ boom() }}{% endmacro %}{{ boom() }}",
+    "{% set x = config %}{{ x }}",
+    "{{ page.meta }}",
+    "{{ '{0.__class__}'.format(tier_table()) }}",
+    "{{ '%s' % tier_table() }}",
+    "{{ '{0.__class__.__mro__}'|format(1) }}",
+    "{{ tier_table()|safe }}",
+    "{{ ['touch {marker}']|map('system')|list }}",
+]
+
+
 # Links and images in account Markdown whose scheme would run code or load a document.
 LINK_PAYLOADS = [
     "[deck](javascript:alert(1))",

@@ -12,7 +12,7 @@ import pytest
 
 from generator.analysis.analytics import analyse, pareto
 from generator.core.model import CurrencyRules, Portfolio
-from generator.site.build import check
+from generator.scoring.check import check
 from generator.scoring.score import score_portfolio
 
 from .corpus import BASE

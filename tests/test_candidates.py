@@ -9,8 +9,9 @@ import shutil
 
 import pytest
 
-from generator.site.build import check
-from generator.scoring.score import CANDIDATE, STANDARD, key_accounts, place
+from generator.scoring.check import check
+from generator.scoring.placement import CANDIDATE, STANDARD, place
+from generator.scoring.score import key_accounts
 
 from .corpus import BASE
 

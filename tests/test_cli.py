@@ -289,7 +289,8 @@ def test_the_publish_workflow_builds_strictly_for_the_pages_url_and_deploys_only
     run = next(step for step in build["steps"] if step.get("run", "").startswith("kam build"))
     words = shlex.split(run["run"])
     assert "--strict" in words and words[words.index("--site-url") + 1] == "$PAGES_URL"
-    assert run["env"]["PAGES_URL"] == "${{ steps.%s.outputs.base_url }}" % steps["actions/configure-pages"]["id"]
+    step_id = steps["actions/configure-pages"]["id"]
+    assert run["env"]["PAGES_URL"] == "${{ steps." + step_id + ".outputs.base_url }}"
     known = {opt for param in main.commands["build"].params for opt in param.opts}
     assert {w for w in words if w.startswith("--")} <= known
     assert steps["actions/upload-pages-artifact"]["with"]["path"] == words[words.index("--site-dir") + 1]

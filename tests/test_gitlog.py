@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import os
 
-from generator.history.gitlog import CommitTree, FileChange, read_blobs, read_log
 from generator.core.load import Reader, load_accounts
+from generator.history.gitlog import CommitTree, FileChange, read_blobs, read_log
 
 from .gitrepo import git, portfolio_repo
 

@@ -449,7 +449,7 @@ def test_a_mapping_with_a_misspelt_key_is_a_located_schema_error(fresh, tmp_path
 
 
 def _default_mapping() -> str:
-    return (PROJECT / "generator" / "crm_mapping.yml").read_text(encoding="utf-8")
+    return (PROJECT / "generator" / "crm" / "crm_mapping.yml").read_text(encoding="utf-8")
 
 
 def _german(amount: str) -> str:

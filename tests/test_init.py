@@ -213,10 +213,9 @@ def test_an_installed_generator_carries_its_templates_and_starts_a_repository(tm
     """pip installs a wheel, not this checkout: the site templates, the starter kit and the theme
     overrides must be inside it, or `kam init` from a package index or a git URL cannot work."""
     import os
+    import shutil
     import subprocess
     import sys
-
-    import shutil
 
     source, wheels, target, repo = (tmp_path / name for name in ("source", "wheels", "installed", "team"))
     # A copy of what the package is built from: the build leaves its work folders in the source.

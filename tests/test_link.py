@@ -7,8 +7,9 @@ import re
 
 import pytest
 
-from generator.analysis.link import Rel, Unresolved, link, resolve_wikilink
-from generator.site.build import check
+from generator.analysis.link import Rel, link
+from generator.core.refs import Unresolved, resolve_wikilink
+from generator.scoring.check import check
 
 from .corpus import BASE
 from .sitebuild import PROJECT

@@ -5,6 +5,7 @@ import yaml
 from generator.core.mdtext import demote_headings
 
 from .corpus import BASE
+
 # The Markdown extensions of the site (mkdocs.yml), so that the renderer timed is the one the build runs.
 MKDOCS_EXTENSIONS = [next(iter(e)) if isinstance(e, dict) else e for e in yaml.load(
     (Path(__file__).parent.parent / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)["markdown_extensions"]]

@@ -8,8 +8,8 @@ import json
 import pytest
 
 from generator.analysis.analytics import analyse
-from generator.site.build import check
 from generator.analysis.ranking import OptionProblem, as_csv, as_json, parse_weights, ranking, tier_id
+from generator.scoring.check import check
 
 from .corpus import BASE
 

@@ -9,8 +9,8 @@ import shutil
 
 import pytest
 
-from generator.site.escape import markdown_body, md_text
 from generator.site.build import generate
+from generator.site.escape import markdown_body, md_text
 
 from .corpus import BASE
 from .sitebuild import PROJECT, build, site_path, site_repo

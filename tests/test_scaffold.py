@@ -9,8 +9,8 @@ import shutil
 
 import pytest
 
-from generator.site.build import check
 from generator.scaffold.account import new_account
+from generator.scoring.check import check
 
 from .corpus import BASE
 

@@ -9,10 +9,19 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.core.model import (Account, AccountProfile, CriteriaConfig, Criterion, CriterionScore, Financials,
-                             Portfolio, Tier, Watch)
-from generator.scoring.score import place, placements, score_portfolio, tier_reached, weighted_score
-from generator.scoring.scoretable import what_if
+from generator.core.model import (
+    Account,
+    AccountProfile,
+    CriteriaConfig,
+    Criterion,
+    CriterionScore,
+    Financials,
+    Portfolio,
+    Tier,
+    Watch,
+)
+from generator.scoring.placement import place, placements, tier_reached, weighted_score
+from generator.scoring.score import score_portfolio, what_if
 
 CRITERIA = CriteriaConfig(
     criteria=(Criterion(id="revenue", name="Revenue", weight=50), Criterion(id="fit", name="Fit", weight=30),

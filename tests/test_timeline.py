@@ -72,7 +72,7 @@ def test_each_point_is_what_the_pipeline_gives_at_that_commit_on_its_date(script
     """Replayed figures against the ordinary pipeline run on each commit's own files."""
     from generator.analysis.analytics import analyse
     from generator.history.gitsource import materialise
-    from generator.site.build import check
+    from generator.scoring.check import check
 
     repo, _ = scripted
     for point in history(repo).points:
@@ -194,7 +194,7 @@ def test_the_history_table_shows_commit_subjects_as_written_and_sends_no_escape(
     from generator.history.timeline import Point
 
     subject = "[bold]fix[/] [closed] \x1b]52;c;aGk=\x07\x1b[2K\r"
-    point = Point("acme", "0" * 40, dt.datetime(2026, 1, 2, tzinfo=dt.timezone.utc), "Eve", subject, "account", 5.0,
+    point = Point("acme", "0" * 40, dt.datetime(2026, 1, 2, tzinfo=dt.UTC), "Eve", subject, "account", 5.0,
                   "gold", "Gold", 80)
     console = Console(width=300, file=io.StringIO(), color_system=None)
     print_table([point], console)

@@ -72,7 +72,7 @@ def test_values_are_described_in_a_line_not_in_thousands_of_digits():
 def test_a_rebuild_with_the_serve_cache_finds_what_a_fresh_check_finds(tmp_path):
     import datetime as dt
 
-    from generator.site.build import BuildCache, check
+    from generator.scoring.check import BuildCache, check
 
     today = dt.date.fromisoformat(TODAY)
     repo = tmp_path / "repo"

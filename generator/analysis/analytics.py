@@ -20,7 +20,8 @@ import numpy as np
 import pandas as pd
 
 from ..core.model import HORIZONS, Account, CriteriaConfig, CurrencyRules, Portfolio, Tier
-from ..scoring.score import CANDIDATE, STANDARD, Scores, key_accounts
+from ..scoring.placement import CANDIDATE, STANDARD
+from ..scoring.score import Scores, key_accounts
 
 CONTACT_RECENCY_DAYS = 90
 DUE_SOON_DAYS = 14  # a review due within this many days is on the attention list already

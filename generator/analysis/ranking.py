@@ -13,12 +13,12 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .analytics import Analytics
 from ..core.csvfile import to_csv
 from ..core.model import MAX_WEIGHT, CriteriaConfig
-from ..scoring.score import CANDIDATE, STANDARD, Scores
-from ..scoring.scoretable import what_if
-from ..validate.schema import suggest
+from ..core.text import suggest
+from ..scoring.placement import CANDIDATE, STANDARD
+from ..scoring.score import Scores, what_if
+from .analytics import Analytics
 
 TEXT_COLUMNS = ("account", "tier", "new_tier", "next_tier", "watch", "closing_move")  # sorted A to Z
 

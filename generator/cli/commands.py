@@ -18,8 +18,8 @@ from pathlib import Path
 import click
 
 from ..core import diagnostics as diag
-from ..core.collector import relaxed_collector
 from ..core.codes import Severity
+from ..core.collector import relaxed_collector
 
 # Each command imports what it needs when it runs: `kam --help` and the pre-commit hook start
 # without pandas, pydantic, rich or mkdocs.
@@ -61,7 +61,7 @@ def _today_option(function):
 
 
 def _today(value: dt.date | None) -> dt.date:
-    from ..site.build import reference_date
+    from ..scoring.check import reference_date
 
     try:
         return reference_date(value)
@@ -111,7 +111,7 @@ def _print_diagnostics(found, output_format: str) -> None:
 @click.pass_obj
 def validate(root: Path, output_format: str | None, strict: bool, today: dt.date | None) -> None:
     """Check every account file; print every problem, sorted. The CI gate."""
-    from ..site.build import check
+    from ..scoring.check import check
 
     _require_repository(root, "validate")
     output_format = output_format or ("github" if os.environ.get("GITHUB_ACTIONS") else "text")
@@ -140,11 +140,13 @@ def _exit_code(found, strict: bool) -> int:
 def score(root: Path, as_csv: bool, as_json: bool, weights: str | None, sort_by: str,
           tier_filter: str | None, today: dt.date | None) -> None:
     """Print the portfolio: weighted score, tier and each criterion's contribution."""
-    from ..site.build import check
+    from ..scoring.check import check
 
     _require_repository(root, "score")
     from ..analysis.analytics import analyse
-    from ..analysis.ranking import OptionProblem, as_csv as csv_text, as_json as json_text, parse_weights, ranking, tier_id
+    from ..analysis.ranking import OptionProblem, parse_weights, ranking, tier_id
+    from ..analysis.ranking import as_csv as csv_text
+    from ..analysis.ranking import as_json as json_text
 
     result = check(root, _today(today))
     if result.scores is None or diag.has_errors(result.diagnostics):
@@ -311,7 +313,7 @@ def serve(root: Path, port: int, focus: tuple[str, ...]) -> None:
         known = sorted(p.name for p in (root / "accounts").iterdir() if p.is_dir()) if (root / "accounts").is_dir() else []
         unknown = [a for a in focus if a not in known]
         if unknown:
-            from ..validate.schema import suggest
+            from ..core.text import suggest
 
             stderr.print("kam serve: no account " + ", ".join(f"{a!r}{suggest(a, known)}" for a in unknown),
                          highlight=False, markup=False)
@@ -345,8 +347,8 @@ def serve(root: Path, port: int, focus: tuple[str, ...]) -> None:
 def render(root: Path, out: Path, force: bool, today: dt.date | None) -> None:
     """Write the complete docs tree (pages, playbook, assets, mkdocs.yml) for any MkDocs-compatible engine."""
     _require_repository(root, "render")
-    from ..site.export import ExportProblem, export
     from ..site.build import generate
+    from ..site.export import ExportProblem, export
 
     generated = generate(root, _today(today))
     for d in generated.validated.diagnostics:
@@ -379,7 +381,7 @@ def diff_command(root: Path, base: str | None, head_rev: str | None, output_form
     from ..history import diffreport
     from ..history.diff import diff
     from ..history.gitsource import RevisionProblem, default_base, is_repository, materialise, resolve
-    from ..site.build import check
+    from ..scoring.check import check
 
     if not is_repository(root):
         stderr.print(f"kam diff: {root} is not a git repository; there is nothing to compare with",
@@ -427,7 +429,7 @@ def history_command(root: Path, accounts: tuple[str, ...], since: dt.date | None
         sys.exit(EXIT_USAGE)
     unknown = [a for a in accounts if not found.of(a)]
     if unknown:
-        from ..validate.schema import suggest
+        from ..core.text import suggest
 
         known = sorted(found.series)
         stderr.print("kam history: no history for " + ", ".join(
@@ -460,10 +462,11 @@ def new() -> None:
 @click.pass_obj
 def new_account(root: Path, account_id: str, name: str | None, owner: str | None, today: dt.date | None) -> None:
     """Create accounts/ACCOUNT_ID with every file and every required plan section."""
-    from ..site.build import check
+    from ..scoring.check import check
 
     _require_repository(root, "new account")
-    from ..scaffold.account import ScaffoldError, new_account as scaffold
+    from ..scaffold.account import ScaffoldError
+    from ..scaffold.account import new_account as scaffold
 
     result = check(root, _today(today))
     team_ids = [p.id for p in result.portfolio.team]
@@ -490,8 +493,8 @@ def new_account(root: Path, account_id: str, name: str | None, owner: str | None
 def init_command(root: Path, directory: Path | None, name: str | None, force: bool) -> None:
     """Create a new account repository in DIRECTORY (default: --root): criteria, team, site,
     playbook, workflows and schemas. It validates and builds with no account at all."""
-    from ..scaffold.repository import DEFAULT_NAME, ExistingFiles, InitProblem, init
     from ..core.writes import WriteProblem
+    from ..scaffold.repository import DEFAULT_NAME, ExistingFiles, InitProblem, init
 
     target = (directory or root).resolve()
     try:
@@ -517,7 +520,7 @@ def import_group() -> None:
 def _repository_for_import(root: Path, command: str, today: dt.date):
     """The repository as the validator sees it; criteria.yml and team.yml must be usable, since
     every imported account is written against them."""
-    from ..site.build import check
+    from ..scoring.check import check
 
     _require_repository(root, command)
     validated = check(root, today)
@@ -547,10 +550,10 @@ def import_crm(root: Path, export_dir: Path, mapping_path: Path | None, as_of: d
                report_path: Path | None, today: dt.date | None) -> None:
     """Create an account folder for every customer in EXPORT_DIR, with figures from the CRM and
     proposed scores; existing accounts are left alone unless --update."""
-    from ..crm.reader import CrmProblem, load_mapping, read_export
-    from ..crm.importer import ImportPlan, plan_import, report
-    from ..crm.report import print_problems, print_summary
     from ..core.writes import WriteProblem, commit
+    from ..crm.importer import ImportPlan, plan_import, report
+    from ..crm.reader import CrmProblem, load_mapping, read_export
+    from ..crm.report import print_problems, print_summary
 
     date = _today(today)
     validated = _repository_for_import(root, "import crm", date)
@@ -597,8 +600,8 @@ def import_crm(root: Path, export_dir: Path, mapping_path: Path | None, as_of: d
 def import_accept(root: Path, accounts: tuple[str, ...], accept_all: bool, today: dt.date | None) -> None:
     """Accept the proposed scores of candidate ACCOUNTS: copy them into `scores`, keeping the rest
     of each account.yml as it is. Read the proposals first: from then on they place the account."""
-    from ..crm.importer import AcceptProblem, accept
     from ..core.writes import WriteProblem, commit
+    from ..crm.importer import AcceptProblem, accept
 
     validated = _repository_for_import(root, "import accept", _today(today))
     portfolio = validated.portfolio

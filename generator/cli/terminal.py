@@ -15,7 +15,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..core.inert import for_terminal
-from ..scoring.score import NOT_KEY
+from ..scoring.placement import NOT_KEY
 
 # The columns a reader needs on every row: never narrowed, never dropped.
 ESSENTIAL = ("account", "score", "tier", "new_score", "new_tier")

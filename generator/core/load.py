@@ -14,14 +14,13 @@ from typing import Protocol
 
 from .diagnostics import Diagnostic, diagnostic
 from .ids import LENGTH_WHY, MAX_ID_LENGTH, RESERVED_WHY, is_reserved
+from .model import ID_RE
 from .textscan import scan
 from .yamldoc import YamlDoc, parse
 
 # An account file is a few KB; 1 MB is generous and still reads in milliseconds.
 MAX_FILE_BYTES = 1_000_000
 
-ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
-ID_RE = re.compile(ID_PATTERN)
 REVIEW_NAME_RE = re.compile(r"^(\d{4}-\d{2}-\d{2})-[a-z0-9]+(?:-[a-z0-9]+)*\.md$")
 ACCOUNT_FILES = ("account.yml", "stakeholders.yml", "goals.yml", "strategy.md")
 ALLOWED_IN_ACCOUNTS_DIR = frozenset({"README.md"})
@@ -276,18 +275,13 @@ def _load_playbook(reader: Reader, folder: str):
 def _playbook_html(reader: Reader) -> bool:
     """Whether mkdocs.yml allows raw HTML in playbook pages; a missing or unreadable mkdocs.yml
     allows nothing (the build reports what is wrong with it)."""
-    import yaml
+    from . import siteconfig
 
-    from ..site.playbookpage import html_allowed
-
-    class Loader(yaml.SafeLoader):  # mkdocs.yml may hold !!python/name and !ENV tags: read past them
-        pass
-
-    Loader.add_multi_constructor("", lambda loader, suffix, node: None)
     try:
-        return html_allowed(yaml.load(reader.source.read("mkdocs.yml"), Loader=Loader))
-    except (OSError, yaml.YAMLError, UnicodeDecodeError):
+        text = reader.source.read("mkdocs.yml")
+    except (OSError, UnicodeDecodeError):
         return False
+    return siteconfig.playbook_html(siteconfig.read(text if isinstance(text, str) else text.decode("utf-8")))
 
 
 def _markdown_files(reader: Reader, folder: str):

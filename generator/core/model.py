@@ -9,6 +9,7 @@ Portfolio) are assembled from validated records.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Annotated, Literal
@@ -26,9 +27,10 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from .ids import MAX_ID_LENGTH, is_reserved
-from .load import ID_PATTERN
 from .prompts import is_written
 
+ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"  # kebab-case: folder names, anchors, every id in the files
+ID_RE = re.compile(ID_PATTERN)
 
 
 def _portable(value: str) -> str:

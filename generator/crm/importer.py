@@ -20,14 +20,14 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .reader import CrmExport, Person
 from ..core.diagnostics import Diagnostic, diagnostic
 from ..core.model import AccountProfile, CriteriaConfig, Portfolio
-from .proposals import propose
-from .roundtrip import Document, block_list, flow_map, insert_last, set_value, update_entries
 from ..scaffold.account import IMPORT_NOTE, Draft, Proposal, account_files, yaml_quoted
-from ..validate import Validated
+from ..scoring.check import Validated
 from ..validate.references import cycle_from
+from .proposals import propose
+from .reader import CrmExport, Person
+from .roundtrip import Document, block_list, flow_map, insert_last, set_value, update_entries
 
 
 @dataclass(frozen=True)
@@ -216,7 +216,7 @@ def accept(root: Path, ids: list[str], portfolio: Portfolio, criteria: CriteriaC
     for account_id in ids:
         account = portfolio.accounts_by_id.get(account_id)
         if account is None:
-            from ..validate.schema import suggest
+            from ..core.text import suggest
             problems.append(f"no valid account '{account_id}'{suggest(account_id, portfolio.accounts_by_id)}")
             continue
         profile = account.profile

@@ -27,8 +27,8 @@ from ..core.diagnostics import Diagnostic, diagnostic
 from ..core.ids import MAX_ID_LENGTH, id_from_name, slug
 from ..core.load import FolderSource, Reader
 from ..core.model import CriterionId, Currency, Record, Text
-from ..validate.schema import check_mapping
 from ..core.yamldoc import parse
+from ..validate.schema import check_mapping
 
 DEFAULT_MAPPING = Path(__file__).parent / "crm_mapping.yml"
 EXAMPLES = 3  # rows or names quoted in a warning; the count says how many more

@@ -7,10 +7,10 @@ from rich.table import Table
 from rich.text import Text
 
 from ..core.codes import CODES
-from .reader import CrmExport
 from ..core.diagnostics import Diagnostic
-from .importer import ImportPlan
 from ..core.inert import for_terminal
+from .importer import ImportPlan
+from .reader import CrmExport
 
 
 def print_problems(problems: tuple[Diagnostic, ...], console) -> None:

@@ -14,8 +14,8 @@ from dataclasses import asdict, dataclass, field
 from ..analysis.analytics import analyse
 from ..core.diagnostics import Diagnostic
 from ..core.model import Account, CriteriaConfig, Portfolio
+from ..scoring.check import Validated
 from ..scoring.score import score_portfolio
-from ..validate import Validated
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from itertools import accumulate
 
-from .diff import AccountChange, PortfolioDiff
 from ..core.inert import for_comment, for_terminal
+from .diff import AccountChange, PortfolioDiff
 
 COMMENT_LIMIT = 65_536  # GitHub refuses a longer comment body
 # What the comment may fill, counted in UTF-8 bytes: never fewer than the characters or UTF-16 units

@@ -17,13 +17,12 @@ from pathlib import Path
 from typing import Literal
 
 from ..analysis.analytics import health
-from ..core.collector import relaxed_collector
-from .diff import account_notes, criteria_changes, criterion_moves
-from .gitlog import Commit, CommitTree, HistoryProblem, Log, read_blobs, read_log
 from ..core.load import ACCOUNTS, Reader, load_account
 from ..core.model import Account, CriteriaConfig, Portfolio
-from ..scoring.score import STANDARD, placements
+from ..scoring.placement import STANDARD, placements
 from ..validate import schema
+from .diff import account_notes, criteria_changes, criterion_moves
+from .gitlog import Commit, CommitTree, HistoryProblem, Log, read_blobs, read_log
 
 __all__ = ["History", "HistoryProblem", "Point", "history", "replay"]
 
@@ -94,7 +93,6 @@ class History:
 NO_HISTORY = History((), False, None)
 
 
-@relaxed_collector()
 def history(root: Path) -> History:
     """The history of the portfolio under `root`; raises HistoryProblem when git fails."""
     log = read_log(root)

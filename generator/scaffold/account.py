@@ -13,8 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..core.ids import LENGTH_WHY, MAX_ID_LENGTH, RESERVED_WHY, is_reserved
-from ..core.load import ID_RE
-from ..core.model import CriteriaConfig, GoalStatus, Horizon, Influence, Role, Sentiment
+from ..core.model import ID_RE, CriteriaConfig, GoalStatus, Horizon, Influence, Role, Sentiment
 from ..core.prompts import PROMPTS, prompt
 
 

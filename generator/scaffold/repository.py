@@ -11,10 +11,10 @@ import re
 from importlib import metadata
 from pathlib import Path
 
-from ..site.render import DEFAULT_TEMPLATES
-from .account import yaml_text
 from ..core.schemas import schema_files
 from ..core.writes import commit
+from ..site.render import DEFAULT_TEMPLATES
+from .account import yaml_text
 
 STARTER = Path(__file__).parent / "starter"
 DEFAULT_NAME = "Key account playbooks"

@@ -2,7 +2,8 @@
 out (the score and tier are copied, never recomputed), with what only the pages, `kam score` and
 analytics need: contributions per criterion, the gap to the tier above and the closing move.
 
-Loaded on first use of `Scores.table`, so that `kam validate` starts without pandas.
+Loaded on first use of `Scores.table`, so that `kam validate` starts without pandas; it reads the
+placements it is given and knows nothing of `Scores`.
 """
 
 from __future__ import annotations
@@ -12,8 +13,8 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from ..core.model import Portfolio
-from .score import CANDIDATE, SCORE_DECIMALS, UNREACHABLE, AccountScore, ClosingMove, Contribution, Scores, score_portfolio
+from ..core.model import CriteriaConfig, Portfolio
+from .placement import CANDIDATE, SCORE_DECIMALS, UNREACHABLE, AccountScore, ClosingMove, Contribution, Placed
 
 
 def _closing_moves(matrix: pd.DataFrame, weights: pd.Series, gap: pd.Series, top: float) -> list[ClosingMove | str]:
@@ -37,14 +38,14 @@ def _closing_moves(matrix: pd.DataFrame, weights: pd.Series, gap: pd.Series, top
     return moves
 
 
-def score_table(scores: Scores) -> tuple[pd.DataFrame, dict[str, ClosingMove]]:
+def score_table(criteria: CriteriaConfig, shares: Mapping[str, float],
+                placed: Mapping[str, Placed]) -> tuple[pd.DataFrame, dict[str, ClosingMove]]:
     """The table, and each account's closing move as data where it has one. Scored accounts come
     first, then candidates; a `proposed_tier` column appears only when there are candidates."""
-    criteria, placed = scores.criteria, scores.placed
     ids = [c.id for c in criteria.criteria]
     index = pd.Index(list(placed), name="account", dtype=object)
     matrix = pd.DataFrame([p.values for p in placed.values()], index=index, columns=ids, dtype=float)
-    weights = pd.Series(scores.weights, dtype=float)[ids]
+    weights = pd.Series(shares, dtype=float)[ids]
     rows = list(placed.values())
     # A candidate has no tier above, so no gap or move either: only where its proposal would place it.
     next_floor = np.array([p.next_tier.min_score if p.next_tier else np.nan for p in rows], dtype=float)
@@ -69,13 +70,13 @@ def score_table(scores: Scores) -> tuple[pd.DataFrame, dict[str, ClosingMove]]:
     return table, {a: m for a, m in zip(index, moves) if isinstance(m, ClosingMove)}
 
 
-def records(scores: Scores) -> dict[str, AccountScore]:
+def records(portfolio: Portfolio, criteria: CriteriaConfig, weights: Mapping[str, float], table: pd.DataFrame,
+            closing: Mapping[str, ClosingMove]) -> dict[str, AccountScore]:
     """The table's rows as records for templates; every figure is read from the table."""
-    criteria, table, closing = scores.criteria, scores.table, scores.closing
     tiers = {t.id: t for t in criteria.tiers}
     ids = [c.id for c in criteria.criteria]
     names = [c.name for c in criteria.criteria]
-    shares = [scores.weights[c] for c in ids]
+    shares = [weights[c] for c in ids]
     points = table[[f"contribution.{c}" for c in ids]].to_numpy().tolist()
     rows = zip(table.index, points, *(table[column].tolist() for column in
                                       ("score", "tier", "next_tier", "gap", "closing_move", "watch")))
@@ -83,7 +84,7 @@ def records(scores: Scores) -> dict[str, AccountScore]:
     lowest = float(criteria.scale.min)
     found = {}
     for (account_id, account_points, score, tier, next_tier, gap, move, watch), proposal in zip(rows, proposed):
-        profile = scores.portfolio.accounts_by_id[account_id].profile
+        profile = portfolio.accounts_by_id[account_id].profile
         candidate = tier == CANDIDATE
         given = profile.proposed_scores if candidate else profile.scores
         contributions = tuple(
@@ -94,13 +95,3 @@ def records(scores: Scores) -> dict[str, AccountScore]:
                                          None if gap != gap else gap, move, watch or None, closing.get(account_id),
                                          candidate, tiers.get(proposal))
     return found
-
-
-def what_if(portfolio: Portfolio, overrides: Mapping[str, float]) -> pd.DataFrame:
-    """Re-score with other weights: every account with its tier now and under the new weights."""
-    now = score_portfolio(portfolio).table
-    then = score_portfolio(portfolio, overrides).table
-    out = pd.DataFrame({"score": now["score"], "tier": now["tier"],
-                        "new_score": then["score"], "new_tier": then["tier"]})
-    out["changed"] = out["tier"] != out["new_tier"]
-    return out

@@ -1,22 +1,19 @@
-"""The whole build, readable top to bottom:
-load -> validate -> score -> judge (the rules that need tiers) -> analyse, link -> render.
+"""The whole build, readable top to bottom: check (load -> validate -> score -> judge, in
+scoring.check) -> analyse, link -> render.
 
-`check` is what `kam validate` runs; `generate` adds the site's pages. The CLI and the mkdocs
-plugin call these and hold no domain rules of their own: options, printing and mkdocs wiring.
+`generate` adds the site's pages to what `check` found. The CLI and the mkdocs plugin call it
+and hold no domain rules of their own: options, printing and mkdocs wiring.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..core.collector import relaxed_collector
-from ..core.load import load
-from ..scoring.score import score_portfolio
-from ..validate import Validated, judge, validate
+from ..core import siteconfig
+from ..scoring.check import BuildCache, Validated, check
 
 if TYPE_CHECKING:  # the site's stages load when a site is made: `kam validate` starts without them
     from .render import RenderedPage, SiteInput
@@ -26,37 +23,11 @@ ASSETS = ("assets/kam.css", "assets/kam.js")  # under TEMPLATES; served at the s
 THEME_OVERRIDES = Path(__file__).parent / "overrides"  # put first in the theme's search path
 
 
-def reference_date(explicit: dt.date | None = None, configured: str | None = None) -> dt.date:
-    """The day date rules are judged on: --today, else $KAM_TODAY, else mkdocs.yml's
-    `today`, else the real date. Fixing it makes CI runs and tests reproducible."""
-    if explicit is not None:
-        return explicit
-    text = os.environ.get("KAM_TODAY") or configured
-    return dt.date.fromisoformat(text) if text else dt.date.today()
-
-
-@dataclass
-class BuildCache:
-    """What one build may keep for the next over the same folder (`kam serve`): documents parsed
-    (by each file's identity on disk) and their schema checks. A one-off command has none."""
-    parsed: dict = field(default_factory=dict)
-    checked: dict = field(default_factory=dict)
-
-
 @dataclass(frozen=True)
 class Generated:
     validated: Validated
     site: SiteInput | None  # the scored, linked and analysed portfolio the pages were made from
     pages: tuple[RenderedPage, ...]  # empty when validation found errors: never half a site
-
-
-@relaxed_collector()
-def check(root: Path, today: dt.date, cache: BuildCache | None = None) -> Validated:
-    """Everything `kam validate` needs; no mkdocs, no rendering."""
-    checked = (validate(load(root), today) if cache is None else
-               validate(load(root, cache.parsed), today, cache.checked))
-    scores = score_portfolio(checked.portfolio) if checked.scorable else None
-    return judge(checked, scores)
 
 
 def read_timeline(root: Path):
@@ -75,24 +46,14 @@ def read_timeline(root: Path):
 
 def _site_settings(root: Path) -> tuple[str | None, bool]:
     """mkdocs.yml's repo_url (for links to commits) and use_directory_urls (how links in the
-    HTML the generator writes look); read without mkdocs, tags ignored."""
-    import yaml
-
-    class Loader(yaml.SafeLoader):
-        pass
-
-    Loader.add_multi_constructor("", lambda loader, suffix, node: None)
+    HTML the generator writes look); read without mkdocs."""
     try:
-        config = yaml.load((root / "mkdocs.yml").read_text(encoding="utf-8"), Loader=Loader)
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
-        config = None
-    config = config if isinstance(config, dict) else {}
-    url = config.get("repo_url")
-    repo_url = url.rstrip("/") if isinstance(url, str) and url.startswith(("https://", "http://")) else None
-    return repo_url, config.get("use_directory_urls") is not False
+        config = siteconfig.read((root / "mkdocs.yml").read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError):
+        config = {}
+    return siteconfig.repo_url(config), siteconfig.directory_urls(config)
 
 
-@relaxed_collector()
 def generate(root: Path, today: dt.date, templates: Path | None = None, *,
              focus: frozenset[str] | None = None, timeline=None, directory_urls: bool | None = None,
              cache: BuildCache | None = None) -> Generated:

@@ -15,8 +15,9 @@ from pathlib import Path
 
 import yaml
 
+from ..core import siteconfig
 from ..core.load import PLAYBOOK, split_front_matter
-from .playbookpage import MacroFailure, html_allowed, publishable
+from .playbookpage import MacroFailure, publishable
 from .build import ASSETS, TEMPLATES, THEME_OVERRIDES, Generated
 from .render import review_redirects, template_file
 
@@ -66,7 +67,7 @@ def export(root: Path, out: Path, generated: Generated, *, force: bool = False) 
     if generated.site is None:
         raise ExportProblem("the account files have errors; run `kam validate`")
     config = _config(root)
-    html = html_allowed(config)
+    html = siteconfig.playbook_html(config)
     playbook = {}
     for path in sorted((root / PLAYBOOK).rglob("*.md")):  # every page rendered before anything is written
         relative = f"{PLAYBOOK}/{path.relative_to(root / PLAYBOOK).as_posix()}"
@@ -130,8 +131,10 @@ def _publishable(body: str, body_line: int, relative: str, generated: Generated,
 
 
 def _config(root: Path) -> dict:
-    config = yaml.safe_load((root / "mkdocs.yml").read_text(encoding="utf-8"))
-    return config if isinstance(config, dict) else {}
+    try:
+        return siteconfig.parse((root / "mkdocs.yml").read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise ExportProblem(f"mkdocs.yml cannot be read: {exc}; nothing was written") from None
 
 
 def _engine_config(config: dict) -> str:
@@ -142,7 +145,7 @@ def _engine_config(config: dict) -> str:
     config.setdefault("theme", {})["custom_dir"] = "overrides"
     config["hooks"] = ["kam_hooks.py"]
     note = "# Written by `kam render`: the docs tree as the kam plugin hands it to MkDocs; build with `mkdocs build`.\n"
-    return note + yaml.safe_dump(config, sort_keys=False, allow_unicode=True)
+    return note + siteconfig.dump(config)
 
 
 def _is(plugin, name: str) -> bool:

@@ -17,8 +17,9 @@ macros as globals; the kam plugin and `kam render --out` both publish through it
 account pages are never rendered as Jinja, so text from account files never runs as a template.
 The tables come from generator.site.tables, the same code the generated pages use.
 
-Every macro is a plain function of (site, here, *what the page passes) listed once in MACROS:
-the names a page may call and the arguments validation checks come from that one table. A new
+Every macro is a plain function of (site, here, *what the page passes) listed in MACROS; the
+names and parameters validation checks are declared in validate/pagerules.py (the validation
+stage cannot import the site's), and a test keeps the two equal. A new
 macro is a reviewed change to this file; it gets the site and the page's path, and returns
 Markup built from escaped values.
 """
@@ -62,16 +63,12 @@ def account_link(site: SiteInput, here: str, account_id: str) -> Markup:
 
 MACROS = {f.__name__: f for f in (criteria_table, tier_table, tier_counts, required_sections,
                                   promotion_candidates, account_link)}
-# What mkdocs-macros gave a page: none of it is available now (each is a way into the build's
-# Python objects), and a page that names one is told so (E215) rather than "unknown name".
-PROVIDED_BY_MKDOCS_MACROS = ("config", "page", "extra", "environment", "plugin", "git", "macros", "filters",
-                             "filters_builtin", "navigation", "files", "now", "context", "macros_info", "fix_url")
 
 
-def page_signature(name: str) -> inspect.Signature:
-    """The macro as a page calls it: without the site and page the build supplies."""
-    signature = inspect.signature(MACROS[name])
-    return signature.replace(parameters=list(signature.parameters.values())[2:])
+def page_parameters(name: str) -> tuple[str, ...]:
+    """What a page passes to the macro: its parameters after the site and the page's path (a test
+    holds them equal to validate/pagerules.py's MACRO_PARAMETERS, which validation checks against)."""
+    return tuple(inspect.signature(MACROS[name]).parameters)[2:]
 
 
 def define_env(env) -> None:

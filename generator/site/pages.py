@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping
 from markupsafe import Markup
 
 from ..core.ids import slug
-from ..analysis.link import Ref
+from ..core.refs import Ref
 
 
 def account_page(account_id: str, page: str = "index") -> str:

@@ -21,8 +21,10 @@ from mkdocs.structure.files import File, Files
 from ..history import gitlog
 from . import searchindex
 from ..core.diagnostics import Severity, format_text, stops_strict, summary
+from ..core.collector import relaxed_collector
+from ..scoring.check import BuildCache, reference_date
+from .build import ASSETS, TEMPLATES, THEME_OVERRIDES, Generated, generate, read_timeline
 from .escape import md_text
-from .build import ASSETS, TEMPLATES, THEME_OVERRIDES, BuildCache, Generated, generate, read_timeline, reference_date
 from .render import RenderedPage, TemplateProblem, review_redirects, template_file
 from .safety import sanitize_html
 
@@ -106,9 +108,10 @@ class KamPlugin(BasePlugin[KamConfig]):
                 config.validation.nav.not_found = logging.DEBUG
             try:
                 serving = getattr(self, "serving", False)
-                generated = generate(self.root, today, focus=focus, directory_urls=config.use_directory_urls,
-                                     timeline=self._history() if serving else None,
-                                     cache=self.cache if serving else None)
+                with relaxed_collector():  # an entry point of its own: plain `mkdocs build` and serve
+                    generated = generate(self.root, today, focus=focus, directory_urls=config.use_directory_urls,
+                                         timeline=self._history() if serving else None,
+                                         cache=self.cache if serving else None)
             except TemplateProblem as exc:
                 raise PluginError(f"kam: site_templates/{exc}") from None
             for d in generated.validated.diagnostics:  # `kam build` printed them already

@@ -25,12 +25,14 @@ from .authored import AuthoredRenderer, Heading
 from .escape import cell, html_text, md_text
 from ..core.formats import label, money, num, pct, score
 from ..history.lastchanged import changed_on
-from ..analysis.link import Links, Ref, Rel, resolve_wikilink
+from ..analysis.link import Links, Rel
+from ..core.refs import Ref, resolve_wikilink
 from ..core.mdtext import demote_headings
 from ..core.model import HORIZONS, SENTIMENT_ORDER, Account, Portfolio
 from .pages import account_page, href, index_anchors, index_page, person_page, ref_page, relative, review_page
 from ..core.schemas import FILE_KINDS, field_rows, nested_models
-from ..scoring.score import CANDIDATE, STANDARD, Scores, key_accounts
+from ..scoring.placement import CANDIDATE, STANDARD
+from ..scoring.score import Scores, key_accounts
 from ..history.timeline import NO_HISTORY, History
 
 # The templates this generator ships: inside the package when installed from a wheel, beside it

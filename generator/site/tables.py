@@ -10,7 +10,8 @@ from .escape import cell, html_text, md_text
 from ..core.formats import pct
 from ..core.model import CriteriaConfig, Portfolio
 from .pages import account_page, relative
-from ..scoring.score import CANDIDATE, STANDARD, Scores
+from ..scoring.placement import CANDIDATE, STANDARD
+from ..scoring.score import Scores
 
 if TYPE_CHECKING:  # `kam validate` reads the macros' signatures from here, and starts without pandas
     from ..analysis.analytics import Analytics

@@ -6,7 +6,9 @@ manner of yamllint's one-module-per-rule. They run in three groups around the sc
 config rules decide whether criteria.yml can score anything at all; file rules judge each
 file on its own and against the others; tier rules (cadence, key-account coverage, tier
 sections, key share) judge accounts by the tier the score stage gave them. `validate` runs
-the first two, `judge` the last; the pipeline scores in between. Nothing here needs mkdocs.
+the first two, `judge` the last; scoring.check scores in between. Nothing here needs mkdocs,
+nor the score stage: the tier rules read the placements through `TierPlacements`. May import
+core only.
 """
 
 from __future__ import annotations
@@ -17,9 +19,8 @@ from dataclasses import dataclass
 from ..core.diagnostics import Diagnostic, apply_severity, has_errors, sort
 from ..core.load import LoadedRepo
 from ..core.model import Portfolio
-from ..scoring.score import Scores
 from . import config, currency, dates, figures, links, plan, playbook, portfolio, references, schema
-from .context import RuleContext
+from .context import RuleContext, TierPlacements
 
 CONFIG_RULES = config.RULES
 FILE_RULES = (*currency.RULES, *references.RULES, *links.RULES, *plan.RULES, *dates.RULES, *playbook.RULES,
@@ -37,17 +38,6 @@ class Checked:
     @property
     def portfolio(self) -> Portfolio:
         return self.ctx.portfolio
-
-
-@dataclass(frozen=True)
-class Validated:
-    portfolio: Portfolio
-    scores: Scores | None  # None when criteria.yml itself is unusable
-    diagnostics: tuple[Diagnostic, ...]
-
-    @property
-    def ok(self) -> bool:
-        return not has_errors(self.diagnostics)
 
 
 def validate(loaded: LoadedRepo, today: dt.date, memo: dict | None = None) -> Checked:
@@ -72,12 +62,12 @@ def validate(loaded: LoadedRepo, today: dt.date, memo: dict | None = None) -> Ch
     return Checked(ctx, tuple(found + config_problems + _run(FILE_RULES, ctx)), scorable)
 
 
-def judge(checked: Checked, scores: Scores | None) -> Validated:
+def judge(checked: Checked, scores: TierPlacements | None) -> tuple[Diagnostic, ...]:
     """The tier rules, then every diagnostic with criteria.yml's severity applied, sorted."""
     found = list(checked.diagnostics) + _run(TIER_RULES, checked.ctx.with_scores(scores))
     criteria = checked.portfolio.criteria
     overrides = criteria.severity if criteria else {}
-    return Validated(checked.portfolio, scores, sort(apply_severity(found, overrides)))
+    return tuple(sort(apply_severity(found, overrides)))
 
 
 def _run(rules, ctx: RuleContext) -> list[Diagnostic]:

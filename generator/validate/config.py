@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from ..core.codes import CODES, CONFIGURABLE
 from ..core.diagnostics import Diagnostic, diagnostic
 from ..core.model import Watch
+from ..core.text import suggest
 from .context import RuleContext
-from .schema import suggest
 
 PATH = "criteria.yml"
 

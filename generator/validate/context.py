@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from ..core.load import REVIEW_NAME_RE, LoadedRepo
-from ..core.model import Account, Portfolio, Review, Tier
-from ..scoring.score import Scores
+from ..core.model import Account, CriteriaConfig, Portfolio, Review, Tier
 from ..core.textscan import first_invisible
 from ..core.yamldoc import YamlDoc
 
@@ -47,7 +48,21 @@ def _review_problems(loaded: LoadedRepo) -> frozenset[str]:
     return frozenset(f.id for f in loaded.accounts if f.dir in troubled)
 
 
-def _tiers(scores: Scores | None) -> dict[str, Tier | None]:
+class Placement(Protocol):
+    @property
+    def tier(self) -> Tier | None: ...
+
+
+class TierPlacements(Protocol):
+    """What the tier rules read of the score stage's result (scoring.score.Scores)."""
+    criteria: CriteriaConfig
+    placed: Mapping[str, Placement]
+
+    @property
+    def key_count(self) -> int: ...
+
+
+def _tiers(scores: TierPlacements | None) -> dict[str, Tier | None]:
     return {a: placed.tier for a, placed in scores.placed.items()} if scores else {}
 
 
@@ -57,7 +72,7 @@ class RuleContext:
     portfolio: Portfolio
     today: dt.date
     accounts: tuple[Account, ...]  # every account, with a profile or not (portfolio.accounts: with)
-    scores: Scores | None = None  # set for the rules that judge accounts by their tier
+    scores: TierPlacements | None = None  # set for the rules that judge accounts by their tier
     tiers: dict[str, Tier | None] = field(init=False, repr=False)  # None: standard or unscored
     docs: dict[str, YamlDoc] = field(init=False, repr=False)
     team_ids: frozenset[str] | None = field(init=False, repr=False)
@@ -89,7 +104,7 @@ class RuleContext:
         set_(self, "review_problems", _review_problems(self.loaded))
         set_(self, "tiers", _tiers(self.scores))
 
-    def with_scores(self, scores: Scores | None) -> RuleContext:
+    def with_scores(self, scores: TierPlacements | None) -> RuleContext:
         """The same context, for the rules that need each account's tier (a shallow copy: the
         indexes above are built once)."""
         judged = copy.copy(self)

@@ -7,8 +7,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..core.diagnostics import Diagnostic, diagnostic
+from ..core.text import suggest
 from .context import RuleContext
-from .schema import suggest
 
 PATH = "criteria.yml"
 

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 from ..core.diagnostics import Diagnostic, diagnostic
 from ..core.mdtext import find_image_sources, find_link_destinations, heavy_markup_at
-from ..site.safety import SAFE_SCHEMES, external_host, unsafe_scheme
+from ..core.urls import SAFE_SCHEMES, external_host, unsafe_scheme
 from .context import RuleContext
 
 _ALLOWED = ", ".join(sorted(SAFE_SCHEMES))

@@ -1,4 +1,4 @@
-"""Playbook pages: macros only as generator.site.playbookpage allows them, and raw HTML only where the
+"""Playbook pages: macros only as validate/pagerules.py allows them, and raw HTML only where the
 repository allows it.
 
 The build renders every page through the same module, so what passes here is what publishes;
@@ -22,7 +22,7 @@ def playbook_macros(ctx: RuleContext) -> Iterator[Diagnostic]:
             continue
         meta = page.front.data if page.front is not None and isinstance(page.front.data, dict) else {}
         if meta.get("render_macros") is True:
-            from ..site.playbookpage import check
+            from .pagerules import check
 
             for finding in check(page.body, meta):
                 yield diagnostic(page.path, (page.body_line + finding.line - 1, finding.column), finding.code,
@@ -32,7 +32,7 @@ def playbook_macros(ctx: RuleContext) -> Iterator[Diagnostic]:
 def playbook_html(ctx: RuleContext) -> Iterator[Diagnostic]:
     if ctx.loaded.playbook_html:
         return
-    from ..site.playbookpage import raw_html
+    from .pagerules import raw_html
 
     for page in ctx.loaded.playbook:
         for line, column, shown in raw_html(page.body):

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..core.diagnostics import Diagnostic, diagnostic
-from ..analysis.link import Unresolved, resolve_wikilink
 from ..core.mdtext import find_wikilinks
+from ..core.refs import Unresolved, resolve_wikilink
+from ..core.text import suggest
 from ..core.textscan import char_name, first_invisible, visible
 from ..core.yamldoc import YamlDoc
 from .context import RuleContext
-from .schema import suggest
 
 
 def _unknown(ctx: RuleContext, path: str, loc: tuple, code: str, what: str, value: str, known) -> Diagnostic:

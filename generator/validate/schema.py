@@ -19,9 +19,26 @@ from pydantic.fields import FieldInfo
 
 from ..core.diagnostics import Diagnostic, diagnostic
 from ..core.ids import LENGTH_WHY, RESERVED_WHY
-from ..core.load import ID_PATTERN, AccountFiles, MarkdownDoc
+from ..core.load import AccountFiles, MarkdownDoc
 from ..core.mdtext import first_heading, split_sections
-from ..core.model import CRITERION_ID_PATTERN, CURRENCY_PATTERN, EMAIL_PATTERN, FINGERPRINT_PATTERN, Account, AccountProfile, CriteriaConfig, Goal, Person, Plan, Review, ReviewMeta, Stakeholder, StrategyMeta
+from ..core.model import (
+    CRITERION_ID_PATTERN,
+    CURRENCY_PATTERN,
+    EMAIL_PATTERN,
+    FINGERPRINT_PATTERN,
+    ID_PATTERN,
+    Account,
+    AccountProfile,
+    CriteriaConfig,
+    Goal,
+    Person,
+    Plan,
+    Review,
+    ReviewMeta,
+    Stakeholder,
+    StrategyMeta,
+)
+from ..core.text import suggest
 from ..core.textscan import char_name, first_invisible, visible
 from ..core.yamldoc import YamlDoc
 
@@ -36,22 +53,6 @@ _BOUND_WORDS = {"ge": "at least", "gt": "greater than", "le": "at most", "lt": "
 _BOUND_TYPES = {annotated_types.Ge: "ge", annotated_types.Gt: "gt", annotated_types.Le: "le", annotated_types.Lt: "lt"}
 _UNION_TYPES = (typing.Union, types.UnionType)
 _LONG_DIGITS = re.compile(r"[-+]?[0-9]{21,}")
-
-
-_LOOKALIKES = str.maketrans("ol", "01")
-
-
-def suggest(word: Any, options) -> str:
-    """A did-you-mean hint: the closest option, ignoring case (QBR -> qbr)."""
-    if not isinstance(word, str):
-        return ""
-    by_folded = {str(o).casefold(): str(o) for o in options}
-    # A letter typed for the digit it looks like (W3O1 for W301) is that option, whatever else is as close.
-    by_lookalike = {folded.translate(_LOOKALIKES): option for folded, option in by_folded.items()}
-    if word.casefold().translate(_LOOKALIKES) in by_lookalike:
-        return f"; did you mean '{by_lookalike[word.casefold().translate(_LOOKALIKES)]}'?"
-    match = difflib.get_close_matches(word.casefold(), list(by_folded), n=1, cutoff=0.6)
-    return f"; did you mean '{by_folded[match[0]]}'?" if match else ""
 
 
 _LONG = 60  # characters of a value worth quoting back in a one-line message
