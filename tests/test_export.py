@@ -112,3 +112,20 @@ def test_the_exported_playbook_obeys_the_page_rules_whatever_validation_saw(tmp_
     assert (tmp_path / "tree" / "docs" / "playbook" / "hostile.md").read_text(encoding="utf-8") == \
         "# Hostile\n\n&lt;script>alert(1)&lt;/script> `<b>`\n"
     assert "PLAYBOOK_HTML = False" in (tmp_path / "tree" / "kam_hooks.py").read_text(encoding="utf-8")
+
+
+def test_a_tagged_material_setting_renders_and_builds(tmp_path):
+    """`kam render` read mkdocs.yml with safe_load and stopped with ConstructorError on Material's
+    own emoji setting; the tree's mkdocs.yml keeps the tag, and the engine builds with it."""
+    repo = site_repo(PROJECT, tmp_path / "repo")
+    config = (repo / "mkdocs.yml").read_text(encoding="utf-8")
+    (repo / "mkdocs.yml").write_text(config.replace("markdown_extensions:\n", (
+        "markdown_extensions:\n  - pymdownx.emoji:\n      emoji_index: !!python/name:material.extensions.emoji.twemoji\n"
+        "      emoji_generator: !!python/name:material.extensions.emoji.to_svg\n"), 1), encoding="utf-8")
+    (repo / "playbook" / "index.md").write_text("# Playbook :smile:\n", encoding="utf-8")
+    out = tmp_path / "tree"
+    result = CliRunner().invoke(main, ["--root", str(repo), "render", "--out", str(out), "--today", "2026-11-24"])
+    assert result.exit_code == 0, result.output
+    assert "emoji_index: !!python/name:material.extensions.emoji.twemoji" in (out / "mkdocs.yml").read_text()
+    _engine_build("mkdocs", out, tmp_path / "site")
+    assert 'class="twemoji"' in (tmp_path / "site" / "playbook" / "index.html").read_text(encoding="utf-8")

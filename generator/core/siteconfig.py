@@ -33,7 +33,7 @@ def _tagged(loader: yaml.SafeLoader, tag: str, node: yaml.Node) -> Tagged:
     return Tagged(tag, loader.construct_scalar(node))
 
 
-_Loader.add_multi_constructor("!", _tagged)
+_Loader.add_multi_constructor("!", lambda loader, suffix, node: _tagged(loader, "!" + suffix, node))
 _Loader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node:
                               _tagged(loader, "tag:yaml.org,2002:python/" + suffix, node))
 
