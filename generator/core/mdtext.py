@@ -316,13 +316,26 @@ def _backtick_problem(text: str) -> tuple[int, str] | None:
                    f"{MAX_BACKTICK_LENGTHS} here; a code span needs one run to open it and one of the same length to close it")
 
 
+# Bounds that make the scans above unnecessary. Each '[' costs at most one pass over its paragraph
+# and so does each link destination, which needs a '[' of its own: with at most 8 '[' a paragraph
+# costs at most 16 passes, and cannot nest deeper than 8. More than 16 distinct backtick run
+# lengths need at least 1 + 2 + ... + 17 = 153 backticks.
+_FEW_BRACKETS = MAX_BRACKET_DEPTH
+_FEW_BACKTICKS = sum(range(1, MAX_BACKTICK_LENGTHS + 2))
+
+
 def heavy_markup(body: str) -> list[HeavyMarkup]:
     """The paragraphs of `body` that Python-Markdown would take more than linear time to read,
     each with where its problem starts: what validation refuses and `defuse_markup` quarantines."""
-    found = []
+    found: list[HeavyMarkup] = []
+    if len(body) * len(_MARKUP.findall(body)) <= MAX_MARKUP_WEIGHT and body.count("[") <= _FEW_BRACKETS \
+            and body.count("`") < _FEW_BACKTICKS:
+        return found  # no paragraph of it can cost more than a few passes: most plans and notes
     for start, lines in _paragraphs(body):
         text = "\n".join(lines)
-        problem, code = _bracket_problem(text) or _backtick_problem(text), "E016"
+        problem = _bracket_problem(text) if text.count("[") > _FEW_BRACKETS else None
+        problem = problem or (_backtick_problem(text) if text.count("`") >= _FEW_BACKTICKS else None)
+        code = "E016"
         if problem is None:
             weight = len(_MARKUP.findall(text)) * len(text)
             if weight > MAX_MARKUP_WEIGHT:
