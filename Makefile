@@ -4,18 +4,20 @@ VENV := .venv
 BIN := $(VENV)/bin
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site test serve validate bench schema clean corpus-update
+.PHONY: site test serve validate bench schema clean corpus-update lock
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 
-$(VENV)/.runtime: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install -q -e .
+# Installs come from the lock (requirements/ci.txt): an upstream release cannot change a build
+# until `make lock` is run and its diff reviewed (Dependabot proposes the same in pull requests).
+$(VENV)/.runtime: pyproject.toml requirements/ci.txt | $(BIN)/python
+	$(BIN)/python -m pip install -q -c requirements/ci.txt -e .
 	touch $@
 
-$(VENV)/.test: pyproject.toml $(VENV)/.runtime
-	$(BIN)/python -m pip install -q -e '.[test]'
+$(VENV)/.test: pyproject.toml requirements/ci.txt $(VENV)/.runtime
+	$(BIN)/python -m pip install -q -c requirements/ci.txt -e '.[test]'
 	touch $@
 
 site: $(VENV)/.runtime  ## build the site from the example portfolio into site/
@@ -39,6 +41,12 @@ corpus-update: $(VENV)/.test  ## rewrite tests/cases expectations from today's o
 
 schema: $(VENV)/.runtime  ## regenerate schemas/ from the model
 	$(BIN)/kam schema --force
+
+lock: | $(BIN)/python  ## re-resolve the pinned dependency sets (this repository's CI, kam init's starter)
+	$(BIN)/python -m pip install -q uv
+	$(BIN)/uv pip compile -q pyproject.toml --universal --python-version 3.11 --extra test -o requirements/ci.txt
+	$(BIN)/uv pip compile -q pyproject.toml --universal --python-version 3.11 -o requirements/runtime.txt
+	cp requirements/runtime.txt generator/scaffold/starter/constraints.txt
 
 clean:
 	rm -rf site test-artifacts .pytest_cache

@@ -100,6 +100,26 @@ def bench_validate(rows: list[tuple[str, str]]) -> None:
                  " / ".join(f"{t * 1000:.2f} ms" for t in per_account)))
 
 
+def bench_hostile(rows: list[tuple[str, str]]) -> None:
+    """One line that made the build take hours: each 1 MB runaway body through the renderer's
+    Markdown, against 1 MB of prose, as a ratio in this run (the test suite checks the bound
+    structurally; this is the time)."""
+    import markdown
+
+    from generator.site.escape import markdown_body
+    from tests.test_mdtext import MKDOCS_EXTENSIONS, _runaway_bodies
+
+    def render(text: str) -> None:
+        markdown.Markdown(extensions=MKDOCS_EXTENSIONS).convert(str(markdown_body(text, lambda target: target)))
+
+    size = 1_000_000
+    prose = ("Renewal pricing goes to tender in 2029; sourcing wants line items. " * (size // 67 + 1))[:size]
+    floor = best(lambda: render(prose), 2)
+    worst = max((best(lambda text=text: render(text), 1), name) for name, text in _runaway_bodies(size).items())
+    rows.append(("hostile body render, 1 MB, the slowest of 9 runaway constructs vs 1 MB of prose",
+                 f"{worst[0]:.2f} s ({worst[1]}) vs {floor:.2f} s: **{worst[0] / floor:.2f}x** (was hours; bound 5x)"))
+
+
 def bench_score(rows: list[tuple[str, str]]) -> None:
     from generator.analysis.analytics import analyse
     from generator.core.load import load
@@ -613,7 +633,7 @@ def bench_import(rows: list[tuple[str, str]]) -> None:
 def main(parts: list[str]) -> None:
     WORK.mkdir(parents=True, exist_ok=True)
     rows: list[tuple[str, str]] = []
-    for name, function in (("validate", bench_validate), ("score", bench_score), ("startup", bench_startup),
+    for name, function in (("validate", bench_validate), ("hostile", bench_hostile), ("score", bench_score), ("startup", bench_startup),
                            ("history", bench_history), ("preview", bench_preview), ("engines", bench_engines),
                            ("site", bench_site), ("import", bench_import)):
         if not parts or name in parts:

@@ -104,10 +104,11 @@ def test_the_workflows_are_this_repositorys_own_installing_from_requirements():
     """The starter's workflows follow this project's: the same steps, except that a team's
     repository installs the generator named in requirements.txt instead of itself."""
     files = starter_files()
-    install = re.compile(r"^      - run: pip install( -e)? \.$", re.MULTILINE)
+    install = re.compile(r"^      - run: pip install -c requirements/ci\.txt( -e)? \.$", re.MULTILINE)
     for name in ("validate", "pr-diff", "publish"):
         ours = (PROJECT / ".github" / "workflows" / f"{name}.yml").read_text(encoding="utf-8")
-        expected = install.sub("      - run: pip install -r requirements.txt   # the generator, as pinned there", ours)
+        expected = install.sub("      - run: pip install -r requirements.txt -c constraints.txt   # the generator, as "
+                               "pinned there, and its dependencies, as locked", ours)
         assert files[f".github/workflows/{name}.yml"] == expected, name
     ours = (PROJECT / ".github" / "dependabot.yml").read_text(encoding="utf-8")
     assert files[".github/dependabot.yml"] == ours.replace("pyproject.toml names", "requirements.txt names")
