@@ -8,7 +8,6 @@ import pytest
 from click.testing import CliRunner
 
 from generator.cli.commands import main
-from generator.core.codes import BUILD_CODES, CODES, IMPORT_CODES
 
 from .corpus import BASE, TODAY, load_cases, materialise, run, with_expected
 from .corpus import CASES as CASE_DIR
@@ -28,12 +27,9 @@ def test_the_base_repo_is_clean():
     assert result.exit_code == 0
 
 
-def test_corpus_is_large_and_covers_every_code():
+def test_corpus_is_large():
+    # That every code `kam validate` reports has a case is the registry's test (tests/test_codes.py).
     assert len(CASES) >= 60
-    seen = {line.split("[", 1)[1].split("]", 1)[0] for case in CASES for line in case.expected}
-    # The import's codes never come from `kam validate`: tests/test_import.py covers each of them;
-    # the build's (a page that passed validation and failed to render) are covered by tests/test_plugin.py.
-    assert set(CODES) - IMPORT_CODES - BUILD_CODES - seen == set(), "codes without a corpus case"
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
