@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from generator.cli.commands import main
 
-from .corpus import BASE, TODAY, load_cases, materialise, run, with_expected
+from .corpus import BASE, TODAY, load_cases, materialise, run, update, with_expected
 from .corpus import CASES as CASE_DIR
 
 CASES = load_cases()
@@ -56,6 +56,20 @@ def test_update_mode_rewrites_only_the_expectation(tmp_path):
     assert edited.startswith(text[: text.index("\nexpected:")]) and edited.endswith("expected: |\n  something else\n")
     assert with_expected(text, []).endswith('expected: ""\n')
 
+
+
+def test_update_mode_refuses_a_case_name_it_does_not_know():
+    with pytest.raises(SystemExit, match="no such case: e204-unknwon-reports-to"):
+        update(["e204-unknown-reports-to", "e204-unknwon-reports-to"])
+
+
+def test_update_mode_never_records_a_crash_as_the_expectation(tmp_path, monkeypatch):
+    def crash(*args, **kwargs):
+        raise RuntimeError("a bug of ours")
+
+    monkeypatch.setattr("generator.core.load.Reader.yaml", crash)
+    with pytest.raises(RuntimeError, match="a bug of ours"):
+        run(CASES[0], tmp_path)
 
 def test_values_are_described_in_a_line_not_in_thousands_of_digits():
     from generator.validate.schema import describe
