@@ -89,6 +89,8 @@ def run(case: Case, target: Path) -> list[str]:
     repo = materialise(case, target)
     result = CliRunner().invoke(main, ["--root", str(repo), "validate", "--today", TODAY, "--format", "text",
                                        *case.args])
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception  # else an update would take a crash's partial output for the expectation
     return result.stdout.splitlines()
 
 
@@ -106,8 +108,12 @@ def update(names: list[str]) -> int:
     import difflib
     import tempfile
 
+    cases = load_cases()
+    unknown = sorted(set(names) - {case.name for case in cases})
+    if unknown:  # a misspelt name would otherwise look like a case that needs no change
+        raise SystemExit(f"no such case: {', '.join(unknown)} (the names are the files in {CASES}, without .yml)")
     changed = 0
-    for case in load_cases():
+    for case in cases:
         if names and case.name not in names:
             continue
         path = CASES / f"{case.name}.yml"
@@ -125,4 +131,9 @@ def update(names: list[str]) -> int:
 
 
 if __name__ == "__main__":  # python -m tests.corpus [CASE ...]  (make corpus-update)
+    import warnings
+
+    from generator.validate.declare import UndeclaredCode
+
+    warnings.simplefilter("error", UndeclaredCode)  # as in the test suite: never record a rule's stray code
     update(sys.argv[1:])

@@ -469,3 +469,13 @@ IMPORT_CODES = frozenset(c for c in CODES if c[1] == "5")
 # Reported by the build, for what only rendering can find: tested by the build's tests, not the corpus.
 BUILD_CODES = frozenset({"E218"})
 DATED = frozenset(c for c, code in CODES.items() if code.dated)
+
+
+def emits(*codes: str) -> frozenset[str]:
+    """The codes a module or a rule declares it reports (yamllint's rules declare their ID the same way).
+    Checked against the registry when the module is imported, so a declaration cannot name a code
+    that does not exist; tests/test_codes.py checks that every code has someone declaring it."""
+    unknown = sorted(set(codes) - set(CODES))
+    if unknown:
+        raise ValueError(f"declared codes that are not in the registry: {', '.join(unknown)}")
+    return frozenset(codes)

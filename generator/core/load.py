@@ -12,11 +12,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from .codes import emits
 from .diagnostics import Diagnostic, diagnostic
 from .ids import LENGTH_WHY, MAX_ID_LENGTH, RESERVED_WHY, is_reserved
 from .model import ID_RE
+from .textscan import EMITS as SCAN_CODES
 from .textscan import scan
+from .yamldoc import EMITS as YAML_CODES
 from .yamldoc import YamlDoc, parse
+
+# What reading a repository can report, the parser's and the text scan's included.
+EMITS = emits("E002", "E003", "E004", "E007", "E009", "E010", "E011", "E012", "E013", "E113", "E114",
+              *YAML_CODES, *SCAN_CODES)
 
 # An account file is a few KB; 1 MB is generous and still reads in milliseconds.
 MAX_FILE_BYTES = 1_000_000

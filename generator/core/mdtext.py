@@ -7,7 +7,10 @@ import bisect
 import re
 from dataclasses import dataclass
 
+from .codes import emits
 from .model import Section
+
+EMITS = emits("E016", "E017")  # heavy_markup_at's; validate.links.heavy_markup reports them
 
 _HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t]*#*[ \t]*$")
 _FENCE = re.compile(r"^[ ]{0,3}(`{3,}|~{3,})")

@@ -11,7 +11,10 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from .codes import emits
 from .diagnostics import Diagnostic, diagnostic
+
+EMITS = emits("E018", "E019")
 
 # git writes each marker at the start of a line, seven characters long, then a space and a label
 # (or nothing): `<<<<<<< HEAD`, `||||||| base` (diff3), `=======`, `>>>>>>> branch`. An eighth

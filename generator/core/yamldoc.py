@@ -19,8 +19,11 @@ import yaml
 from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from .codes import emits
 from .diagnostics import Diagnostic, diagnostic
 from .textscan import char_name
+
+EMITS = emits("E001", "E005", "E006", "E008", "E015", "E022", "E101")
 
 try:
     from yaml import CSafeLoader as _BaseLoader

@@ -20,6 +20,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..core.codes import emits
 from ..core.diagnostics import Diagnostic, diagnostic
 from ..core.model import AccountProfile, CriteriaConfig, Portfolio
 from ..scaffold.account import IMPORT_NOTE, Draft, Proposal, account_files, yaml_quoted
@@ -28,6 +29,8 @@ from ..validate.references import cycle_from
 from .proposals import propose
 from .reader import CrmExport, Person
 from .roundtrip import Document, block_list, flow_map, insert_last, set_value, update_entries
+
+EMITS = emits("W505", "W508", "W509", "W510")  # what planning the import finds; the export's are reader.EMITS
 
 
 @dataclass(frozen=True)

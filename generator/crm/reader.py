@@ -23,15 +23,21 @@ import pandas as pd
 import yaml
 from pydantic import Field, PrivateAttr
 
+from ..core.codes import emits
 from ..core.diagnostics import Diagnostic, diagnostic
 from ..core.ids import MAX_ID_LENGTH, id_from_name, slug
+from ..core.load import EMITS as READING_CODES
 from ..core.load import FolderSource, Reader
 from ..core.model import CriterionId, Currency, Record, Text
 from ..core.yamldoc import parse
+from ..validate.schema import EMITS as SCHEMA_CODES
 from ..validate.schema import check_mapping
 
 DEFAULT_MAPPING = Path(__file__).parent / "crm_mapping.yml"
 EXAMPLES = 3  # rows or names quoted in a warning; the count says how many more
+# The export's problems, and the mapping file's: read as any repository file is, checked by the schema.
+EMITS = emits("E501", "E502", "E503", "E504", "E505", "E506", "E507", "E508", "E509", "W501", "W502", "W503",
+              "W504", "W506", "W507", "W511", "W512", *READING_CODES, *SCHEMA_CODES)
 
 
 # -- the mapping file -------------------------------------------------------------------------

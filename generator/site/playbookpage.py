@@ -22,7 +22,9 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from ..core.codes import emits
 from ..core.mdtext import lines_with_fences, split_code_spans
+from ..validate.pagerules import EMITS as PAGE_CODES
 from ..validate.pagerules import AUTOLINK, NOT_AVAILABLE, OUTPUT_LIMIT, check, sandbox
 from .macros import MACROS
 
@@ -30,6 +32,11 @@ if TYPE_CHECKING:
     from jinja2 import nodes
 
     from .render import SiteInput
+
+# A page that passed `kam validate` and still failed to render; a page the build re-checks reports
+# what validation would have.
+EMITS = emits("E218", *PAGE_CODES)
+
 
 class MacroFailure(Exception):
     """A page that could not be rendered: where in the body, the code and what went wrong."""

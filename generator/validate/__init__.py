@@ -9,6 +9,9 @@ sections, key share) judge accounts by the tier the score stage gave them. `vali
 the first two, `judge` the last; scoring.check scores in between. Nothing here needs mkdocs,
 nor the score stage: the tier rules read the placements through `TierPlacements`. May import
 core only.
+
+Each rule declares the codes it reports (`@rule(...)`, see declare.py), the loader and the schema
+checks theirs (`EMITS`); the runner holds each to its declaration, and `emitters()` lists them.
 """
 
 from __future__ import annotations
@@ -17,10 +20,12 @@ import datetime as dt
 from dataclasses import dataclass
 
 from ..core.diagnostics import Diagnostic, apply_severity, has_errors, sort
+from ..core.load import EMITS as READING_CODES
 from ..core.load import LoadedRepo
 from ..core.model import Portfolio
 from . import config, currency, dates, figures, links, plan, playbook, portfolio, references, schema
 from .context import RuleContext, TierPlacements
+from .declare import Rule, own_codes
 
 CONFIG_RULES = config.RULES
 FILE_RULES = (*currency.RULES, *references.RULES, *links.RULES, *plan.RULES, *dates.RULES, *playbook.RULES,
@@ -43,7 +48,7 @@ class Checked:
 def validate(loaded: LoadedRepo, today: dt.date, memo: dict | None = None) -> Checked:
     """Every rule that does not need tiers. `memo` keeps each parsed document's schema check
     between runs over the same cached documents (see schema.account)."""
-    found: list[Diagnostic] = list(loaded.diagnostics)
+    found = own_codes("the loader", READING_CODES, list(loaded.diagnostics))
     criteria, problems = schema.criteria(loaded.criteria)
     found += problems
     team, problems = schema.team(loaded.team)
@@ -53,6 +58,7 @@ def validate(loaded: LoadedRepo, today: dt.date, memo: dict | None = None) -> Ch
         account, problems = schema.account(files, memo)
         found += problems
         accounts.append(account)
+    own_codes("the schema checks", schema.EMITS, found[len(loaded.diagnostics):])
     # Only accounts with a profile can be scored, linked and shown; the rules still check the
     # other files of the rest, so that a broken account.yml does not hide their errors.
     ctx = RuleContext(loaded, Portfolio(criteria, team, tuple(a for a in accounts if a.profile is not None)),
@@ -70,5 +76,14 @@ def judge(checked: Checked, scores: TierPlacements | None) -> tuple[Diagnostic, 
     return tuple(sort(apply_severity(found, overrides)))
 
 
-def _run(rules, ctx: RuleContext) -> list[Diagnostic]:
-    return [d for rule in rules for d in rule(ctx)]
+def emitters() -> dict[str, frozenset[str]]:
+    """Who in `kam validate` reports which codes: the loader, the schema checks, each rule."""
+    rules = {f"{r.__module__}.{r.__name__}": r.codes for r in (*CONFIG_RULES, *FILE_RULES, *TIER_RULES)}
+    return {"generator.core.load": READING_CODES, "generator.validate.schema": schema.EMITS, **rules}
+
+
+def _run(rules: tuple[Rule, ...], ctx: RuleContext) -> list[Diagnostic]:
+    found: list[Diagnostic] = []
+    for rule in rules:
+        found += own_codes(f"rule {rule.__module__}.{rule.__name__}", rule.codes, list(rule(ctx)))
+    return found

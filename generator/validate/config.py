@@ -9,10 +9,12 @@ from ..core.diagnostics import Diagnostic, diagnostic
 from ..core.model import Watch
 from ..core.text import suggest
 from .context import RuleContext
+from .declare import rule
 
 PATH = "criteria.yml"
 
 
+@rule("E106", "E108", "E401", "E402", "E403", "E404", "E405", "W401")
 def criteria_config(ctx: RuleContext) -> Iterator[Diagnostic]:
     config = ctx.portfolio.criteria
     if config is None:

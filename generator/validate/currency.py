@@ -9,10 +9,12 @@ from collections.abc import Iterator
 from ..core.diagnostics import Diagnostic, diagnostic
 from ..core.text import suggest
 from .context import RuleContext
+from .declare import rule
 
 PATH = "criteria.yml"
 
 
+@rule("E406", "E407")
 def currency_rates(ctx: RuleContext) -> Iterator[Diagnostic]:
     rules = ctx.portfolio.criteria.currency if ctx.portfolio.criteria else None
     if rules is None:

@@ -6,8 +6,10 @@ from collections.abc import Iterator
 
 from ..core.diagnostics import Diagnostic, diagnostic
 from .context import RuleContext, name_date
+from .declare import rule
 
 
+@rule("E109")
 def future_dates(ctx: RuleContext) -> Iterator[Diagnostic]:
     today = ctx.today
     for account in ctx.accounts:
@@ -29,6 +31,7 @@ def future_dates(ctx: RuleContext) -> Iterator[Diagnostic]:
                             f"review date {review.meta.date.isoformat()} is after today ({today.isoformat()})")
 
 
+@rule("E013")
 def review_file_names(ctx: RuleContext) -> Iterator[Diagnostic]:
     for account in ctx.accounts:
         for review in account.reviews:

@@ -6,9 +6,11 @@ from collections.abc import Iterator
 
 from ..core.diagnostics import Diagnostic, diagnostic
 from .context import RuleContext
+from .declare import rule
 from .schema import figure
 
 
+@rule("W311")
 def percent_fractions(ctx: RuleContext) -> Iterator[Diagnostic]:
     """A `*_pct` KPI strictly between 0 and 1: 97% written as 0.97 would be charted as 0.97%.
     Exactly 1 is left alone: it is as likely 1% as 100%, and a warning could not be answered."""

@@ -10,13 +10,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..core.diagnostics import Diagnostic, diagnostic
+from ..core.mdtext import EMITS as MARKUP_CODES
 from ..core.mdtext import find_image_sources, find_link_destinations, heavy_markup_at
 from ..core.urls import SAFE_SCHEMES, external_host, unsafe_scheme
 from .context import RuleContext
+from .declare import rule
 
 _ALLOWED = ", ".join(sorted(SAFE_SCHEMES))
 
 
+@rule("E211")
 def unsafe_links(ctx: RuleContext) -> Iterator[Diagnostic]:
     for account in ctx.accounts:
         for path, body, body_line in account.markdown_bodies():
@@ -28,6 +31,7 @@ def unsafe_links(ctx: RuleContext) -> Iterator[Diagnostic]:
                                 f"use {_ALLOWED}, a relative path or a #anchor")
 
 
+@rule("E220")
 def outside_images(ctx: RuleContext) -> Iterator[Diagnostic]:
     """An image from another host is fetched by every reader's browser as the page opens: a
     tracking pixel on an internal site, and a broken picture where the site is read offline."""
@@ -44,6 +48,7 @@ def outside_images(ctx: RuleContext) -> Iterator[Diagnostic]:
                                      "criteria.yml's content.image_hosts")
 
 
+@rule(*MARKUP_CODES)
 def heavy_markup(ctx: RuleContext) -> Iterator[Diagnostic]:
     """Refused here so that what is merged renders in time proportional to its size; the build
     quarantines the same paragraphs (mdtext.defuse_markup) if they reach it anyway."""

@@ -19,10 +19,13 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from ..core.codes import emits
 from ..core.mdtext import lines_with_fences, split_code_spans
 
 if TYPE_CHECKING:
     from jinja2 import nodes
+
+EMITS = emits("E014", "E210", "E212", "E215", "E216")  # `check`'s findings; validate.playbook reports them
 
 # The macros a page may call, with the parameters a page passes (the build adds the site and the
 # page's path in front of them).

@@ -10,8 +10,10 @@ from ..core.mdtext import heading_lines, lines_with_fences
 from ..core.model import HORIZONS
 from ..core.prompts import is_prompt
 from .context import RuleContext
+from .declare import rule
 
 
+@rule("E301", "E302", "E304")
 def plan_sections(ctx: RuleContext) -> Iterator[Diagnostic]:
     for account in ctx.accounts:
         plan = account.plan
@@ -87,6 +89,7 @@ def _near_miss(title: str, headings, required_keys: frozenset[str]):
     return heading, ", ".join(reasons)
 
 
+@rule("W309")
 def plan_prompts(ctx: RuleContext) -> Iterator[Diagnostic]:
     """A section that still holds the scaffold's prompt has not been written yet. A candidate's
     plan is not judged: nobody has taken the imported account on yet (plan health still counts
@@ -106,6 +109,7 @@ def plan_prompts(ctx: RuleContext) -> Iterator[Diagnostic]:
                     break
 
 
+@rule("E106", "E303")
 def criterion_scores(ctx: RuleContext) -> Iterator[Diagnostic]:
     criteria = ctx.portfolio.criteria
     if criteria is None:
@@ -127,6 +131,7 @@ def criterion_scores(ctx: RuleContext) -> Iterator[Diagnostic]:
                                 f"{what} for '{criterion_id}' must be within the scale {low}-{high}; got {entry.score:g}")
 
 
+@rule("W303", "W304", "W307")
 def goal_rules(ctx: RuleContext) -> Iterator[Diagnostic]:
     for account in ctx.accounts:
         path = f"{account.dir}/goals.yml"
@@ -145,6 +150,7 @@ def goal_rules(ctx: RuleContext) -> Iterator[Diagnostic]:
                             f"goal '{g.id}' was due {g.due.isoformat()} and is {g.status.replace('_', ' ')}")
 
 
+@rule("W305", "W306")
 def stakeholder_coverage(ctx: RuleContext) -> Iterator[Diagnostic]:
     for account in ctx.accounts:
         path = f"{account.dir}/stakeholders.yml"
@@ -157,6 +163,7 @@ def stakeholder_coverage(ctx: RuleContext) -> Iterator[Diagnostic]:
             yield diagnostic(path, (1, 1), "W306", "key account has no decision maker in its stakeholder map")
 
 
+@rule("W301", "W302", "W308")
 def review_cadence(ctx: RuleContext) -> Iterator[Diagnostic]:
     for account in ctx.accounts:
         tier = ctx.tiers.get(account.id)

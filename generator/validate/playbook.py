@@ -11,10 +11,13 @@ from collections.abc import Iterator
 
 from ..core.diagnostics import Diagnostic, diagnostic
 from .context import RuleContext
+from .declare import rule
+from .pagerules import EMITS as PAGE_CODES
 
 _ALLOW_HTML = "set `playbook_html: true` under the kam plugin in mkdocs.yml to allow raw HTML in the playbook"
 
 
+@rule("E003", *PAGE_CODES)
 def playbook_macros(ctx: RuleContext) -> Iterator[Diagnostic]:
     for page in ctx.loaded.playbook:
         if page.front is not None and page.front.empty:
@@ -29,6 +32,7 @@ def playbook_macros(ctx: RuleContext) -> Iterator[Diagnostic]:
                                  finding.message)
 
 
+@rule("E217")
 def playbook_html(ctx: RuleContext) -> Iterator[Diagnostic]:
     if ctx.loaded.playbook_html:
         return

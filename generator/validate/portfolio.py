@@ -6,8 +6,10 @@ from collections.abc import Iterator
 
 from ..core.diagnostics import Diagnostic, diagnostic
 from .context import RuleContext
+from .declare import rule
 
 
+@rule("W402")
 def key_share(ctx: RuleContext) -> Iterator[Diagnostic]:
     scores = ctx.scores
     if scores is None:

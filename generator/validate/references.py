@@ -11,12 +11,14 @@ from ..core.text import suggest
 from ..core.textscan import char_name, first_invisible, visible
 from ..core.yamldoc import YamlDoc
 from .context import RuleContext
+from .declare import rule
 
 
 def _unknown(ctx: RuleContext, path: str, loc: tuple, code: str, what: str, value: str, known) -> Diagnostic:
     return diagnostic(path, ctx.at(path, loc), code, f"'{loc[-1]}' names unknown {what} '{value}'{suggest(value, known or ())}")
 
 
+@rule("E108")
 def duplicate_ids(ctx: RuleContext) -> Iterator[Diagnostic]:
     docs = [ctx.loaded.team] + [d for f in ctx.loaded.accounts for d in (f.stakeholders, f.goals)]
     for doc in docs:
@@ -38,6 +40,7 @@ def _duplicates_in(doc: YamlDoc | None) -> Iterator[Diagnostic]:
             first[item["id"]] = index
 
 
+@rule("E201", "E202", "E203", "E209")
 def account_references(ctx: RuleContext) -> Iterator[Diagnostic]:
     team = ctx.team_ids
     for account in ctx.portfolio.accounts:
@@ -65,6 +68,7 @@ def account_references(ctx: RuleContext) -> Iterator[Diagnostic]:
                                     f"{what} for unknown criterion '{criterion_id}'{suggest(criterion_id, known)}")
 
 
+@rule("E209")
 def parent_cycles(ctx: RuleContext) -> Iterator[Diagnostic]:
     parent = {a.id: a.profile.parent for a in ctx.portfolio.accounts if a.profile.parent}
     loops = cycles(parent)
@@ -75,6 +79,7 @@ def parent_cycles(ctx: RuleContext) -> Iterator[Diagnostic]:
                              f"parent accounts form a cycle: {chain_text(*loops[account.id])}")
 
 
+@rule("E201", "E204", "E208")
 def stakeholder_references(ctx: RuleContext) -> Iterator[Diagnostic]:
     for account in ctx.accounts:
         path = f"{account.dir}/stakeholders.yml"
@@ -142,6 +147,7 @@ def chain_text(loop: list[str], index: int, most: int = 12) -> str:
     return " -> ".join(shown + [loop[index]])
 
 
+@rule("E201", "E204")
 def goal_references(ctx: RuleContext) -> Iterator[Diagnostic]:
     for account in ctx.accounts:
         path = f"{account.dir}/goals.yml"
@@ -153,6 +159,7 @@ def goal_references(ctx: RuleContext) -> Iterator[Diagnostic]:
                 yield _unknown(ctx, path, loc + ("sponsor",), "E204", "stakeholder", g.sponsor, known)
 
 
+@rule("E201", "E205", "E206")
 def review_references(ctx: RuleContext) -> Iterator[Diagnostic]:
     for account in ctx.accounts:
         people = ctx.people(account.id)
@@ -171,6 +178,7 @@ def review_references(ctx: RuleContext) -> Iterator[Diagnostic]:
                     yield _unknown(ctx, path, ("actions", i, "goal"), "E206", "goal", action.goal, goals)
 
 
+@rule("E020", "E207")
 def wikilinks(ctx: RuleContext) -> Iterator[Diagnostic]:
     for account in ctx.accounts:
         for path, body, body_line in account.markdown_bodies():

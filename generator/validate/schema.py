@@ -17,6 +17,7 @@ import annotated_types
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from pydantic.fields import FieldInfo
 
+from ..core.codes import emits
 from ..core.diagnostics import Diagnostic, diagnostic
 from ..core.ids import LENGTH_WHY, RESERVED_WHY
 from ..core.load import AccountFiles, MarkdownDoc
@@ -41,6 +42,10 @@ from ..core.model import (
 from ..core.text import suggest
 from ..core.textscan import char_name, first_invisible, visible
 from ..core.yamldoc import YamlDoc
+
+# What the schema checks report: a refused value by the reason pydantic gives, or the paste that caused it.
+EMITS = emits("E003", "E020", "E021", "E022", "E101", "E102", "E103", "E104", "E105", "E106", "E107", "E111",
+              "E113", "E114", "E120")
 
 _TYPE_WORDS = {
     "string_type": "text", "int_type": "a whole number", "int_parsing": "a whole number",
