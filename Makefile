@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site test serve validate bench schema clean corpus-update lock
+.PHONY: site test serve validate bench schema docs clean corpus-update lock
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,11 +33,14 @@ test: $(VENV)/.test  ## the whole test suite (installs Chromium for the browser 
 	scripts/ensure-browser
 	$(BIN)/python -m pytest
 
-bench: $(VENV)/.test  ## performance ratios (results and method: the README, "Benchmarks")
+bench: $(VENV)/.test  ## performance ratios (method and latest figures: benchmarks/README.md)
 	$(BIN)/python benchmarks/run.py
 
 corpus-update: $(VENV)/.test  ## rewrite tests/cases expectations from today's output; shows the diff
 	$(BIN)/python -m tests.corpus $(CASES)
+
+docs: $(VENV)/.runtime  ## regenerate playbook/guide/command-line.md from the commands' --help
+	$(BIN)/python -m tests.docs
 
 schema: $(VENV)/.runtime  ## regenerate schemas/ from the model
 	$(BIN)/kam schema --force

@@ -27,19 +27,37 @@ def test_account_schema_forbids_unknown_keys():
     assert "owner" in schema["required"]
 
 
-def test_the_readme_names_every_field_of_every_file_format():
-    """The README's summary is written by hand; the reference page is generated. This keeps the
-    first from falling behind the second: a new field fails here until the README names it."""
+def _fields(models) -> set[str]:
+    from generator.core.schemas import nested_models
+
+    return {f"{model.__name__}.{name}" for top in models for model in [top, *nested_models(top)]
+            for name in model.model_fields}
+
+
+def test_the_generated_file_formats_page_names_every_field_of_every_file_format():
+    """The reference people read is the page generated from the models: a nested model the page
+    leaves out, or a field it does not list, fails here."""
+    import datetime as dt
     import re
 
-    from generator.core.schemas import FILE_KINDS, nested_models
+    from generator.core.schemas import FILE_KINDS
+    from generator.site.build import generate
 
-    from .sitebuild import PROJECT
+    from .corpus import BASE
 
-    readme = (PROJECT / "README.md").read_text(encoding="utf-8")
-    section = readme[readme.index("## File formats"):readme.index("\n## ", readme.index("## File formats") + 1)]
+    page = next(p.markdown for p in generate(BASE, dt.date(2026, 11, 24)).pages if p.path == "reference/file-formats.md")
+    words = set(re.findall(r"`([a-z_]+)`", page))
+    assert sorted(f for f in _fields(kind.model for kind in FILE_KINDS) if f.split(".")[1] not in words) == []
+
+
+def test_the_configuration_guide_explains_every_option_of_criteria_yml():
+    """The guide's account of criteria.yml is written by hand; the models are the truth. This keeps
+    the first from falling behind the second: a new option fails here until the guide names it."""
+    import re
+
+    from generator.core.model import CriteriaConfig
+
+    guide = (ROOT / "playbook" / "guide" / "configuration.md").read_text(encoding="utf-8")
+    section = guide[guide.index("## criteria.yml"):guide.index("\n## ", guide.index("## criteria.yml") + 1)]
     words = set(re.findall(r"[a-z_]+", section))
-    missing = sorted({f"{model.__name__}.{name}" for kind in FILE_KINDS
-                      for model in [kind.model, *nested_models(kind.model)]
-                      for name in model.model_fields if name not in words})
-    assert missing == []
+    assert sorted(f for f in _fields([CriteriaConfig]) if f.split(".")[1] not in words) == []

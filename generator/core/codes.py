@@ -218,7 +218,7 @@ _ALL = [
          "parent: northwind-logistics   # in northwind-logistics/account.yml", "Point `parent` at the holding company, or set it to null."),
     Code("E210", "Unknown name in a playbook page",
          "A playbook page calls a macro or uses a variable that does not exist.",
-         "{{ tier_tabel() }}", "Use one of the macros listed in the README (the message suggests the closest)."),
+         "{{ tier_tabel() }}", "Use one of the macros the guide lists (Guide, The site; the message suggests the closest)."),
     Code("E211", "Unsafe link",
          "A link or image in a plan or review uses a URL scheme that could run code or load a document "
          "in the reader's browser (`javascript:`, `data:`, `vbscript:`, `file:`, ...). The site allows "
