@@ -120,3 +120,57 @@ def test_all_zero_revenue_and_a_single_account_need_no_guards():
     portfolio = Portfolio(validated.portfolio.criteria, validated.portfolio.team, zero)
     (view,) = analyse(portfolio, score_portfolio(portfolio), TODAY).revenue
     assert view.total == 0 and view.pareto_share == 0.0 and (view.tiers["revenue_share"] == 0).all()
+
+
+def test_a_group_total_is_made_the_way_the_portfolio_total_is():
+    rules = CurrencyRules(base="USD", rates={"GBP": 1.25, "EUR": 1.1})
+    converted = _with_currencies({"codehow": "GBP", "bluth-company": "EUR"}, rules)
+    (view,) = converted.revenue
+    assert converted.revenue_totals(view.revenue.index) == (("USD", view.total),)
+    (total,) = converted.revenue_totals(["codehow", "bluth-company"])
+    assert total == ("USD", pytest.approx(2803660 * 1.25 + 1138060 * 1.1))
+    kept = _with_currencies({"codehow": "GBP", "bluth-company": "EUR"})
+    assert kept.revenue_totals(["bluth-company", "codehow", "kan-code"]) == (
+        ("USD", 6829100.0), ("GBP", 2803660.0), ("EUR", 1138060.0))
+
+
+def _stale_contacts(analytics) -> set[str]:
+    return {item.what.split(",")[0] for item in analytics.attention if item.kind == "contact"}
+
+
+def test_one_staleness_rule_for_stakeholder_pages_plan_health_and_the_attention_list():
+    # Acme Corporation is Gold (reviewed every 120 days). Richard Castellano, of high influence, was last
+    # contacted on 2026-09-08: on 2026-12-15 that is 98 days, stale after the default 90 days, though
+    # inside Gold's cadence, which the attention list used to read instead.
+    later = dt.date(2026, 12, 15)
+    validated = check(Path(BASE), later)
+    analytics = analyse(validated.portfolio, validated.scores, later)
+    acme = validated.portfolio.accounts_by_id["acme-corporation"]
+    assert analytics.contact_stale(acme.stakeholder("richard-castellano"))
+    assert "Richard Castellano" in _stale_contacts(analytics)
+    recency = analytics.health["acme-corporation"].parts[4]
+    assert recency.detail.endswith("contacted in the last 90 days")
+
+
+def test_the_staleness_rule_is_read_from_criteria_yml(tmp_path):
+    repo = tmp_path / "repo"
+    shutil.copytree(BASE, repo)
+    with (repo / "criteria.yml").open("a", encoding="utf-8") as criteria:
+        criteria.write("contacts: {stale_after_days: 60}\n")
+    validated = check(repo, TODAY)  # Richard Castellano: 77 days since his last contact
+    assert validated.ok and validated.portfolio.criteria.contacts.stale_after_days == 60
+    analytics = analyse(validated.portfolio, validated.scores, TODAY)
+    assert analytics.contact_stale(validated.portfolio.accounts_by_id["acme-corporation"].stakeholder("richard-castellano"))
+    assert "Richard Castellano" in _stale_contacts(analytics)
+    assert analytics.health["acme-corporation"].parts[4].detail.endswith("in the last 60 days")
+    base = check(Path(BASE), TODAY)
+    assert "Richard Castellano" not in _stale_contacts(analyse(base.portfolio, base.scores, TODAY))  # 90 days
+
+
+@pytest.mark.parametrize(("total", "grade"), [(100, "good"), (80, "good"), (79, "fair"), (50, "fair"), (49, "poor"),
+                                              (0, "poor")])
+def test_plan_health_grades_at_80_and_50(total, grade):
+    from generator.analysis.analytics import Health
+
+    assert Health(total, ()).grade == grade
+

@@ -11,7 +11,6 @@ import pytest
 
 from generator.scoring.check import check
 from generator.scoring.placement import CANDIDATE, STANDARD, place
-from generator.scoring.score import key_accounts
 
 from .corpus import BASE
 
@@ -51,7 +50,7 @@ def test_a_candidate_is_placed_by_its_proposal_but_holds_no_tier(repo):
     assert scores.tier_of("kan-code") is None
     others = scores.table.drop(index="kan-code")
     assert (others["proposed_tier"] == "").all() and set(others["tier"]) <= {"gold", "silver", STANDARD, "platinum"}
-    assert not key_accounts(scores.table["tier"])["kan-code"]
+    assert not scores.ladder.is_key(scores.table["tier"]["kan-code"])
 
 
 def test_no_tier_rule_judges_a_candidate(repo):

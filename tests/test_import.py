@@ -640,6 +640,30 @@ def test_nothing_importable_is_exit_1(fresh, tmp_path):
     assert tree_hash(repo) == before
 
 
+def test_an_export_without_close_dates_counts_up_to_the_reference_date(fresh, tmp_path):
+    """No close date to take `as_of` from: the figures count up to the command's reference date
+    (--today, else $KAM_TODAY), as every other command judges dates, never the machine's clock."""
+    export = tmp_path / "undated"
+    export.mkdir()
+    (export / "accounts.csv").write_text("account,sector,office_location,subsidiary_of\nAlpha,retail,Chile,\n",
+                                         encoding="utf-8")
+    (export / "sales_pipeline.csv").write_text("opportunity_id,sales_agent,product,account,deal_stage,engage_date,"
+                                               "close_date,close_value\n1,Ann Lee,Widget,Alpha,Engaging,,,\n",
+                                               encoding="utf-8")
+    (export / "sales_teams.csv").write_text("sales_agent,manager,regional_office\nAnn Lee,Max Moe,North\n",
+                                            encoding="utf-8")
+    (export / "products.csv").write_text("product,series,sales_price\nWidget,W,10\n", encoding="utf-8")
+    repo = tmp_path / "repo"
+    shutil.copytree(fresh, repo)
+    report = tmp_path / "report.json"
+    result = import_crm(repo, export, "--report", str(report))
+    assert result.exit_code == 1 and "nothing could be imported" in result.stderr  # Alpha never won a deal
+    assert json.loads(report.read_text(encoding="utf-8"))["as_of"] == TODAY
+    env = CliRunner().invoke(main, ["--root", str(repo), "import", "crm", str(export), "--report", str(report)],
+                             env={"KAM_TODAY": "2026-12-01"})
+    assert env.exit_code == 1 and json.loads(report.read_text(encoding="utf-8"))["as_of"] == "2026-12-01"
+
+
 # -- every problem the import reports, on a small export built to have each ---------------------------------
 
 def _write_csv(path: Path, text: str) -> None:

@@ -25,15 +25,15 @@ def test_a_misspelt_relation_fails_loudly_instead_of_reading_as_none():
         links.of(("person", "reed-clapper"), "ownrOf")
 
 
-def test_every_relation_a_template_reads_exists():
-    names = set()
+def test_templates_name_relations_by_the_enum_never_by_a_bare_string():
+    named, bare = set(), []
     for template in (PROJECT / "site_templates").glob("*.j2"):
         text = template.read_text(encoding="utf-8")
-        names |= set(re.findall(r'links\.of\((?:[^()]|\([^()]*\))*?"(\w+)"\)', text))
-        names |= set(re.findall(r'\("(\w+Of)", "', text))  # person.md.j2 loops over relation names
-    assert {"ownerOf", "sponsorOf", "memberOf", "ownsRelationship", "attended", "advancedBy"} <= names
-    for name in names:
-        Rel(name)
+        named |= set(re.findall(r"\bRel\.(\w+)", text))
+        bare += re.findall(r'links\.of\((?:[^()]|\([^()]*\))*?, *"\w+"\)', text)
+    assert bare == []
+    assert {"OWNER_OF", "SPONSOR_OF", "MEMBER_OF", "OWNS_RELATIONSHIP", "ATTENDED", "ADVANCED_BY"} <= named
+    assert named <= set(Rel.__members__)
 
 
 def test_parent_and_subsidiaries_both_ways():

@@ -89,3 +89,30 @@ def test_review_cadence_in_one_place():
     assert recent.next_review_due(90) == dt.date(2026, 11, 24) and not recent.review_overdue(90, today)
     assert recent.review_overdue(89, today)
     assert recent.latest_actions == ()
+
+
+def _stakeholder(role: str, last_contact: str | None = None):
+    from generator.core.model import Stakeholder
+
+    return Stakeholder(id=role.replace("_", "-"), name="P", title="T", role=role, influence="high",
+                       sentiment="neutral", relationship_owner="p",
+                       last_contact=dt.date.fromisoformat(last_contact) if last_contact else None)
+
+
+def test_the_buying_centre_in_one_place():
+    assert Account("a", "accounts/a", None).missing_roles() == ("decision_maker", "champion")
+    mapped = Account("a", "accounts/a", None, stakeholders=(_stakeholder("champion"), _stakeholder("user")))
+    assert mapped.missing_roles() == ("decision_maker",)
+
+
+def test_contact_staleness_in_one_place():
+    from generator.core.model import ContactRules
+
+    today = dt.date(2026, 11, 24)
+    rules = ContactRules()
+    assert rules.stale_after_days == 90
+    assert not rules.is_stale(_stakeholder("user", "2026-08-26"), today)  # 90 days ago: still fresh
+    assert rules.is_stale(_stakeholder("user", "2026-08-25"), today) and rules.is_stale(_stakeholder("user"), today)
+    assert not ContactRules(stale_after_days=91).is_stale(_stakeholder("user", "2026-08-25"), today)
+    with pytest.raises(ValidationError):
+        ContactRules(stale_after_days=0)

@@ -135,6 +135,7 @@ def test_totals_are_per_currency_when_no_rates_are_declared(tmp_path):
             "exchange rates); the top 20% of accounts bring 77% of the USD revenue, 100% of the GBP revenue, "
             "100% of the EUR revenue.") in home
     assert "USD 12.8M" not in home and "USD 12.8M" not in analytics  # the old sum across currencies
+    assert "4 accounts · annual revenue USD 8.9M · GBP 2.8M · EUR 1.1M" in pages["indexes/region.md"]
     assert ["Gold", "2", "USD 2.0M", "23%", "GBP 2.8M", "100%", "EUR 0", "0%"] in _rows(analytics)
     for code in ("USD", "GBP", "EUR"):  # one revenue chart of each kind per currency, never mixed
         assert home.count(f"<title>Weighted score against annual revenue ({code})</title>") == 1
@@ -150,6 +151,35 @@ def test_declared_rates_give_one_converted_total(tmp_path):
             "the top 20% of accounts bring 50% of it.") in pages["index.md"]
     assert "1 EUR = 1.08 USD, 1 GBP = 1.27 USD." in pages["criteria.md"]
     assert pages["index.md"].count("<title>Weighted score against annual revenue (USD)</title>") == 1
+
+
+def test_index_pages_total_revenue_at_the_rates_the_home_page_uses(tmp_path):
+    pages = _in_currencies(tmp_path, "{base: USD, rates: {EUR: 1.08, GBP: 1.27}}")
+    # The one region holds all four accounts: 13,653,733, the home page's total. Software: 6,829,100 + 2,803,660
+    # x 1.27 = 10,389,748; Technology: 2,034,880 + 1,138,060 x 1.08 = 3,263,985.
+    assert "Annual revenue USD 13.7M" in pages["index.md"]
+    assert "4 accounts · annual revenue USD 13.7M" in pages["indexes/region.md"]
+    industry = pages["indexes/industry.md"]
+    assert "2 accounts · annual revenue USD 10.4M" in industry and "2 accounts · annual revenue USD 3.3M" in industry
+    assert "GBP" not in industry and "EUR" not in industry
+
+
+def test_a_watch_flag_reads_the_same_in_every_table_and_the_attention_list(tmp_path):
+    repo = site_repo(BASE, tmp_path / "repo")
+    _edit(repo / "criteria.yml", "demotion_margin: 0.3", "demotion_margin: 1.5")  # Codehow, 1.25 above Gold: at risk
+    text = "".join(_pages(repo).values())
+    assert set(re.findall(r'kam-flag-promotion">([^<]*)<', text)) == {"▲ Promotion candidate"}
+    assert set(re.findall(r'kam-flag-at(?:_|&#95;)risk">([^<]*)<', text)) == {"▼ At risk"}
+
+
+@pytest.mark.parametrize("relation", ["Rel.OWNR_OF", '"ownrOf"', '"ownerOf"'])
+def test_a_relation_named_other_than_by_the_enum_stops_the_build_at_its_line(tmp_path, relation):
+    from generator.site.render import TemplateProblem
+
+    repo = site_repo(BASE, tmp_path / "repo")
+    _edit(repo / "site_templates" / "people.md.j2", "links.of(ref, Rel.OWNER_OF)", f"links.of(ref, {relation})")
+    with pytest.raises(TemplateProblem, match=r"^people\.md\.j2:8: "):
+        generate(repo, TODAY)
 
 
 def test_the_score_axis_follows_the_criteria_scale(tmp_path):

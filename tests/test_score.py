@@ -164,3 +164,27 @@ def test_the_rules_and_the_table_read_the_same_scores_and_tiers(rows):
     assert {a: e.tier for a, e in scores.by_account.items()} == {a: scores.tier_of(a) for a in scores.placed}
     assert placements(scores.portfolio) == {a: (p.score, p.tier) for a, p in scores.placed.items()}
     assert scores.key_count == int((~table["tier"].isin(["standard", "candidate"])).sum())
+
+
+def test_the_ladder_answers_every_question_about_the_tiers_by_hand():
+    from generator.scoring.placement import Ladder
+
+    ladder = Ladder.of(CRITERIA)
+    assert ladder.order == ("platinum", "gold", "silver", "standard", "candidate")
+    assert [ladder.rank(t) for t in ladder.order] == [0, 1, 2, 3, 4]  # a lower rank is a better tier
+    assert ladder.lowest.id == "silver"
+    assert [ladder.is_key(t) for t in ladder.order] == [True, True, True, False, False]
+    assert "bronze" not in ladder and not ladder.is_key("bronze")
+    assert [ladder.name(t) for t in ladder.order] == ["Platinum", "Gold", "Silver", "Standard", "Candidate"]
+    assert ladder.key_count(["gold", "standard", "candidate", "platinum", "gold"]) == 3
+    assert ladder.shown(["gold", "standard"]) == ("platinum", "gold", "silver", "standard")
+    assert ladder.shown(["candidate"])[-1] == "candidate"
+    scores = score_portfolio(HAND)  # alpha and bravo platinum, charlie gold; delta, echo, foxtrot standard
+    assert (scores.key_count, scores.key_share) == (3, 0.5)
+
+
+def test_the_closing_move_in_words_is_made_once_with_the_criterion_name():
+    by_account = score_portfolio(HAND).by_account
+    assert by_account["charlie"].move_in_words == "raise Revenue from 7 to 10"
+    assert by_account["delta"].move_in_words == "raise Revenue from 5 to 6"
+    assert by_account["alpha"].move_in_words == ""  # platinum: nothing above

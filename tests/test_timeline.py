@@ -184,6 +184,37 @@ def test_a_broken_file_is_not_a_removal_and_a_deleted_folder_is(tmp_path):
     assert (last.removed, last.score, last.changes, last.score_before) == (True, None, ("account removed",), 7.75)
 
 
+def test_a_rename_is_one_rule_in_the_history_and_in_kam_diff(tmp_path):
+    """Renamed means gone from one id and arrived at another under the same name, in both. Here
+    git sees no rename (the new account.yml shares no line with the old one), and a folder that
+    moved while the account took a new name is a new account, though git calls it a rename."""
+    import shutil
+
+    import yaml
+
+    repo = portfolio_repo(tmp_path / "repo", date="2026-01-10T09:00:00+00:00")
+    codehow = yaml.safe_load((repo / "accounts/codehow/account.yml").read_text(encoding="utf-8"))
+    shutil.rmtree(repo / "accounts/codehow")
+    (repo / "accounts/codehow-inc").mkdir()
+    (repo / "accounts/codehow-inc/account.yml").write_text(yaml.safe_dump(codehow, default_flow_style=True, width=10**6),
+                                                           encoding="utf-8")
+    git(repo, "mv", "accounts/bluth-company", "accounts/bluth")
+    edit(repo, "accounts/bluth/account.yml", "name: Bluth Company", "name: Bluth Holdings")
+    _commit(repo, "Codehow rewritten, Bluth renamed", "2026-02-01T10:00:00+00:00")
+    names = git(repo, "show", "--name-status", "-M", "--format=", "HEAD")
+    assert "R" not in {line[0] for line in names.splitlines() if "codehow" in line}  # git: a removal and an addition
+    assert any(line.startswith("R") and "bluth" in line for line in names.splitlines())  # git: a rename
+
+    found = history(repo)
+    assert found.of("codehow-inc")[-1].renamed_from == "codehow" and found.of("codehow") == ()
+    assert found.of("bluth")[-1].added and found.of("bluth-company")[-1].removed
+    diff = CliRunner().invoke(main, ["--root", str(repo), "diff", "HEAD~1", "--head", "HEAD", "--format", "json",
+                                     "--today", "2026-02-01"])
+    statuses = {c["id"]: (c["status"], c["previous_id"]) for c in json.loads(diff.stdout)["accounts"]}
+    assert statuses["codehow-inc"] == ("renamed", "codehow")
+    assert (statuses["bluth"], statuses["bluth-company"]) == (("added", None), ("removed", None))
+
+
 def test_the_history_table_shows_commit_subjects_as_written_and_sends_no_escape():
     import datetime as dt
     import io

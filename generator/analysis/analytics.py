@@ -13,19 +13,39 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
 import pandas as pd
 
-from ..core.model import HORIZONS, Account, CriteriaConfig, CurrencyRules, Portfolio, Tier
-from ..scoring.placement import CANDIDATE, STANDARD
-from ..scoring.score import Scores, key_accounts
+from ..core.model import (
+    BUYING_CENTRE,
+    HORIZONS,
+    NPS_RANGE,
+    RETENTION_RANGE,
+    SATISFACTION_RANGE,
+    Account,
+    ContactRules,
+    CriteriaConfig,
+    CurrencyRules,
+    Portfolio,
+    Stakeholder,
+    Tier,
+)
+from ..core.refs import Ref
+from ..scoring.placement import STANDARD, Ladder
+from ..scoring.score import Scores
 
-CONTACT_RECENCY_DAYS = 90
 DUE_SOON_DAYS = 14  # a review due within this many days is on the attention list already
 HEALTH_PARTS = ("Plan sections", "Review cadence", "Goals", "Decision maker and champion", "Contact recency")
+# Plan health in three grades, best first: the lowest total each grade starts at.
+HEALTH_GRADES = (("good", 80), ("fair", 50), ("poor", 0))
+# How each kind of attention item is flagged; the two watch lists ("at risk" is internal) are
+# flagged with the same words wherever an account's watch status shows.
+WATCH_LABELS = {"at_risk": "▼ At risk", "promotion": "▲ Promotion candidate"}
+ATTENTION_LABELS = WATCH_LABELS | {"review": "Review", "goal": "Goal", "action": "Action", "contact": "Contact"}
 
 
 @dataclass(frozen=True)
@@ -39,6 +59,10 @@ class HealthPart:
 class Health:
     total: int  # 0..100, the parts weighted equally
     parts: tuple[HealthPart, ...]
+
+    @property
+    def grade(self) -> str:
+        return next(grade for grade, floor in HEALTH_GRADES if self.total >= floor)
 
 
 @dataclass(frozen=True)
@@ -62,10 +86,10 @@ class Kpi:
     scale: tuple[float, float] | None = None  # the KPI's own range, the same on every account's chart
 
 
-KPIS = (Kpi("satisfaction", "Satisfaction", "Satisfaction", scale=(1, 10)),
+KPIS = (Kpi("satisfaction", "Satisfaction", "Satisfaction", scale=SATISFACTION_RANGE),
         Kpi("revenue", "Revenue", "Revenue", money=True),
-        Kpi("retention_pct", "Retention %", "Retention", summarised=False, scale=(0, 100)),
-        Kpi("nps", "NPS", "NPS", scale=(-100, 100)))
+        Kpi("retention_pct", "Retention %", "Retention", summarised=False, scale=RETENTION_RANGE),
+        Kpi("nps", "NPS", "NPS", scale=NPS_RANGE))
 
 
 @dataclass(frozen=True)
@@ -99,8 +123,7 @@ class Attention:
     what: str
     due: dt.date | None
     late: bool
-    page: str  # the account sub-page it is on: "index", "goals", "stakeholders" or a review slug
-    anchor: str = ""
+    about: Ref  # what to open: the account, a goal, a stakeholder or a review (the site finds its page)
 
 
 ATTENTION_ORDER = ("at_risk", "review", "action", "goal", "contact", "promotion")
@@ -119,6 +142,17 @@ class Analytics:
     goals_at_risk: tuple[FollowUp, ...]
     actions_past_due: tuple[FollowUp, ...]
     attention: tuple[Attention, ...]  # most urgent kind first, then by date
+    contacts: ContactRules
+    reported: pd.DataFrame  # per account id: revenue and currency, converted as the views are
+
+    def contact_stale(self, stakeholder: Stakeholder) -> bool:
+        return self.contacts.is_stale(stakeholder, self.today)
+
+    def revenue_totals(self, account_ids: Iterable[str]) -> tuple[tuple[str, float], ...]:
+        """Annual revenue of a group of accounts, converted as the portfolio's views are: one
+        (currency, total) per currency left after conversion, largest first."""
+        members = self.reported.loc[list(account_ids)]
+        return revenue_totals(members["revenue"], members["currency"])
 
     def attention_for(self, person_id: str) -> tuple[Attention, ...]:
         return tuple(item for item in self.attention if item.owner == person_id)
@@ -141,7 +175,7 @@ class Analytics:
 
 def health(criteria: CriteriaConfig, account: Account, tier: Tier | None, today: dt.date) -> Health:
     """Plan health on `today`; a standard account is held to the lowest tier's review cadence."""
-    cadence_days = (tier or criteria.tiers[-1]).review_every_days
+    cadence_days = (tier or Ladder.of(criteria).lowest).review_every_days
     required = criteria.sections_for(tier)
     present = account.plan.written_titles if account.plan else frozenset()
     done = sum(1 for s in required if s.casefold() in present)
@@ -157,16 +191,15 @@ def health(criteria: CriteriaConfig, account: Account, tier: Tier | None, today:
     goal_value = (len(horizons) / len(HORIZONS) + (on_time / len(open_goals) if open_goals else 1.0)) / 2
     parts.append(HealthPart(HEALTH_PARTS[2], goal_value if account.goals else 0.0,
                             f"{len(horizons)} of 3 horizons covered, {on_time} of {len(open_goals)} open goals on time"))
-    roles = {s.role for s in account.stakeholders}
-    mapped = ("decision_maker" in roles) + ("champion" in roles)
-    parts.append(HealthPart(HEALTH_PARTS[3], mapped / 2,
-                            ", ".join(f"{r.replace('_', ' ')} {'mapped' if r in roles else 'missing'}"
-                                      for r in ("decision_maker", "champion"))))
-    recent = sum(1 for s in account.stakeholders
-                 if s.last_contact and (today - s.last_contact).days <= CONTACT_RECENCY_DAYS)
+    missing = account.missing_roles()
+    parts.append(HealthPart(HEALTH_PARTS[3], 1 - len(missing) / len(BUYING_CENTRE),
+                            ", ".join(f"{r.replace('_', ' ')} {'missing' if r in missing else 'mapped'}"
+                                      for r in BUYING_CENTRE)))
+    contacts = criteria.contacts
+    recent = sum(1 for s in account.stakeholders if not contacts.is_stale(s, today))
     total = len(account.stakeholders)
     parts.append(HealthPart(HEALTH_PARTS[4], recent / total if total else 0.0,
-                            f"{recent} of {total} stakeholders contacted in the last {CONTACT_RECENCY_DAYS} days"))
+                            f"{recent} of {total} stakeholders contacted in the last {contacts.stale_after_days} days"))
     score = round(100 * sum(p.value for p in parts) / len(parts))
     return Health(score, tuple(parts))
 
@@ -198,25 +231,37 @@ def to_reporting_currency(revenue: pd.Series, currency: pd.Series,
     return revenue.where(~known, revenue * rate), currency.where(~known, rules.base)
 
 
-def revenue_views(portfolio: Portfolio, tier_of: pd.Series, order: list[str],
-                  rules: CurrencyRules | None) -> tuple[RevenueView, ...]:
-    """One view per currency that remains after conversion, largest total first."""
+def reported_revenue(portfolio: Portfolio, rules: CurrencyRules | None) -> pd.DataFrame:
+    """Each account's annual revenue as every total reports it: converted to the base where
+    criteria.yml declares a rate. Columns: revenue, currency, original (the account's own)."""
     ids = [a.id for a in portfolio.accounts]
     original = pd.Series([a.profile.financials.currency for a in portfolio.accounts], index=ids, dtype=object)
     amounts = pd.Series([a.profile.financials.annual_revenue for a in portfolio.accounts], index=ids, dtype=float)
     revenue, currency = to_reporting_currency(amounts, original, rules)
+    return pd.DataFrame({"revenue": revenue, "currency": currency, "original": original})
+
+
+def revenue_totals(revenue: pd.Series, currency: pd.Series) -> tuple[tuple[str, float], ...]:
+    """(currency, total) per currency, largest first: the one way a sum of money is made, for
+    the portfolio and for any group of its accounts. Never added across currencies."""
+    totals = {code: math.fsum(revenue[currency == code]) for code in set(currency)}
+    return tuple(sorted(totals.items(), key=lambda item: (-item[1], item[0])))
+
+
+def revenue_views(reported: pd.DataFrame, tier_of: pd.Series, order: list[str]) -> tuple[RevenueView, ...]:
+    """One view per currency that remains after conversion, largest total first."""
+    revenue, currency = reported["revenue"], reported["currency"]
     views = []
-    for code in sorted(set(currency)):
+    for code, total in revenue_totals(revenue, currency):
         members = currency.index[currency == code]
         frame = pd.DataFrame({"tier": tier_of[members], "revenue": revenue[members]})
         by_tier = frame.groupby("tier")["revenue"].agg(["count", "sum"]).reindex(order, fill_value=0)
         by_tier = by_tier.rename(columns={"count": "accounts", "sum": "annual_revenue"})
-        total = float(frame["revenue"].sum())
         by_tier["revenue_share"] = by_tier["annual_revenue"] / total if total else 0.0
         share, curve = pareto(frame["revenue"])
-        converted = tuple(sorted(set(original[members]) - {code}))
+        converted = tuple(sorted(set(reported["original"][members]) - {code}))
         views.append(RevenueView(code, converted, frame["revenue"], by_tier, total, share, curve))
-    return tuple(sorted(views, key=lambda v: (-v.total, v.currency)))
+    return tuple(views)
 
 
 def by_owner(items: list[FollowUp]) -> tuple[FollowUp, ...]:
@@ -248,19 +293,18 @@ def analyse(portfolio: Portfolio, scores: Scores, today: dt.date) -> Analytics:
 
     ids = pd.Index([a.id for a in portfolio.accounts], dtype=object)
     tier_of = scores.table["tier"].reindex(ids).fillna(STANDARD)
-    order = [t.id for t in criteria.tiers] + [STANDARD] + ([CANDIDATE] if (tier_of == CANDIDATE).any() else [])
+    order = list(scores.ladder.shown(tier_of))
     by_tier = tier_of.value_counts().reindex(order, fill_value=0).rename("accounts").to_frame()
-    scored = len(scores.table)
-    key_share = float(key_accounts(scores.table["tier"]).sum() / scored) if scored else 0.0
-    views = revenue_views(portfolio, tier_of, order, criteria.currency)
-    return Analytics(today, healths, kpis, review_due, by_tier, key_share, views,
+    reported = reported_revenue(portfolio, criteria.currency)
+    return Analytics(today, healths, kpis, review_due, by_tier, scores.key_share, revenue_views(reported, tier_of, order),
                      by_owner(overdue), by_owner(at_risk), by_owner(actions),
-                     attention_list(portfolio, scores, today))
+                     attention_list(portfolio, scores, today), criteria.contacts, reported)
 
 
 def attention_list(portfolio: Portfolio, scores: Scores, today: dt.date) -> tuple[Attention, ...]:
     """What needs action, each with who and where, from the same rules validation uses."""
     items: list[Attention] = []
+    contacts = scores.criteria.contacts
     soon = today + dt.timedelta(days=DUE_SOON_DAYS)
     for account in portfolio.accounts:
         entry = scores.by_account.get(account.id)
@@ -270,10 +314,10 @@ def attention_list(portfolio: Portfolio, scores: Scores, today: dt.date) -> tupl
         if entry.watch == "at_risk":
             items.append(Attention("at_risk", account.id, kam, f"score {entry.score:.2f}, "
                                    f"{entry.score - entry.tier.min_score:.2f} above the {entry.tier.name} floor (internal)",
-                                   None, True, "index"))
+                                   None, True, ("account", account.id)))
         elif entry.watch == "promotion":
             items.append(Attention("promotion", account.id, kam, f"score {entry.score:.2f}, {entry.gap:.2f} below "
-                                   f"{entry.next_tier.name}", None, False, "index"))
+                                   f"{entry.next_tier.name}", None, False, ("account", account.id)))
         tier = entry.tier
         if tier is not None:
             due = account.next_review_due(tier.review_every_days)
@@ -281,19 +325,20 @@ def attention_list(portfolio: Portfolio, scores: Scores, today: dt.date) -> tupl
             if late or due <= soon:
                 last = account.last_review
                 what = f"{tier.name} review " + ("never held" if due is None else "overdue" if late else "due soon")
-                items.append(Attention("review", account.id, kam, what, due, late, last.slug if last else "index"))
+                about = ("review", account.id, last.slug) if last else ("account", account.id)
+                items.append(Attention("review", account.id, kam, what, due, late, about))
             for s in account.stakeholders:
-                if s.influence == "high" and s.contact_stale(today, tier.review_every_days):
+                if s.influence == "high" and contacts.is_stale(s, today):
                     last_seen = f"last contact {s.last_contact.isoformat()}" if s.last_contact else "never contacted"
                     items.append(Attention("contact", account.id, s.relationship_owner, f"{s.name}, {s.title}: {last_seen}",
-                                           s.last_contact, True, "stakeholders", s.id))
+                                           s.last_contact, True, ("stakeholder", account.id, s.id)))
         for g in account.goals:
             if g.needs_attention(today):
                 items.append(Attention("goal", account.id, g.owner, f"{g.title} ({g.status.replace('_', ' ')})",
-                                       g.due, g.past_due(today), "goals", g.id))
+                                       g.due, g.past_due(today), ("goal", account.id, g.id)))
         for action in account.latest_actions:
             if action.past_due(today):
                 items.append(Attention("action", account.id, action.owner, action.title, action.due, True,
-                                       account.last_review.slug))
+                                       ("review", account.id, account.last_review.slug)))
     rank = {kind: i for i, kind in enumerate(ATTENTION_ORDER)}
     return tuple(sorted(items, key=lambda a: (rank[a.kind], a.due or dt.date.min, a.account_id, a.what)))

@@ -16,7 +16,7 @@ import pandas as pd
 from ..core.csvfile import to_csv
 from ..core.model import MAX_WEIGHT, CriteriaConfig
 from ..core.text import suggest
-from ..scoring.placement import CANDIDATE, STANDARD
+from ..scoring.placement import Ladder
 from ..scoring.score import Scores, what_if
 from .analytics import Analytics
 
@@ -53,7 +53,7 @@ def parse_weights(text: str | None, criteria: CriteriaConfig) -> dict[str, float
 
 def tier_id(value: str, criteria: CriteriaConfig) -> str:
     """The tier a person named, by id or by name in any case ('Gold', 'gold', 'standard')."""
-    ids = [t.id for t in criteria.tiers] + [STANDARD, CANDIDATE]
+    ids = list(Ladder.of(criteria).order)
     by_folded = {t.name.casefold(): t.id for t in criteria.tiers} | {i.casefold(): i for i in ids}
     found = by_folded.get(value.strip().casefold())
     if found is None:

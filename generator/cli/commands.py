@@ -559,7 +559,7 @@ def import_crm(root: Path, export_dir: Path, mapping_path: Path | None, as_of: d
     validated = _repository_for_import(root, "import crm", date)
     try:
         mapping, _ = load_mapping(mapping_path)
-        export = read_export(export_dir, mapping, as_of)
+        export = read_export(export_dir, mapping, as_of, today=date)
     except CrmProblem as problem:
         for d in problem.diagnostics:
             stderr.print(diag.format_text(d), highlight=False, markup=False)

@@ -81,6 +81,13 @@ SeverityLevel = Annotated[
 ]
 
 HORIZONS: tuple[Horizon, ...] = ("short", "mid", "long")
+# The roles every key account needs in its stakeholder map: validation warns without them and
+# plan health counts them.
+BUYING_CENTRE: tuple[Role, ...] = ("decision_maker", "champion")
+# The range of each KPI a review records: what the schema accepts and what every chart spans.
+SATISFACTION_RANGE = (1, 10)
+RETENTION_RANGE = (0, 100)
+NPS_RANGE = (-100, 100)
 SENTIMENT_ORDER: tuple[Sentiment, ...] = ("advocate", "supporter", "neutral", "skeptic", "detractor")
 
 
@@ -130,6 +137,15 @@ class Limits(Record):
     max_key_share: Annotated[Number, Field(ge=0, le=1)] = 0.25
 
 
+class ContactRules(Record):
+    """When a stakeholder counts as stale: not contacted for more than `stale_after_days` days,
+    or never. The stakeholder pages, plan health and the attention list all read this rule."""
+    stale_after_days: Annotated[int, Strict(), Field(ge=1, le=MAX_CADENCE_DAYS)] = 90
+
+    def is_stale(self, stakeholder: Stakeholder, today: dt.date) -> bool:
+        return stakeholder.contact_stale(today, self.stale_after_days)
+
+
 class CurrencyRules(Record):
     """How revenue in several currencies is added up: each figure in a currency of `rates` is
     converted to `base` at its rate (units of `base` for one unit of that currency)."""
@@ -155,6 +171,7 @@ class CriteriaConfig(Record):
     plan: PlanRules = PlanRules()
     watch: Watch = Watch()
     limits: Limits = Limits()
+    contacts: ContactRules = ContactRules()
     # Without it, totals are kept per currency: revenue in different currencies is never added.
     currency: CurrencyRules | None = None
     severity: dict[str, SeverityLevel] = Field(default_factory=dict)
@@ -300,8 +317,8 @@ class StrategyMeta(Record):
 
 class Kpis(Record):
     revenue: Money | None = None
-    retention_pct: Annotated[Number, Field(ge=0, le=100)] | None = None
-    nps: Annotated[Number, Field(ge=-100, le=100)] | None = None
+    retention_pct: Annotated[Number, Field(ge=RETENTION_RANGE[0], le=RETENTION_RANGE[1])] | None = None
+    nps: Annotated[Number, Field(ge=NPS_RANGE[0], le=NPS_RANGE[1])] | None = None
 
 
 class Action(Record):
@@ -323,7 +340,7 @@ class ReviewMeta(Record):
     date: dt.date
     type: ReviewType
     attendees: tuple[Id, ...] = ()
-    satisfaction: Annotated[int, Strict(), Field(ge=1, le=10)] | None = None
+    satisfaction: Annotated[int, Strict(), Field(ge=SATISFACTION_RANGE[0], le=SATISFACTION_RANGE[1])] | None = None
     kpis: Kpis = Kpis()
     actions: tuple[Action, ...] = ()
 
@@ -412,6 +429,11 @@ class Account:
 
     def covered_horizons(self) -> set[str]:
         return {g.horizon for g in self.goals if g.counts_for_coverage}
+
+    def missing_roles(self) -> tuple[Role, ...]:
+        """The roles of the buying centre nobody in the stakeholder map holds."""
+        roles = {s.role for s in self.stakeholders}
+        return tuple(r for r in BUYING_CENTRE if r not in roles)
 
     def stakeholder(self, stakeholder_id: str) -> Stakeholder | None:
         return next((s for s in self.stakeholders if s.id == stakeholder_id), None)

@@ -516,8 +516,9 @@ def _named(counts: pd.Series) -> str:
     return shown + (f" and {len(ordered) - EXAMPLES:,} more" if len(ordered) > EXAMPLES else "")
 
 
-def read_export(export: Path, mapping: CrmMapping, as_of: dt.date | None = None) -> CrmExport:
-    """Read and aggregate an export. Raises CrmProblem (E5xx, E1xx) when it cannot be used."""
+def read_export(export: Path, mapping: CrmMapping, as_of: dt.date | None = None, *, today: dt.date) -> CrmExport:
+    """Read and aggregate an export. Raises CrmProblem (E5xx, E1xx) when it cannot be used. Figures
+    count up to `as_of`, else the latest close date, else `today` (the command's reference date)."""
     hasher = hashlib.sha256()
     m = mapping
     accounts_t = read_table(export, m.accounts.file, m.accounts.columns.model_dump(), m, "accounts", hasher)
@@ -542,7 +543,7 @@ def read_export(export: Path, mapping: CrmMapping, as_of: dt.date | None = None)
     warnings: list[Diagnostic] = []
     opps = opps_t.frame
     latest = close.max()
-    as_of = as_of or (latest.date() if pd.notna(latest) else dt.date.today())
+    as_of = as_of or (latest.date() if pd.notna(latest) else today)
     end = pd.Timestamp(as_of)
     start = end - pd.DateOffset(years=1)  # the 12 months ending at as_of: (start, end]
 

@@ -9,6 +9,7 @@ because of the criteria.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 
 from ..analysis.analytics import analyse
@@ -63,7 +64,7 @@ def diff(base: Validated, head: Validated, today: dt.date, base_name: str, head_
     after = _figures(head, today)
     old = base.portfolio.accounts_by_id
     new = head.portfolio.accounts_by_id
-    renamed = _renames(old, new)
+    renamed = renames(old, new)
     changes = []
     for account_id in sorted(set(old) | set(new)):
         if account_id in renamed:
@@ -95,8 +96,10 @@ def _figures(validated: Validated, today: dt.date) -> dict[str, tuple]:
     return {a: (entry.score, entry.tier_name, health[a].total) for a, entry in validated.scores.by_account.items()}
 
 
-def _renames(old: dict[str, Account], new: dict[str, Account]) -> dict[str, str]:
-    """Folders that moved: an account gone from one id and arrived at another with the same name."""
+def renames(old: Mapping[str, Account], new: Mapping[str, Account]) -> dict[str, str]:
+    """Accounts renamed (old id -> new id): gone from one id and arrived at another under the
+    same name. The one rule for `kam diff` and the history alike: two states of the files are
+    all either has (a diff may compare uncommitted work, where git has no rename to report)."""
     gone = {a.profile.name: i for i, a in old.items() if i not in new}
     return {gone[a.profile.name]: i for i, a in new.items() if i not in old and a.profile.name in gone}
 

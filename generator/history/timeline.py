@@ -19,9 +19,9 @@ from typing import Literal
 from ..analysis.analytics import health
 from ..core.load import ACCOUNTS, Reader, load_account
 from ..core.model import Account, CriteriaConfig, Portfolio
-from ..scoring.placement import STANDARD, placements
+from ..scoring.placement import Ladder, placements, tier_id_of, tier_name_of
 from ..validate import schema
-from .diff import account_notes, criteria_changes, criterion_moves
+from .diff import account_notes, criteria_changes, criterion_moves, renames
 from .gitlog import Commit, CommitTree, HistoryProblem, Log, read_blobs, read_log
 
 __all__ = ["History", "HistoryProblem", "Point", "history", "replay"]
@@ -128,7 +128,7 @@ def _read_steps(log: Log, blobs: dict[str, bytes]) -> list[_Step]:
     accounts: dict[str, Account] = {}  # the latest readable model of each account
     steps = []
     for commit in log.commits:
-        touched, renames, config_files = _apply(tree, commit)
+        touched, config_files = _apply(tree, commit)
         reader = Reader(tree, parsed)
         criteria_moved: list[str] = []
         if "criteria.yml" in config_files:
@@ -137,13 +137,15 @@ def _read_steps(log: Log, blobs: dict[str, bytes]) -> list[_Step]:
             if criteria is None:  # the first usable criteria: nothing was scored before to move
                 config_files.discard("criteria.yml")
             criteria = new
-        for old, new_id in renames.items():
-            if old in accounts:
-                accounts[new_id] = accounts.pop(old)
+        read = _read_accounts(reader, tree, touched, checked)
+        moved = _moved(accounts, read, tree)
+        for old, new_id in moved.items():
+            accounts[new_id] = accounts.pop(old)
+        touched -= set(moved)
         everyone = set(accounts) if config_files else set()
         # Only the accounts whose files changed are read again; the others keep their model.
-        current = _read_accounts(reader, tree, touched, checked) | {a: accounts[a] for a in everyone - touched}
-        renamed_to = {new_id: old for old, new_id in renames.items()}
+        current = read | {a: accounts[a] for a in everyone - touched}
+        renamed_to = {new_id: old for old, new_id in moved.items()}
         entries = []
         for account_id in sorted(touched | everyone | set(renamed_to)):
             account, previous = current.get(account_id), accounts.get(account_id)
@@ -157,8 +159,16 @@ def _read_steps(log: Log, blobs: dict[str, bytes]) -> list[_Step]:
             elif gone:
                 accounts.pop(account_id, None)
             # else: unreadable at this commit; the next readable version is compared with the last
-        steps.append(_Step(commit, criteria, criteria_moved, renames, entries))
+        steps.append(_Step(commit, criteria, criteria_moved, moved, entries))
     return steps
+
+
+def _moved(accounts: dict[str, Account], read: dict[str, Account | None], tree: CommitTree) -> dict[str, str]:
+    """The accounts this commit renamed (old id -> new id), by `kam diff`'s rule: an account whose
+    folder is gone and one that arrived under the same name."""
+    gone = {i: a for i, a in accounts.items() if i in read and not tree.exists(f"{ACCOUNTS}/{i}/account.yml")}
+    arrived = {i: a for i, a in read.items() if a is not None and i not in accounts}
+    return renames(gone, arrived)
 
 
 def _place_all(steps: list[_Step]) -> dict[tuple[int, int], tuple[float, object]]:
@@ -198,7 +208,7 @@ def _points(steps: list[_Step], placed: dict, log: Log) -> History:
             now = None
             if account is not None and step.criteria is not None and (id(step.criteria), id(account)) in placed:
                 score, tier = placed[(id(step.criteria), id(account))]
-                now = (score, tier.id if tier else STANDARD, tier.name if tier else "Standard",
+                now = (score, tier_id_of(tier), tier_name_of(tier),
                        health(step.criteria, account, tier, step.commit.date.date()).total)
             point = _point(step, account_id, cause, account, previous, figures.get(account_id), now, renamed_from,
                            gone)
@@ -213,26 +223,18 @@ def _points(steps: list[_Step], placed: dict, log: Log) -> History:
     return History(tuple(points), log.shallow, first, {a: tuple(s) for a, s in series.items() if s})
 
 
-def _apply(tree: CommitTree, commit: Commit) -> tuple[set[str], dict[str, str], set[str]]:
-    """Advance the tree by one commit; return the account ids it touched, the account folders it
-    moved (old id -> new id) and the configuration files it changed."""
+def _apply(tree: CommitTree, commit: Commit) -> tuple[set[str], set[str]]:
+    """Advance the tree by one commit; return the account ids it touched (both ids of a folder
+    that moved) and the configuration files it changed."""
     touched: set[str] = set()
-    moved: dict[str, set[str]] = {}
     config_files: set[str] = set()
     for change in commit.changes:
         tree.apply(change)
-        old_id, new_id = _account_of(change.old_path), _account_of(change.new_path)
         for path in (change.old_path, change.new_path):
             if path in ("criteria.yml", "team.yml"):
                 config_files.add(path)
-        touched |= {i for i in (old_id, new_id) if i}
-        if change.status == "R" and old_id and new_id and old_id != new_id:
-            moved.setdefault(old_id, set()).add(new_id)
-    # A folder moved when all of it went to one new folder that did not exist before.
-    renames = {old: next(iter(new)) for old, new in moved.items()
-               if len(new) == 1 and not tree.is_dir(f"{ACCOUNTS}/{old}")}
-    touched -= set(renames)
-    return touched, renames, config_files
+        touched |= {i for i in (_account_of(change.old_path), _account_of(change.new_path)) if i}
+    return touched, config_files
 
 
 def _account_of(path: str | None) -> str | None:
@@ -293,10 +295,9 @@ def _tier_words(before: tuple | None, after: tuple | None, criteria: CriteriaCon
     """"promoted to Gold" or "moved down to Silver"; tiers rank as criteria.yml lists them."""
     if before is None or after is None or before[1] == after[1]:
         return []
-    tiers = [t.id for t in criteria.tiers] if criteria else []
-    rank = {tier: len(tiers) - index for index, tier in enumerate(tiers)} | {STANDARD: 0}
-    if before[1] in rank and after[1] in rank:
-        up = rank[after[1]] > rank[before[1]]
+    ladder = Ladder.of(criteria) if criteria else Ladder(())
+    if before[1] in ladder and after[1] in ladder:
+        up = ladder.rank(after[1]) < ladder.rank(before[1])
     else:  # a tier that no longer exists: the score says which way it went
         up = after[0] > before[0]
     return [f"promoted to {after[2]}" if up else f"moved down to {after[2]}"]

@@ -1,12 +1,14 @@
 """Weighted scores and tier placement, in plain Python: what every rule reads (`kam validate`
-starts without pandas). The words for the tiers below the lowest (standard, candidate) live here.
+starts without pandas). The words for the tiers below the lowest (standard, candidate) live here,
+and `Ladder` answers every question about the tiers as a sequence (order, rank, names, key).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Literal
 
 from ..core.model import CriteriaConfig, Portfolio, Tier
@@ -18,6 +20,7 @@ STANDARD = "standard"
 # tier is CANDIDATE, so it is neither a key account nor a standard one.
 CANDIDATE = "candidate"
 NOT_KEY = (STANDARD, CANDIDATE)
+_NAMES = {STANDARD: "Standard", CANDIDATE: "Candidate"}
 WatchFlag = Literal["promotion", "at_risk"]  # not model.Watch, which is criteria.yml's margins
 
 
@@ -43,21 +46,82 @@ class AccountScore:
     closing: ClosingMove | None = None  # the same move as data, for words with the criterion's name
     candidate: bool = False  # scored by a proposal nobody accepted: `tier` is None, see proposed_tier
     proposed_tier: Tier | None = None  # a candidate's: where its proposal would place it (None: standard)
+    move_in_words: str = ""  # the closing move with the criterion's name: what every page prints
 
     @property
     def tier_id(self) -> str:
-        return CANDIDATE if self.candidate else self.tier.id if self.tier else STANDARD
+        return CANDIDATE if self.candidate else tier_id_of(self.tier)
 
     @property
     def tier_name(self) -> str:
-        return "Candidate" if self.candidate else self.tier.name if self.tier else "Standard"
+        return _NAMES[CANDIDATE] if self.candidate else tier_name_of(self.tier)
 
     @property
     def proposed_tier_name(self) -> str:
         """'' for an account a person scored; else the tier its proposal would reach, in words."""
         if not self.candidate:
             return ""
-        return self.proposed_tier.name if self.proposed_tier else "Standard"
+        return tier_name_of(self.proposed_tier)
+
+
+def tier_id_of(tier: Tier | None) -> str:
+    """A placement's tier id: the tier's, or standard for none."""
+    return tier.id if tier else STANDARD
+
+
+def tier_name_of(tier: Tier | None) -> str:
+    return tier.name if tier else _NAMES[STANDARD]
+
+
+@dataclass(frozen=True)
+class Ladder:
+    """The tiers of criteria.yml, highest first, then the two places below them that every
+    account can take: standard (no tier reached) and candidate (proposed scores nobody has
+    accepted). Order, rank, names and which accounts are key are asked here, nowhere else."""
+    tiers: tuple[Tier, ...]
+
+    @classmethod
+    def of(cls, criteria: CriteriaConfig) -> Ladder:
+        return cls(criteria.tiers)
+
+    @cached_property
+    def order(self) -> tuple[str, ...]:
+        """Every tier id, highest first, then standard, then candidate."""
+        return (*(t.id for t in self.tiers), STANDARD, CANDIDATE)
+
+    @cached_property
+    def ranks(self) -> dict[str, int]:
+        return {tier_id: i for i, tier_id in enumerate(self.order)}
+
+    @cached_property
+    def names(self) -> dict[str, str]:
+        return {t.id: t.name for t in self.tiers} | _NAMES
+
+    def __contains__(self, tier_id: object) -> bool:
+        return tier_id in self.ranks
+
+    def rank(self, tier_id: str) -> int:
+        """0 for the highest tier, counting down the ladder: a lower rank is a better tier."""
+        return self.ranks[tier_id]
+
+    @property
+    def lowest(self) -> Tier:
+        return self.tiers[-1]
+
+    def is_key(self, tier_id: str) -> bool:
+        return tier_id in self.ranks and tier_id not in NOT_KEY
+
+    def name(self, tier_id: str) -> str:
+        return self.names[tier_id]
+
+    def key_count(self, tier_ids: Iterable[str]) -> int:
+        return sum(self.is_key(t) for t in tier_ids)
+
+    def shown(self, tier_ids: Iterable[str]) -> tuple[str, ...]:
+        """The order a listing of tiers shows: every tier and standard, candidates only when
+        there are some (most portfolios never import any)."""
+        present = set(tier_ids)
+        return tuple(t for t in self.order if t != CANDIDATE or t in present)
 
 
 def normalised_weights(criteria: CriteriaConfig, overrides: Mapping[str, float] | None = None) -> dict[str, float]:
@@ -113,7 +177,7 @@ class Placed:
 
     @property
     def tier_id(self) -> str:
-        return CANDIDATE if self.candidate else self.placement.tier.id if self.placement.tier else STANDARD
+        return CANDIDATE if self.candidate else tier_id_of(self.placement.tier)
 
     @property
     def is_key(self) -> bool:
@@ -133,7 +197,7 @@ class Placed:
         """Where a candidate's proposal would place it; "" for a placed account."""
         if not self.candidate:
             return ""
-        return self.placement.tier.id if self.placement.tier else STANDARD
+        return tier_id_of(self.placement.tier)
 
 
 def score_rows(portfolio: Portfolio, criteria: CriteriaConfig) -> dict[str, tuple[float, ...]]:
@@ -171,6 +235,14 @@ class ClosingMove:
 
     def text(self, name: str | None = None) -> str:
         return f"raise {name or self.criterion_id} from {self.current:g} to {self.target:g}"
+
+
+def move_in_words(closing: ClosingMove | None, move: str, criteria: CriteriaConfig) -> str:
+    """The closing move as the pages say it: with the criterion's name; else the table's words
+    (unreachable by one criterion, or nothing above)."""
+    if closing is None:
+        return move
+    return closing.text(next((c.name for c in criteria.criteria if c.id == closing.criterion_id), None))
 
 
 UNREACHABLE = "not reachable by one criterion"

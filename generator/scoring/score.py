@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING
 
 from ..core.model import CriteriaConfig, Portfolio, Tier
 from .placement import (
-    NOT_KEY,
     AccountScore,
     ClosingMove,
+    Ladder,
     Placed,
     normalised_weights,
     place_rows,
@@ -61,14 +61,18 @@ class Scores:
         placed = self.placed.get(account_id)
         return placed.tier if placed else None
 
+    @cached_property
+    def ladder(self) -> Ladder:
+        return Ladder.of(self.criteria)
+
     @property
     def key_count(self) -> int:
-        return sum(p.is_key for p in self.placed.values())
+        """Key accounts among the scored: candidates count as accounts, never as key."""
+        return self.ladder.key_count(p.tier_id for p in self.placed.values())
 
-
-def key_accounts(tiers: pd.Series) -> pd.Series:
-    """Which entries of a tier column are key accounts: neither standard nor candidates."""
-    return ~tiers.isin(NOT_KEY)
+    @property
+    def key_share(self) -> float:
+        return self.key_count / len(self.placed) if self.placed else 0.0
 
 
 def score_portfolio(portfolio: Portfolio, overrides: Mapping[str, float] | None = None) -> Scores:

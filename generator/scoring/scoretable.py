@@ -14,7 +14,16 @@ import numpy as np
 import pandas as pd
 
 from ..core.model import CriteriaConfig, Portfolio
-from .placement import CANDIDATE, SCORE_DECIMALS, UNREACHABLE, AccountScore, ClosingMove, Contribution, Placed
+from .placement import (
+    CANDIDATE,
+    SCORE_DECIMALS,
+    UNREACHABLE,
+    AccountScore,
+    ClosingMove,
+    Contribution,
+    Placed,
+    move_in_words,
+)
 
 
 def _closing_moves(matrix: pd.DataFrame, weights: pd.Series, gap: pd.Series, top: float) -> list[ClosingMove | str]:
@@ -93,5 +102,6 @@ def records(portfolio: Portfolio, criteria: CriteriaConfig, weights: Mapping[str
             for cid, name, share, point in zip(ids, names, shares, account_points))
         found[account_id] = AccountScore(score, tiers.get(tier), contributions, tiers.get(next_tier),
                                          None if gap != gap else gap, move, watch or None, closing.get(account_id),
-                                         candidate, tiers.get(proposal))
+                                         candidate, tiers.get(proposal),
+                                         move_in_words(closing.get(account_id), move, criteria))
     return found

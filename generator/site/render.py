@@ -15,11 +15,20 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, TemplateError, TemplateSyntaxError
+from jinja2 import (
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    StrictUndefined,
+    TemplateError,
+    TemplateRuntimeError,
+    TemplateSyntaxError,
+    Undefined,
+)
 from markupsafe import Markup
 
 from . import charts, tables
-from ..analysis.analytics import CONTACT_RECENCY_DAYS, KPIS, Analytics, FollowUp, RevenueView
+from ..analysis.analytics import ATTENTION_LABELS, KPIS, WATCH_LABELS, Analytics, FollowUp, RevenueView
 from ..core.codes import CODES, GROUPS
 from .authored import AuthoredRenderer, Heading
 from .escape import cell, html_text, md_text
@@ -32,7 +41,7 @@ from ..core.model import HORIZONS, SENTIMENT_ORDER, Account, Portfolio
 from .pages import account_page, href, index_anchors, index_page, person_page, ref_page, relative, review_page
 from ..core.schemas import FILE_KINDS, field_rows, nested_models
 from ..scoring.placement import CANDIDATE, STANDARD
-from ..scoring.score import Scores, key_accounts
+from ..scoring.score import Scores
 from ..history.timeline import NO_HISTORY, History
 
 # The templates this generator ships: inside the package when installed from a wheel, beside it
@@ -50,11 +59,8 @@ def template_file(templates: Path, name: str) -> Path:
     return own if own.exists() or not (DEFAULT_TEMPLATES / name).exists() else DEFAULT_TEMPLATES / name
 
 INDEX_DIMENSIONS = ("tier", "industry", "region", "tag")
-# How each kind of attention item is flagged; "at risk" and promotion are internal signals.
 REVIEW_TYPE_NAMES = {"qbr": "Quarterly business review", "executive": "Executive review",
                      "internal": "Internal review", "health_check": "Health check"}
-ATTENTION_LABELS = {"at_risk": "▼ At risk", "promotion": "▲ Promotion candidate", "review": "Review",
-                    "goal": "Goal", "action": "Action", "contact": "Contact"}
 
 
 @dataclass(frozen=True)
@@ -117,6 +123,21 @@ class RenderedPage:
         return _PLACEHOLDER.sub(raw, self.markdown)
 
 
+class TemplateLinks:
+    """The relations as templates read them: by the enum only (`links.of(ref, Rel.OWNER_OF)`), so
+    that a misspelt relation stops the build at its template line instead of listing nothing."""
+
+    def __init__(self, links: Links) -> None:
+        self._links = links
+
+    def of(self, source: Ref, relation: Rel) -> tuple[Ref, ...]:
+        if isinstance(relation, Undefined):
+            str(relation)  # StrictUndefined raises here, naming the attribute that was misspelt
+        if not isinstance(relation, Rel):
+            raise TemplateRuntimeError(f"links.of takes a relation such as Rel.OWNER_OF, not {relation!r}")
+        return self._links.of(source, relation)
+
+
 class Renderer:
     def __init__(self, site: SiteInput, templates: Path) -> None:
         self.site = site
@@ -130,15 +151,13 @@ class Renderer:
                                 label=label, num=num)
         self.env.globals.update(
             site=site, kpis=KPIS, kpi_scales={k.name: k.scale for k in KPIS if k.scale}, portfolio=site.portfolio, scores=site.scores, analytics=site.analytics,
-            links=site.links, today=site.today, horizons=HORIZONS, sentiments=SENTIMENT_ORDER,
+            links=TemplateLinks(site.links), today=site.today, horizons=HORIZONS, sentiments=SENTIMENT_ORDER,
             account_page=account_page, person_page=person_page, review_page=review_page, ref_page=ref_page,
             charts=charts, money=money, num=num, score_text=score, changed=self.changed,
             person_name=self.person_name, dimension_values=self.dimension_values,
-            tier_names=_tier_names(site.scores),
-            tier_rank={t.id: i for i, t in enumerate(site.scores.criteria.tiers)}
-            | {STANDARD: len(site.scores.criteria.tiers), CANDIDATE: len(site.scores.criteria.tiers) + 1},
-            attention_labels=ATTENTION_LABELS, index_page=self.index_page, revenue_of=self.revenue_of,
-            review_types=REVIEW_TYPE_NAMES, contact_days=CONTACT_RECENCY_DAYS,
+            tier_names=site.scores.ladder.names, tier_rank=site.scores.ladder.ranks, Rel=Rel,
+            attention_labels=ATTENTION_LABELS, watch_labels=WATCH_LABELS, index_page=self.index_page,
+            revenue_of=self.revenue_of, review_types=REVIEW_TYPE_NAMES,
             influence_rank={"high": 0, "medium": 1, "low": 2}, sentiment_rank={s: i for i, s in enumerate(SENTIMENT_ORDER)},
             criterion_names={c.id: c.name for c in site.scores.criteria.criteria},
             timeline=site.timeline, cause_names=CAUSE_NAMES,
@@ -157,12 +176,9 @@ class Renderer:
         return html_text(value) if self._in_block else md_text(value)
 
     def revenue_of(self, accounts: list[Account]) -> str:
-        """Annual revenue of a group, one total per currency (never added across currencies)."""
-        totals: dict[str, float] = {}
-        for account in accounts:
-            financials = account.profile.financials
-            totals[financials.currency] = totals.get(financials.currency, 0.0) + financials.annual_revenue
-        return " · ".join(money(total, currency) for currency, total in sorted(totals.items(), key=lambda kv: -kv[1]))
+        """Annual revenue of a group, totalled as the home page totals the portfolio."""
+        totals = self.site.analytics.revenue_totals(a.id for a in accounts)
+        return " · ".join(money(total, currency) for currency, total in totals)
 
     def person_name(self, person_id: str) -> str:
         person = self.site.portfolio.team_by_id.get(person_id)
@@ -265,25 +281,23 @@ def _wikilink_text(portfolio: Portfolio, ref: Ref) -> str:
     return str(md_text(name))
 
 
-def _tier_names(scores: Scores) -> dict[str, str]:
-    return {t.id: t.name for t in scores.criteria.tiers} | {STANDARD: "Standard", CANDIDATE: "Candidate"}
+# The groups below the tiers, as the home page introduces them.
+_BELOW_TIERS = {
+    STANDARD: ("Standard accounts", "Not key accounts: kept on the site and watched for promotion."),
+    CANDIDATE: ("Candidates", "Imported from the CRM with proposed scores that nobody has accepted yet: unscored until "
+                "a person accepts or rewrites them. The badge shows the tier the proposal would reach, the score is "
+                "the proposal's."),
+}
 
 
 def _groups_by_tier(site: SiteInput) -> list[tuple[str, str, list[Account], bool]]:
     """(heading, introduction, accounts, whether their rows show the tier badge) per group."""
-    table = site.scores.table
+    table, ladder = site.scores.table, site.scores.ladder
     groups = []
-    for tier in site.scores.criteria.tiers:
-        ids = table.index[table["tier"] == tier.id]
-        groups.append((tier.name, "", _by_score(site, ids), False))
-    ids = table.index[table["tier"] == STANDARD]
-    groups.append(("Standard accounts", "Not key accounts: kept on the site and watched for promotion.",
-                   _by_score(site, ids), False))
-    ids = table.index[table["tier"] == CANDIDATE]
-    if len(ids):
-        groups.append(("Candidates", "Imported from the CRM with proposed scores that nobody has accepted yet: "
-                       "unscored until a person accepts or rewrites them. The badge shows the tier the proposal "
-                       "would reach, the score is the proposal's.", _by_score(site, ids), True))
+    for tier_id in ladder.shown(table["tier"]):
+        accounts = _by_score(site, table.index[table["tier"] == tier_id])
+        heading, intro = (ladder.name(tier_id), "") if ladder.is_key(tier_id) else _BELOW_TIERS[tier_id]
+        groups.append((heading, intro, accounts, tier_id == CANDIDATE))  # a candidate's badge shows its proposal
     return groups
 
 
@@ -293,12 +307,12 @@ def _by_score(site: SiteInput, ids) -> list[Account]:
 
 
 def _home_context(site: SiteInput) -> dict[str, Any]:
-    names = _tier_names(site.scores)
+    names = site.scores.ladder.names
     css = {t: f"tier-{t}" for t in names}
     scale = site.scores.criteria.scale
     return {
         "groups": _groups_by_tier(site),
-        "key_count": int(key_accounts(site.scores.table["tier"]).sum()),
+        "key_count": site.scores.key_count,
         "tier_bars_count": [(names[t], float(n), css[t]) for t, n in site.analytics.tiers["accounts"].items()],
         "revenue_charts": [_revenue_chart(site, view, names, css) for view in site.analytics.revenue],
         "thresholds": [(t.name, t.min_score) for t in site.scores.criteria.tiers],
@@ -324,7 +338,8 @@ def _index_groups(r: Renderer, dimension: str) -> list[tuple[str, list[Account]]
         if account.id in site.scores.by_account:
             for value in r.dimension_values(account, dimension):
                 groups.setdefault(value, []).append(account)
-    order = [t.name for t in site.scores.criteria.tiers] + ["Standard", "Candidate"] if dimension == "tier" else sorted(groups)
+    ladder = site.scores.ladder
+    order = [ladder.name(t) for t in ladder.order] if dimension == "tier" else sorted(groups)
     return [(value, sorted(groups[value], key=lambda a: -site.scores.by_account[a.id].score))
             for value in order if value in groups]
 

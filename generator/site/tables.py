@@ -10,7 +10,7 @@ from .escape import cell, html_text, md_text
 from ..core.formats import pct
 from ..core.model import CriteriaConfig, Portfolio
 from .pages import account_page, relative
-from ..scoring.placement import CANDIDATE, STANDARD
+from ..scoring.placement import CANDIDATE, STANDARD, Ladder
 from ..scoring.score import Scores
 
 if TYPE_CHECKING:  # `kam validate` reads the macros' signatures from here, and starts without pandas
@@ -35,7 +35,7 @@ def tier_table(criteria: CriteriaConfig, scores: Scores | None = None) -> Markup
         extra = ", ".join(t.required_sections) or "none"
         rows.append(f"| {cell(t.name)} | {t.min_score:.2f} | {t.review_every_days} days | {cell(extra)} | "
                     f"{int(counts.get(t.id, 0))} |")
-    rows.append(f"| Standard | below {criteria.tiers[-1].min_score:.2f} | — | none (the {plan_wide} plan-wide sections apply) | "
+    rows.append(f"| Standard | below {Ladder.of(criteria).lowest.min_score:.2f} | — | none (the {plan_wide} plan-wide sections apply) | "
                 f"{int(counts.get(STANDARD, 0))} |")
     if counts.get(CANDIDATE, 0):
         rows.append(f"| Candidates | proposed scores, not accepted yet | — | none (the {plan_wide} plan-wide sections "
@@ -49,7 +49,7 @@ def tier_counts(scores: Scores, analytics: Analytics) -> Markup:
     parts.append(f"{int(counts.get(STANDARD, 0))} standard")
     if counts.get(CANDIDATE, 0):
         parts.append(f"{int(counts[CANDIDATE])} candidates (proposed scores not accepted yet)")
-    return Markup(f"Right now the portfolio has {', '.join(parts)}: {pct(analytics.key_share)} of accounts are key "
+    return Markup(f"Right now the portfolio has {', '.join(parts)}: {pct(scores.key_share)} of accounts are key "
                   f"(the limit is {pct(scores.criteria.limits.max_key_share)}).")
 
 
@@ -63,7 +63,7 @@ def required_sections(criteria: CriteriaConfig) -> Markup:
 
 
 def promotion_candidates(portfolio: Portfolio, scores: Scores, here: str) -> Markup:
-    lowest = scores.criteria.tiers[-1]
+    lowest = scores.ladder.lowest
     rows = scores.table[scores.table["watch"] == "promotion"].sort_values("score", ascending=False)
     if rows.empty:
         return Markup(f"No standard account is within {scores.criteria.watch.promotion_margin} points of "
@@ -72,15 +72,8 @@ def promotion_candidates(portfolio: Portfolio, scores: Scores, here: str) -> Mar
     for account_id, row in rows.iterrows():
         name = portfolio.accounts_by_id[account_id].profile.name
         lines.append(f"- [{md_text(name)}]({relative(here, account_page(account_id))}): {row.score:.2f}, "
-                     f"{row.gap:.2f} below {md_text(lowest.name)}; {md_text(_move_in_words(scores, account_id))}")
+                     f"{row.gap:.2f} below {md_text(lowest.name)}; {md_text(scores.by_account[account_id].move_in_words)}")
     return Markup("\n".join(lines))
-
-
-def _move_in_words(scores: Scores, account_id: str) -> str:
-    entry = scores.by_account[account_id]
-    if entry.closing is None:
-        return entry.closing_move
-    return entry.closing.text(next(c.name for c in scores.criteria.criteria if c.id == entry.closing.criterion_id))
 
 
 def account_link(portfolio: Portfolio, account_id: str, here: str) -> Markup:
