@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Iterator
 from html import escape
 
 from markupsafe import Markup
@@ -230,7 +231,7 @@ def _layout(stakeholders: tuple[Stakeholder, ...]) -> dict[str, tuple[float, int
         # file makes it, and Python's call stack ends near a thousand.
         nonlocal next_leaf
         entered.add(root)
-        stack = [(root, 0, iter(children.get(root, [])), [])]
+        stack: list[tuple[str, int, Iterator[str], list[float]]] = [(root, 0, iter(children.get(root, [])), [])]
         while stack:
             node, depth, kids, xs = stack[-1]
             kid = next((k for k in kids if k not in entered), None)

@@ -261,7 +261,8 @@ def _wikilink_text(portfolio: Portfolio, ref: Ref) -> str:
     elif ref[0] == "account":
         name = portfolio.accounts_by_id[ref[1]].profile.name
     else:
-        name = portfolio.accounts_by_id[ref[1]].stakeholder(ref[2]).name
+        stakeholder = portfolio.accounts_by_id[ref[1]].stakeholder(ref[2])
+        name = stakeholder.name if stakeholder else ref[2]  # resolved, so there is one
     return str(md_text(name))
 
 
@@ -482,10 +483,11 @@ def render(site: SiteInput, templates: Path, focus: frozenset[str] | None = None
     for item in site.analytics.actions_past_due:
         actions_by_owner.setdefault(item.owner, []).append(item)
     for account in portfolio.accounts:  # open = from each account's latest review, due or not
+        last = account.last_review
         for action in account.latest_actions:
-            if action.is_open and not action.past_due(site.today):
+            if action.is_open and not action.past_due(site.today) and last is not None:  # actions of the last review
                 actions_by_owner.setdefault(action.owner, []).append(
-                    FollowUp(account.id, action.owner, action.title, action.due, account.last_review.path, False))
+                    FollowUp(account.id, action.owner, action.title, action.due, last.path, False))
     goals_by_owner: dict[str, list] = {}
     for account in portfolio.accounts:
         for goal in sorted(account.goals, key=lambda g: g.due):

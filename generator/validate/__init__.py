@@ -14,13 +14,17 @@ core only.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from ..core.diagnostics import Diagnostic, apply_severity, has_errors, sort
 from ..core.load import LoadedRepo
-from ..core.model import Portfolio
+from ..core.model import Account, AccountAsRead, Portfolio
 from . import config, currency, dates, figures, links, plan, playbook, portfolio, references, schema
 from .context import RuleContext, TierPlacements
+
+# What every rule is: the context in, its diagnostics out.
+Rule = Callable[[RuleContext], Iterable[Diagnostic]]
 
 CONFIG_RULES = config.RULES
 FILE_RULES = (*currency.RULES, *references.RULES, *links.RULES, *plan.RULES, *dates.RULES, *playbook.RULES,
@@ -40,7 +44,7 @@ class Checked:
         return self.ctx.portfolio
 
 
-def validate(loaded: LoadedRepo, today: dt.date, memo: dict | None = None) -> Checked:
+def validate(loaded: LoadedRepo, today: dt.date, memo: schema.SchemaMemo | None = None) -> Checked:
     """Every rule that does not need tiers. `memo` keeps each parsed document's schema check
     between runs over the same cached documents (see schema.account)."""
     found: list[Diagnostic] = list(loaded.diagnostics)
@@ -48,14 +52,14 @@ def validate(loaded: LoadedRepo, today: dt.date, memo: dict | None = None) -> Ch
     found += problems
     team, problems = schema.team(loaded.team)
     found += problems
-    accounts = []
+    accounts: list[AccountAsRead] = []
     for files in loaded.accounts:
         account, problems = schema.account(files, memo)
         found += problems
         accounts.append(account)
     # Only accounts with a profile can be scored, linked and shown; the rules still check the
     # other files of the rest, so that a broken account.yml does not hide their errors.
-    ctx = RuleContext(loaded, Portfolio(criteria, team, tuple(a for a in accounts if a.profile is not None)),
+    ctx = RuleContext(loaded, Portfolio(criteria, team, tuple(a for a in accounts if isinstance(a, Account))),
                       today, tuple(accounts))
     config_problems = _run(CONFIG_RULES, ctx)
     scorable = criteria is not None and not has_errors(config_problems)
@@ -70,5 +74,5 @@ def judge(checked: Checked, scores: TierPlacements | None) -> tuple[Diagnostic, 
     return tuple(sort(apply_severity(found, overrides)))
 
 
-def _run(rules, ctx: RuleContext) -> list[Diagnostic]:
+def _run(rules: Iterable[Rule], ctx: RuleContext) -> list[Diagnostic]:
     return [d for rule in rules for d in rule(ctx)]
