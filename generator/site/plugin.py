@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 from html import escape
 from pathlib import Path
 
@@ -239,4 +240,20 @@ class KamPlugin(BasePlugin[KamConfig]):
             path = self.root / name
             if path.exists():
                 server.watch(str(path))
+        if server.server_address[1] == 0:
+            _tell_chosen_port(server)
         return server
+
+
+def _tell_chosen_port(server) -> None:
+    """Asked for port 0, the system chooses one when the server starts listening (after the first
+    build): say which, and make mkdocs' own "Serving on" line say it too rather than port 0."""
+    activate = server.server_activate
+
+    def activate_and_tell() -> None:
+        activate()
+        host, port = server.server_address[:2]
+        server.url = f"http://{host}:{port}{server.mount_path}"
+        print(f"kam: serving on {server.url}", file=sys.stderr, flush=True)
+
+    server.server_activate = activate_and_tell
