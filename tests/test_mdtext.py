@@ -1,5 +1,6 @@
 from pathlib import Path
 
+import pytest
 import yaml
 
 from generator.core.mdtext import demote_headings
@@ -44,6 +45,7 @@ def test_heavy_paragraphs_are_found_where_their_run_starts_and_only_they_are_qua
     assert fenced.split("\n")[1] == "`" * 20 + "text"  # a fence longer than any run inside it
 
 
+@pytest.mark.slow  # times renders of 1 MB bodies
 def test_a_1mb_runaway_body_renders_in_time_proportional_to_its_size_like_prose():
     import signal
     import time

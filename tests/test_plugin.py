@@ -12,6 +12,8 @@ import pytest
 from .corpus import BASE
 from .sitebuild import broken_links, build, parse, site_path, site_repo, visible_text
 
+pytestmark = pytest.mark.slow  # builds the site with mkdocs, and runs `kam serve`
+
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
