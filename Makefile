@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site test serve validate bench schema docs clean corpus-update lock
+.PHONY: site test test-fast lint serve validate bench schema docs clean corpus-update lock
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,9 +29,16 @@ serve: $(VENV)/.runtime  ## preview with live reload on http://127.0.0.1:8000
 validate: $(VENV)/.runtime  ## the CI gate
 	$(BIN)/kam validate
 
-test: $(VENV)/.test  ## the whole test suite (installs Chromium for the browser test where it can)
+lint: $(VENV)/.test  ## ruff (lint, import order) and mypy (strict on core, validate, scoring): seconds
+	$(BIN)/ruff check generator tests benchmarks
+	$(BIN)/mypy
+
+test: lint  ## the whole test suite (installs Chromium for the browser test where it can)
 	scripts/ensure-browser
 	$(BIN)/python -m pytest
+
+test-fast: lint  ## the suite without site builds, git, serve, installs and the browser: under a minute
+	$(BIN)/python -m pytest -q -m "not slow and not browser"
 
 bench: $(VENV)/.test  ## performance ratios (method and latest figures: benchmarks/README.md)
 	$(BIN)/python benchmarks/run.py

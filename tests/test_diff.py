@@ -17,6 +17,8 @@ from generator.history.diffreport import COMMENT_BUDGET, COMMENT_LIMIT, MARKER, 
 from .gitrepo import ENV, edit, git, portfolio_repo
 from .hostile import TEXT_PAYLOADS
 
+pytestmark = pytest.mark.slow  # replays git history
+
 TODAY = "2026-11-24"
 
 

@@ -16,6 +16,8 @@ from generator.cli.commands import main
 
 from .sitebuild import PROJECT, build, site_repo
 
+pytestmark = pytest.mark.slow  # builds sites with mkdocs and properdocs
+
 SAMPLES = ["index.html", "accounts/kan-code/index.html", "accounts/kan-code/stakeholders/index.html",
            "playbook/key-accounts/index.html", "people/reed-clapper/index.html"]
 

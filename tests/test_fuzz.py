@@ -17,6 +17,8 @@ from generator.scoring.check import check
 
 from .corpus import BASE
 
+pytestmark = pytest.mark.slow  # hypothesis mutates files through the whole pipeline
+
 TARGETS = ["accounts/kan-code/account.yml", "accounts/kan-code/stakeholders.yml", "accounts/kan-code/goals.yml",
            "accounts/kan-code/strategy.md", "accounts/kan-code/reviews/2026-11-12-executive-review.md",
            "criteria.yml", "team.yml"]

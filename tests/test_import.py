@@ -162,6 +162,7 @@ def test_owners_and_sponsors_are_added_to_the_empty_team(imported):
     assert text.startswith("# yaml-language-server: $schema=schemas/team.schema.json\n# Our own people")
 
 
+@pytest.mark.slow  # builds the imported repository's site
 def test_the_imported_repository_builds(imported, tmp_path):
     repo, _, _ = imported
     copy = tmp_path / "repo"
@@ -189,6 +190,7 @@ def test_importing_the_same_export_again_changes_nothing(imported, tmp_path):
     assert tree_hash(copy) == before
 
 
+@pytest.mark.slow  # imports the whole sample export again
 def test_update_refreshes_owned_fields_and_keeps_a_persons_edits(imported, tmp_path):
     repo, _, _ = imported
     copy = tmp_path / "repo"
@@ -256,6 +258,7 @@ def test_importing_into_the_example_portfolio_leaves_its_accounts_alone(example)
     assert account(example, "bluth-company")["parent"] == "acme-corporation"
 
 
+@pytest.mark.slow  # imports the whole sample export
 def test_update_of_a_hand_written_account_keeps_its_scores_and_estimates(example):
     path = example / "accounts" / "acme-corporation" / "account.yml"
     before = path.read_text(encoding="utf-8")
@@ -360,6 +363,7 @@ def test_the_guide_describes_every_key_of_the_mapping_file():
     assert sorted(k for k in keys if k.split(".")[1] not in words) == []
 
 
+@pytest.mark.slow  # imports the whole sample, reshaped
 def test_the_guide_salesforce_example_reads_a_salesforce_shaped_export(imported, fresh, tmp_path):
     """The sample reshaped as a Salesforce opportunity report and users report, imported with
     the mapping the guide shows: the same owners, revenue, customers and parents."""
@@ -487,6 +491,7 @@ AMOUNT_STYLES = {
 }
 
 
+@pytest.mark.slow  # imports the whole sample export once per style
 @pytest.mark.parametrize("style", AMOUNT_STYLES)
 def test_amounts_with_separators_and_currency_signs_read_with_a_mapping(style, imported, fresh, tmp_path):
     delimiter, written, options = AMOUNT_STYLES[style]
@@ -787,6 +792,7 @@ def test_a_write_that_fails_part_of_the_way_puts_everything_back(tmp_path):
     assert sorted(p.name for p in (root / "accounts").iterdir()) == ["zeta"]
 
 
+@pytest.mark.slow  # imports the whole sample export again
 def test_accept_all_and_a_candidate_without_every_proposal(imported, tmp_path):
     repo, _, _ = imported
     copy = tmp_path / "repo"

@@ -16,6 +16,8 @@ from generator.scaffold.repository import PLACEHOLDER, generator_requirement, re
 
 from .sitebuild import PROJECT
 
+pytestmark = pytest.mark.slow  # builds new repositories' sites and installs the generator with pip
+
 TODAY = "2026-11-24"
 
 

@@ -1,5 +1,6 @@
 from pathlib import Path
 
+import pytest
 import yaml
 
 from generator.core.mdtext import demote_headings
@@ -44,6 +45,7 @@ def test_heavy_paragraphs_are_found_where_their_run_starts_and_only_they_are_qua
     assert fenced.split("\n")[1] == "`" * 20 + "text"  # a fence longer than any run inside it
 
 
+@pytest.mark.slow  # 9 MB of hostile bodies through the detector
 def test_no_paragraph_the_renderer_reads_in_quadratic_time_reaches_it():
     """The bound on the build, shown without a clock: each 1 MB runaway body, as prepared for
     Markdown, holds no paragraph the detector flags (each is quarantined in fenced code, which

@@ -12,6 +12,8 @@ import pytest
 from .corpus import BASE
 from .sitebuild import broken_links, build, parse, site_path, site_repo, visible_text
 
+pytestmark = pytest.mark.slow  # builds the site with mkdocs, and runs `kam serve`
+
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
@@ -123,55 +125,95 @@ def test_build_refuses_bad_input_and_writes_nothing(tmp_path):
     assert not (repo / "site").exists()
 
 
+_ADDRESS = re.compile(r"kam: serving on (http://127\.0\.0\.1:\d+)(/\S*)")  # the origin, then the site's path
+_EPOCH = re.compile(r"livereload\((\d+), \d+\);")  # the build a served page is from (mkdocs' live reload)
+
+
 class _Preview:
-    """`kam serve` in a real process on a free port, stopped with Ctrl-C."""
+    """`kam serve --port 0` in a real process, stopped with Ctrl-C. The system chooses the port
+    and the server says which; every wait is on something the server says, never a fixed sleep."""
 
     def __init__(self, repo, *options: str, inherit_ignored_interrupts: bool = False) -> None:
+        import queue
         import signal
-        import socket
         import subprocess
         import sys
+        import threading
 
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
         env = {**os.environ, "KAM_TODAY": "2026-11-24", "NO_MKDOCS_2_WARNING": "1"}
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "generator.cli.commands", "--root", str(repo), "serve", "--port", str(self.port), *options],
+            [sys.executable, "-m", "generator.cli.commands", "--root", str(repo), "serve", "--port", "0", *options],
             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
             # as a shell's background job: SIGINT ignored, a disposition children inherit
             preexec_fn=(lambda: signal.signal(signal.SIGINT, signal.SIG_IGN)) if inherit_ignored_interrupts else None)
+        self.lines: queue.Queue[str | None] = queue.Queue()  # stderr as it comes; None when it ends
+        self.log: list[str] = []
+        threading.Thread(target=self._read, daemon=True).start()
+        self.origin = self.url = ""
 
-    def status(self, path: str) -> int | None:
+    def _read(self) -> None:
+        for line in self.process.stderr:
+            self.lines.put(line)
+        self.lines.put(None)
+
+    def ready(self, seconds: float) -> bool:
+        """Wait for the line that gives the address: the first build is done and the server listens."""
+        import queue
+        import time
+
+        deadline = time.monotonic() + seconds
+        while (left := deadline - time.monotonic()) > 0:
+            try:
+                line = self.lines.get(timeout=left)
+            except queue.Empty:
+                return False
+            if line is None:
+                return False
+            self.log.append(line)
+            if found := _ADDRESS.search(line):
+                self.origin, self.url = found.group(1), found.group(1) + found.group(2)
+                return True
+        return False
+
+    def _get(self, url: str, seconds: float = 30) -> tuple[int, str]:
         import urllib.error
         import urllib.request
 
         try:
-            return urllib.request.urlopen(f"http://127.0.0.1:{self.port}/{path}", timeout=5).status
+            with urllib.request.urlopen(url, timeout=seconds) as response:
+                return response.status, response.read().decode("utf-8")
         except urllib.error.HTTPError as exc:
-            return exc.code
-        except OSError:
-            return None
+            return exc.code, ""
+
+    def status(self, path: str) -> int:
+        return self._get(self.url + path)[0]
 
     def shows(self, path: str, text: str, seconds: float) -> bool:
+        """Whether the page shows `text` now or after a rebuild within `seconds`. Between looks, the
+        wait is mkdocs' live-reload request, which the server answers when a build newer than the
+        page's is served (after a minute at most)."""
         import time
-        import urllib.request
 
         deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            try:
-                if text in urllib.request.urlopen(f"http://127.0.0.1:{self.port}/{path}", timeout=5).read().decode("utf-8"):
-                    return True
-            except OSError:
-                pass
-            time.sleep(0.5)
-        return False
+        while True:
+            page = self._get(self.url + path)[1]
+            if text in page:
+                return True
+            epoch = _EPOCH.search(page)
+            left = deadline - time.monotonic()
+            if epoch is None or left <= 0:
+                return False
+            self._get(f"{self.origin}/livereload/{epoch.group(1)}/1", seconds=left)
 
-    def stop(self) -> str:
+    def stop(self, signal_name: str = "SIGINT") -> str:
+        """Stop it (SIGINT is Ctrl-C: mkdocs removes its temporary site folder); all it wrote to stderr."""
         import signal
 
-        self.process.send_signal(signal.SIGINT)  # as Ctrl-C: mkdocs removes its temporary site folder
-        return self.process.communicate(timeout=30)[1]
+        self.process.send_signal(getattr(signal, signal_name))
+        self.process.wait(timeout=30)
+        while (line := self.lines.get(timeout=30)) is not None:
+            self.log.append(line)
+        return "".join(self.log)
 
 
 def test_serve_rebuilds_when_an_account_file_changes(tmp_path):
@@ -181,7 +223,8 @@ def test_serve_rebuilds_when_an_account_file_changes(tmp_path):
     preview = _Preview(repo)
     page = "accounts/kan-code/"
     try:
-        assert preview.shows(page, "Kan-code", 90)
+        assert preview.ready(90)
+        assert preview.shows(page, "Kan-code", 10)
         account = repo / "accounts" / "kan-code" / "account.yml"
         account.write_text(account.read_text(encoding="utf-8").replace("name: Kan-code", "name: Kan-code Renamed"),
                            encoding="utf-8")
@@ -194,15 +237,16 @@ def test_serve_rebuilds_when_an_account_file_changes(tmp_path):
         assert preview.shows(page, "Kan-code Again", 90) and preview.process.poll() is None
     finally:
         log = preview.stop()
-    # The address comes first, before the (slow, on a large portfolio) first build.
-    assert log.splitlines()[0].startswith(f"kam serve: http://127.0.0.1:{preview.port}/")
+    # kam speaks first, before the (slow, on a large portfolio) first build; the address follows it.
+    assert log.splitlines()[0].startswith("kam serve: building the site")
 
 
 def test_a_focused_preview_builds_only_the_accounts_being_edited(tmp_path):
     repo = site_repo(BASE, tmp_path / "repo")
     preview = _Preview(repo, "--focus", "kan-code")
     try:
-        assert preview.shows("accounts/kan-code/goals/", "Kan-code", 90)
+        assert preview.ready(90)
+        assert preview.shows("accounts/kan-code/goals/", "Kan-code", 10)
         assert preview.shows("", "A focused preview", 10)  # the home page lists what is previewed
         assert preview.status("accounts/acme-corporation/") == 404 and preview.status("analytics/") == 404
         account = repo / "accounts" / "kan-code" / "account.yml"
@@ -219,15 +263,13 @@ def test_a_focused_preview_builds_only_the_accounts_being_edited(tmp_path):
 def test_serve_stops_cleanly_even_started_with_interrupts_ignored(tmp_path, stop_with):
     """A background job inherits an ignored SIGINT; Ctrl-C and a process manager's SIGTERM must
     still stop the server (communicate would time out otherwise), through mkdocs' shutdown."""
-    import signal
-
     repo = site_repo(BASE, tmp_path / "repo")
     preview = _Preview(repo, "--focus", "kan-code", inherit_ignored_interrupts=True)
     try:
-        assert preview.shows("accounts/kan-code/", "Kan-code", 90)
+        assert preview.ready(90)
+        assert preview.shows("accounts/kan-code/", "Kan-code", 10)
     finally:
-        preview.process.send_signal(getattr(signal, stop_with))
-        log = preview.process.communicate(timeout=30)[1]
+        log = preview.stop(stop_with)
     assert preview.process.returncode == 0, log  # it ended on its own, through mkdocs' clean shutdown
 
 

@@ -53,7 +53,14 @@ def test_ranking_filters_sorts_and_adds_health():
 
 def test_what_if_counts_the_accounts_that_change_tier():
     ranked = ranking(scores, analytics, weights={"revenue_potential": 100})
-    assert ranked.what_if and ranked.changed == int((ranked.table["tier"] != ranked.table["new_tier"]).sum())
+    # By hand, weights 100/25/20/20 (sum 165) instead of 35/25/20/20:
+    #   kan-code      10,10,8,8: 9.20 -> 1570/165 = 9.52  platinum, unchanged
+    #   codehow        9,8,7,6:  7.75 -> 1360/165 = 8.24  gold -> platinum
+    #   acme-corporation 8,7,7,6: 7.15 -> 1235/165 = 7.48 gold, unchanged
+    #   bluth-company  7,4,3,4:  4.85 ->  940/165 = 5.70  standard -> silver
+    assert ranked.what_if and ranked.changed == 2
+    assert ranked.table["new_tier"].to_dict() == {"kan-code": "platinum", "codehow": "platinum",
+                                                  "acme-corporation": "gold", "bluth-company": "silver"}
     rows = json.loads(as_json(ranked.table))
     assert {"account", "tier", "new_tier", "score", "new_score"} <= set(rows[0])
 

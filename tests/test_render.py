@@ -282,6 +282,7 @@ def test_a_block_is_html_escaped_for_html_and_the_rest_for_markdown(tmp_path):
     assert "<p>Inside: Rocco &#42;Neubert&#95; &lt;b&gt;&amp;</p>" in page.standalone  # for other engines
 
 
+@pytest.mark.slow  # builds the site with mkdocs
 def test_a_block_markdown_swallowed_is_reported_not_silently_dropped(tmp_path):
     repo = site_repo(BASE, tmp_path / "repo")
     (repo / "site_templates" / "people.md.j2").write_text(

@@ -29,6 +29,8 @@ from .hostile import (
 )
 from .sitebuild import build, site_repo, visible_text
 
+pytestmark = pytest.mark.slow  # builds the hostile portfolio's site
+
 
 def test_sanitiser_drops_what_runs_and_keeps_what_pages_are_made_of():
     dirty = ('<p onclick="x()">a<script>alert(1)</script><a href="javascript:alert(1)">b</a>'

@@ -14,6 +14,8 @@ from generator.history.timeline import history
 
 from .gitrepo import ENV, edit, git, portfolio_repo
 
+pytestmark = pytest.mark.slow  # replays git history
+
 
 def _commit(repo, message, date, author="Ann Lee"):
     git(repo, "add", "-A")

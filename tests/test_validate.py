@@ -117,6 +117,7 @@ def _stakeholder(sid: str, reports_to: str) -> str:
             f"  sentiment: neutral\n  reports_to: {reports_to}\n  relationship_owner: rocco-neubert\n")
 
 
+@pytest.mark.slow  # times a chain of 5,000
 def test_a_reports_to_chain_of_5000_is_checked_in_one_pass_and_its_loop_reported_at_each_member(tmp_path):
     repo = tmp_path / "repo"
     shutil.copytree(BASE, repo)
@@ -135,6 +136,7 @@ def test_a_reports_to_chain_of_5000_is_checked_in_one_pass_and_its_loop_reported
                                "reports_to forms a cycle: p4999 -> p4998 -> ")
 
 
+@pytest.mark.slow  # times a chain of thousands
 def test_cycles_are_found_in_one_walk_of_a_long_chain():
     from generator.validate.references import chain_text, cycle_from, cycles
 

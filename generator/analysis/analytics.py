@@ -288,7 +288,7 @@ def analyse(portfolio: Portfolio, scores: Scores, today: dt.date) -> Analytics:
                 at_risk.append(FollowUp(account.id, g.owner, g.title, g.due, f"{account.dir}/goals.yml",
                                         g.past_due(today)))
         for action in account.latest_actions:
-            if action.past_due(today):
+            if action.past_due(today) and last is not None:  # latest_actions come from the last review
                 actions.append(FollowUp(account.id, action.owner, action.title, action.due, last.path, True))
 
     ids = pd.Index([a.id for a in portfolio.accounts], dtype=object)
@@ -311,18 +311,18 @@ def attention_list(portfolio: Portfolio, scores: Scores, today: dt.date) -> tupl
         if entry is None:
             continue
         kam = account.profile.owner
-        if entry.watch == "at_risk":
+        if entry.watch == "at_risk" and entry.tier is not None:  # a watch says where the account stands
             items.append(Attention("at_risk", account.id, kam, f"score {entry.score:.2f}, "
                                    f"{entry.score - entry.tier.min_score:.2f} above the {entry.tier.name} floor (internal)",
                                    None, True, ("account", account.id)))
-        elif entry.watch == "promotion":
+        elif entry.watch == "promotion" and entry.next_tier is not None:
             items.append(Attention("promotion", account.id, kam, f"score {entry.score:.2f}, {entry.gap:.2f} below "
                                    f"{entry.next_tier.name}", None, False, ("account", account.id)))
         tier = entry.tier
         if tier is not None:
             due = account.next_review_due(tier.review_every_days)
             late = account.review_overdue(tier.review_every_days, today)
-            if late or due <= soon:
+            if due is None or late or due <= soon:  # no review yet: overdue
                 last = account.last_review
                 what = f"{tier.name} review " + ("never held" if due is None else "overdue" if late else "due soon")
                 about = ("review", account.id, last.slug) if last else ("account", account.id)
@@ -336,9 +336,10 @@ def attention_list(portfolio: Portfolio, scores: Scores, today: dt.date) -> tupl
             if g.needs_attention(today):
                 items.append(Attention("goal", account.id, g.owner, f"{g.title} ({g.status.replace('_', ' ')})",
                                        g.due, g.past_due(today), ("goal", account.id, g.id)))
+        last = account.last_review
         for action in account.latest_actions:
-            if action.past_due(today):
+            if action.past_due(today) and last is not None:  # latest_actions come from the last review
                 items.append(Attention("action", account.id, action.owner, action.title, action.due, True,
-                                       ("review", account.id, account.last_review.slug)))
+                                       ("review", account.id, last.slug)))
     rank = {kind: i for i, kind in enumerate(ATTENTION_ORDER)}
     return tuple(sorted(items, key=lambda a: (rank[a.kind], a.due or dt.date.min, a.account_id, a.what)))

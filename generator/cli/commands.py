@@ -297,7 +297,8 @@ def _swap_in(built: Path, target: Path) -> None:
 
 
 @main.command()
-@click.option("--port", default=8000, show_default=True)
+@click.option("--port", default=8000, show_default=True,
+              help="0: any free port, printed once the site is built and the server listens.")
 @click.option("--focus", "focus", multiple=True, metavar="ACCOUNT",
               help="Preview only these accounts' pages (repeat for several): seconds per edit on a large portfolio.")
 @click.pass_obj
@@ -333,8 +334,9 @@ def serve(root: Path, port: int, focus: tuple[str, ...]) -> None:
     signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, stop)
     # The first build takes a while on a large portfolio: say where to look before it starts.
-    stderr.print(f"kam serve: http://127.0.0.1:{port}/ (building the site; the page loads when it is ready)",
-                 highlight=False, markup=False)
+    said = (f"http://127.0.0.1:{port}/ (building the site; the page loads when it is ready)" if port else
+            "building the site; its address, on a free port, follows when it is ready")
+    stderr.print(f"kam serve: {said}", highlight=False, markup=False)
     mkdocs_serve(config_file=str(root / "mkdocs.yml"), livereload=True, dev_addr=f"127.0.0.1:{port}")
 
 

@@ -48,4 +48,5 @@ def to_csv(frame: pd.DataFrame, **options: Any) -> str:
             safe[column] = safe[column].astype(object).map(spreadsheet_cell)
     safe.index = _safe_labels(safe.index)
     safe.columns = _safe_labels(safe.columns)
-    return safe.to_csv(**options)
+    text: str = safe.to_csv(**options)  # no path among the options: the text itself
+    return text

@@ -24,7 +24,7 @@ class Diagnostic:
             raise ValueError(f"undeclared diagnostic code {self.code}")
 
     @property
-    def sort_key(self) -> tuple:
+    def sort_key(self) -> tuple[str, int, int, str, str]:
         return (self.path, self.line, self.column, self.code, self.message)
 
 

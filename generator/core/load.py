@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol, TypeVar
 
 from .codes import emits
 from .diagnostics import Diagnostic, diagnostic
@@ -137,6 +138,13 @@ def _join(folder: str, name: str) -> str:
     return f"{folder}/{name}" if folder else name
 
 
+_Doc = TypeVar("_Doc", YamlDoc, MarkdownDoc)
+
+# (path, kind of parse, the source's fingerprint) -> (the document or None, its diagnostics); the
+# document is a YamlDoc or a MarkdownDoc as the kind says.
+ParsedCache = dict[tuple[str, str, str], tuple[Any, list[Diagnostic]]]
+
+
 class Reader:
     """Reads files from a source, collecting diagnostics instead of raising.
 
@@ -145,7 +153,7 @@ class Reader:
     commits is parsed once.
     """
 
-    def __init__(self, source: Source, parsed: dict | None = None) -> None:
+    def __init__(self, source: Source, parsed: ParsedCache | None = None) -> None:
         self.source = source
         self.diagnostics: list[Diagnostic] = []
         self.parsed = parsed  # None: a one-off load, which reads each file once and keeps nothing
@@ -195,19 +203,22 @@ class Reader:
             return None
         return self.text(rel)
 
-    def _cached(self, rel: str, kind: str, make):
-        key = None if self.parsed is None else self.source.fingerprint(rel)
-        found = None if key is None else self.parsed.get((rel, kind, key))
+    def _cached(self, rel: str, kind: str, make: Callable[[], tuple[_Doc | None, list[Diagnostic]]]) -> _Doc | None:
+        parsed = self.parsed
+        key = None if parsed is None else self.source.fingerprint(rel)
+        found: tuple[_Doc | None, list[Diagnostic]] | None = None
+        if parsed is not None and key is not None:
+            found = parsed.get((rel, kind, key))
         if found is None:
             found = make()
-            if key is not None:
-                self.parsed[(rel, kind, key)] = found
+            if parsed is not None and key is not None:
+                parsed[(rel, kind, key)] = found
         doc, problems = found
         self.diagnostics.extend(problems)
         return doc
 
     def yaml(self, rel: str) -> YamlDoc | None:
-        def make():
+        def make() -> tuple[YamlDoc | None, list[Diagnostic]]:
             before = len(self.diagnostics)
             text = self.required_text(rel)
             doc = None
@@ -218,7 +229,7 @@ class Reader:
         return self._cached(rel, "yaml", make)
 
     def markdown(self, rel: str) -> MarkdownDoc | None:
-        def make():
+        def make() -> tuple[MarkdownDoc | None, list[Diagnostic]]:
             before = len(self.diagnostics)
             text = self.required_text(rel)
             doc = None if text is None else self.markdown_text(rel, text)
@@ -260,7 +271,7 @@ def split_front_matter(text: str) -> tuple[str, str, int] | str:
     return "front matter is not terminated: add a closing '---' line"
 
 
-def load(root: Path, parsed: dict | None = None) -> LoadedRepo:
+def load(root: Path, parsed: ParsedCache | None = None) -> LoadedRepo:
     """The repository's files, parsed. `parsed` is a cache kept between loads of the same
     folder (`kam serve` rebuilding after an edit): files that did not change are not read again."""
     reader = Reader(FolderSource(root), parsed)
@@ -271,7 +282,7 @@ def load(root: Path, parsed: dict | None = None) -> LoadedRepo:
     return LoadedRepo(root, criteria, team, accounts, playbook, tuple(reader.diagnostics), _playbook_html(reader))
 
 
-def _load_playbook(reader: Reader, folder: str):
+def _load_playbook(reader: Reader, folder: str) -> Iterator[MarkdownDoc]:
     """Every playbook page: one without front matter is a body alone (it may still carry raw HTML)."""
     for rel in _markdown_files(reader, folder):
         text = reader.text(rel)
@@ -291,7 +302,7 @@ def _playbook_html(reader: Reader) -> bool:
     return siteconfig.playbook_html(siteconfig.read(text if isinstance(text, str) else text.decode("utf-8")))
 
 
-def _markdown_files(reader: Reader, folder: str):
+def _markdown_files(reader: Reader, folder: str) -> Iterator[str]:
     """Every .md file under `folder`, never through a link that leaves the repository: mkdocs
     publishes what it finds in docs_dir, so a folder linked from outside would be published."""
     if not reader.source.is_dir(folder) or not reader.inside_repo(folder):
@@ -304,7 +315,7 @@ def _markdown_files(reader: Reader, folder: str):
             yield rel
 
 
-def account_folders(reader: Reader, accounts_dir: str = ACCOUNTS):
+def account_folders(reader: Reader, accounts_dir: str = ACCOUNTS) -> Iterator[str]:
     """The folders under accounts/ that hold an account; anything else there is reported."""
     source = reader.source
     if not source.is_dir(accounts_dir):
@@ -337,7 +348,7 @@ def account_folders(reader: Reader, accounts_dir: str = ACCOUNTS):
         yield rel
 
 
-def load_accounts(reader: Reader, accounts_dir: str = ACCOUNTS):
+def load_accounts(reader: Reader, accounts_dir: str = ACCOUNTS) -> Iterator[AccountFiles]:
     for folder in account_folders(reader, accounts_dir):
         yield load_account(reader, folder)
 

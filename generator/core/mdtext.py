@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from .codes import emits
@@ -38,7 +39,7 @@ def _has_fence(body: str) -> bool:
     return "```" in body or "~~~" in body
 
 
-def lines_with_fences(body: str):
+def lines_with_fences(body: str) -> Iterator[tuple[int, str, bool]]:
     """Yield (index, line, inside_code) for every line; fence lines count as code.
 
     A fence closes only with a run of the same character at least as long as the one that
@@ -49,7 +50,7 @@ def lines_with_fences(body: str):
     return _fenced_lines(body)
 
 
-def _fenced_lines(body: str):
+def _fenced_lines(body: str) -> Iterator[tuple[int, str, bool]]:
     fence: tuple[str, int] | None = None
     for index, line in enumerate(body.split("\n")):
         if fence is None:
@@ -64,7 +65,7 @@ def _fenced_lines(body: str):
         yield index, line, True
 
 
-def _prose_lines(body: str):
+def _prose_lines(body: str) -> Iterator[tuple[int, str]]:
     """(index, line) for lines outside fenced code blocks."""
     if not _has_fence(body):
         return enumerate(body.split("\n"))
@@ -208,9 +209,9 @@ def find_image_sources(body: str, body_line: int) -> list[LinkDestination]:
                     inline.append(LinkDestination(match.group("url"), body_line + index, offset + match.start("url") + 1))
                 for match in _REFERENCE_IMAGE.finditer(text):
                     used.add(_label(match.group("label") or match.group("alt")))
-                if offset == 0 and (match := _DEFINITION.match(text)):
-                    definitions.setdefault(_label(match.group("label")), LinkDestination(
-                        match.group("url"), body_line + index, match.start("url") + 1))
+                if offset == 0 and (definition := _DEFINITION.match(text)):
+                    definitions.setdefault(_label(definition.group("label")), LinkDestination(
+                        definition.group("url"), body_line + index, definition.start("url") + 1))
             offset += len(text)
     return inline + [d for label, d in definitions.items() if label in used]
 
@@ -245,9 +246,10 @@ class HeavyMarkup:
     message: str
 
 
-def _paragraphs(body: str):
+def _paragraphs(body: str) -> Iterator[tuple[int, list[str]]]:
     """(index of first line, lines) of each run of non-blank lines outside fenced code."""
-    start, lines = 0, []
+    start = 0
+    lines: list[str] = []
     for index, line, in_code in lines_with_fences(body):
         if in_code or not line.strip():
             if lines:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Annotated, Literal
@@ -380,11 +381,12 @@ class Review:
 
 
 @dataclass(frozen=True)
-class Account:
+class AccountAsRead:
+    """An account as far as its files could be read."""
     id: str
     dir: str
-    # None only while validating an account whose account.yml is unusable, so that its other
-    # files are still checked; a Portfolio holds accounts with a profile only.
+    # None while validating an account whose account.yml is unusable, so that its other files
+    # are still checked; such an account is never an `Account`, and a Portfolio holds only those.
     profile: AccountProfile | None
     stakeholders: tuple[Stakeholder, ...] = ()
     goals: tuple[Goal, ...] = ()
@@ -395,10 +397,10 @@ class Account:
     stakeholder_rows: tuple[int, ...] = ()
     goal_rows: tuple[int, ...] = ()
 
-    def located_stakeholders(self):
+    def located_stakeholders(self) -> Iterator[tuple[tuple[int], Stakeholder]]:
         return zip(((row,) for row in self.stakeholder_rows), self.stakeholders)
 
-    def located_goals(self):
+    def located_goals(self) -> Iterator[tuple[tuple[int], Goal]]:
         return zip(((row,) for row in self.goal_rows), self.goals)
 
     def markdown_bodies(self) -> list[tuple[str, str, int]]:
@@ -437,6 +439,12 @@ class Account:
 
     def stakeholder(self, stakeholder_id: str) -> Stakeholder | None:
         return next((s for s in self.stakeholders if s.id == stakeholder_id), None)
+
+
+@dataclass(frozen=True)
+class Account(AccountAsRead):
+    """An account whose account.yml was read: what is scored, linked and shown."""
+    profile: AccountProfile
 
 
 @dataclass(frozen=True)

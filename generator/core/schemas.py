@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import types
 import typing
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel, TypeAdapter
 
@@ -32,8 +34,10 @@ FILE_KINDS = (
 )
 
 
-def json_schema(kind: FileKind) -> dict:
-    schema = TypeAdapter(list[kind.model]).json_schema() if kind.is_list else kind.model.model_json_schema()
+def json_schema(kind: FileKind) -> dict[str, Any]:
+    # list[kind.model] spelt as what it makes at run time: the model is a value here, not a type mypy knows
+    list_of: Any = types.GenericAlias(list, (kind.model,))
+    schema = TypeAdapter(list_of).json_schema() if kind.is_list else kind.model.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = f"{kind.pattern}"
     return schema
@@ -57,7 +61,7 @@ def write_schemas(folder: Path, *, overwrite: bool) -> list[Path]:
     return written
 
 
-def _type_text(tp) -> str:
+def _type_text(tp: Any) -> str:
     origin = typing.get_origin(tp)
     args = typing.get_args(tp)
     if origin is typing.Annotated:
@@ -79,10 +83,10 @@ def field_rows(model: type[BaseModel]) -> list[tuple[str, str, bool]]:
     return [(name, _type_text(f.annotation), f.is_required()) for name, f in model.model_fields.items()]
 
 
-def nested_models(model: type[BaseModel], seen=None) -> list[type[BaseModel]]:
+def nested_models(model: type[BaseModel], seen: list[type[BaseModel]] | None = None) -> list[type[BaseModel]]:
     seen = seen if seen is not None else []
     for f in model.model_fields.values():
-        stack = [f.annotation]
+        stack: list[Any] = [f.annotation]
         while stack:
             tp = stack.pop()
             if isinstance(tp, type) and issubclass(tp, BaseModel):

@@ -30,7 +30,9 @@ def _tagged(loader: yaml.SafeLoader, tag: str, node: yaml.Node) -> Tagged:
         return Tagged(tag, loader.construct_mapping(node, deep=True))
     if isinstance(node, yaml.SequenceNode):
         return Tagged(tag, loader.construct_sequence(node, deep=True))
-    return Tagged(tag, loader.construct_scalar(node))
+    if isinstance(node, yaml.ScalarNode):
+        return Tagged(tag, loader.construct_scalar(node))
+    raise TypeError(f"unknown YAML node {type(node).__name__}")  # YAML composes only the three above
 
 
 _Loader.add_multi_constructor("!", lambda loader, suffix, node: _tagged(loader, "!" + suffix, node))
@@ -88,7 +90,8 @@ def kam_options(config: dict[str, Any]) -> dict[str, Any]:
     plugins = config.get("plugins")
     for plugin in plugins if isinstance(plugins, list) else ():
         if isinstance(plugin, dict) and isinstance(plugin.get("kam"), dict):
-            return plugin["kam"]
+            options: dict[str, Any] = plugin["kam"]
+            return options
     return {}
 
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterable
 from typing import Any
 
 _LOOKALIKES = str.maketrans("ol", "01")
 
 
-def suggest(word: Any, options) -> str:
+def suggest(word: Any, options: Iterable[object]) -> str:
     """A did-you-mean hint: the closest option, ignoring case (QBR -> qbr)."""
     if not isinstance(word, str):
         return ""

@@ -63,7 +63,7 @@ def visible(text: str) -> str:
     return INVISIBLE.sub(_shown, FORBIDDEN.sub(_shown, text))
 
 
-def _shown(match: re.Match) -> str:
+def _shown(match: re.Match[str]) -> str:
     return f"<U+{ord(match.group()):04X}>"
 
 

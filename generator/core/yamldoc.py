@@ -17,6 +17,7 @@ from typing import Any
 
 import yaml
 from yaml.constructor import SafeConstructor
+from yaml.error import Mark
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .codes import emits
@@ -33,10 +34,15 @@ except ImportError:  # pragma: no cover - PyPI wheels ship libyaml
 _RESOLVER = yaml.resolver.Resolver()
 _CACHED_TEXT = 80  # characters
 
+# Where a value sits in a document: mapping keys and list indexes from the root, as pydantic
+# reports an error's place.
+Loc = tuple[str | int, ...]
+
 
 @lru_cache(maxsize=16_384)
 def _plain_scalar_tag(value: str) -> str:
-    return _RESOLVER.resolve(ScalarNode, value, (True, False))
+    tag: str = _RESOLVER.resolve(ScalarNode, value, (True, False))  # type: ignore[no-untyped-call]  # unannotated in types-PyYAML
+    return tag
 
 
 class _Loader(_BaseLoader):
@@ -46,13 +52,18 @@ class _Loader(_BaseLoader):
     safe loaders have no path resolvers, so a plain scalar's tag depends on its text alone, and
     a quoted one is always a string."""
 
-    def resolve(self, kind, value, implicit):
+    def resolve(self, kind: type[Node], value: Any, implicit: tuple[bool, bool]) -> str:
+        tag: str
         if kind is ScalarNode:
             if not implicit[0]:
                 return _STR_TAG
             # A long text seldom repeats; kept out, it cannot make `kam serve` hold on to old files.
-            return _plain_scalar_tag(value) if len(value) <= _CACHED_TEXT else _RESOLVER.resolve(kind, value, implicit)
-        return super().resolve(kind, value, implicit)
+            if len(value) <= _CACHED_TEXT:
+                return _plain_scalar_tag(value)
+            tag = _RESOLVER.resolve(kind, value, implicit)  # type: ignore[no-untyped-call]  # unannotated in types-PyYAML
+            return tag
+        tag = super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]  # unannotated in types-PyYAML
+        return tag
 
 # Far above any real account file (a big one has a few thousand values), far below what
 # exhausts memory: a billion-laughs document stops here after a few milliseconds.
@@ -85,11 +96,14 @@ class YamlDoc:
         # at 1,000 accounts); a valid file is never composed twice.
         loader = _Loader(self.text)
         try:
-            return loader.get_single_node()
+            node = loader.get_single_node()
         finally:
             loader.dispose()
+        if node is None:  # only an `empty` document has none, and no caller asks for its root
+            raise ValueError(f"{self.path} holds no YAML document")
+        return node
 
-    def position(self, loc: tuple = (), *, key: bool = False) -> tuple[int, int]:
+    def position(self, loc: Loc = (), *, key: bool = False) -> tuple[int, int]:
         """Line and column (from 1) of the value at `loc`, or of its key when `key` is set.
 
         `loc` is a pydantic-style path of mapping keys and list indexes. Parts that do not
@@ -128,7 +142,7 @@ class YamlDoc:
                 return index + 1 + self.line_offset, found + 1
         return start
 
-    def plain_source(self, loc: tuple) -> str | None:
+    def plain_source(self, loc: Loc) -> str | None:
         """The text of the unquoted scalar at `loc` as written, when YAML resolved it to
         something other than text (`NO` -> false, `0755` -> 493); None otherwise.
 
@@ -142,7 +156,7 @@ class YamlDoc:
                 return None
             node = child[1]
         if isinstance(node, ScalarNode) and not node.style and node.tag != _STR_TAG:  # libyaml: '', PyYAML: None
-            return node.value
+            return str(node.value)
         return None
 
 
@@ -210,7 +224,7 @@ def _syntax_error(exc: yaml.MarkedYAMLError, text: str, path: str, line_offset: 
     problem = exc.problem or exc.context or "invalid YAML"
     if exc.context and exc.problem:
         problem = f"{exc.problem} ({exc.context})"
-    hint = _hint(exc, lines, line_offset)
+    hint = _hint(exc, mark, lines, line_offset)
     return diagnostic(path, (mark.line + 1 + line_offset, mark.column + 1), "E001",
                  f"YAML syntax error: {problem}" + (f": {hint}" if hint else ""))
 
@@ -245,9 +259,9 @@ _INDENTATION_PROBLEMS = ("mapping values are not allowed", "did not find expecte
                          "did not find expected '-' indicator")
 
 
-def _hint(exc: yaml.MarkedYAMLError, lines: list[str], line_offset: int) -> str:
+def _hint(exc: yaml.MarkedYAMLError, mark: Mark, lines: list[str], line_offset: int) -> str:
+    """`mark`: where the parser stopped (its problem mark, else its context mark)."""
     problem = exc.problem or ""
-    mark = exc.problem_mark
     if "expected <document start>" in problem:
         return _closed_document_hint(lines, mark.line)
     if "could not find expected ':'" in problem and exc.context_mark is not None:
@@ -348,7 +362,9 @@ class _Converter:
             return node.value if node.tag == _STR_TAG else self.scalar(node)
         if isinstance(node, SequenceNode):
             return [self.convert(item) for item in node.value]
-        return self.mapping(node)
+        if isinstance(node, MappingNode):
+            return self.mapping(node)
+        raise TypeError(f"unknown YAML node {type(node).__name__}")  # YAML composes only the three above
 
     def scalar(self, node: ScalarNode) -> Any:
         tag, value = node.tag, node.value
@@ -377,9 +393,9 @@ class _Converter:
             # the schema reports the value at this position.
             return value
 
-    def mapping(self, node: MappingNode) -> dict:
-        result: dict = {}
-        first_seen: dict = {}  # key -> its node, whose position is needed only for a duplicate
+    def mapping(self, node: MappingNode) -> dict[Any, Any]:
+        result: dict[Any, Any] = {}
+        first_seen: dict[Any, ScalarNode] = {}  # key -> its node, whose position is needed only for a duplicate
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode):
                 raise _Abort(diagnostic(self.path, self.pos(key_node), "E101",

@@ -14,6 +14,7 @@ score is written when the importer writes that account's file.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -82,7 +83,7 @@ class Proposals:
                 if value == value and value > 0 else f"No won closed opportunity up to {self.as_of}: the lowest score.")
 
 
-def propose(figures: pd.DataFrame, criteria: CriteriaConfig, signals: dict[str, str], currency: str,
+def propose(figures: pd.DataFrame, criteria: CriteriaConfig, signals: Mapping[str, str], currency: str,
             as_of: dt.date) -> Proposals:
     """Proposals for every account of `figures` and every criterion of criteria.yml."""
     low, high = criteria.scale.min, criteria.scale.max

@@ -160,7 +160,7 @@ def load_mapping(path: Path | None) -> tuple[CrmMapping, str]:
     problems = [*found, *problems]
     if mapping is not None and doc is not None:
         problems += _mapping_problems(mapping, doc)
-    if problems or mapping is None:
+    if problems or mapping is None or doc is None:  # no document, no mapping
         raise CrmProblem([replace(d, path=shown) for d in problems])
     mapping._file_at.update({table: (shown, *doc.position((table, "file"))) for table in _TABLES
                              if getattr(mapping, table) is not None})
@@ -610,8 +610,8 @@ def read_export(export: Path, mapping: CrmMapping, as_of: dt.date | None = None,
     figures["owner_name"] = _owners(position, agent, won_upto & (agent.codes >= 0), won_value, accounts.index)
 
     teams = _teams(teams_t, opps_t, agent, warnings)
-    found = _assemble(export, m, accounts, accounts_t, figures, teams, as_of, hasher, warnings)
-    return replace(found, problems=found.problems + _person_ids(found.people, opps_t, agent, teams_t))
+    made = _assemble(export, m, accounts, accounts_t, figures, teams, as_of, hasher, warnings)
+    return replace(made, problems=made.problems + _person_ids(made.people, opps_t, agent, teams_t))
 
 
 class Coded:
@@ -757,11 +757,11 @@ def _assemble(export: Path, m: CrmMapping, accounts: pd.DataFrame, accounts_t: T
                                    f"account '{name}' is not imported: {reason}"))
     customers, ids = customers[why == ""], ids[why == ""]
     for name, made in ids.items():
-        changed = id_changed(name, made)
-        if changed is not None:
+        renamed = id_changed(name, made)
+        if renamed is not None:
             row = int(customers.at[name, "row"])
-            warnings.append(diagnostic(accounts_t.label, accounts_t.at("name", row), changed[0],
-                                       f"row {row + 1}: {changed[1]}"))
+            warnings.append(diagnostic(accounts_t.label, accounts_t.at("name", row), renamed[0],
+                                       f"row {row + 1}: {renamed[1]}"))
     owners = customers["owner_name"]
     region = owners.map(teams.region).fillna("Unknown")
     manager = owners.map(teams.manager)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Mapping
+from collections.abc import Mapping, MutableMapping
 from typing import Any
 
 from ruamel.yaml import YAML
@@ -68,7 +68,7 @@ def flow_map(items: Mapping[str, Any], quoted: tuple[str, ...] = ()) -> Commente
     return out
 
 
-def set_value(mapping: CommentedMap, key: str, value: Any, *, quoted: bool = False) -> None:
+def set_value(mapping: MutableMapping[str, Any], key: str, value: Any, *, quoted: bool = False) -> None:
     """Set `key` unless it already holds an equal value (so an unchanged file stays unchanged)."""
     if key in mapping and _same(mapping[key], value):
         return

@@ -154,16 +154,18 @@ def fit(parts: list[_Part], budget: int) -> list[int | None]:
         for i in _priority(parts):
             part = parts[i]
             room = left - (budget // 2 if cap is not None and part.kind == "account detail line" else 0)
-            if shown[i] is None:
+            count = shown[i]
+            if count is None:
                 first = min(1, len(part.lines))  # a part opens with a line of its own, or not at all
                 if cap is None or part.size(first) > room:
                     continue
-                shown[i] = first
+                count = first
                 left, room = left - part.size(first), room - part.size(first)
             limit = len(part.lines) if cap is None else min(cap, len(part.lines))
-            while shown[i] < limit and (more := part.size(shown[i] + 1) - part.size(shown[i])) <= room:
+            while count < limit and (more := part.size(count + 1) - part.size(count)) <= room:
                 left, room = left - more, room - more
-                shown[i] += 1
+                count += 1
+            shown[i] = count
     return shown
 
 

@@ -93,6 +93,7 @@ def _changes(raw: str):
             continue
         _, new_mode, _, new_blob, status = meta[1:].split(" ")
         kind = status[0]
+        old: str | None
         if kind in "RC":
             old, new = fields[index + 1], fields[index + 2]
             index += 3

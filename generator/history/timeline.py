@@ -109,7 +109,7 @@ class _Step:
     renames: dict[str, str]
     # (account id, cause, the account as read now or None, the account before, renamed from,
     # whether its folder is gone)
-    entries: list[tuple[str, str, Account | None, Account | None, str | None, bool]]
+    entries: list[tuple[str, Cause, Account | None, Account | None, str | None, bool]]
 
 
 def replay(log: Log, blobs: dict[str, bytes]) -> History:
@@ -254,7 +254,7 @@ def _read_accounts(reader: Reader, tree: CommitTree, ids: set[str], checked: dic
             found[account_id] = None
             continue
         account, _ = schema.account(load_account(reader, folder), checked)
-        found[account_id] = account if account.profile is not None else None
+        found[account_id] = account if isinstance(account, Account) else None
     return found
 
 
@@ -264,7 +264,7 @@ def _cause(own_files: bool, config_files: set[str]) -> Cause:
     return "account" if own_files or not config_files else "team"
 
 
-def _point(step: _Step, account_id: str, cause: str, account: Account | None, previous: Account | None,
+def _point(step: _Step, account_id: str, cause: Cause, account: Account | None, previous: Account | None,
            before: tuple | None, now: tuple | None, renamed_from: str | None, removed: bool) -> Point:
     criteria, commit = step.criteria, step.commit
     added = account is not None and previous is None and renamed_from is None

@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..core.diagnostics import Diagnostic, has_errors
-from ..core.load import load
+from ..core.load import ParsedCache, load
 from ..core.model import Portfolio
 from ..validate import judge, validate
+from ..validate.schema import SchemaMemo
 from .score import Scores, score_portfolio
 
 
@@ -31,8 +32,8 @@ def reference_date(explicit: dt.date | None = None, configured: str | None = Non
 class BuildCache:
     """What one build may keep for the next over the same folder (`kam serve`): documents parsed
     (by each file's identity on disk) and their schema checks. A one-off command has none."""
-    parsed: dict = field(default_factory=dict)
-    checked: dict = field(default_factory=dict)
+    parsed: ParsedCache = field(default_factory=dict)
+    checked: SchemaMemo = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,8 @@ def _closing_moves(matrix: pd.DataFrame, weights: pd.Series, gap: pd.Series, top
     """For each account: its closing move, UNREACHABLE, or "" when there is no tier above."""
     with np.errstate(divide="ignore", invalid="ignore"):  # a zero weight can never close a gap: inf
         needed = np.ceil(np.round(gap.to_numpy()[:, None] / weights.to_numpy()[None, :], 9))
-    target = matrix.to_numpy() + needed
+    scores = matrix.to_numpy()
+    target = scores + needed
     feasible = (target <= top) & np.isfinite(needed) & (needed > 0)
     # Prefer the fewest points; among equals, the heaviest criterion (listed first).
     cost = np.where(feasible, needed, np.inf)
@@ -43,7 +44,7 @@ def _closing_moves(matrix: pd.DataFrame, weights: pd.Series, gap: pd.Series, top
         elif not np.isfinite(cost[row, column]):
             moves.append(UNREACHABLE)
         else:
-            moves.append(ClosingMove(columns[column], float(matrix.iat[row, column]), float(target[row, column])))
+            moves.append(ClosingMove(columns[column], float(scores[row, column]), float(target[row, column])))
     return moves
 
 

@@ -62,8 +62,8 @@ def generate(root: Path, today: dt.date, templates: Path | None = None, *,
     editing files does not change the commits); `directory_urls` overrides mkdocs.yml's; `cache`
     keeps unchanged files parsed and checked between rebuilds."""
     from ..analysis.analytics import analyse
-    from ..history.lastchanged import last_changed
     from ..analysis.link import link
+    from ..history.lastchanged import last_changed
     from .render import SiteInput, render
 
     validated = check(root, today, cache)

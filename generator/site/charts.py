@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Iterator
 from html import escape
 
 from markupsafe import Markup
 
 from ..core.model import Stakeholder
-
 
 # A chart shrinks with the column down to this share of its own width, where its 12 px labels
 # are 11 px; on a narrower screen (a phone) it keeps that width and scrolls sideways in its box.
@@ -136,7 +136,7 @@ def trend(title: str, series: list[tuple[str, list[tuple[str, float | None]]]], 
         show = (formats or {}).get(name, lambda v: f"{v:g}")
         low, high = (scales or {}).get(name) or (min(0.0, *(v for _, v in values)), max(v for _, v in values))
         span = (high - low) or 1
-        y = lambda v: top + panel - 10 - (panel - 20) * (v - low) / span  # noqa: E731
+        y = lambda v, top=top, low=low, span=span: top + panel - 10 - (panel - 20) * (v - low) / span  # noqa: E731
         path = " ".join(f"{'M' if j == 0 else 'L'}{x(d):.1f},{y(v):.1f}" for j, (d, v) in enumerate(values))
         body.append(_text(left - 40, top + panel / 2 + 4, name, "end"))
         body.append(_text(left - 8, y(high) + 4, show(high), "end", "small"))
@@ -230,7 +230,7 @@ def _layout(stakeholders: tuple[Stakeholder, ...]) -> dict[str, tuple[float, int
         # file makes it, and Python's call stack ends near a thousand.
         nonlocal next_leaf
         entered.add(root)
-        stack = [(root, 0, iter(children.get(root, [])), [])]
+        stack: list[tuple[str, int, Iterator[str], list[float]]] = [(root, 0, iter(children.get(root, [])), [])]
         while stack:
             node, depth, kids, xs = stack[-1]
             kid = next((k for k in kids if k not in entered), None)

@@ -17,9 +17,9 @@ import yaml
 
 from ..core import siteconfig
 from ..core.load import PLAYBOOK, split_front_matter
-from .playbookpage import MacroFailure, publishable
 from .build import ASSETS, TEMPLATES, THEME_OVERRIDES, Generated
-from .render import review_redirects, template_file
+from .playbookpage import MacroFailure, publishable
+from .render import SiteInput, review_redirects, template_file
 
 HOOK = '''"""Written by `kam render`: the build's second layer for generated pages, the same nh3 sanitiser
 `kam build` applies. Their Markdown is already escaped and their links checked by kam validate."""
@@ -71,15 +71,15 @@ def export(root: Path, out: Path, generated: Generated, *, force: bool = False) 
     playbook = {}
     for path in sorted((root / PLAYBOOK).rglob("*.md")):  # every page rendered before anything is written
         relative = f"{PLAYBOOK}/{path.relative_to(root / PLAYBOOK).as_posix()}"
-        playbook[relative] = _render_playbook_page(path.read_text(encoding="utf-8"), relative, generated, html)
+        playbook[relative] = _render_playbook_page(path.read_text(encoding="utf-8"), relative, generated.site, html)
     docs = out / "docs"
     if docs.exists():
         shutil.rmtree(docs)
     for page in generated.pages:
         _write(docs / page.path, page.standalone)
     if generated.site is not None:
-        for path, content in review_redirects(generated, generated.site.directory_urls):
-            _write(docs / path, content)
+        for redirect, content in review_redirects(generated, generated.site.directory_urls):
+            _write(docs / redirect, content)
     for path in sorted((root / PLAYBOOK).rglob("*")):
         if path.is_file():
             relative = f"{PLAYBOOK}/{path.relative_to(root / PLAYBOOK).as_posix()}"
@@ -104,11 +104,11 @@ def _write(path: Path, text: str) -> None:
     path.write_text(text, encoding="utf-8")
 
 
-def _render_playbook_page(text: str, relative: str, generated: Generated, html: bool) -> str:
+def _render_playbook_page(text: str, relative: str, site: SiteInput, html: bool) -> str:
     """A playbook page as the kam plugin publishes it, front matter kept but `render_macros`."""
     split = split_front_matter(text)
     if isinstance(split, str):
-        return _publishable(text, 1, relative, generated, macros=False, html=html, meta={})
+        return _publishable(text, 1, relative, site, macros=False, html=html, meta={})
     front, body, body_line = split
     meta = yaml.safe_load(front) or {}
     meta = meta if isinstance(meta, dict) else {}
@@ -118,13 +118,13 @@ def _render_playbook_page(text: str, relative: str, generated: Generated, html: 
         header = f"---\n{front}\n---\n"
     else:
         header = f"---\n{yaml.safe_dump(kept, sort_keys=False)}---\n" if kept else ""
-    return header + _publishable(body, body_line, relative, generated, macros=macros, html=html, meta=meta)
+    return header + _publishable(body, body_line, relative, site, macros=macros, html=html, meta=meta)
 
 
-def _publishable(body: str, body_line: int, relative: str, generated: Generated, *, macros: bool, html: bool,
+def _publishable(body: str, body_line: int, relative: str, site: SiteInput, *, macros: bool, html: bool,
                  meta: dict) -> str:
     try:
-        return publishable(body, site=generated.site, here=relative, macros=macros, html=html, variables=meta)
+        return publishable(body, site=site, here=relative, macros=macros, html=html, variables=meta)
     except MacroFailure as failure:
         raise ExportProblem(f"{relative}:{body_line + failure.line - 1}:{failure.column}: error[{failure.code}] "
                             f"{failure.message}; nothing was written") from None

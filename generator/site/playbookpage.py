@@ -18,18 +18,16 @@ from __future__ import annotations
 import re
 import secrets
 import traceback
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from ..core.codes import emits
 from ..core.mdtext import lines_with_fences, split_code_spans
-from ..validate.pagerules import EMITS as PAGE_CODES
 from ..validate.pagerules import AUTOLINK, NOT_AVAILABLE, OUTPUT_LIMIT, check, sandbox
+from ..validate.pagerules import EMITS as PAGE_CODES
 from .macros import MACROS
 
 if TYPE_CHECKING:
-    from jinja2 import nodes
 
     from .render import SiteInput
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 from html import escape
 from pathlib import Path
 
@@ -18,11 +19,12 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
-from ..history import gitlog
-from . import searchindex
-from ..core.diagnostics import Severity, format_text, stops_strict, summary
+from ..core.codes import Severity
 from ..core.collector import relaxed_collector
+from ..core.diagnostics import format_text, stops_strict, summary
+from ..history import gitlog
 from ..scoring.check import BuildCache, reference_date
+from . import searchindex
 from .build import ASSETS, TEMPLATES, THEME_OVERRIDES, Generated, generate, read_timeline
 from .escape import md_text
 from .render import RenderedPage, TemplateProblem, review_redirects, template_file
@@ -142,10 +144,11 @@ class KamPlugin(BasePlugin[KamConfig]):
         docs_dir = Path(config.docs_dir).resolve()
         for f in files:
             authored = f.generated_by is None and f.src_dir is not None and Path(f.src_dir).resolve() == docs_dir
-            if authored and not _inside(Path(f.abs_src_path).resolve(), self.root):
+            source = f.abs_src_path if authored else None  # a file read from docs_dir always has one
+            if source is not None and not _inside(Path(source).resolve(), self.root):
                 continue  # reached through a link that leaves the repository (E009): never published
-            if authored and prefix:  # the authored playbook lives under playbook/; theme files stay put
-                moved = File.generated(config, f"{prefix}/{f.src_uri}", abs_src_path=f.abs_src_path)
+            if source is not None and prefix:  # the authored playbook lives under playbook/; theme files stay put
+                moved = File.generated(config, f"{prefix}/{f.src_uri}", abs_src_path=source)
                 self.sources[moved.src_uri] = f"{Path(config.docs_dir).name}/{f.src_uri}"
                 self.authored.add(moved.src_uri)
                 out.append(moved)
@@ -174,6 +177,8 @@ class KamPlugin(BasePlugin[KamConfig]):
             return markdown
         from .playbookpage import MacroFailure, publishable
 
+        # on_config stops a build with errors, so a page is published only from a site
+        assert self.generated is not None and self.generated.site is not None
         try:
             return publishable(markdown, site=self.generated.site, here=page.file.src_uri, macros=opted_in,
                                html=self.config.playbook_html, variables=page.meta)
@@ -235,4 +240,20 @@ class KamPlugin(BasePlugin[KamConfig]):
             path = self.root / name
             if path.exists():
                 server.watch(str(path))
+        if server.server_address[1] == 0:
+            _tell_chosen_port(server)
         return server
+
+
+def _tell_chosen_port(server) -> None:
+    """Asked for port 0, the system chooses one when the server starts listening (after the first
+    build): say which, and make mkdocs' own "Serving on" line say it too rather than port 0."""
+    activate = server.server_activate
+
+    def activate_and_tell() -> None:
+        activate()
+        host, port = server.server_address[:2]
+        server.url = f"http://{host}:{port}{server.mount_path}"
+        print(f"kam: serving on {server.url}", file=sys.stderr, flush=True)
+
+    server.server_activate = activate_and_tell

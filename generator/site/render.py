@@ -27,22 +27,22 @@ from jinja2 import (
 )
 from markupsafe import Markup
 
-from . import charts, tables
 from ..analysis.analytics import ATTENTION_LABELS, KPIS, WATCH_LABELS, Analytics, FollowUp, RevenueView
-from ..core.codes import CODES, GROUPS
-from .authored import AuthoredRenderer, Heading
-from .escape import cell, html_text, md_text
-from ..core.formats import label, money, num, pct, score
-from ..history.lastchanged import changed_on
 from ..analysis.link import Links, Rel
-from ..core.refs import Ref, resolve_wikilink
+from ..core.codes import CODES, GROUPS
+from ..core.formats import label, money, num, pct, score
 from ..core.mdtext import demote_headings
 from ..core.model import HORIZONS, SENTIMENT_ORDER, Account, Portfolio
-from .pages import account_page, href, index_anchors, index_page, person_page, ref_page, relative, review_page
+from ..core.refs import Ref, resolve_wikilink
 from ..core.schemas import FILE_KINDS, field_rows, nested_models
+from ..history.lastchanged import changed_on
+from ..history.timeline import NO_HISTORY, History
 from ..scoring.placement import CANDIDATE, STANDARD
 from ..scoring.score import Scores
-from ..history.timeline import NO_HISTORY, History
+from . import charts, tables
+from .authored import AuthoredRenderer, Heading
+from .escape import cell, html_text, md_text
+from .pages import account_page, href, index_anchors, index_page, person_page, ref_page, relative, review_page
 
 # The templates this generator ships: inside the package when installed from a wheel, beside it
 # in a source checkout. A repository's own site_templates/ come first; a template it lacks, such
@@ -277,7 +277,8 @@ def _wikilink_text(portfolio: Portfolio, ref: Ref) -> str:
     elif ref[0] == "account":
         name = portfolio.accounts_by_id[ref[1]].profile.name
     else:
-        name = portfolio.accounts_by_id[ref[1]].stakeholder(ref[2]).name
+        stakeholder = portfolio.accounts_by_id[ref[1]].stakeholder(ref[2])
+        name = stakeholder.name if stakeholder else ref[2]  # resolved, so there is one
     return str(md_text(name))
 
 
@@ -405,7 +406,7 @@ def _changes_context(site: SiteInput) -> dict[str, Any]:
                      key=lambda pair: (pair[1].meta.date, pair[0].id), reverse=True)
     windows = []
     for title, newest, oldest in WINDOWS:
-        def inside(day: dt.date) -> bool:
+        def inside(day: dt.date, oldest: int = oldest, newest: int = newest) -> bool:
             age = (today - day).days
             return (age < oldest) and (age >= newest or newest == 0)
         points = [p for p in recent if inside(p.date.date())]
@@ -497,10 +498,11 @@ def render(site: SiteInput, templates: Path, focus: frozenset[str] | None = None
     for item in site.analytics.actions_past_due:
         actions_by_owner.setdefault(item.owner, []).append(item)
     for account in portfolio.accounts:  # open = from each account's latest review, due or not
+        last = account.last_review
         for action in account.latest_actions:
-            if action.is_open and not action.past_due(site.today):
+            if action.is_open and not action.past_due(site.today) and last is not None:  # actions of the last review
                 actions_by_owner.setdefault(action.owner, []).append(
-                    FollowUp(account.id, action.owner, action.title, action.due, account.last_review.path, False))
+                    FollowUp(account.id, action.owner, action.title, action.due, last.path, False))
     goals_by_owner: dict[str, list] = {}
     for account in portfolio.accounts:
         for goal in sorted(account.goals, key=lambda g: g.due):

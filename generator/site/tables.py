@@ -6,12 +6,12 @@ from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
-from .escape import cell, html_text, md_text
 from ..core.formats import pct
 from ..core.model import CriteriaConfig, Portfolio
-from .pages import account_page, relative
 from ..scoring.placement import CANDIDATE, STANDARD, Ladder
 from ..scoring.score import Scores
+from .escape import cell, html_text, md_text
+from .pages import account_page, relative
 
 if TYPE_CHECKING:  # `kam validate` reads the macros' signatures from here, and starts without pandas
     from ..analysis.analytics import Analytics

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from ..core.diagnostics import Diagnostic, apply_severity, has_errors, sort
 from ..core.load import EMITS as READING_CODES
 from ..core.load import LoadedRepo
-from ..core.model import Portfolio
+from ..core.model import Account, AccountAsRead, Portfolio
 from . import config, currency, dates, figures, links, plan, playbook, portfolio, references, schema
 from .context import RuleContext, TierPlacements
 from .declare import Rule, own_codes
@@ -45,7 +45,7 @@ class Checked:
         return self.ctx.portfolio
 
 
-def validate(loaded: LoadedRepo, today: dt.date, memo: dict | None = None) -> Checked:
+def validate(loaded: LoadedRepo, today: dt.date, memo: schema.SchemaMemo | None = None) -> Checked:
     """Every rule that does not need tiers. `memo` keeps each parsed document's schema check
     between runs over the same cached documents (see schema.account)."""
     found = own_codes("the loader", READING_CODES, list(loaded.diagnostics))
@@ -53,7 +53,7 @@ def validate(loaded: LoadedRepo, today: dt.date, memo: dict | None = None) -> Ch
     found += problems
     team, problems = schema.team(loaded.team)
     found += problems
-    accounts = []
+    accounts: list[AccountAsRead] = []
     for files in loaded.accounts:
         account, problems = schema.account(files, memo)
         found += problems
@@ -61,7 +61,7 @@ def validate(loaded: LoadedRepo, today: dt.date, memo: dict | None = None) -> Ch
     own_codes("the schema checks", schema.EMITS, found[len(loaded.diagnostics):])
     # Only accounts with a profile can be scored, linked and shown; the rules still check the
     # other files of the rest, so that a broken account.yml does not hide their errors.
-    ctx = RuleContext(loaded, Portfolio(criteria, team, tuple(a for a in accounts if a.profile is not None)),
+    ctx = RuleContext(loaded, Portfolio(criteria, team, tuple(a for a in accounts if isinstance(a, Account))),
                       today, tuple(accounts))
     config_problems = _run(CONFIG_RULES, ctx)
     scorable = criteria is not None and not has_errors(config_problems)

@@ -8,10 +8,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from ..core.load import REVIEW_NAME_RE, LoadedRepo
-from ..core.model import Account, CriteriaConfig, Portfolio, Review, Tier
+from ..core.load import REVIEW_NAME_RE, AccountFiles, LoadedRepo
+from ..core.model import AccountAsRead, CriteriaConfig, Portfolio, Review, Tier
 from ..core.textscan import first_invisible
-from ..core.yamldoc import YamlDoc
+from ..core.yamldoc import Loc, YamlDoc
 
 
 def _raw_ids(doc: YamlDoc | None, *, may_be_empty: bool = False) -> frozenset[str] | None:
@@ -55,8 +55,11 @@ class Placement(Protocol):
 
 class TierPlacements(Protocol):
     """What the tier rules read of the score stage's result (scoring.score.Scores)."""
-    criteria: CriteriaConfig
-    placed: Mapping[str, Placement]
+    @property
+    def criteria(self) -> CriteriaConfig: ...
+
+    @property
+    def placed(self) -> Mapping[str, Placement]: ...
 
     @property
     def key_count(self) -> int: ...
@@ -71,7 +74,7 @@ class RuleContext:
     loaded: LoadedRepo
     portfolio: Portfolio
     today: dt.date
-    accounts: tuple[Account, ...]  # every account, with a profile or not (portfolio.accounts: with)
+    accounts: tuple[AccountAsRead, ...]  # every account, with a profile or not (portfolio.accounts: with)
     scores: TierPlacements | None = None  # set for the rules that judge accounts by their tier
     tiers: dict[str, Tier | None] = field(init=False, repr=False)  # None: standard or unscored
     docs: dict[str, YamlDoc] = field(init=False, repr=False)
@@ -79,7 +82,7 @@ class RuleContext:
     account_ids: frozenset[str] = field(init=False, repr=False)
     stakeholder_ids: dict[str, frozenset[str] | None] = field(init=False, repr=False)
     goal_ids: dict[str, frozenset[str] | None] = field(init=False, repr=False)
-    files: dict = field(init=False, repr=False)  # account id -> AccountFiles
+    files: dict[str, AccountFiles] = field(init=False, repr=False)  # by account id
     review_problems: frozenset[str] = field(init=False, repr=False)  # accounts with a review file load could not read
 
     def __post_init__(self) -> None:
@@ -122,7 +125,7 @@ class RuleContext:
         stakeholders, team = self.stakeholder_ids.get(account_id), self.team_ids
         return None if stakeholders is None or team is None else stakeholders | team
 
-    def all_reviews_valid(self, account) -> bool:
+    def all_reviews_valid(self, account: AccountAsRead) -> bool:
         """Whether every file in the account's reviews/ was read, passed the schema and is
         named for its date. Rules about the latest review wait for that: with a misnamed or
         unreadable review, which one is the latest is a guess, and its own error says enough."""
@@ -132,11 +135,11 @@ class RuleContext:
             return False
         return all(name_date(r) == r.meta.date.isoformat() for r in account.reviews)
 
-    def at(self, path: str, loc: tuple = (), *, key: bool = False) -> tuple[int, int]:
+    def at(self, path: str, loc: Loc = (), *, key: bool = False) -> tuple[int, int]:
         doc = self.docs.get(path)
         return doc.position(loc, key=key) if doc is not None else (1, 1)
 
-    def all_valid(self, path: str, records: tuple) -> bool:
+    def all_valid(self, path: str, records: tuple[object, ...]) -> bool:
         """Whether every entry of a list file passed the schema. Coverage rules wait for that,
         so that one misspelt role is one error, not also a 'no decision maker' warning."""
         doc = self.docs.get(path)

@@ -17,13 +17,15 @@ import inspect
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from ..core.codes import emits
 from ..core.mdtext import lines_with_fences, split_code_spans
 
 if TYPE_CHECKING:
     from jinja2 import nodes
+    from jinja2.runtime import Context
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 EMITS = emits("E014", "E210", "E212", "E215", "E216")  # `check`'s findings; validate.playbook reports them
 
@@ -140,12 +142,14 @@ def _walk(node: nodes.Node, scope: _Scope, loops: int) -> list[Finding]:
     """The node's problems. A construct that is not allowed at all is reported without looking
     inside it; otherwise the innermost problem is the one reported (`config` in
     `config.__class__`, not the attribute access around it), so that each mistake is said once."""
+    from jinja2 import nodes
+
     kind = type(node).__name__
     if kind in _STATEMENTS:
         keyword = _STATEMENTS[kind]
         return [_at(scope, node, rf"\{{%-?\s*({keyword})\b", "E215",
                     f"`{{% {keyword} %}}` is not allowed in a playbook page: {_WHY_NOT[keyword]}")]
-    if kind == "For":
+    if isinstance(node, nodes.For):
         loops *= _size(node.iter, scope)
         if loops > LOOP_LIMIT:
             return [_at(scope, node, r"\{%-?\s*(for)\b", "E215",
@@ -155,23 +159,25 @@ def _walk(node: nodes.Node, scope: _Scope, loops: int) -> list[Finding]:
 
 
 def _own(node: nodes.Node, kind: str, scope: _Scope) -> list[Finding]:
+    from jinja2 import nodes
+
     if kind in _PLAIN:
         return []
-    if kind == "Name":
+    if isinstance(node, nodes.Name):
         if node.ctx == "load" and (node.name in NOT_AVAILABLE or _dunder(node.name)):
             return [_at(scope, node, rf"\b({re.escape(node.name)})\b", "E215",
                         f"'{node.name}' is not available in a playbook page: only the playbook's macros are")]
         return []
-    if kind == "Getattr":
-        if isinstance(node.node, _nodes().Name) and node.node.name == "loop" and node.attr in LOOP_ATTRIBUTES:
+    if isinstance(node, nodes.Getattr):
+        if isinstance(node.node, nodes.Name) and node.node.name == "loop" and node.attr in LOOP_ATTRIBUTES:
             return []
         return [_at(scope, node, rf"\.\s*({re.escape(node.attr)})\b", "E215",
                     f"attribute access ('.{node.attr}') is not allowed in a playbook page")]
     if kind in ("Getitem", "Slice"):
         return [_at(scope, node, r"(\[)", "E215", "item access ('[...]') is not allowed in a playbook page")]
-    if kind == "Call":
+    if isinstance(node, nodes.Call):
         return _own_call(node, scope)
-    if kind in ("Filter", "Test"):
+    if isinstance(node, (nodes.Filter, nodes.Test)):
         allowed = ALLOWED_FILTERS if kind == "Filter" else ALLOWED_TESTS
         if node.name in allowed:
             return []
@@ -182,14 +188,14 @@ def _own(node: nodes.Node, kind: str, scope: _Scope) -> list[Finding]:
         symbol = re.escape(_OPERATORS[kind])
         return [_at(scope, node, (rf"\s({symbol})\s", rf"({symbol})"), "E215",
                     f"the operator '{_OPERATORS[kind]}' is not allowed in a playbook page")]
-    if kind == "Assign":
+    if isinstance(node, nodes.Assign):
         if node.target.__class__.__name__ == "NSRef":
             return [_at(scope, node, r"\{%-?\s*(set)\b", "E215", "assigning to an attribute is not allowed")]
         if not _literal(node.node):
             return [_at(scope, node, r"\{%-?\s*set\b[^=]*=\s*(\S)", "E215",
                         "`{% set %}` takes a literal value in a playbook page (text, a number, a list)")]
         return []
-    if kind == "For":
+    if isinstance(node, nodes.For):
         if node.recursive:
             return [_at(scope, node, r"\b(recursive)\b", "E215", "recursive loops are not allowed in a playbook page")]
         return []
@@ -197,21 +203,17 @@ def _own(node: nodes.Node, kind: str, scope: _Scope) -> list[Finding]:
 
 
 def _own_call(node: nodes.Call, scope: _Scope) -> list[Finding]:
+    from jinja2 import nodes
+
     callee = node.node
     if node.dyn_args is not None or node.dyn_kwargs is not None:
         return [_at(scope, node, r"(\*)", "E215", "calls with *args or **kwargs are not allowed in a playbook page")]
-    if not isinstance(callee, _nodes().Name):
+    if not isinstance(callee, nodes.Name):
         return [_at(scope, node, r"(\()", "E215", "only the playbook's macros can be called in a playbook page")]
     if callee.name in MACRO_PARAMETERS or callee.name not in scope.sizes:
         return []  # a macro, or a name reported as unknown (E210) or unavailable (E215) already
     return [_at(scope, node, rf"\b({re.escape(callee.name)})\s*\(", "E215",
                 f"'{callee.name}' is not a macro: only the playbook's macros can be called")]
-
-
-def _nodes():
-    from jinja2 import nodes
-
-    return nodes
 
 
 def _literal(node: nodes.Node) -> bool:
@@ -221,22 +223,23 @@ def _literal(node: nodes.Node) -> bool:
 def _literal_sizes(tree: nodes.Template, variables: Mapping[str, Any]) -> dict[str, int]:
     """The most items each name can hold: what the front matter gives it, or the largest literal
     a `{% set %}` gives it. A loop over a name runs at most that many times."""
+    from jinja2 import nodes
+
     sizes = {name: _length(value) for name, value in variables.items()}
-    for assign in tree.find_all(_nodes().Assign):
-        if isinstance(assign.target, _nodes().Name):
+    for assign in tree.find_all(nodes.Assign):
+        if isinstance(assign.target, nodes.Name):
             sizes[assign.target.name] = max(sizes.get(assign.target.name, 0), _size(assign.node, None))
     return sizes
 
 
 def _size(node: nodes.Node, scope: _Scope | None) -> int:
-    kind = type(node).__name__
-    if kind in ("List", "Tuple"):
+    from jinja2 import nodes
+
+    if isinstance(node, (nodes.List, nodes.Tuple, nodes.Dict)):
         return len(node.items)
-    if kind == "Dict":
-        return len(node.items)
-    if kind == "Const":
+    if isinstance(node, nodes.Const):
         return _length(node.value)
-    if kind == "Name" and scope is not None:
+    if isinstance(node, nodes.Name) and scope is not None:
         return scope.sizes.get(node.name, 1)
     return 1
 
@@ -282,8 +285,10 @@ def _first_use(body: str, name: str) -> tuple[int, int]:
 def _macro_arguments(tree: nodes.Template, lines: list[str]) -> Iterator[Finding]:
     """Each call of one of our macros binds to its signature: a missing or extra argument is
     found here, at its line, not as a failure in the build."""
-    for call in tree.find_all(_nodes().Call):
-        if not isinstance(call.node, _nodes().Name) or call.node.name not in MACRO_PARAMETERS or call.dyn_args or call.dyn_kwargs:
+    from jinja2 import nodes
+
+    for call in tree.find_all(nodes.Call):
+        if not isinstance(call.node, nodes.Name) or call.node.name not in MACRO_PARAMETERS or call.dyn_args or call.dyn_kwargs:
             continue
         signature = page_signature(call.node.name)
         try:
@@ -312,13 +317,15 @@ def raw_html(body: str) -> Iterator[tuple[int, int, str]]:
         for piece, is_code in split_code_spans(line):
             found = None if is_code else _HTML_START.search(piece)
             if found:
-                shown = re.match(r"<[^\s>]*>?", piece[found.start():]).group()
+                rest = piece[found.start():]
+                tag = re.match(r"<[^\s>]*>?", rest)  # matches always: `rest` starts with '<'
+                shown = tag.group() if tag else rest
                 yield index + 1, column + found.start() + 1, shown[:40]
                 break
             column += len(piece)
 
 
-def sandbox(restricted: bool = True):
+def sandbox(restricted: bool = True) -> ImmutableSandboxedEnvironment:
     from jinja2 import StrictUndefined
     from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
@@ -327,7 +334,7 @@ def sandbox(restricted: bool = True):
         # gigabyte (`'x' * 10**9`, `'%999999999s' % 1`); a page needs none of them.
         intercepted_binops = frozenset({"*", "**", "%", "/", "//"})
 
-        def call_binop(self, context, operator, left, right):
+        def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> NoReturn:
             raise SecurityError(f"the operator '{operator}' is not allowed in a playbook page")
 
     environment = Sandbox(undefined=StrictUndefined, keep_trailing_newline=True, autoescape=False)

@@ -6,7 +6,7 @@ import difflib
 from collections.abc import Iterator
 
 from ..core.diagnostics import Diagnostic, diagnostic
-from ..core.mdtext import heading_lines, lines_with_fences
+from ..core.mdtext import HeadingLine, heading_lines, lines_with_fences
 from ..core.model import HORIZONS
 from ..core.prompts import is_prompt
 from .context import RuleContext
@@ -33,8 +33,8 @@ def plan_sections(ctx: RuleContext) -> Iterator[Diagnostic]:
         required_keys = frozenset(t.casefold() for t in required)
         headings = None  # read only when a section is missing
         for title in required:
-            section = by_title.get(title.casefold())
-            if section is None:
+            found = by_title.get(title.casefold())
+            if found is None:
                 why = f" for {tier.name} accounts" if tier and title in tier.required_sections else ""
                 message = f"required plan section '## {title}' is missing{why}"
                 if headings is None:
@@ -47,8 +47,8 @@ def plan_sections(ctx: RuleContext) -> Iterator[Diagnostic]:
                     heading, reasons = miss
                     yield diagnostic(plan.path, (heading.line, 1), "E301",
                                 f"{message}; line {heading.line} has '{heading.text}' ({reasons}) — did you mean it?")
-            elif not section.body:
-                yield diagnostic(plan.path, (section.line, 1), "E302", f"required plan section '## {title}' is empty")
+            elif not found.body:
+                yield diagnostic(plan.path, (found.line, 1), "E302", f"required plan section '## {title}' is empty")
 
 
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201b": "'", "\u2032": "'", "`": "'", "\u00b4": "'",
@@ -59,16 +59,16 @@ def _normal(title: str) -> str:
     return " ".join(title.translate(_QUOTES).split()).casefold().rstrip(":.")
 
 
-def _near_miss(title: str, headings, required_keys: frozenset[str]):
+def _near_miss(title: str, headings: list[HeadingLine], required_keys: frozenset[str]) -> tuple[HeadingLine, str] | None:
     """The heading that was probably meant as the missing section `title`, with what differs:
     the wrong level, no space after '##', curly quotes, extra spaces or a small typo."""
     wanted = _normal(title)
     same = [h for h in headings if _normal(h.title) == wanted]
     close = [h for h in headings if h.title.casefold() not in required_keys
              and difflib.SequenceMatcher(None, _normal(h.title), wanted).ratio() >= 0.85]
-    heading = (same or close or [None])[0]
-    if heading is None:
+    if not same and not close:
         return None
+    heading = (same or close)[0]
     reasons = []
     if heading.level != 2:
         reasons.append(f"'{'#' * heading.level}' instead of '##'")

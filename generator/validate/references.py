@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 
 from ..core.diagnostics import Diagnostic, diagnostic
-from ..core.mdtext import find_wikilinks
+from ..core.mdtext import WikiLink, find_wikilinks
 from ..core.refs import Unresolved, resolve_wikilink
 from ..core.text import suggest
 from ..core.textscan import char_name, first_invisible, visible
-from ..core.yamldoc import YamlDoc
+from ..core.yamldoc import Loc, YamlDoc
 from .context import RuleContext
 from .declare import rule
 
 
-def _unknown(ctx: RuleContext, path: str, loc: tuple, code: str, what: str, value: str, known) -> Diagnostic:
+def _unknown(ctx: RuleContext, path: str, loc: Loc, code: str, what: str, value: str,
+             known: Iterable[str] | None) -> Diagnostic:
     return diagnostic(path, ctx.at(path, loc), code, f"'{loc[-1]}' names unknown {what} '{value}'{suggest(value, known or ())}")
 
 
@@ -114,7 +115,7 @@ def cycle_from(start: str, edges: dict[str, str | None]) -> list[str]:
     return []
 
 
-def cycles(edges: dict[str, str | None]) -> dict[str, tuple[list[str], int]]:
+def cycles(edges: Mapping[str, str | None]) -> dict[str, tuple[list[str], int]]:
     """Every id that lies on a loop of two or more along `edges`: its loop and its place in it.
 
     One walk over the whole graph (each id is followed once), so a chain of thousands costs its
@@ -124,8 +125,9 @@ def cycles(edges: dict[str, str | None]) -> dict[str, tuple[list[str], int]]:
     for start in edges:
         if start in walked:
             continue
-        walk, place = [], {}
-        current = start
+        walk: list[str] = []
+        place: dict[str, int] = {}
+        current: str | None = start
         while current is not None and current not in walked:
             walked[current] = start
             place[current] = len(walk)
@@ -170,7 +172,7 @@ def review_references(ctx: RuleContext) -> Iterator[Diagnostic]:
                 if ctx.unknown(attendee, people):
                     yield diagnostic(path, ctx.at(path, ("attendees", i)), "E205",
                                 f"attendee '{attendee}' is neither a stakeholder of {account.id} nor a team member"
-                                f"{suggest(attendee, people)}")
+                                f"{suggest(attendee, people or ())}")
             for i, action in enumerate(review.meta.actions):
                 if ctx.unknown(action.owner, ctx.team_ids):
                     yield _unknown(ctx, path, ("actions", i, "owner"), "E201", "team member", action.owner, ctx.team_ids)
@@ -191,7 +193,7 @@ def wikilinks(ctx: RuleContext) -> Iterator[Diagnostic]:
                     yield diagnostic(path, (link.line, link.column), "E207", f"wiki-link [[{link.target}]]: {problem}")
 
 
-def _invisible_in_link(path: str, body: str, body_line: int, link, char: str) -> Diagnostic:
+def _invisible_in_link(path: str, body: str, body_line: int, link: WikiLink, char: str) -> Diagnostic:
     """E020 at the character: the message of an unresolved link would show a name that looks
     exactly like the one it should have matched."""
     line = body.split("\n")[link.line - body_line]

@@ -11,11 +11,13 @@ import math
 import re
 import types
 import typing
-from typing import Any, Literal
+from collections.abc import Callable
+from typing import Any, Literal, TypeVar
 
 import annotated_types
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from pydantic.fields import FieldInfo
+from pydantic_core import ErrorDetails
 
 from ..core.codes import emits
 from ..core.diagnostics import Diagnostic, diagnostic
@@ -29,6 +31,7 @@ from ..core.model import (
     FINGERPRINT_PATTERN,
     ID_PATTERN,
     Account,
+    AccountAsRead,
     AccountProfile,
     CriteriaConfig,
     Goal,
@@ -41,7 +44,7 @@ from ..core.model import (
 )
 from ..core.text import suggest
 from ..core.textscan import char_name, first_invisible, visible
-from ..core.yamldoc import YamlDoc
+from ..core.yamldoc import Loc, YamlDoc
 
 # What the schema checks report: a refused value by the reason pydantic gives, or the paste that caused it.
 EMITS = emits("E003", "E020", "E021", "E022", "E101", "E102", "E103", "E104", "E105", "E106", "E107", "E111",
@@ -61,6 +64,9 @@ _LONG_DIGITS = re.compile(r"[-+]?[0-9]{21,}")
 
 
 _LONG = 60  # characters of a value worth quoting back in a one-line message
+
+_Record = TypeVar("_Record", bound=BaseModel)
+_T = TypeVar("_T")
 
 
 def figure(value: float) -> str:
@@ -113,7 +119,7 @@ def _yaml_reading(value: Any, source: str) -> str:
     return describe(value)
 
 
-def _type_message(doc: YamlDoc | None, loc: tuple, subject: str, expected: str, value: Any) -> str:
+def _type_message(doc: YamlDoc | None, loc: Loc, subject: str, expected: str, value: Any) -> str:
     """The E101 message, with what YAML read when that explains it: a text field given `NO`,
     a number written with thousands separators."""
     if expected == "text" and value is not None and doc is not None:
@@ -139,7 +145,7 @@ def _unwrap(tp: Any) -> Any:
             return tp
 
 
-def declared_at(root: Any, loc: tuple) -> list:
+def declared_at(root: Any, loc: Loc) -> list[Any]:
     """What the model declares for the value at a pydantic loc: its type and, for a field, the
     field's constraints, so messages can list allowed keys, values and ranges."""
     declared = [root]
@@ -160,13 +166,13 @@ def declared_at(root: Any, loc: tuple) -> list:
     return declared
 
 
-def type_at(root: Any, loc: tuple) -> Any:
+def type_at(root: Any, loc: Loc) -> Any:
     """The declared type at a pydantic loc."""
     declared = declared_at(root, loc)
     return _unwrap(declared[-1]) if declared else None
 
 
-def bounds_at(root: Any, loc: tuple) -> dict[str, float]:
+def bounds_at(root: Any, loc: Loc) -> dict[str, float]:
     """The range declared for the number at a pydantic loc, such as {'ge': 0, 'le': 1e15}."""
     found: dict[str, float] = {}
     pending = declared_at(root, loc)
@@ -201,7 +207,7 @@ def range_text(bounds: dict[str, float]) -> str:
     return " and ".join(f"{_BOUND_WORDS[key]} {figure(bounds[key])}" for key in ("ge", "gt", "le", "lt") if key in bounds)
 
 
-def _label(loc: tuple) -> str:
+def _label(loc: Loc) -> str:
     """A pydantic-style path such as criteria[0].id; a list file's leading index is left out
     because the position already says which entry it is."""
     text = ""
@@ -213,7 +219,7 @@ def _label(loc: tuple) -> str:
     return text or "value"
 
 
-def to_diagnostic(doc: YamlDoc, err: dict, root_type: Any, prefix: tuple = ()) -> Diagnostic:
+def to_diagnostic(doc: YamlDoc, err: ErrorDetails, root_type: Any, prefix: Loc = ()) -> Diagnostic:
     loc = prefix + tuple(err["loc"])
     kind = err["type"]
     path = doc.path
@@ -260,7 +266,7 @@ def comma_number(text: str) -> tuple[str, str] | None:
     return None
 
 
-def _pasted_cause(doc: YamlDoc, err: dict, loc: tuple) -> Diagnostic | None:
+def _pasted_cause(doc: YamlDoc, err: ErrorDetails, loc: Loc) -> Diagnostic | None:
     """E020 (an invisible character), E021 (a number with commas) or E022 (curly quotes) when
     one of them is why the value or key at `loc` was refused."""
     kind = err["type"]
@@ -297,7 +303,7 @@ def _pasted_cause(doc: YamlDoc, err: dict, loc: tuple) -> Diagnostic | None:
     return None
 
 
-def _data_at(data: Any, loc: tuple) -> Any:
+def _data_at(data: Any, loc: Loc) -> Any:
     for part in loc:
         if isinstance(data, dict) and part in data:
             data = data[part]
@@ -311,7 +317,7 @@ def _data_at(data: Any, loc: tuple) -> Any:
 _NUMBER_CHARS = frozenset("0123456789,.")
 
 
-def _split_number(doc: YamlDoc, pos: tuple[int, int], parent: tuple, read: str | None = None) -> Diagnostic | None:
+def _split_number(doc: YamlDoc, pos: tuple[int, int], parent: Loc, read: str | None = None) -> Diagnostic | None:
     """A number that a comma inside `{...}` split into two entries (`{score: 7,5}` is score 7 and a
     key 5), seen from either part (`read`: the value YAML read for the first): the number as
     written, with its decimal comma or thousands separators, at its first digit."""
@@ -334,7 +340,7 @@ def _split_number(doc: YamlDoc, pos: tuple[int, int], parent: tuple, read: str |
                       f"so the number was split in two; write {fix}")
 
 
-def _curly(doc: YamlDoc, pos: tuple[int, int], loc: tuple, text: str, is_key: bool) -> Diagnostic:
+def _curly(doc: YamlDoc, pos: tuple[int, int], loc: Loc, text: str, is_key: bool) -> Diagnostic:
     """The error explained by typographic quotes, at the opening one: YAML did not take it for a
     quote, so a ',' inside ended the value (the rest became a key), or the quotes became text."""
     quote = next(q for q in text if q in _CURLY_QUOTES)
@@ -374,12 +380,12 @@ def email_problem(value: str) -> str:
     return "an address is name@domain.tld"
 
 
-def _value_problem(err: dict, subject: str, root_type: Any, model_loc: tuple | None,
-                   doc: YamlDoc | None, loc: tuple) -> tuple[str, str]:
+def _value_problem(err: ErrorDetails, subject: str, root_type: Any, model_loc: Loc | None,
+                   doc: YamlDoc | None, loc: Loc) -> tuple[str, str]:
     """The code and message for a value the schema refused; `subject` names it, quoted. With
     `doc`, a type error also says what YAML read from the source text (NO -> false)."""
     kind = err["type"]
-    value = err.get("input")
+    value = err["input"]
     if kind == "literal_error":
         tp = type_at(root_type, model_loc) if model_loc is not None else None
         allowed = typing.get_args(tp) if typing.get_origin(tp) is Literal else ()
@@ -389,9 +395,9 @@ def _value_problem(err: dict, subject: str, root_type: Any, model_loc: tuple | N
         return "E105", f"{subject} is not a valid date: {describe(value)} (expected YYYY-MM-DD)"
     bounds = bounds_at(root_type, model_loc) if model_loc is not None else {}
     if kind == "finite_number" or (kind == "int_type" and isinstance(value, float) and not math.isfinite(value)):
-        allowed = f" {range_text(bounds)}" if bounds else ""
+        within = f" {range_text(bounds)}" if bounds else ""
         number = "a whole number" if kind == "int_type" else "a number"
-        return "E120", f"{subject} is not a finite number ({figure(value)}); write {number}{allowed}"
+        return "E120", f"{subject} is not a finite number ({figure(value)}); write {number}{within}"
     if kind in _RANGE_KINDS:
         bounds = bounds or {_RANGE_KINDS[kind]: err["ctx"][_RANGE_KINDS[kind]]}
         return "E106", f"{subject} must be {range_text(bounds)}; got {describe(value)}"
@@ -430,7 +436,7 @@ def _value_problem(err: dict, subject: str, root_type: Any, model_loc: tuple | N
     return "E111", f"{subject}: {err['msg']}"
 
 
-def _errors(doc: YamlDoc, exc: ValidationError, root_type: Any, prefix: tuple = ()) -> list[Diagnostic]:
+def _errors(doc: YamlDoc, exc: ValidationError, root_type: Any, prefix: Loc = ()) -> list[Diagnostic]:
     errors = exc.errors(include_url=False)
     # A misspelt required key would otherwise be two errors (unknown 'industy', missing
     # 'industry'); like a compiler, report the cause once, with its suggestion.
@@ -451,7 +457,7 @@ def _empty(doc: YamlDoc) -> Diagnostic:
     return diagnostic(doc.path, doc.position(), "E003", "front matter is empty" if doc.line_offset else "file is empty")
 
 
-def check_mapping(doc: YamlDoc | None, model: type[BaseModel], what: str):
+def check_mapping(doc: YamlDoc | None, model: type[_Record], what: str) -> tuple[_Record | None, list[Diagnostic]]:
     """Validate a document that holds one mapping. Returns (record or None, diagnostics)."""
     if doc is None:
         return None, []
@@ -465,12 +471,18 @@ def check_mapping(doc: YamlDoc | None, model: type[BaseModel], what: str):
         return None, _errors(doc, exc, model)
 
 
+def _list_of(model: type[BaseModel]) -> Any:
+    """list[model] for a model chosen at run time (written so, mypy would read it as a type)."""
+    return types.GenericAlias(list, (model,))
+
+
 @functools.cache
-def _list_adapter(model: type[BaseModel]) -> TypeAdapter:
-    return TypeAdapter(list[model])  # building one costs ~0.2 ms; files of a kind share it
+def _list_adapter(model: type[BaseModel]) -> TypeAdapter[list[Any]]:
+    return TypeAdapter(_list_of(model))  # building one costs ~0.2 ms; files of a kind share it
 
 
-def check_list(doc: YamlDoc | None, model: type[BaseModel], what: str, *, may_be_empty: bool = False):
+def check_list(doc: YamlDoc | None, model: type[_Record], what: str, *,
+               may_be_empty: bool = False) -> tuple[tuple[_Record, ...], tuple[int, ...], list[Diagnostic]]:
     """Validate a document that holds a list of records; keep every valid item.
 
     `may_be_empty`: a file with no entries, only comments, is an empty list (an account's
@@ -483,13 +495,14 @@ def check_list(doc: YamlDoc | None, model: type[BaseModel], what: str, *, may_be
     if not isinstance(doc.data, list):
         return (), (), [diagnostic(doc.path, doc.position(), "E101", f"{what} must be a list; got {describe(doc.data)}")]
     try:
-        items = _list_adapter(model).validate_python(doc.data)
+        items: list[_Record] = _list_adapter(model).validate_python(doc.data)
         return tuple(items), tuple(range(len(items))), []
     except ValidationError as exc:
-        problems = _errors(doc, exc, list[model])
+        problems = _errors(doc, exc, _list_of(model))
     # Slow path only for a file with errors: salvage the valid items so that cross-file
     # rules still run on them and every problem is reported in one pass.
-    valid, rows = [], []
+    valid: list[_Record] = []
+    rows: list[int] = []
     for i, raw in enumerate(doc.data):
         try:
             valid.append(model.model_validate(raw))
@@ -499,16 +512,16 @@ def check_list(doc: YamlDoc | None, model: type[BaseModel], what: str, *, may_be
     return tuple(valid), tuple(rows), problems
 
 
-def criteria(doc: YamlDoc | None):
+def criteria(doc: YamlDoc | None) -> tuple[CriteriaConfig | None, list[Diagnostic]]:
     return check_mapping(doc, CriteriaConfig, "criteria.yml")
 
 
-def team(doc: YamlDoc | None):
+def team(doc: YamlDoc | None) -> tuple[tuple[Person, ...], list[Diagnostic]]:
     people, _, problems = check_list(doc, Person, "team.yml")
     return people, problems
 
 
-def _front(doc: MarkdownDoc, model: type[BaseModel], what: str):
+def _front(doc: MarkdownDoc, model: type[_Record], what: str) -> tuple[_Record | None, list[Diagnostic]]:
     if doc.front is None:
         return None, []
     return check_mapping(doc.front, model, what)
@@ -531,19 +544,25 @@ def review(doc: MarkdownDoc) -> tuple[Review | None, list[Diagnostic]]:
     return Review(doc.path, slug, meta, title, doc.body, doc.body_line), problems
 
 
-def account(files: AccountFiles, memo: dict | None = None) -> tuple[Account, list[Diagnostic]]:
+# id of a parsed document -> (the document, what checking it gave); the document is kept so that
+# its id cannot be reused by another while the entry lives.
+SchemaMemo = dict[int, tuple[object, Any]]
+
+
+def account(files: AccountFiles, memo: SchemaMemo | None = None) -> tuple[AccountAsRead, list[Diagnostic]]:
     """The account as far as its files can be read: without a profile when account.yml is
     unusable, without the entries and reviews that failed the schema.
 
     `memo` lets a caller that reads many versions of the same files (`kam history`) check each
     parsed document once: results are kept per document object, which its reader caches per blob."""
-    def once(doc, check):
+    def once(doc: object | None, check: Callable[[], _T]) -> _T:
         if memo is None or doc is None:
             return check()
         kept = memo.get(id(doc))
         if kept is None or kept[0] is not doc:
             kept = memo[id(doc)] = (doc, check())
-        return kept[1]
+        result: _T = kept[1]
+        return result
 
     profile, problems = once(files.account, lambda: check_mapping(files.account, AccountProfile, "account.yml"))
     problems = list(problems)
@@ -554,12 +573,14 @@ def account(files: AccountFiles, memo: dict | None = None) -> tuple[Account, lis
     problems += more
     the_plan, more = once(files.strategy, lambda: plan(files.strategy))
     problems += more
-    reviews = []
+    reviews: list[Review] = []
     for doc in files.reviews:
-        one, more = once(doc, lambda doc=doc: review(doc))
+        one, more = once(doc, functools.partial(review, doc))
         problems += more
         if one is not None:
             reviews.append(one)
     reviews.sort(key=lambda r: (r.meta.date, r.slug))
-    return Account(files.id, files.dir, profile, stakeholders, goals, the_plan, tuple(reviews),
-                   stakeholder_rows, goal_rows), problems
+    parts = (stakeholders, goals, the_plan, tuple(reviews), stakeholder_rows, goal_rows)
+    if profile is None:
+        return AccountAsRead(files.id, files.dir, None, *parts), problems
+    return Account(files.id, files.dir, profile, *parts), problems
