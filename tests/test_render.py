@@ -87,7 +87,7 @@ def test_a_broken_template_is_reported_with_its_location(tmp_path):
     try:
         generate(repo, TODAY)
     except TemplateProblem as exc:
-        assert str(exc).startswith("goals.md.j2:")
+        assert str(exc).startswith("site_templates/goals.md.j2:")
         assert "nonsense" in str(exc)
     else:
         raise AssertionError("a template error went unreported")

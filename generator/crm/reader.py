@@ -23,7 +23,8 @@ import pandas as pd
 import yaml
 from pydantic import Field, PrivateAttr
 
-from ..core.diagnostics import Diagnostic, diagnostic
+from ..core.diagnostics import Diagnostic, diagnostic, summary
+from ..core.errors import KamError
 from ..core.ids import MAX_ID_LENGTH, id_from_name, slug
 from ..core.load import FolderSource, Reader
 from ..core.model import CriterionId, Currency, Record, Text
@@ -123,12 +124,12 @@ class CrmMapping(Record):
         return path, (line, column)
 
 
-class CrmProblem(Exception):
+class CrmProblem(KamError):
     """Input the import cannot use: every diagnostic found, nothing written."""
 
     def __init__(self, diagnostics: Iterable[Diagnostic]) -> None:
-        self.diagnostics = tuple(diagnostics)
-        super().__init__("; ".join(d.message for d in self.diagnostics))
+        found = tuple(diagnostics)
+        super().__init__(f"{summary(found)} in the export; nothing was written", diagnostics=found)
 
 
 _TABLES = ("accounts", "opportunities", "teams", "products")

@@ -21,6 +21,7 @@ from markupsafe import Markup
 from . import charts, tables
 from ..analysis.analytics import CONTACT_RECENCY_DAYS, KPIS, Analytics, FollowUp, RevenueView
 from ..core.codes import CODES, GROUPS
+from ..core.errors import KamError
 from .authored import AuthoredRenderer, Heading
 from .escape import cell, html_text, md_text
 from ..core.formats import label, money, num, pct, score
@@ -239,11 +240,11 @@ class Renderer:
         return RenderedPage(path, markdown, source, tuple(blocks))
 
 
-class TemplateProblem(Exception):
+class TemplateProblem(KamError):
     """A mistake in site_templates/ (they are the user's to edit): where it is and what it is."""
 
     def __init__(self, where: str, what: str) -> None:
-        super().__init__(f"{where}: {what}")
+        super().__init__(f"site_templates/{where}: {what}")
 
 
 def _template_location(exc: TemplateError, template: str) -> str:
