@@ -21,10 +21,11 @@ from ..history import gitlog
 from . import searchindex
 from ..core.diagnostics import Severity, format_text, stops_strict, summary
 from ..core.collector import relaxed_collector
+from ..core.errors import KamError
 from ..scoring.check import BuildCache, reference_date
 from .build import ASSETS, TEMPLATES, THEME_OVERRIDES, Generated, generate, read_timeline
 from .escape import md_text
-from .render import RenderedPage, TemplateProblem, review_redirects, template_file
+from .render import RenderedPage, review_redirects, template_file
 from .safety import sanitize_html
 
 log = get_plugin_logger("kam")
@@ -115,7 +116,7 @@ class KamPlugin(BasePlugin[KamConfig]):
                     generated = generate(self.root, today, focus=focus, directory_urls=config.use_directory_urls,
                                          timeline=self._history() if self.serving else None,
                                          cache=self.cache if self.serving else None)
-            except TemplateProblem as exc:
+            except KamError as exc:  # a mistake in site_templates/, say: mkdocs prints it, with no traceback
                 raise PluginError(f"kam: {exc}") from None
             for d in generated.validated.diagnostics:  # `kam build` printed them already
                 # mkdocs --strict stops on any warning logged: what the calendar brings is told
