@@ -238,7 +238,10 @@ start = time.perf_counter()
 generated = generate(Path(root), dt.date.fromisoformat(today))
 config = load_config(config_file=str(Path(root) / "mkdocs.yml"), site_dir=site)
 plugin = config.plugins["kam"]
-plugin.pregenerated = generated
+if "pregenerated" in plugin.config:  # a configuration option now; an attribute in versions before it
+    plugin.config.pregenerated = generated
+else:
+    plugin.pregenerated = generated
 build(config)
 seconds = time.perf_counter() - start
 plugin_file = sys.modules[type(plugin).__module__].__file__

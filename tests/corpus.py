@@ -11,6 +11,8 @@ from pathlib import Path
 
 import yaml
 
+from generator.core.errors import ExitCode
+
 HERE = Path(__file__).parent
 BASE = HERE / "fixtures" / "base"
 CASES = HERE / "cases"
@@ -28,10 +30,10 @@ class Case:
     @property
     def expected_exit(self) -> int:
         if any(" error[" in line for line in self.expected):
-            return 1
+            return ExitCode.ERRORS
         if "--strict" in self.args and self.expected:
-            return 2
-        return 0
+            return ExitCode.STRICT
+        return ExitCode.OK
 
 
 def load_cases() -> list[Case]:

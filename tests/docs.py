@@ -14,6 +14,7 @@ import click
 from click.testing import CliRunner
 
 from generator.cli.commands import main
+from generator.core.errors import exit_code_table
 
 PROJECT = Path(__file__).resolve().parent.parent
 CLI_REFERENCE = PROJECT / "playbook" / "guide" / "command-line.md"
@@ -55,8 +56,13 @@ def _section(path: tuple[str, ...]) -> str:
     return f"## {title}\n\n```text\n{help_text(path)}\n```\n"
 
 
+def _exit_codes() -> str:
+    return ("## Exit codes\n\nEvery command ends with one of these (from `generator/core/errors.py`, the one table "
+            "the commands use):\n\n" + exit_code_table())
+
+
 def cli_reference() -> str:
-    return "\n".join([INTRO, _section(()), *(_section(path) for path in commands())])
+    return "\n".join([INTRO, _exit_codes(), _section(()), *(_section(path) for path in commands())])
 
 
 def write() -> Path:

@@ -79,11 +79,12 @@ def lose_champion(repo):
     path.write_text(path.read_text().replace("role: champion", "role: influencer", 1))
 
 
-def test_strict_exits_2_on_warnings_only(repo):
+def test_strict_exits_3_on_warnings_only(repo):
+    """3, not 2: click's usage errors are 2, and a workflow must tell a typo from a warning."""
     lose_champion(repo)
     assert kam(repo, "validate", "--today", TODAY).exit_code == 0
     result = kam(repo, "validate", "--today", TODAY, "--strict")
-    assert result.exit_code == 2 and "warning[W305]" in result.stdout
+    assert result.exit_code == 3 and "warning[W305]" in result.stdout
 
 
 def test_strict_reports_but_does_not_stop_on_what_the_calendar_brings(repo):
@@ -203,16 +204,16 @@ def test_new_account_scaffold_is_valid_and_never_overwrites(repo):
     assert kam(repo, "validate", "--today", TODAY).exit_code == 0
     before = (folder / "account.yml").read_text()
     again = kam(repo, "new", "account", "northwind-logistics", "--today", TODAY)
-    assert again.exit_code == 1 and "already exists" in again.stderr
+    assert again.exit_code == 2 and "kam new account: accounts/northwind-logistics already exists" in again.stderr
     assert (folder / "account.yml").read_text() == before
 
 
 def test_new_account_rejects_bad_ids_and_owners(repo):
-    assert kam(repo, "new", "account", "Northwind_Logistics").exit_code == 1
+    assert kam(repo, "new", "account", "Northwind_Logistics").exit_code == 2
     too_long = kam(repo, "new", "account", "n" * 300)  # was OSError: File name too long
-    assert too_long.exit_code == 1 and "is 300 characters long; ids have at most 64" in too_long.stderr
+    assert too_long.exit_code == 2 and "is 300 characters long; ids have at most 64" in too_long.stderr
     reserved = kam(repo, "new", "account", "nul")  # accounts/nul/ cannot be checked out on Windows
-    assert reserved.exit_code == 1 and "Windows reserves the name for a device" in reserved.stderr
+    assert reserved.exit_code == 2 and "Windows reserves the name for a device" in reserved.stderr
     assert not (repo / "accounts" / "nul").exists()
     assert kam(repo, "new", "account", "n" * 64, "--owner", "reed-clapper").exit_code == 0  # the limit itself is fine
     assert kam(repo, "new", "account", "northwind", "--owner", "nobody").exit_code == 2
@@ -224,7 +225,8 @@ def test_schema_check_detects_drift(tmp_path, repo):
     assert kam(repo, "schema", "--out", str(out), "--check").exit_code == 0
     (out / "team.schema.json").write_text("{}")
     assert kam(repo, "schema", "--out", str(out), "--check").exit_code == 1
-    assert kam(repo, "schema", "--out", str(out)).exit_code == 1  # refuses to overwrite without --force
+    refused = kam(repo, "schema", "--out", str(out))  # refuses to overwrite without --force: a usage error
+    assert refused.exit_code == 2 and "team.schema.json differs; use --force to overwrite it" in refused.stderr
     assert kam(repo, "schema", "--out", str(out), "--force").exit_code == 0
 
 
@@ -233,9 +235,9 @@ def test_build_never_empties_a_folder_of_user_files(repo, tmp_path):
     keep.mkdir()
     (keep / "important.txt").write_text("do not delete")
     result = kam(repo, "build", "--site-dir", str(keep), "--today", TODAY)
-    assert result.exit_code == 1 and "not empty" in result.stderr
+    assert result.exit_code == 2 and "not empty" in result.stderr
     assert (keep / "important.txt").read_text() == "do not delete"
-    assert kam(repo, "build", "--site-dir", str(repo), "--today", TODAY).exit_code == 1
+    assert kam(repo, "build", "--site-dir", str(repo), "--today", TODAY).exit_code == 2
     assert (repo / "criteria.yml").exists()
 
 
@@ -245,30 +247,6 @@ def test_outside_a_repository_commands_say_so(tmp_path, command):
     assert result.exit_code == 2
     assert f"no criteria.yml in {tmp_path.resolve()}; run from the repository root or pass --root" in result.stderr
     assert "Traceback" not in result.output and not any(tmp_path.iterdir())
-
-
-def test_a_failed_swap_puts_the_previous_site_back(tmp_path, monkeypatch):
-    from pathlib import Path
-
-    from generator.cli.commands import _swap_in
-
-    site, built = tmp_path / "site", tmp_path / ".site.building-x"
-    site.mkdir()
-    (site / "index.html").write_text("previous")
-    built.mkdir()
-    (built / "index.html").write_text("new")
-    real_rename = Path.rename
-
-    def rename(self, target):
-        if self == built:
-            raise OSError("disk full")
-        return real_rename(self, target)
-
-    monkeypatch.setattr(Path, "rename", rename)
-    with pytest.raises(OSError):
-        _swap_in(built, site)
-    assert (site / "index.html").read_text() == "previous"
-    assert sorted(p.name for p in tmp_path.iterdir()) == [".site.building-x", "site"]
 
 
 def test_the_publish_workflow_builds_strictly_for_the_pages_url_and_deploys_only_after_it():
@@ -294,3 +272,92 @@ def test_the_publish_workflow_builds_strictly_for_the_pages_url_and_deploys_only
     known = {opt for param in main.commands["build"].params for opt in param.opts}
     assert {w for w in words if w.startswith("--")} <= known
     assert steps["actions/upload-pages-artifact"]["with"]["path"] == words[words.index("--site-dir") + 1]
+
+
+# -- one error model, one exit-code table ---------------------------------------------------------
+
+def _clean(repo, tmp_path):
+    return kam(repo, "validate", "--today", TODAY)
+
+
+def _errors(repo, tmp_path):
+    break_role(repo)
+    return kam(repo, "validate", "--today", TODAY)
+
+
+def _usage(repo, tmp_path):
+    return kam(repo, "validate", "--no-such-option")
+
+
+def _strict(repo, tmp_path):
+    lose_champion(repo)
+    return kam(repo, "build", "--strict", "--site-dir", str(tmp_path / "site"), "--today", TODAY)
+
+
+def _environment(repo, tmp_path):
+    """The file system refuses: a file stands where kam init must make a folder."""
+    target = tmp_path / "new"
+    target.mkdir()
+    (target / "schemas").write_text("a file where a folder is needed", encoding="utf-8")
+    return kam(repo, "init", str(target))
+
+
+EXITS = {0: _clean, 1: _errors, 2: _usage, 3: _strict, 4: _environment}
+
+
+@pytest.mark.parametrize("code", sorted(EXITS))
+def test_every_exit_code_of_the_table_is_what_a_command_ends_with(repo, tmp_path, code):
+    from generator.core.errors import EXIT_CODES
+
+    assert sorted(EXITS) == sorted(EXIT_CODES)
+    result = EXITS[code](repo, tmp_path)
+    assert result.exit_code == code, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert "Traceback" not in result.output
+    if code == 4:
+        assert result.stderr.startswith("kam init: cannot write into ") and "nothing was changed" in result.stderr
+        assert result.stdout == ""
+
+
+USER_ERRORS = {
+    "new account over an existing one": (["new", "account", "kan-code"], 2, "kam new account: accounts/kan-code"),
+    "render into the repository": (["render", "--out", "."], 2, "kam render: "),
+    "diff outside git": (["diff"], 2, "is not a git repository; there is nothing to compare with"),
+    "accept an unknown account": (["import", "accept", "nope"], 2, "kam import accept: no valid account 'nope'"),
+    "import a missing export": (["import", "crm", "no-such-export"], 1, "kam import crm: 1 error, 0 warnings in"),
+    "an unknown tier": (["score", "--tier", "Gld"], 2, "Invalid value for --tier"),
+    "init over a repository": (["init"], 2, "kam init: "),
+    "focus on an unknown account": (["serve", "--focus", "kan-cod"], 2, "kam serve: no account 'kan-cod'"),
+}
+
+
+@pytest.mark.parametrize("case", USER_ERRORS, ids=list(USER_ERRORS))
+def test_a_user_error_is_one_message_and_its_exit_code_never_a_traceback(repo, monkeypatch, case):
+    args, code, said = USER_ERRORS[case]
+    monkeypatch.chdir(repo)
+    result = kam(repo, *args, "--today", TODAY) if args[0] not in ("init", "serve") else kam(repo, *args)
+    assert result.exit_code == code, result.output
+    assert isinstance(result.exception, SystemExit), result.exception  # CliRunner keeps any other exception
+    assert said in result.stderr and "Traceback" not in result.output
+
+
+def test_root_is_taken_after_the_command_too(repo, tmp_path, monkeypatch):
+    """The README says every command takes --root: `kam validate --root X` as well as `kam --root X validate`."""
+    monkeypatch.chdir(tmp_path)  # not a repository
+    after = CliRunner().invoke(main, ["validate", "--root", str(repo), "--today", TODAY])
+    assert after.exit_code == 0, after.output
+    assert "kam validate: 4 accounts, 0 errors, 0 warnings" in after.stderr
+    nested = CliRunner().invoke(main, ["new", "account", "northwind", "--owner", "reed-clapper", "--root", str(repo),
+                                       "--today", TODAY])
+    assert nested.exit_code == 0 and (repo / "accounts" / "northwind" / "account.yml").exists()
+    # The one after the command's name wins: it is the nearer of the two.
+    both = CliRunner().invoke(main, ["--root", str(tmp_path), "score", "--root", str(repo), "--csv", "--today", TODAY])
+    assert both.exit_code == 0 and both.stdout.startswith("account,")
+    assert "--root DIRECTORY" in CliRunner().invoke(main, ["history", "--help"]).stdout
+
+
+def test_version_is_the_installed_distributions():
+    from importlib.metadata import version
+
+    result = CliRunner().invoke(main, ["--version"])
+    assert result.exit_code == 0 and result.stdout == f"kam {version('account-playbooks')}\n"

@@ -450,7 +450,7 @@ def test_bad_input_is_a_located_error_and_writes_nothing(case, fresh, tmp_path, 
     monkeypatch.chdir(tmp_path)  # the export named as a user would type it: a relative path
     result = CliRunner().invoke(main, ["--root", str(repo), "import", "crm", "export", "--today", TODAY,
                                        "--report", "report.json"])
-    assert result.exit_code == 2, result.stderr
+    assert result.exit_code == 1, result.stderr
     assert re.search(expected, result.stderr), result.stderr
     assert "nothing was written" in result.stderr and "Traceback" not in result.stderr
     assert tree_hash(repo) == before
@@ -464,7 +464,7 @@ def test_a_mapping_with_a_misspelt_key_is_a_located_schema_error(fresh, tmp_path
     shutil.copytree(fresh, repo)
     before = tree_hash(repo)
     result = import_crm(repo, SAMPLE, "--mapping", str(mapping))
-    assert result.exit_code == 2
+    assert result.exit_code == 1
     assert f"{mapping.as_posix()}:6:1: error[E103] unknown key 'teamz'; did you mean 'teams'?" in result.stderr
     assert tree_hash(repo) == before
 
@@ -508,7 +508,7 @@ def test_amounts_with_separators_and_currency_signs_read_with_a_mapping(style, i
     repo = tmp_path / "repo"
     shutil.copytree(fresh, repo)
     plain = import_crm(repo, export)  # without the options: refused, with the option to set
-    assert plain.exit_code == 2
+    assert plain.exit_code == 1
     mapping = tmp_path / "mapping.yml"
     mapping.write_text(_default_mapping() + options, encoding="utf-8")
     result = import_crm(repo, export, "--mapping", str(mapping))
@@ -536,7 +536,7 @@ def test_an_amount_in_another_format_says_which_mapping_option_reads_it(value, f
     shutil.copytree(fresh, repo)
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(main, ["--root", str(repo), "import", "crm", "export", "--today", TODAY])
-    assert result.exit_code == 2
+    assert result.exit_code == 1
     shown = value.strip('"')
     assert (f"export/sales_pipeline.csv:4:8: error[E504] row 3, column 'close_value': '{shown}' is not a number"
             f"{NOT_A_NUMBER[value]}\n") in result.stderr
@@ -551,7 +551,7 @@ def test_with_a_decimal_comma_a_dot_is_no_decimal_mark(fresh, tmp_path):
     repo = tmp_path / "repo"
     shutil.copytree(fresh, repo)
     result = import_crm(repo, export, "--mapping", str(mapping))
-    assert result.exit_code == 2
+    assert result.exit_code == 1
     assert ("error[E504] row 3, column 'close_value': '1.500' is not a number; for amounts with thousands "
             "separators, set `thousands: \".\"` in a mapping file") in result.stderr
 
@@ -563,7 +563,7 @@ def _mapping_refused(fresh, tmp_path, mapping_text: str, export: Path = SAMPLE):
     shutil.copytree(fresh, repo)
     before = tree_hash(repo)
     result = import_crm(repo, export, "--mapping", str(mapping))
-    assert result.exit_code == 2 and "Traceback" not in result.stderr
+    assert result.exit_code == 1 and "Traceback" not in result.stderr
     assert "nothing was written" in result.stderr and tree_hash(repo) == before
     return mapping.as_posix(), result.stderr
 
@@ -770,7 +770,7 @@ def test_criteria_severity_applies_to_import_warnings(troubled):
     criteria.write_text(criteria.read_text(encoding="utf-8") + "severity: {W503: off, W505: error}\n", encoding="utf-8")
     before = tree_hash(repo)
     result = import_crm(repo, export)
-    assert result.exit_code == 2 and "W503" not in result.stderr and "error[W505]" in result.stderr.replace("│", "")
+    assert result.exit_code == 1 and "W503" not in result.stderr and "error[W505]" in result.stderr.replace("│", "")
     assert tree_hash(repo) == before
 
 

@@ -91,3 +91,16 @@ def test_a_failing_macro_is_located_at_its_line(site):
     with pytest.raises(MacroFailure) as failure:
         publishable("# T\n\n{{ tier_table() + 1 }}\n", site=site, here="p.md", macros=True, html=True)
     assert failure.value.line == 3 and failure.value.code == "E218"
+
+
+def test_a_failure_is_located_in_the_file_the_person_edits():
+    """mkdocs hands over the page without its front matter: the line is counted in the file."""
+    from generator.site.playbookpage import body_start
+
+    text = "---\nrender_macros: true\n---\n# T\n\n{{ x }}\n"
+    body = "# T\n\n{{ x }}\n"
+    assert body_start(text, body) == 4 and body_start(body, body) == 1
+    assert body_start(text, "something else") == 1  # not the file's end: counted from the top
+    failure = MacroFailure(3, "the page failed to render: TypeError", column=2)
+    assert failure.located("playbook/p.md", body_start(text, body)) == \
+        "playbook/p.md:6:2: error[E218] the page failed to render: TypeError"

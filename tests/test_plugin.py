@@ -301,7 +301,7 @@ def test_warnings_build_unless_strict(tmp_path):
     stakeholders = repo / "accounts" / "kan-code" / "stakeholders.yml"  # a key account without a champion
     stakeholders.write_text(stakeholders.read_text().replace("role: champion", "role: influencer", 1))
     refused = build(repo, "2026-11-24", "--strict")
-    assert refused.exit_code == 1 and "warning[W305]" in refused.stderr
+    assert refused.exit_code == 3 and "warning[W305]" in refused.stderr
     assert not (repo / "site").exists()
     result = build(repo, "2026-11-24")
     assert result.exit_code == 0 and "warning[W305]" in result.stderr
@@ -429,7 +429,7 @@ def test_a_failed_build_leaves_the_previous_site_byte_for_byte(tmp_path):
     previous = _tree(site)
     (repo / "playbook" / "broken.md").write_text("# Broken\n\n[nowhere](no-such-page.md)\n", encoding="utf-8")
     failed = build(repo, "2026-11-24", "--strict")
-    assert failed.exit_code == 1
+    assert failed.exit_code == 3  # mkdocs' warning alone stopped it: warnings under --strict
     assert "previous site was left as it was" in failed.stderr
     assert "no-such-page.md" in failed.stderr  # the warning that stopped the strict build is shown
     assert _tree(site) == previous
@@ -534,3 +534,39 @@ def test_raw_html_in_the_playbook_is_kept_where_the_repository_allows_it(tmp_pat
     assert result.exit_code == 0, result.output
     assert '<div class="grid" data-cols="2">cards</div>' in site_path(repo / "site", "playbook/grid").read_text(
         encoding="utf-8")
+
+
+def test_the_plugin_state_exists_before_any_event():
+    from generator.site.plugin import KamPlugin
+
+    plugin = KamPlugin()
+    assert (plugin.serving, plugin.cache, plugin.history_for, plugin.legacy_macros) == (False, None, None, False)
+
+
+def test_the_focus_reaches_the_plugin_through_its_configuration_not_the_environment(tmp_path, monkeypatch):
+    """`kam serve --focus` hands mkdocs the plugins with the kam plugin's `focus` option set; mkdocs
+    serve reads its configuration again for each rebuild, so it is read twice here. A plain build,
+    with the old environment variable set, builds everything."""
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+
+    from generator.site.publish import focused_plugins
+
+    repo = site_repo(BASE, tmp_path / "repo")
+    monkeypatch.setenv("KAM_TODAY", "2026-11-24")
+    monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
+    monkeypatch.setenv("KAM_PREVIEW_ACCOUNTS", "codehow")  # the old channel: read by nothing now
+    plugins = focused_plugins(repo, ("kan-code",))
+    for attempt in ("first", "rebuild"):
+        site = tmp_path / attempt
+        config = load_config(config_file=str(repo / "mkdocs.yml"), site_dir=str(site), plugins=plugins)
+        assert config.plugins["kam"].config.focus == ["kan-code"]
+        mkdocs_build(config)
+        assert site_path(site, "accounts/kan-code/stakeholders").exists()
+        assert not site_path(site, "accounts/codehow").exists() and not site_path(site, "accounts/acme-corporation").exists()
+        assert "A focused preview" in (site / "index.html").read_text(encoding="utf-8")
+    plain = load_config(config_file=str(repo / "mkdocs.yml"), site_dir=str(tmp_path / "plain"))
+    assert plain.plugins["kam"].config.focus == []
+    mkdocs_build(plain)
+    assert site_path(tmp_path / "plain", "accounts/acme-corporation").exists()
+    assert site_path(tmp_path / "plain", "accounts/codehow").exists()

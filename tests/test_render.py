@@ -87,7 +87,7 @@ def test_a_broken_template_is_reported_with_its_location(tmp_path):
     try:
         generate(repo, TODAY)
     except TemplateProblem as exc:
-        assert str(exc).startswith("goals.md.j2:")
+        assert str(exc).startswith("site_templates/goals.md.j2:")
         assert "nonsense" in str(exc)
     else:
         raise AssertionError("a template error went unreported")
@@ -178,7 +178,7 @@ def test_a_relation_named_other_than_by_the_enum_stops_the_build_at_its_line(tmp
 
     repo = site_repo(BASE, tmp_path / "repo")
     _edit(repo / "site_templates" / "people.md.j2", "links.of(ref, Rel.OWNER_OF)", f"links.of(ref, {relation})")
-    with pytest.raises(TemplateProblem, match=r"^people\.md\.j2:8: "):
+    with pytest.raises(TemplateProblem, match=r"^site_templates/people\.md\.j2:8: "):
         generate(repo, TODAY)
 
 

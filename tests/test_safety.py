@@ -231,7 +231,7 @@ def test_the_focused_preview_page_shows_hostile_names_as_text(tmp_path):
     assert [p.path for p in generated.pages if p.path == "index.md"] == ["index.md"]
     os.environ["NO_MKDOCS_2_WARNING"] = "1"
     config = load_config(config_file=str(repo / "mkdocs.yml"), site_dir=str(tmp_path / "preview"))
-    config.plugins["kam"].pregenerated = generated
+    config.plugins["kam"].config.pregenerated = generated
     config.validation.links.not_found = config.validation.nav.not_found = 10  # pages left out, as in serve
     mkdocs_build(config)
     site = tmp_path / "preview"

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ..core.csvfile import to_csv
+from ..core.errors import ExitCode, KamError
 from ..core.model import MAX_WEIGHT, CriteriaConfig
 from ..core.text import suggest
 from ..scoring.placement import Ladder
@@ -23,10 +24,11 @@ from .analytics import Analytics
 TEXT_COLUMNS = ("account", "tier", "new_tier", "next_tier", "watch", "closing_move")  # sorted A to Z
 
 
-class OptionProblem(ValueError):
+class OptionProblem(KamError, ValueError):
+    exit_code = ExitCode.USAGE
+
     def __init__(self, option: str, message: str) -> None:
-        super().__init__(message)
-        self.option = option
+        super().__init__(message, option=option)
 
 
 def parse_weights(text: str | None, criteria: CriteriaConfig) -> dict[str, float]:

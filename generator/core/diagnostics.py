@@ -23,6 +23,11 @@ class Diagnostic:
         if self.code not in CODES:  # a typo here would ship an undocumented code
             raise ValueError(f"undeclared diagnostic code {self.code}")
 
+    def as_dict(self) -> dict[str, str | int]:
+        """The one JSON shape of a diagnostic: `kam validate --format json`, the import's report, any front end."""
+        return {"path": self.path, "line": self.line, "column": self.column, "severity": self.severity.value,
+                "code": self.code, "message": self.message}
+
     @property
     def sort_key(self) -> tuple[str, int, int, str, str]:
         return (self.path, self.line, self.column, self.code, self.message)
@@ -85,12 +90,7 @@ def format_github(d: Diagnostic) -> str:
 
 
 def as_json(diagnostics: Iterable[Diagnostic]) -> str:
-    rows = [
-        {"path": d.path, "line": d.line, "column": d.column, "severity": d.severity.value,
-         "code": d.code, "message": d.message}
-        for d in diagnostics
-    ]
-    return json.dumps(rows, indent=2, ensure_ascii=False)
+    return json.dumps([d.as_dict() for d in diagnostics], indent=2, ensure_ascii=False)
 
 
 def summary(diagnostics: Iterable[Diagnostic]) -> str:

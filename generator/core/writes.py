@@ -15,9 +15,13 @@ import tempfile
 from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 
+from .errors import ExitCode, KamError
 
-class WriteProblem(Exception):
+
+class WriteProblem(KamError):
     """A write that could not be completed; nothing was changed."""
+
+    exit_code = ExitCode.ENVIRONMENT
 
 
 def _relative(rel: str) -> PurePosixPath:

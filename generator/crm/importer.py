@@ -10,7 +10,9 @@ loader and validator's view) decides what each account gets:
   figures is not rewritten at all;
 - the sales teams' agents and managers missing from team.yml are appended to it.
 
-Everything is decided first and then written in one `writes.commit`: all of it or none.
+Everything is decided first and then written in one `writes.commit`: all of it or none, and only
+when the repository's criteria.yml and team.yml are usable, the export has accounts to import, and
+none of the export's problems is an error under criteria.yml's `severity:` (`import_crm`).
 """
 
 from __future__ import annotations
@@ -20,14 +22,16 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..core.codes import emits
-from ..core.diagnostics import Diagnostic, diagnostic
+from ..core.codes import Severity, emits
+from ..core.diagnostics import Diagnostic, apply_severity, diagnostic
+from ..core.errors import ExitCode, KamError
 from ..core.model import AccountProfile, CriteriaConfig, Portfolio
+from ..core.writes import commit
 from ..scaffold.account import IMPORT_NOTE, Draft, Proposal, account_files, yaml_quoted
 from ..scoring.check import Validated
 from ..validate.references import cycle_from
 from .proposals import propose
-from .reader import CrmExport, Person
+from .reader import CrmExport, CrmProblem, Person, load_mapping, read_export
 from .roundtrip import Document, block_list, flow_map, insert_last, set_value, update_entries
 
 EMITS = emits("W505", "W508", "W509", "W510")  # what planning the import finds; the export's are reader.EMITS
@@ -207,8 +211,10 @@ def _team(root: Path, portfolio: Portfolio, export: CrmExport, created: list, wo
 
 # -- kam import accept ------------------------------------------------------------------------------
 
-class AcceptProblem(Exception):
-    pass
+class AcceptProblem(KamError):
+    """Accounts named that cannot be accepted; nothing was written."""
+
+    exit_code = ExitCode.USAGE
 
 
 def accept(root: Path, ids: list[str], portfolio: Portfolio, criteria: CriteriaConfig) -> dict[str, str]:
@@ -257,6 +263,73 @@ def report(export: CrmExport, plan: ImportPlan, problems: tuple[Diagnostic, ...]
         "accounts": {"in_export": len(export.accounts), "created": list(plan.created), "updated": list(plan.updated),
                      "unchanged": list(plan.unchanged), "kept": list(plan.kept)},
         "team_added": list(plan.team_added),
-        "problems": [{"code": d.code, "severity": d.severity.value, "path": d.path, "line": d.line,
-                      "column": d.column, "message": d.message} for d in problems],
+        "problems": [d.as_dict() for d in problems],
     }, indent=2, ensure_ascii=False) + "\n"
+
+
+# -- the policy: when an import may write ---------------------------------------------------------
+
+class ImportRefused(KamError):
+    """The export was read, but nothing of it is written: every problem found goes with it."""
+
+
+@dataclass(frozen=True)
+class Imported:
+    export: CrmExport
+    plan: ImportPlan
+    problems: tuple[Diagnostic, ...]  # the export's and the plan's, under criteria.yml's severity
+
+
+def usable(validated: Validated) -> Validated:
+    """The repository as the validator sees it, when an import can write into it: criteria.yml and
+    team.yml must be usable, since every imported account is written against them."""
+    blocking = [d for d in validated.diagnostics
+                if d.severity is Severity.ERROR and d.path in ("criteria.yml", "team.yml")]
+    if blocking or validated.portfolio.criteria is None:
+        raise KamError("fix criteria.yml and team.yml first; nothing was written", diagnostics=blocking)
+    return validated
+
+
+def _refusal(export: CrmExport, problems: tuple[Diagnostic, ...]) -> str | None:
+    if not export.accounts:
+        return "nothing could be imported: no account in the export is a customer with an id"
+    raised = sum(d.severity is Severity.ERROR for d in problems)  # criteria.yml's severity made them errors
+    return f"{raised} problem(s) are errors under criteria.yml's severity" if raised else None
+
+
+def _save(path: Path | None, text: str) -> None:
+    if path is not None:
+        path.write_text(text, encoding="utf-8")
+
+
+def import_crm(root: Path, export_dir: Path, validated: Validated, *, today: dt.date, mapping_path: Path | None = None,
+               as_of: dt.date | None = None, update: bool = False, report_path: Path | None = None) -> Imported:
+    """Read the export, decide what each account gets and write it all, or nothing. The report
+    (`report_path`) is written whatever the outcome but a failed write. Raises CrmProblem (the
+    export cannot be read), ImportRefused, WriteProblem."""
+    usable(validated)
+    try:
+        mapping, _ = load_mapping(mapping_path)
+        export = read_export(export_dir, mapping, as_of, today=today)
+    except CrmProblem as problem:
+        _save(report_path, json.dumps({"written": False, "problems": [d.as_dict() for d in problem.diagnostics]},
+                                      indent=2) + "\n")
+        raise
+    plan = plan_import(root, export, validated, update=update, today=today)
+    overrides = validated.portfolio.criteria.severity if validated.portfolio.criteria else {}
+    problems = apply_severity((*export.problems, *plan.problems), overrides)
+    if reason := _refusal(export, problems):
+        _save(report_path, report(export, ImportPlan({}), problems, False))
+        raise ImportRefused(f"{reason}; nothing was written", diagnostics=problems)
+    commit(root, plan.files)
+    _save(report_path, report(export, plan, problems, True))
+    return Imported(export, plan, problems)
+
+
+def accept_proposals(root: Path, validated: Validated, ids: list[str]) -> list[str]:
+    """Accept the proposals of the candidates `ids` and write them, all or none; the paths written."""
+    portfolio = usable(validated).portfolio
+    assert portfolio.criteria is not None
+    files = accept(root, ids, portfolio, portfolio.criteria)
+    commit(root, files)
+    return sorted(files)

@@ -24,7 +24,8 @@ import yaml
 from pydantic import Field, PrivateAttr
 
 from ..core.codes import emits
-from ..core.diagnostics import Diagnostic, diagnostic
+from ..core.diagnostics import Diagnostic, diagnostic, summary
+from ..core.errors import KamError
 from ..core.ids import MAX_ID_LENGTH, id_from_name, slug
 from ..core.load import EMITS as READING_CODES
 from ..core.load import FolderSource, Reader
@@ -129,12 +130,12 @@ class CrmMapping(Record):
         return path, (line, column)
 
 
-class CrmProblem(Exception):
+class CrmProblem(KamError):
     """Input the import cannot use: every diagnostic found, nothing written."""
 
     def __init__(self, diagnostics: Iterable[Diagnostic]) -> None:
-        self.diagnostics = tuple(diagnostics)
-        super().__init__("; ".join(d.message for d in self.diagnostics))
+        found = tuple(diagnostics)
+        super().__init__(f"{summary(found)} in the export; nothing was written", diagnostics=found)
 
 
 _TABLES = ("accounts", "opportunities", "teams", "products")

@@ -13,13 +13,17 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..core.errors import ExitCode, KamError
+
 # What the portfolio's figures depend on; the playbook and the site's templates do not move them.
 PORTFOLIO_PATHS = ("accounts", "criteria.yml", "team.yml")
 _NO_BLOB = "0" * 40
 
 
-class HistoryProblem(Exception):
+class HistoryProblem(KamError):
     """Git could not be read; the message says why."""
+
+    exit_code = ExitCode.ENVIRONMENT
 
 
 @dataclass(frozen=True)
@@ -51,7 +55,8 @@ def _git(root: Path, *args: str, data: bytes | None = None) -> bytes:
     except OSError as exc:
         raise HistoryProblem(f"cannot run git: {exc.strerror}") from exc
     if done.returncode != 0:
-        raise HistoryProblem(done.stderr.decode(errors="replace").strip() or f"git {args[0]} failed")
+        said = done.stderr.decode(errors="replace").strip() or f"git {args[0]} failed"
+        raise HistoryProblem(f"git failed: {said}")
     return done.stdout
 
 

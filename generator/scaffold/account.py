@@ -12,13 +12,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..core.errors import ExitCode, KamError
 from ..core.ids import LENGTH_WHY, MAX_ID_LENGTH, RESERVED_WHY, is_reserved
 from ..core.model import ID_RE, CriteriaConfig, GoalStatus, Horizon, Influence, Role, Sentiment
 from ..core.prompts import PROMPTS, prompt
 
 
-class ScaffoldError(Exception):
-    pass
+class ScaffoldError(KamError):
+    """An account that cannot be made as asked (its id, or a folder in the way); nothing was written."""
+
+    exit_code = ExitCode.USAGE
 
 
 @dataclass(frozen=True)
@@ -128,7 +131,8 @@ def new_account(root: Path, account_id: str, name: str, owner: str, criteria: Cr
             os.rename(staging, folder)  # fails, rather than overwrites, if the target appeared
             Path(staging).mkdir()  # for TemporaryDirectory's cleanup, which expects it
     except OSError as exc:
-        raise ScaffoldError(f"cannot write accounts/{account_id}: {exc.strerror or exc}; nothing was written") from None
+        raise ScaffoldError(f"cannot write accounts/{account_id}: {exc.strerror or exc}; nothing was written",
+                            exit_code=ExitCode.ENVIRONMENT) from None
     return [folder / relative for relative in files]
 
 

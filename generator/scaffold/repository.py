@@ -11,6 +11,7 @@ import re
 from importlib import metadata
 from pathlib import Path
 
+from ..core.errors import ExitCode, KamError
 from ..core.schemas import schema_files
 from ..core.writes import commit
 from ..site.render import DEFAULT_TEMPLATES
@@ -28,8 +29,10 @@ _RENAMED = {
 }
 
 
-class InitProblem(Exception):
+class InitProblem(KamError):
     """The repository cannot be created as asked; nothing was written."""
+
+    exit_code = ExitCode.USAGE
 
 
 def starter_files(name: str = DEFAULT_NAME) -> dict[str, str]:
@@ -96,7 +99,8 @@ def requirement_from(direct_url: dict | None) -> str:
 def _site_templates() -> dict[str, str]:
     if not DEFAULT_TEMPLATES.is_dir():
         raise InitProblem(f"the generator's site templates are missing ({DEFAULT_TEMPLATES}); "
-                          "reinstall account-playbooks (`pip install --force-reinstall account-playbooks`)")
+                          "reinstall account-playbooks (`pip install --force-reinstall account-playbooks`)",
+                          exit_code=ExitCode.ENVIRONMENT)
     return {f"site_templates/{p.relative_to(DEFAULT_TEMPLATES).as_posix()}": p.read_text(encoding="utf-8")
             for p in sorted(DEFAULT_TEMPLATES.rglob("*")) if p.is_file()}
 
@@ -114,11 +118,12 @@ def init(target: Path, *, name: str = DEFAULT_NAME, force: bool = False) -> list
         raise InitProblem(f"{target} is a file, not a folder")
     in_the_way = existing(target, files)
     if in_the_way and not force:
-        raise ExistingFiles(in_the_way)
+        raise ExistingFiles(target, in_the_way)
     return commit(target, files)
 
 
 class ExistingFiles(InitProblem):
-    def __init__(self, paths: tuple[str, ...]) -> None:
-        super().__init__(f"{len(paths)} file(s) already exist")
+    def __init__(self, target: Path, paths: tuple[str, ...]) -> None:
+        super().__init__(f"{target} already has {len(paths)} of the files a new repository needs; nothing was written "
+                         "(use --force to overwrite them):", details=paths)
         self.paths = paths

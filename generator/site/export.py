@@ -16,6 +16,7 @@ from pathlib import Path
 import yaml
 
 from ..core import siteconfig
+from ..core.errors import ExitCode, KamError
 from ..core.load import PLAYBOOK, split_front_matter
 from .build import ASSETS, TEMPLATES, THEME_OVERRIDES, Generated
 from .playbookpage import MacroFailure, publishable
@@ -49,8 +50,10 @@ def on_page_content(html, page, config, files):
 '''
 
 
-class ExportProblem(Exception):
-    pass
+class ExportProblem(KamError):
+    """The docs tree cannot be written: a folder in the way (usage) or files with errors."""
+
+    exit_code = ExitCode.USAGE
 
 
 @dataclass(frozen=True)
@@ -65,7 +68,7 @@ def export(root: Path, out: Path, generated: Generated, *, force: bool = False) 
     if out.exists() and any(out.iterdir()) and not force:
         raise ExportProblem(f"{out} is not empty; nothing was written (use --force to write there anyway)")
     if generated.site is None:
-        raise ExportProblem("the account files have errors; run `kam validate`")
+        raise ExportProblem("the account files have errors; run `kam validate`", exit_code=ExitCode.ERRORS)
     config = _config(root)
     html = siteconfig.playbook_html(config)
     playbook = {}
@@ -126,15 +129,16 @@ def _publishable(body: str, body_line: int, relative: str, site: SiteInput, *, m
     try:
         return publishable(body, site=site, here=relative, macros=macros, html=html, variables=meta)
     except MacroFailure as failure:
-        raise ExportProblem(f"{relative}:{body_line + failure.line - 1}:{failure.column}: error[{failure.code}] "
-                            f"{failure.message}; nothing was written") from None
+        raise ExportProblem(f"{failure.located(relative, body_line)}; nothing was written",
+                            exit_code=ExitCode.ERRORS) from None
 
 
 def _config(root: Path) -> dict:
     try:
         return siteconfig.parse((root / "mkdocs.yml").read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise ExportProblem(f"mkdocs.yml cannot be read: {exc}; nothing was written") from None
+        raise ExportProblem(f"mkdocs.yml cannot be read: {exc}; nothing was written",
+                            exit_code=ExitCode.ERRORS) from None
 
 
 def _engine_config(config: dict) -> str:

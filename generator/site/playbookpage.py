@@ -22,6 +22,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from ..core.codes import emits
+from ..core.errors import KamError
 from ..core.mdtext import lines_with_fences, split_code_spans
 from ..validate.pagerules import AUTOLINK, NOT_AVAILABLE, OUTPUT_LIMIT, check, sandbox
 from ..validate.pagerules import EMITS as PAGE_CODES
@@ -36,12 +37,22 @@ if TYPE_CHECKING:
 EMITS = emits("E218", *PAGE_CODES)
 
 
-class MacroFailure(Exception):
+class MacroFailure(KamError):
     """A page that could not be rendered: where in the body, the code and what went wrong."""
 
     def __init__(self, line: int, message: str, *, column: int = 1, code: str = "E218") -> None:
         super().__init__(message)
         self.line, self.column, self.code, self.message = line, column, code, message
+
+    def located(self, path: str, first_line: int = 1) -> str:
+        """`path:line:col: error[CODE] message`, the line counted in the file whose body starts on `first_line`."""
+        return f"{path}:{first_line + self.line - 1}:{self.column}: error[{self.code}] {self.message}"
+
+
+def body_start(text: str, body: str) -> int:
+    """The line of the file `text` on which `body` starts: mkdocs hands a page over without its front
+    matter, and a failure is reported where the person will look, in the file."""
+    return text[:len(text) - len(body)].count("\n") + 1 if text.endswith(body) else 1
 
 
 def neutralise(markdown: str) -> str:

@@ -8,7 +8,6 @@ playbook/, and serve also watches the account files, criteria.yml, team.yml and 
 from __future__ import annotations
 
 import logging
-import os
 import sys
 from html import escape
 from pathlib import Path
@@ -22,32 +21,22 @@ from mkdocs.structure.files import File, Files
 from ..core.codes import Severity
 from ..core.collector import relaxed_collector
 from ..core.diagnostics import format_text, stops_strict, summary
+from ..core.errors import KamError
 from ..history import gitlog
 from ..scoring.check import BuildCache, reference_date
 from . import searchindex
 from .build import ASSETS, TEMPLATES, THEME_OVERRIDES, Generated, generate, read_timeline
 from .escape import md_text
-from .render import RenderedPage, TemplateProblem, review_redirects, template_file
+from .render import RenderedPage, review_redirects, template_file
 from .safety import sanitize_html
 
 log = get_plugin_logger("kam")
 WATCHED = ("accounts", "criteria.yml", "team.yml", TEMPLATES)
 
 
-# How `kam serve --focus` tells the plugin which accounts to preview: mkdocs serve builds its
-# configuration itself, so the one process's environment is the channel.
-FOCUS_VARIABLE = "KAM_PREVIEW_ACCOUNTS"
-
-
 RETIRED_MACROS_PLUGIN = ("mkdocs.yml lists the `macros` plugin (mkdocs-macros), which kam no longer uses: kam expands "
                          "playbook macros itself, in a sandbox, and mkdocs-macros renders no page. Remove `- macros:` "
                          "and its options from `plugins:` in mkdocs.yml.")
-
-
-def preview_focus() -> frozenset[str] | None:
-    names = os.environ.get(FOCUS_VARIABLE, "")
-    ids = frozenset(n.strip() for n in names.split(",") if n.strip())
-    return ids or None
 
 
 def _inside(path: Path, root: Path) -> bool:
@@ -60,12 +49,21 @@ class KamConfig(Config):
     # A trust decision: raw HTML in a playbook page runs in every reader's browser, and anyone who
     # can open a pull request can edit the playbook. Off, it is a validation error and shown as text.
     playbook_html = c.Type(bool, default=False)
+    # Only these accounts' pages (`kam serve --focus` sets it): seconds per edit on a large portfolio,
+    # scores and checks still over the whole portfolio. A preview: a build that is not served says so.
+    focus = c.ListOfItems(c.Type(str), default=[])
+    # What `kam build` generated and validated already (a Python object: set by the caller on the
+    # loaded configuration, never written in mkdocs.yml), so that nothing is done twice.
+    pregenerated = c.Optional(c.Type(Generated))
 
 
 class KamPlugin(BasePlugin[KamConfig]):
     def __init__(self) -> None:
         self.generated: Generated | None = None
-        self.pregenerated: Generated | None = None  # set by `kam build`, which has validated already
+        self.serving = False
+        self.history_for: tuple[str | None, object] | None = None
+        self.cache: BuildCache | None = None
+        self.legacy_macros = False
         self.root = Path.cwd()
         self.sources: dict[str, str] = {}
         self.rendered: dict[str, RenderedPage] = {}
@@ -77,8 +75,12 @@ class KamPlugin(BasePlugin[KamConfig]):
         # Having on_startup keeps this object for the whole of `mkdocs serve`: the history read
         # for a commit is kept between rebuilds, since editing files does not change the commits.
         self.serving = command == "serve"
-        self.history_for: tuple[str | None, object] | None = None
+        self.history_for = None
         self.cache = BuildCache() if self.serving else None  # unchanged files are not parsed again
+
+    def on_shutdown(self) -> None:
+        # mkdocs keeps this object for the process: a later build called as a library (no on_startup) is no preview.
+        self.serving, self.history_for, self.cache = False, None, None
 
     def _history(self):
         head = gitlog.head(self.root)
@@ -99,23 +101,25 @@ class KamPlugin(BasePlugin[KamConfig]):
             today = reference_date(configured=self.config.today)
         except ValueError as exc:
             raise PluginError(f"kam: invalid date for 'today': {exc}") from exc
-        generated, self.pregenerated = self.pregenerated, None
+        generated = self.config.pregenerated
         if generated is not None and generated.site is not None and \
                 generated.site.directory_urls != config.use_directory_urls:
             generated = None  # links in the pages' HTML were written for the other URL style
         if generated is None:
-            focus = preview_focus() if getattr(self, "serving", False) else None
+            focus = frozenset(self.config.focus) or None
             if focus is not None:  # links and nav entries to the pages left out are expected
                 config.validation.links.not_found = logging.DEBUG
                 config.validation.nav.not_found = logging.DEBUG
+                (log.info if self.serving else log.warning)(
+                    f"kam: building only the pages of {', '.join(sorted(focus))} (the plugin's focus option): "
+                    "a preview, not a site to publish")
             try:
-                serving = getattr(self, "serving", False)
                 with relaxed_collector():  # an entry point of its own: plain `mkdocs build` and serve
                     generated = generate(self.root, today, focus=focus, directory_urls=config.use_directory_urls,
-                                         timeline=self._history() if serving else None,
-                                         cache=self.cache if serving else None)
-            except TemplateProblem as exc:
-                raise PluginError(f"kam: site_templates/{exc}") from None
+                                         timeline=self._history() if self.serving else None,
+                                         cache=self.cache if self.serving else None)
+            except KamError as exc:  # a mistake in site_templates/, say: mkdocs prints it, with no traceback
+                raise PluginError(f"kam: {exc}") from None
             for d in generated.validated.diagnostics:  # `kam build` printed them already
                 # mkdocs --strict stops on any warning logged: what the calendar brings is told
                 # at info level, as `kam build --strict` lets it pass.
@@ -171,7 +175,7 @@ class KamPlugin(BasePlugin[KamConfig]):
         """A playbook page as generator.site.playbookpage publishes it: macros expanded in the sandbox
         for pages that opt in, raw HTML shown as text unless mkdocs.yml allows it."""
         opted_in = page.meta.get("render_macros") is True
-        if getattr(self, "legacy_macros", False):  # mkdocs-macros renders no page whose meta says false, whatever else
+        if self.legacy_macros:  # mkdocs-macros renders no page whose meta says false, whatever else
             page.meta["render_macros"] = False
         if page.file.src_uri not in self.authored:
             return markdown
@@ -184,21 +188,19 @@ class KamPlugin(BasePlugin[KamConfig]):
                                html=self.config.playbook_html, variables=page.meta)
         except MacroFailure as failure:
             where = self._located(page, markdown, failure)
-            if not getattr(self, "serving", False):
+            if not self.serving:
                 raise PluginError(where) from None
             # A preview shows the error on the page, so that one mistake while editing does not stop the server.
             return f'!!! failure "This page failed to render"\n\n    {md_text(where)}\n'
 
     def _located(self, page, markdown: str, failure) -> str:
-        """`path:line:col: error[CODE] message`, the line counted in the file (mkdocs hands over
-        the body without its front matter)."""
-        path = self.sources.get(page.file.src_uri, page.file.src_uri)
+        from .playbookpage import body_start
+
         try:
             text = Path(page.file.abs_src_path).read_text(encoding="utf-8-sig").replace("\r\n", "\n")
         except (OSError, TypeError, UnicodeDecodeError):
             text = markdown
-        offset = text[:len(text) - len(markdown)].count("\n") if text.endswith(markdown) else 0
-        return f"{path}:{offset + failure.line}:{failure.column}: error[{failure.code}] {failure.message}"
+        return failure.located(self.sources.get(page.file.src_uri, page.file.src_uri), body_start(text, markdown))
 
     def on_page_content(self, html, page, config, files):
         """A generated page gets its blocks of HTML back, and only safe markup leaves the build

@@ -30,6 +30,7 @@ from markupsafe import Markup
 from ..analysis.analytics import ATTENTION_LABELS, KPIS, WATCH_LABELS, Analytics, FollowUp, RevenueView
 from ..analysis.link import Links, Rel
 from ..core.codes import CODES, GROUPS
+from ..core.errors import KamError
 from ..core.formats import label, money, num, pct, score
 from ..core.mdtext import demote_headings
 from ..core.model import HORIZONS, SENTIMENT_ORDER, Account, Portfolio
@@ -255,11 +256,11 @@ class Renderer:
         return RenderedPage(path, markdown, source, tuple(blocks))
 
 
-class TemplateProblem(Exception):
+class TemplateProblem(KamError):
     """A mistake in site_templates/ (they are the user's to edit): where it is and what it is."""
 
     def __init__(self, where: str, what: str) -> None:
-        super().__init__(f"{where}: {what}")
+        super().__init__(f"site_templates/{where}: {what}")
 
 
 def _template_location(exc: TemplateError, template: str) -> str:
