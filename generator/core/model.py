@@ -381,6 +381,37 @@ class Review:
 
 
 @dataclass(frozen=True)
+class TrackedAction:
+    """An action through its life: agreed at one review, carried forward by later ones that list it
+    again (the same title, ignoring case and spacing), open until one of them closes it (done or
+    dropped). Its owner, due date and status are those of its latest mention."""
+    action: Action  # as last written
+    agreed: Review  # the review where it first appears
+    latest: Review  # the review that last lists it
+    index: int  # its position in the latest review's actions, to locate it there
+
+    @property
+    def is_open(self) -> bool:
+        return self.action.is_open
+
+    def past_due(self, today: dt.date) -> bool:
+        return self.action.past_due(today)
+
+    def days_late(self, today: dt.date) -> int:
+        return max((today - self.action.due).days, 0) if self.is_open else 0
+
+    @property
+    def closed_in(self) -> Review | None:
+        """The review that closed it, or None while it is open."""
+        return None if self.is_open else self.latest
+
+
+def action_key(title: str) -> str:
+    """What makes two mentions the same action: the title, ignoring case and spacing."""
+    return " ".join(title.split()).casefold()
+
+
+@dataclass(frozen=True)
 class AccountAsRead:
     """An account as far as its files could be read."""
     id: str
@@ -416,9 +447,30 @@ class AccountAsRead:
 
     @property
     def latest_actions(self) -> tuple[Action, ...]:
-        """The follow-ups that count: those agreed at the latest review."""
+        """The actions the latest review lists (its agenda); what is still open is `open_actions`."""
         last = self.last_review
         return last.meta.actions if last else ()
+
+    @cached_property
+    def actions(self) -> tuple[TrackedAction, ...]:
+        """Every action agreed in any review, once, with its latest status: the one lifecycle that
+        the pages, the attention list, `kam validate` and the digest read."""
+        tracked: dict[str, TrackedAction] = {}
+        for review in self.reviews:  # oldest first: a later mention carries the action forward
+            for index, action in enumerate(review.meta.actions):
+                key = action_key(action.title)
+                first = tracked[key].agreed if key in tracked else review
+                tracked[key] = TrackedAction(action, first, review, index)
+        return tuple(tracked.values())
+
+    @property
+    def open_actions(self) -> tuple[TrackedAction, ...]:
+        return tuple(a for a in self.actions if a.is_open)
+
+    def action_in(self, review: Review, index: int) -> TrackedAction:
+        """The life of the action a review lists at `index`: closed later, or still open."""
+        key = action_key(review.meta.actions[index].title)
+        return next(a for a in self.actions if action_key(a.action.title) == key)
 
     # The review cadence, in one place: a review is due `every_days` after the latest one.
     def next_review_due(self, every_days: int) -> dt.date | None:

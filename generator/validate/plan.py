@@ -183,10 +183,11 @@ def review_cadence(ctx: RuleContext) -> Iterator[Diagnostic]:
             yield diagnostic(last.path, ctx.at(last.path, ("date",)), "W301",
                         f"latest review is {age} days old; {tier.name} accounts are reviewed every "
                         f"{tier.review_every_days} days (overdue by {age - tier.review_every_days})")
-        for i, action in enumerate(account.latest_actions):
+        for tracked in account.open_actions:  # open until a review closes it, wherever it was agreed
+            action, review = tracked.action, tracked.latest
             if action.past_due(ctx.today):
-                yield diagnostic(last.path, ctx.at(last.path, ("actions", i, "due")), "W308",
-                            f"action '{action.title}' ({action.owner}) was due {action.due.isoformat()}")
+                yield diagnostic(review.path, ctx.at(review.path, ("actions", tracked.index, "due")), "W308",
+                                 f"action '{action.title}' ({action.owner}) was due {action.due.isoformat()}")
 
 
 RULES = (plan_prompts, criterion_scores)
