@@ -34,18 +34,18 @@ from ..core.model import (
     Stakeholder,
     Tier,
 )
-from ..core.refs import Ref
 from ..scoring.placement import STANDARD, Ladder
 from ..scoring.score import Scores
+from .attention import Attention, Count, attention, counts
 
-DUE_SOON_DAYS = 14  # a review due within this many days is on the attention list already
 HEALTH_PARTS = ("Plan sections", "Review cadence", "Goals", "Decision maker and champion", "Contact recency")
 # Plan health in three grades, best first: the lowest total each grade starts at.
 HEALTH_GRADES = (("good", 80), ("fair", 50), ("poor", 0))
 # How each kind of attention item is flagged; the two watch lists ("at risk" is internal) are
 # flagged with the same words wherever an account's watch status shows.
 WATCH_LABELS = {"at_risk": "▼ At risk", "promotion": "▲ Promotion candidate"}
-ATTENTION_LABELS = WATCH_LABELS | {"review": "Review", "goal": "Goal", "action": "Action", "contact": "Contact"}
+ATTENTION_LABELS = WATCH_LABELS | {"review": "Review", "goal": "Goal", "action": "Action", "contact": "Contact",
+                                   "relationship": "Relationship", "plan": "Plan"}
 
 
 @dataclass(frozen=True)
@@ -115,21 +115,6 @@ class RevenueView:
 
 
 @dataclass(frozen=True)
-class Attention:
-    """Something a person should act on, with who and where: the first thing the site shows."""
-    kind: str  # "at_risk", "promotion", "review", "goal", "action", "contact"
-    account_id: str
-    owner: str  # who acts: the KAM, or the goal's, action's or relationship's owner
-    what: str
-    due: dt.date | None
-    late: bool
-    about: Ref  # what to open: the account, a goal, a stakeholder or a review (the site finds its page)
-
-
-ATTENTION_ORDER = ("at_risk", "review", "action", "goal", "contact", "promotion")
-
-
-@dataclass(frozen=True)
 class Analytics:
     today: dt.date
     health: dict[str, Health]
@@ -141,7 +126,7 @@ class Analytics:
     overdue_reviews: tuple[FollowUp, ...]
     goals_at_risk: tuple[FollowUp, ...]
     actions_past_due: tuple[FollowUp, ...]
-    attention: tuple[Attention, ...]  # most urgent kind first, then by date
+    attention: tuple[Attention, ...]  # the attention model (attention.py), most urgent first
     contacts: ContactRules
     reported: pd.DataFrame  # per account id: revenue and currency, converted as the views are
 
@@ -156,6 +141,10 @@ class Analytics:
 
     def attention_for(self, person_id: str) -> tuple[Attention, ...]:
         return tuple(item for item in self.attention if item.owner == person_id)
+
+    @cached_property
+    def attention_counts(self) -> tuple[Count, ...]:
+        return counts(self.attention)
 
     def review_overdue(self, account_id: str) -> bool:
         """Whether a key account's review is overdue (standard accounts have no cadence)."""
@@ -186,7 +175,7 @@ def health(criteria: CriteriaConfig, account: Account, tier: Tier | None, today:
     parts.append(HealthPart(HEALTH_PARTS[1], 0.0 if account.review_overdue(cadence_days, today) else 1.0,
                             "never reviewed" if age is None else f"last review {age} days ago (every {cadence_days})"))
     open_goals = [g for g in account.goals if g.is_open]
-    on_time = sum(1 for g in open_goals if not g.past_due(today))
+    on_time = sum(1 for g in open_goals if not g.past_due(today) and g.status != "at_risk")  # at risk is not on time
     horizons = account.covered_horizons()
     goal_value = (len(horizons) / len(HORIZONS) + (on_time / len(open_goals) if open_goals else 1.0)) / 2
     parts.append(HealthPart(HEALTH_PARTS[2], goal_value if account.goals else 0.0,
@@ -287,9 +276,10 @@ def analyse(portfolio: Portfolio, scores: Scores, today: dt.date) -> Analytics:
             if g.needs_attention(today):
                 at_risk.append(FollowUp(account.id, g.owner, g.title, g.due, f"{account.dir}/goals.yml",
                                         g.past_due(today)))
-        for action in account.latest_actions:
-            if action.past_due(today) and last is not None:  # latest_actions come from the last review
-                actions.append(FollowUp(account.id, action.owner, action.title, action.due, last.path, True))
+        for tracked in account.open_actions:  # open until a review closes it, wherever it was agreed
+            if tracked.past_due(today):
+                actions.append(FollowUp(account.id, tracked.action.owner, tracked.action.title, tracked.action.due,
+                                        tracked.latest.path, True))
 
     ids = pd.Index([a.id for a in portfolio.accounts], dtype=object)
     tier_of = scores.table["tier"].reindex(ids).fillna(STANDARD)
@@ -298,48 +288,4 @@ def analyse(portfolio: Portfolio, scores: Scores, today: dt.date) -> Analytics:
     reported = reported_revenue(portfolio, criteria.currency)
     return Analytics(today, healths, kpis, review_due, by_tier, scores.key_share, revenue_views(reported, tier_of, order),
                      by_owner(overdue), by_owner(at_risk), by_owner(actions),
-                     attention_list(portfolio, scores, today), criteria.contacts, reported)
-
-
-def attention_list(portfolio: Portfolio, scores: Scores, today: dt.date) -> tuple[Attention, ...]:
-    """What needs action, each with who and where, from the same rules validation uses."""
-    items: list[Attention] = []
-    contacts = scores.criteria.contacts
-    soon = today + dt.timedelta(days=DUE_SOON_DAYS)
-    for account in portfolio.accounts:
-        entry = scores.by_account.get(account.id)
-        if entry is None:
-            continue
-        kam = account.profile.owner
-        if entry.watch == "at_risk" and entry.tier is not None:  # a watch says where the account stands
-            items.append(Attention("at_risk", account.id, kam, f"score {entry.score:.2f}, "
-                                   f"{entry.score - entry.tier.min_score:.2f} above the {entry.tier.name} floor (internal)",
-                                   None, True, ("account", account.id)))
-        elif entry.watch == "promotion" and entry.next_tier is not None:
-            items.append(Attention("promotion", account.id, kam, f"score {entry.score:.2f}, {entry.gap:.2f} below "
-                                   f"{entry.next_tier.name}", None, False, ("account", account.id)))
-        tier = entry.tier
-        if tier is not None:
-            due = account.next_review_due(tier.review_every_days)
-            late = account.review_overdue(tier.review_every_days, today)
-            if due is None or late or due <= soon:  # no review yet: overdue
-                last = account.last_review
-                what = f"{tier.name} review " + ("never held" if due is None else "overdue" if late else "due soon")
-                about = ("review", account.id, last.slug) if last else ("account", account.id)
-                items.append(Attention("review", account.id, kam, what, due, late, about))
-            for s in account.stakeholders:
-                if s.influence == "high" and contacts.is_stale(s, today):
-                    last_seen = f"last contact {s.last_contact.isoformat()}" if s.last_contact else "never contacted"
-                    items.append(Attention("contact", account.id, s.relationship_owner, f"{s.name}, {s.title}: {last_seen}",
-                                           s.last_contact, True, ("stakeholder", account.id, s.id)))
-        for g in account.goals:
-            if g.needs_attention(today):
-                items.append(Attention("goal", account.id, g.owner, f"{g.title} ({g.status.replace('_', ' ')})",
-                                       g.due, g.past_due(today), ("goal", account.id, g.id)))
-        last = account.last_review
-        for action in account.latest_actions:
-            if action.past_due(today) and last is not None:  # latest_actions come from the last review
-                items.append(Attention("action", account.id, action.owner, action.title, action.due, True,
-                                       ("review", account.id, last.slug)))
-    rank = {kind: i for i, kind in enumerate(ATTENTION_ORDER)}
-    return tuple(sorted(items, key=lambda a: (rank[a.kind], a.due or dt.date.min, a.account_id, a.what)))
+                     attention(portfolio, scores, today), criteria.contacts, reported)

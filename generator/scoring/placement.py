@@ -63,6 +63,36 @@ class AccountScore:
             return ""
         return tier_name_of(self.proposed_tier)
 
+    @property
+    def margin(self) -> float | None:
+        """Points above its tier's floor; None for an account without a tier."""
+        return None if self.tier is None else round(self.score - self.tier.min_score, SCORE_DECIMALS)
+
+    @property
+    def demoted_by(self) -> tuple[Contribution, ...]:
+        """The criteria a 1-point drop in would take the account below its tier's floor."""
+        if self.tier is None or self.margin is None:
+            return ()
+        return tuple(c for c in self.contributions if c.score > 0 and c.weight_share > self.margin)
+
+    @property
+    def demotion_in_words(self) -> str:
+        """What would demote an account on the demotion watch, in the words the overview leads with:
+        "a 1-point drop in any criterion but Growth outlook", or "in Revenue potential"; '' if none."""
+        if self.watch != "at_risk" or self.tier is None:
+            return ""
+        names = [c.name for c in self.demoted_by]
+        spared = [c.name for c in self.contributions if c.name not in names]
+        if not names:
+            return f"{self.margin:g} points above the {self.tier.name} floor; no 1-point drop alone would demote it"
+        if not spared:
+            which = "any criterion"
+        elif len(spared) < len(names):
+            which = "any criterion but " + " or ".join(spared)
+        else:
+            which = " or ".join(names)
+        return f"{self.margin:g} points above the {self.tier.name} floor: a 1-point drop in {which} would demote it"
+
 
 def tier_id_of(tier: Tier | None) -> str:
     """A placement's tier id: the tier's, or standard for none."""

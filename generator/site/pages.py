@@ -35,7 +35,9 @@ def ref_page(ref: Ref) -> str:
     if kind == "stakeholder":
         return f"{account_page(ref[1], 'stakeholders')}#{ref[2]}"
     if kind == "goal":
-        return f"{account_page(ref[1], 'goals')}#{ref[2]}"
+        return f"{account_page(ref[1], 'goals')}#{ref[2]}" if ref[2] else account_page(ref[1], "goals")
+    if kind == "plan":
+        return account_page(ref[1], "plan")
     return review_page(ref[1], ref[2])
 
 

@@ -28,6 +28,7 @@ from jinja2 import (
 from markupsafe import Markup
 
 from ..analysis.analytics import ATTENTION_LABELS, KPIS, WATCH_LABELS, Analytics, FollowUp, RevenueView
+from ..analysis.attention import morning_rows
 from ..analysis.link import Links, Rel
 from ..core.codes import CODES, GROUPS
 from ..core.errors import KamError
@@ -312,8 +313,14 @@ def _home_context(site: SiteInput) -> dict[str, Any]:
     names = site.scores.ladder.names
     css = {t: f"tier-{t}" for t in names}
     scale = site.scores.criteria.scale
+    items = site.analytics.attention
+    first, extra = morning_rows(items, kam_of={a.id: a.profile.owner for a in site.portfolio.accounts})
+    groups = _groups_by_tier(site)
     return {
-        "groups": _groups_by_tier(site),
+        "groups": [g for g in groups if g[0] not in {heading for heading, _ in _BELOW_TIERS.values()}],
+        "others": [(g[0], len(g[2])) for g in groups if g[0] in {heading for heading, _ in _BELOW_TIERS.values()}],
+        "attention_first": first,
+        "attention_extra": extra,
         "key_count": site.scores.key_count,
         "tier_bars_count": [(names[t], float(n), css[t]) for t, n in site.analytics.tiers["accounts"].items()],
         "revenue_charts": [_revenue_chart(site, view, names, css) for view in site.analytics.revenue],
@@ -498,12 +505,12 @@ def render(site: SiteInput, templates: Path, focus: frozenset[str] | None = None
     actions_by_owner: dict[str, list] = {}
     for item in site.analytics.actions_past_due:
         actions_by_owner.setdefault(item.owner, []).append(item)
-    for account in portfolio.accounts:  # open = from each account's latest review, due or not
-        last = account.last_review
-        for action in account.latest_actions:
-            if action.is_open and not action.past_due(site.today) and last is not None:  # actions of the last review
+    for account in portfolio.accounts:  # open until a review closes it (Account.actions), due or not
+        for tracked in account.open_actions:
+            action = tracked.action
+            if not action.past_due(site.today):
                 actions_by_owner.setdefault(action.owner, []).append(
-                    FollowUp(account.id, action.owner, action.title, action.due, last.path, False))
+                    FollowUp(account.id, action.owner, action.title, action.due, tracked.latest.path, False))
     goals_by_owner: dict[str, list] = {}
     for account in portfolio.accounts:
         for goal in sorted(account.goals, key=lambda g: g.due):
@@ -521,6 +528,7 @@ def render(site: SiteInput, templates: Path, focus: frozenset[str] | None = None
                tier_table=tables.tier_table(criteria, site.scores),
                sections_list=tables.required_sections(criteria)),
         r.page("analytics.md.j2", "analytics.md", None, watch=_watch(site)),
+        r.page("attention.md.j2", "attention.md", None),
         r.page("changes.md.j2", "changes.md", None, **_changes_context(site)),
         r.page("people.md.j2", "people/index.md", "team.yml"),
         r.page("diagnostics.md.j2", "reference/diagnostics.md", "generator/core/codes.py",

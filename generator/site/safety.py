@@ -21,8 +21,11 @@ _TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "details", "div", "dl", "dt", "em", "h1", "h2",
     "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd", "li", "mark", "ol", "p", "pre", "s", "small", "span",
     "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul", "progress",
+    "button",  # the morning view's counts line: filters, with no action but our script's
 } | _SVG_TAGS
-_ANYWHERE = {"class", "id", "title", "role", "aria-label", "aria-hidden", "data-search-exclude", "data-sort", "data-filter"}
+_ANYWHERE = {"class", "id", "title", "role", "aria-label", "aria-hidden", "data-search-exclude", "data-sort", "data-filter",
+             "hidden", "aria-pressed", "aria-live", "data-kind", "data-who", "data-kam", "data-team", "data-region",
+             "data-tier", "data-first"}
 _ATTRIBUTES = {
     "*": _ANYWHERE,
     "a": {"href", "rel"},
@@ -32,6 +35,7 @@ _ATTRIBUTES = {
     "ol": {"start"},
     "details": {"open"},
     "progress": {"value", "max"},
+    "button": {"type"},
     "svg": {"viewBox", "width", "height", "style", "xmlns"},
     "br": set(),
     "rect": {"x", "y", "width", "height", "rx"},
@@ -57,7 +61,7 @@ def sanitize_html(html: str) -> str:
 # styles beyond table alignment, and only the classes the Markdown extensions write, so that
 # account text can neither pose as the theme's chrome nor take an id the theme or our scripts
 # look up (`__config`, `__search`...): every id gets the namespace, and so do in-page links.
-_AUTHORED_TAGS = _TAGS - _SVG_TAGS - {"progress"}
+_AUTHORED_TAGS = _TAGS - _SVG_TAGS - {"progress", "button"}
 _ADMONITION_TYPES = {
     "note", "abstract", "summary", "tldr", "info", "todo", "tip", "hint", "important", "success", "check", "done",
     "question", "help", "faq", "warning", "caution", "attention", "failure", "fail", "missing", "danger", "error",
@@ -82,8 +86,8 @@ def _authored_classes() -> dict[str, set[str]]:
 def _authored_attributes() -> dict[str, set[str]]:
     allowed = {tag: set(names) - {"class", "id"} for tag, names in _ATTRIBUTES.items() if tag not in _SVG_TAGS}
     allowed["*"] = {"id", "title"}
-    allowed.pop("progress", None)
-    allowed.pop("svg", None)
+    for generated_only in ("progress", "svg", "button"):
+        allowed.pop(generated_only, None)
     return allowed
 
 

@@ -105,3 +105,100 @@
   }
   if (window.document$) { window.document$.subscribe(setup); } else { document.addEventListener("DOMContentLoaded", setup); }
 })();
+
+// The morning view: the counts line filters by kind; lists by who acts, team (the accounts'
+// executive sponsor), region and tier; "I am" and "only mine" are remembered in this browser
+// (localStorage: the site stays static and offline). On the home page, which carries the most
+// urgent rows and each person's first few beyond them, a filter shows the first matching rows.
+(function () {
+  var FIELDS = [["who", "Who acts"], ["team", "Team"], ["region", "Region"], ["tier", "Tier"]];
+  function remembered(key) { try { return window.localStorage.getItem(key) || ""; } catch (e) { return ""; } }
+  function remember(key, value) { try { window.localStorage.setItem(key, value); } catch (e) { /* private mode */ } }
+  function option(select, value, text) {
+    var o = document.createElement("option");
+    o.value = value; o.textContent = text; select.appendChild(o); return o;
+  }
+  function setup() {
+    document.querySelectorAll(".kam-morning").forEach(function (wrapper) {
+      var table = wrapper.querySelector("table");
+      if (!table || wrapper.dataset.kamMorning) return;
+      wrapper.dataset.kamMorning = "1";
+      var rows = Array.prototype.slice.call(table.tBodies[0].rows);
+      var first = parseInt(wrapper.getAttribute("data-first") || "0", 10);
+      var chosen = {}, kinds = {};
+      var bar = document.createElement("div");
+      bar.className = "kam-filters";
+      function values(field) {
+        return rows.map(function (r) { return r.getAttribute("data-" + field) || ""; })
+          .concat(field === "who" ? rows.map(function (r) { return r.getAttribute("data-kam") || ""; }) : [])
+          .filter(function (v, i, all) { return v && all.indexOf(v) === i; }).sort();
+      }
+      var me = document.createElement("select");
+      me.setAttribute("aria-label", "I am");
+      option(me, "", "I am…");
+      values("who").forEach(function (v) { option(me, v, v); });
+      me.value = remembered("kam-me");
+      var mine = document.createElement("input");
+      mine.type = "checkbox";
+      mine.checked = remembered("kam-mine") === "1" && !!me.value;
+      var mineLabel = document.createElement("label");
+      mineLabel.appendChild(mine);
+      mineLabel.appendChild(document.createTextNode(" only mine"));
+      bar.appendChild(me);
+      bar.appendChild(mineLabel);
+      FIELDS.forEach(function (field) {
+        var select = document.createElement("select");
+        select.setAttribute("aria-label", "Filter by " + field[1].toLowerCase());
+        option(select, "", field[1] + ": all");
+        values(field[0]).forEach(function (v) { option(select, v, v); });
+        select.addEventListener("change", function () { chosen[field[0]] = select.value; apply(); });
+        var label = document.createElement("label");
+        label.appendChild(select);
+        bar.appendChild(label);
+      });
+      var count = document.createElement("span");
+      count.className = "kam-filter-count";
+      count.setAttribute("aria-live", "polite");
+      bar.appendChild(count);
+      wrapper.insertBefore(bar, wrapper.firstChild);
+      var buttons = Array.prototype.slice.call(document.querySelectorAll(".kam-counts .kam-count"));
+      function matches(row) {
+        var who = me.value;
+        if (mine.checked && who && row.getAttribute("data-who") !== who && row.getAttribute("data-kam") !== who) return false;
+        var anyKind = Object.keys(kinds).some(function (k) { return kinds[k]; });
+        if (anyKind && !kinds[row.getAttribute("data-kind")]) return false;
+        return Object.keys(chosen).every(function (f) { return !chosen[f] || row.getAttribute("data-" + f) === chosen[f]; });
+      }
+      function apply() {
+        var filtering = (mine.checked && me.value) || Object.keys(chosen).some(function (f) { return chosen[f]; }) ||
+          Object.keys(kinds).some(function (k) { return kinds[k]; });
+        var shown = 0, matched = 0;
+        rows.forEach(function (row) {
+          var keep = matches(row);
+          matched += keep ? 1 : 0;
+          if (first && !filtering) keep = !row.classList.contains("kam-extra");
+          else if (first && keep && shown >= first) keep = false;
+          row.hidden = !keep;
+          shown += keep ? 1 : 0;
+        });
+        count.textContent = filtering ? (first ? shown + " shown" : matched + " of " + rows.length) : "";
+      }
+      me.addEventListener("change", function () {
+        remember("kam-me", me.value);
+        if (!me.value) { mine.checked = false; remember("kam-mine", ""); }
+        apply();
+      });
+      mine.addEventListener("change", function () { remember("kam-mine", mine.checked ? "1" : ""); apply(); });
+      buttons.forEach(function (button) {
+        button.addEventListener("click", function () {
+          var kind = button.getAttribute("data-kind");
+          kinds[kind] = !kinds[kind];
+          button.setAttribute("aria-pressed", kinds[kind] ? "true" : "false");
+          apply();
+        });
+      });
+      apply();
+    });
+  }
+  if (window.document$) { window.document$.subscribe(setup); } else { document.addEventListener("DOMContentLoaded", setup); }
+})();
