@@ -58,13 +58,12 @@ class Kpi:
     name: str
     column: str  # the heading of its column in the account's KPI table
     money: bool = False
-    summarised: bool = True  # listed with its latest change under the table
-    scale: tuple[float, float] | None = None  # the KPI's own range, the same on every account's chart
+    scale: tuple[float, float] | None = None  # the values the KPI can take: its chart never runs past them
 
 
 KPIS = (Kpi("satisfaction", "Satisfaction", "Satisfaction", scale=(1, 10)),
         Kpi("revenue", "Revenue", "Revenue", money=True),
-        Kpi("retention_pct", "Retention %", "Retention", summarised=False, scale=(0, 100)),
+        Kpi("retention_pct", "Retention %", "Retention", scale=(0, 100)),
         Kpi("nps", "NPS", "NPS", scale=(-100, 100)))
 
 
