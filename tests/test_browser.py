@@ -9,8 +9,12 @@ from __future__ import annotations
 
 import functools
 import http.server
+import itertools
+import json
+import math
 import re
 import shutil
+import subprocess
 import threading
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -118,7 +122,7 @@ def test_search_finds_a_stakeholder_and_reaches_their_account(page, server):
     result.wait_for(timeout=10_000)
     result.click()
     page.wait_for_url("**/accounts/kan-code/stakeholders/**")
-    assert page.locator("h3#helen-okoro").is_visible()
+    assert page.locator("h2#helen-okoro").is_visible()
 
 
 def test_parent_to_subsidiary_and_person_links(page, server):
@@ -142,7 +146,7 @@ def test_stakeholder_map_and_charts_are_drawn(page, server):
     page.goto(server + "/")
     charts = page.locator("svg.kam-chart")
     assert charts.count() >= 4
-    assert page.locator("svg.kam-chart circle.dot").count() == 12  # one point per account
+    assert page.locator("svg.kam-chart path.dot:has(title)").count() == 12  # one point per account
     page.goto(server + "/accounts/kan-code/")
     assert page.locator("svg.kam-chart rect.bar").count() == 4  # one bar per criterion
     history = page.locator("svg.kam-history")
@@ -209,10 +213,11 @@ def test_screenshots_at_desktop_and_phone_width(page, server):
     ARTIFACTS.mkdir(exist_ok=True)
     for width in (1400, 390):
         page.set_viewport_size({"width": width, "height": 900})
-        for name, path in [("home", ""), ("account", "accounts/kan-code/"),
+        for name, path in [("home", ""), ("account", "accounts/kan-code/"), ("account-newex", "accounts/newex/"),
                            ("stakeholders", "accounts/kan-code/stakeholders/"), ("person", "people/reed-clapper/"),
                            ("pack", "accounts/kan-code/pack/"), ("changes", "changes/"),
-                           ("reviews", "accounts/kan-code/reviews/")]:
+                           ("reviews", "accounts/kan-code/reviews/"), ("goals", "accounts/hottechi/goals/"),
+                           ("accounts", "accounts/"), ("analytics", "analytics/")]:
             page.goto(f"{server}/{path}")
             page.screenshot(path=str(ARTIFACTS / f"{name}-{width}.png"), full_page=True)
             if width == 390:  # on a phone nothing is silently cut: wide tables scroll inside their own box
@@ -318,7 +323,7 @@ def test_a_column_of_sentences_keeps_a_readable_width_on_a_phone(page, server):
     page.goto(server + "/accounts/kan-code/")
     widths = page.evaluate("""() => [...document.querySelectorAll("td.kam-prose")].map((td) => td.getBoundingClientRect().width)""")
     assert widths and min(widths) >= 200, widths
-    rows = page.evaluate("""() => [...document.querySelectorAll("td.kam-prose")].map((td) => td.parentElement.getBoundingClientRect().height)""")
+    rows = page.evaluate("""() => [...document.querySelectorAll("td.kam-prose")].map((td) => td.getBoundingClientRect().height)""")
     assert max(rows) < 120, rows
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
 
@@ -340,3 +345,235 @@ def test_no_html_entity_is_visible_as_text(page, server):
         page.goto(f"{server}/{path}")
         visible = page.locator("article").inner_text()
         assert not re.search(r"&(#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);", visible), (path, visible[:200])
+
+
+# -- What the pages show (issue 21): each measured here, at desktop and phone width. --
+
+def _at(page, server, width: int, path: str) -> None:
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(f"{server}/{path}")
+
+
+_PANELS = """() => {
+  // Per KPI: how much of its panel its line spans, its latest-value label and that label's change colour.
+  const svg = document.querySelector("svg.kam-trend");
+  const out = {};
+  for (const dot of svg.querySelectorAll("circle.dot")) {
+    const name = dot.querySelector("title").textContent.split(" 20")[0];
+    (out[name] = out[name] || {ys: []}).ys.push(parseFloat(dot.getAttribute("cy")));
+  }
+  const panels = Object.keys(out).length, height = (svg.viewBox.baseVal.height - 22) / panels;
+  [...svg.querySelectorAll("text.latest")].forEach((label, i) => {
+    const name = Object.keys(out)[i], change = label.querySelector("tspan");
+    out[name].span = (Math.max(...out[name].ys) - Math.min(...out[name].ys)) / height;
+    out[name].latest = label.textContent;
+    out[name].colour = getComputedStyle(change).fill;
+  });
+  return out;
+}"""
+
+
+@pytest.mark.parametrize("width", [1400, 390])
+def test_each_kpi_panel_spans_its_own_range_and_says_its_change(page, server, width):
+    """Newex's NPS halved (18 to 9): on a shared -100..100 axis the line was flat."""
+    _at(page, server, width, "accounts/newex/")
+    panels = page.evaluate(_PANELS)
+    assert set(panels) == {"Satisfaction", "Revenue", "Retention %", "NPS"}
+    assert all(p["span"] >= 0.5 for p in panels.values()), {k: p["span"] for k, p in panels.items()}
+    assert panels["NPS"]["latest"] == "9▼ −9"  # the arrow and the sign are text; the colour repeats them
+    red, green, blue = (int(c) for c in re.findall(r"\d+", panels["NPS"]["colour"])[:3])
+    assert red > 2 * max(green, blue)
+    summary = page.locator("article ul", has_text="since the review before").inner_text()
+    assert all(f"{name}:" in summary for name in panels) and "NPS: 9 ▼ −9 since the review before" in summary
+
+
+def test_goal_bars_take_their_status_colour_and_percentages_read_from_to(page, server):
+    page.goto(server + "/accounts/hottechi/goals/")
+    fills = page.evaluate("""() => Object.fromEntries([...document.querySelectorAll("svg.kam-progress rect.fill")]
+      .map((r) => [r.getAttribute("class").split("kam-goal-")[1], getComputedStyle(r).fill]))""")
+    assert set(fills) == {"done", "in_progress", "at_risk", "planned"}
+    assert len(set(fills.values())) == 4, fills  # not one green for every status
+    page.goto(server + "/accounts/kan-code/goals/")
+    assert "Engineering sites on MG Advanced: 35% → 90%" in page.locator("article").inner_text()
+
+
+def _rgb(css: str) -> tuple[float, ...]:
+    return tuple(int(c) / 255 for c in re.findall(r"[\d.]+", css)[:3])
+
+
+def _luminance(rgb) -> float:
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def _contrast(a, b) -> float:
+    light, dark = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+# How people with each kind of colour blindness see a colour (Machado, Oliveira and Fernandes 2009,
+# severity 1), on linear RGB; the distance between two colours is then measured in CIELAB.
+_CVD = {"protan": ((0.152286, 1.052583, -0.204868), (0.114503, 0.786281, 0.099216), (-0.003882, -0.048116, 1.051998)),
+        "deutan": ((0.367322, 0.860646, -0.227968), (0.280085, 0.672501, 0.047413), (-0.011820, 0.042940, 0.968881)),
+        "tritan": ((1.255528, -0.076749, -0.178779), (-0.078411, 0.930809, 0.147602), (0.004733, 0.691367, 0.303900))}
+
+
+def _lab(rgb, matrix) -> tuple[float, float, float]:
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+    r, g, b = (min(max(sum(m * c for m, c in zip(row, linear)), 0), 1) for row in matrix)
+    x, y, z = ((0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047, 0.2126 * r + 0.7152 * g + 0.0722 * b,
+               (0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.08883)
+    f = lambda t: t ** (1 / 3) if t > 0.008856 else 7.787 * t + 16 / 116  # noqa: E731
+    return 116 * f(y) - 16, 500 * (f(x) - f(y)), 200 * (f(y) - f(z))
+
+
+def test_the_colour_blind_check_tells_the_old_slate_greys_apart_from_distinct_hues():
+    old_platinum, old_silver = _rgb("91,107,140"), _rgb("125,135,145")  # #5b6b8c and #7d8791, before
+    assert min(math.dist(_lab(old_platinum, m), _lab(old_silver, m)) for m in _CVD.values()) < 20
+    assert min(math.dist(_lab(_rgb("0,114,178"), m), _lab(_rgb("230,159,0"), m)) for m in _CVD.values()) > 20
+
+
+_BADGES = """() => [...document.querySelectorAll("article .kam-badge")].map((b) => {
+  const style = getComputedStyle(b);
+  return {tier: [...b.classList].find((c) => c.startsWith("kam-tier-")), size: parseFloat(style.fontSize),
+          text: style.color, background: style.backgroundColor};
+})"""
+
+
+@pytest.mark.parametrize("width", [1400, 390])
+def test_tier_badges_are_legible_and_their_hues_differ_for_colour_blind_readers(page, server, width):
+    _at(page, server, width, "accounts/")
+    badges = page.evaluate(_BADGES)
+    assert {b["tier"] for b in badges} >= {"kam-tier-platinum", "kam-tier-gold", "kam-tier-silver", "kam-tier-standard"}
+    assert min(b["size"] for b in badges) >= 12
+    assert min(_contrast(_rgb(b["text"]), _rgb(b["background"])) for b in badges) >= 4.5
+    hues = {b["tier"]: _rgb(b["background"]) for b in badges}
+    for (one, a), (other, b) in itertools.combinations(hues.items(), 2):
+        for kind, matrix in _CVD.items():
+            assert math.dist(_lab(a, matrix), _lab(b, matrix)) >= 20, (one, other, kind)
+
+
+def test_the_scatter_gives_each_tier_its_own_marker_shape_and_a_key(page, server):
+    page.goto(server + "/")
+    shapes = page.evaluate("""() => {
+      const scatter = [...document.querySelectorAll("svg.kam-chart")].find((s) => s.querySelector("title")
+        .textContent.startsWith("Weighted score against"));
+      const out = {};
+      for (const dot of scatter.querySelectorAll("path.dot:has(title)")) {
+        const tier = [...dot.classList].find((c) => c.startsWith("tier-"));
+        // the outline after the move to the centre: its commands tell the shapes apart
+        (out[tier] = out[tier] || new Set()).add(dot.getAttribute("d").split(" m")[1].replace(/[-\\d.,]/g, ""));
+      }
+      return [Object.fromEntries(Object.entries(out).map(([k, v]) => [k, [...v]])), scatter.textContent];
+    }""")
+    outlines, text = shapes
+    assert all(len(v) == 1 for v in outlines.values()) and len({v[0] for v in outlines.values()}) == len(outlines) == 4
+    assert all(name in text for name in ("Platinum", "Gold", "Silver", "Standard"))
+
+
+def test_links_in_text_are_underlined(page, server):
+    page.goto(server + "/accounts/kan-code/")
+    decorations = page.evaluate("""() => [...document.querySelectorAll("article :is(p, li, td) > a:not(.kam-tabs a)")]
+      .map((a) => getComputedStyle(a).textDecorationLine)""")
+    assert decorations and all("underline" in d for d in decorations), set(decorations)
+
+
+_CARD_CELLS = """(labels) => [...document.querySelectorAll(".kam-cards td")]
+  .filter((td) => labels.includes(td.dataset.label) && td.textContent.trim())
+  .map((td) => [td.dataset.label, td.getBoundingClientRect().left, td.getBoundingClientRect().right,
+                getComputedStyle(td, "::before").content])"""
+
+
+@pytest.mark.parametrize("path, labels", [("", ["Watch", "Health"]), ("accounts/kan-code/reviews/", ["Due", "Status"]),
+                                          ("accounts/kan-code/", ["Why"]), ("accounts/kan-code/stakeholders/", ["Last contact"]),
+                                          ("people/reed-clapper/", ["Next review"])])
+def test_key_tables_are_stacked_cards_on_a_phone(page, server, path, labels):
+    """The column that matters was the one scrolled away: on a phone every cell is in view, labelled."""
+    _at(page, server, 390, path)
+    cells = page.evaluate(_CARD_CELLS, labels)
+    assert {label for label, *_ in cells} == set(labels), cells
+    assert all(left >= 0 and right <= 390 for _, left, right, _ in cells), cells
+    assert all(before == f'"{label}: "' for label, _, _, before in cells)
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+
+
+@pytest.mark.parametrize("path, title", [("accounts/kan-code/", "KPI trend across reviews"),
+                                         ("accounts/kan-code/", "Weighted score over time"),
+                                         ("", "Weighted score against annual revenue (USD)")])
+def test_a_chart_that_scrolls_on_a_phone_opens_on_its_latest_point(page, server, path, title):
+    _at(page, server, 390, path)
+    chart = page.locator(f"span.kam-chart-wrap:has(svg > title:text-is('{title}'))")
+    scroll = chart.evaluate("(wrap) => [wrap.scrollLeft, wrap.clientWidth, wrap.scrollWidth]")
+    assert scroll[2] > scroll[1] and scroll[0] + scroll[1] >= scroll[2] - 1, scroll
+    assert chart.get_attribute("tabindex") == "0"  # and it scrolls from the keyboard
+
+
+def test_the_stakeholder_map_opens_on_the_top_of_its_tree_on_a_phone(page, server):
+    _at(page, server, 390, "accounts/kan-code/stakeholders/")
+    box = page.locator("svg.kam-map g.node.root").bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 390, box
+
+
+def test_sortable_headers_answer_to_the_keyboard(page, server):
+    page.goto(server + "/accounts/")
+    button = page.get_by_role("button", name="Revenue")
+    header = page.locator(".kam-sortable th", has=button)
+    assert header.get_attribute("aria-sort") == "none"
+    first = lambda: page.locator(".kam-sortable tbody tr").first.locator("td").nth(4).inner_text()  # noqa: E731
+    button.focus()
+    page.keyboard.press("Enter")
+    assert header.get_attribute("aria-sort") == "ascending"
+    lowest = first()
+    page.keyboard.press("Space")
+    assert header.get_attribute("aria-sort") == "descending" and first() != lowest
+
+
+def test_the_stakeholder_map_is_a_list_of_labelled_links(page, server):
+    page.goto(server + "/accounts/kan-code/stakeholders/")
+    people = page.get_by_role("list", name=re.compile("Stakeholder map of Kan-code")).get_by_role("listitem")
+    assert people.count() == 6
+    helen = people.get_by_role("link", name=re.compile(r"^Helen Okoro Chief Technology Officer .*sentiment: \w+"))
+    assert helen.count() == 1 and helen.get_attribute("href") == "#helen-okoro"
+    levels = page.evaluate("""() => [...document.querySelectorAll("article :is(h1, h2, h3, h4)")].map((h) => +h.tagName[1])""")
+    assert all(b - a <= 1 for a, b in zip(levels, levels[1:])), levels  # no jump from h1 to h3
+
+
+def test_every_table_heading_has_text(page, server):
+    for path in ["", "people/vicki-laflamme/", "accounts/"]:
+        page.goto(f"{server}/{path}")
+        assert page.locator("article th").count() > 0
+        assert page.evaluate("""() => [...document.querySelectorAll("article th")].every((th) => th.textContent.trim())""")
+
+
+# -- axe-core: installed from the npm registry into test-artifacts/ (never into the repository). --
+
+AXE_VERSION = "4.14.1"
+
+
+@pytest.fixture(scope="session")
+def axe_script() -> Path:
+    target = ARTIFACTS / "axe"
+    script = target / "node_modules" / "axe-core" / "axe.min.js"
+    installed = target / "node_modules" / "axe-core" / "package.json"
+    if not (script.exists() and json.loads(installed.read_text(encoding="utf-8"))["version"] == AXE_VERSION):
+        npm = shutil.which("npm")
+        if npm is None:
+            pytest.fail("the accessibility check installs axe-core from the npm registry and needs npm: "
+                        "install Node.js and npm (make test does it where it can: scripts/ensure-browser)")
+        result = subprocess.run([npm, "install", "--prefix", str(target), "--no-audit", "--no-fund", "--silent",
+                                 f"axe-core@{AXE_VERSION}"], capture_output=True, text=True, timeout=300)
+        assert result.returncode == 0 and script.exists(), f"npm could not install axe-core: {result.stderr}"
+    return script
+
+
+@pytest.mark.parametrize("width", [1400, 390])
+@pytest.mark.parametrize("path", ["", "accounts/kan-code/", "accounts/kan-code/stakeholders/",
+                                  "accounts/kan-code/goals/", "accounts/kan-code/reviews/", "analytics/",
+                                  "people/reed-clapper/"])
+def test_axe_finds_nothing_serious(page, server, axe_script, width, path):
+    _at(page, server, width, path)
+    page.add_script_tag(path=str(axe_script))
+    violations = page.evaluate("async () => (await axe.run(document)).violations")
+    serious = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in violations
+               if v["impact"] in ("serious", "critical")]
+    assert serious == []

@@ -6,14 +6,15 @@ import re
 
 import pytest
 
-from generator.site.charts import scatter, ticks
+from generator.site.charts import change_mark, measure_words, own_range, progress_bar, scatter, ticks, trend
 
 WIDTH, HEIGHT = 560, 320
 TOP, BOTTOM = 12, HEIGHT - 40  # scatter's plot area, top padding and x-axis line
 
 
 def _dots(svg: str) -> list[tuple[float, float]]:
-    return [(float(x), float(y)) for x, y in re.findall(r'<circle cx="([\d.-]+)" cy="([\d.-]+)"', svg)]
+    """The centres of the plotted points (a marker's path starts with a move to its centre)."""
+    return [(float(x), float(y)) for x, y in re.findall(r'<path d="M([\d.-]+),([\d.-]+) m[^"]*" class="dot [^"]*"><title>', svg)]
 
 
 @pytest.mark.parametrize("low, high", [(1, 5), (0, 100), (1, 10), (-5, 5)])
@@ -92,3 +93,43 @@ def test_the_map_of_a_5000_deep_reports_to_chain_is_drawn_without_recursion():
              _person("cfo", "ceo"), _person("x", "y"), _person("y", "x"))
     assert _layout(small) == {"a": (0.0, 2), "b": (1.0, 2), "cto": (0.5, 1), "cfo": (2.0, 1), "ceo": (1.25, 0),
                               "y": (3.0, 1), "x": (3.0, 0)}
+
+
+def test_a_kpi_panel_spans_its_own_values_within_what_the_kpi_can_take():
+    assert own_range([18, 9], (-100, 100)) == pytest.approx((7.65, 19.35))  # not -100 to 100: NPS halving shows
+    assert own_range([9.5, 10], (1, 10)) == (pytest.approx(9.425), 10)  # never past the scale's end
+    assert own_range([5, 5]) == (4, 6)  # a flat line sits mid-panel
+
+
+def test_a_change_is_written_with_arrow_and_sign_not_colour_alone():
+    assert change_mark(-9) == ("▼ −9", "down") and change_mark(3) == ("▲ +3", "up") and change_mark(0) == ("= 0", "flat")
+    assert change_mark(None) == ("", "")
+    assert change_mark(-87_600, lambda v: f"{v / 1000:.1f}k") == ("▼ −87.6k", "down")
+
+
+def test_the_trend_draws_each_kpi_on_its_own_range_with_its_latest_change():
+    svg = str(trend("KPIs", [("NPS", [("2026-01-01", 18), ("2026-06-01", 9)]),
+                             ("Satisfaction", [("2026-01-01", 6), ("2026-06-01", None)])], scales={"NPS": (-100, 100)}))
+    nps = [float(y) for y in re.findall(r'<circle cx="[\d.]+" cy="([\d.]+)" r="3.5" class="dot"><title>NPS', svg)]
+    assert nps[1] - nps[0] >= 0.75 * (64 - 20)  # from near the top of its panel to near the bottom
+    assert 'class="latest">9<tspan dx="8" class="down">▼ −9</tspan></text>' in svg
+    assert 'class="latest">6<tspan dx="8" class=""></tspan></text>' in svg  # one value: no change to show
+
+
+def test_a_measure_in_percent_reads_from_to_and_its_bar_is_the_status_colour():
+    assert measure_words("Engineering sites on MG Advanced (%)", 35, 90) == ("Engineering sites on MG Advanced", "35% → 90%")
+    assert measure_words("Racks equipped", 12, 30) == ("Racks equipped", "12 → 30")
+    bar = str(progress_bar("at_risk", 88, 95))
+    assert 'class="fill kam-goal-at_risk" x="0" y="0" width="92.6"' in bar and "<title>93% of the target</title>" in bar
+    assert 'width="100.0"' in str(progress_bar("done", 120, 100)) and 'width="0.0"' in str(progress_bar("planned", 3, 0))
+
+
+def test_the_scatter_gives_each_class_its_shape_and_a_key():
+    legend = [("Platinum", "tier-platinum", "diamond"), ("Gold", "tier-gold", "square"), ("Standard", "tier-standard", "circle")]
+    svg = str(scatter("t", [("a", 1.0, 9.0, "tier-platinum"), ("b", 2.0, 7.0, "tier-gold"), ("c", 3.0, 4.0, "tier-standard")],
+                      [], "x", "y", legend=legend))
+    outlines = re.findall(r'<path d="M[\d.-]+,[\d.-]+ m([^"]*)" class="dot (tier-\w+)"><title>', svg)
+    commands = {css: re.sub(r"[-\d., ]", "", d) for d, css in outlines}
+    assert len(set(commands.values())) == 3, commands  # three different outlines, not three colours
+    assert all(f">{name}</text>" in svg for name, _, _ in legend)
+    assert len(_dots(svg)) == 3 and min(y for _, y in _dots(svg)) >= 12 + 24  # the key sits above the plot

@@ -141,7 +141,7 @@ def test_totals_are_per_currency_when_no_rates_are_declared(tmp_path):
         assert home.count(f"<title>Weighted score against annual revenue ({code})</title>") == 1
         assert home.count(f"<title>Annual revenue per tier ({code})</title>") == 1
     scatter_gbp = home.split("<title>Weighted score against annual revenue (GBP)</title>")[1].split("</svg>")[0]
-    assert scatter_gbp.count("<circle") == 1 and "Codehow: 7.75" in scatter_gbp
+    assert len(re.findall(r'class="dot tier-[^"]*"><title>', scatter_gbp)) == 1 and "Codehow: 7.75" in scatter_gbp
 
 
 def test_declared_rates_give_one_converted_total(tmp_path):
@@ -187,10 +187,10 @@ def test_the_score_axis_follows_the_criteria_scale(tmp_path):
     _edit(repo / "criteria.yml", "scale: {min: 1, max: 10}", "scale: {min: 0, max: 100}")
     home = _pages(repo)["index.md"]
     scatter = home.split("<title>Weighted score against annual revenue")[1].split("</svg>")[0]
-    heights = [float(y) for y in re.findall(r'<circle cx="[\d.]+" cy="([\d.]+)"', scatter)]
-    # the plot runs from y=280 (score 0) up to y=12 (score 100); kan-code's 9.20 sits near the bottom
-    assert len(heights) == 4 and all(12 <= y <= 280 for y in heights)
-    assert min(heights) == pytest.approx(280 - 268 * 0.092, abs=0.1)
+    heights = [float(y) for y in re.findall(r'<path d="M[\d.]+,([\d.]+) m[^"]*" class="dot [^"]*"><title>', scatter)]
+    # the plot runs from y=304 (score 0) up to y=36 (score 100), under the key; kan-code's 9.20 sits near the bottom
+    assert len(heights) == 4 and all(36 <= y <= 304 for y in heights)
+    assert min(heights) == pytest.approx(304 - 268 * 0.092, abs=0.1)
     assert 'class="small">100</text>' in scatter
 
 

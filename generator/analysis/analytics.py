@@ -82,13 +82,12 @@ class Kpi:
     name: str
     column: str  # the heading of its column in the account's KPI table
     money: bool = False
-    summarised: bool = True  # listed with its latest change under the table
-    scale: tuple[float, float] | None = None  # the KPI's own range, the same on every account's chart
+    scale: tuple[float, float] | None = None  # the values the KPI can take: its chart never runs past them
 
 
 KPIS = (Kpi("satisfaction", "Satisfaction", "Satisfaction", scale=SATISFACTION_RANGE),
         Kpi("revenue", "Revenue", "Revenue", money=True),
-        Kpi("retention_pct", "Retention %", "Retention", summarised=False, scale=RETENTION_RANGE),
+        Kpi("retention_pct", "Retention %", "Retention", scale=RETENTION_RANGE),
         Kpi("nps", "NPS", "NPS", scale=NPS_RANGE))
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from html import escape
 
 from markupsafe import Markup
@@ -50,12 +50,30 @@ def bars(title: str, items: list[tuple[str, float, str]], value_format=str, widt
     return _svg(width, height, title, body)
 
 
+SHAPES = ("diamond", "square", "triangle")  # by tier rank; lower tiers and candidates are circles
+
+
+def marker(shape: str, x: float, y: float, size: float = 6) -> str:
+    """A path centred on (x, y): it starts with a move to the centre, so the point is readable
+    from the markup. A shape, not only a colour, tells the tiers apart."""
+    r = size
+    outline = {"diamond": f"m0,{-r * 1.3:.1f} l{r * 1.3:.1f},{r * 1.3:.1f} l{-r * 1.3:.1f},{r * 1.3:.1f} "
+                          f"l{-r * 1.3:.1f},{-r * 1.3:.1f} z",
+               "square": f"m{-r:.1f},{-r:.1f} h{2 * r:.1f} v{2 * r:.1f} h{-2 * r:.1f} z",
+               "triangle": f"m0,{-r * 1.2:.1f} l{r * 1.2:.1f},{r * 2:.1f} h{-r * 2.4:.1f} z"}
+    return f"M{x:.1f},{y:.1f} " + outline.get(shape, f"m{-r:.1f},0 a{r:.1f},{r:.1f} 0 1,0 {2 * r:.1f},0 "
+                                                     f"a{r:.1f},{r:.1f} 0 1,0 {-2 * r:.1f},0 z")
+
+
 def scatter(title: str, points: list[tuple[str, float, float, str]], thresholds: list[tuple[str, float]],
             x_label: str, y_label: str, x_format=str, y_range: tuple[float, float] = (0, 10),
-            width: int = 560, height: int = 320) -> Markup:
+            width: int = 560, height: int = 320, legend: Sequence[tuple[str, str, str]] = ()) -> Markup:
     """Points (label, x, y, css class); y is the score, drawn over `y_range` (the criteria
-    scale), with horizontal threshold lines."""
-    left, bottom, top_pad, right = 56, 40, 12, 20
+    scale), with horizontal threshold lines. `legend` (name, css class, shape) draws a key above
+    the plot and gives each class's points its shape."""
+    left, bottom, top_pad, right = 56, 40, 12 + (24 if legend else 0), 20
+    height += 24 if legend else 0
+    shapes = {css: shape for _, css, shape in legend}
     xs = [p[1] for p in points] or [0]
     x_max = max(xs) * 1.08 or 1
     y_min, y_max = y_range
@@ -71,8 +89,13 @@ def scatter(title: str, points: list[tuple[str, float, float, str]], thresholds:
     for fraction in (0.25, 0.5, 0.75, 1.0):
         body.append(_text(sx(x_max * fraction / 1.08), height - bottom + 16, x_format(x_max * fraction / 1.08), "middle", "small"))
     for name, x, y, css in points:
-        body.append(f'<circle cx="{sx(x):.1f}" cy="{sy(y):.1f}" r="5" class="dot {css}"><title>{escape(name)}: '
-                    f"{y:.2f}</title></circle>")
+        body.append(f'<path d="{marker(shapes.get(css, ""), sx(x), sy(y))}" class="dot {css}"><title>{escape(name)}: '
+                    f"{y:.2f}</title></path>")
+    step = (width - left - right) / max(len(legend), 1)
+    for i, (name, css, shape) in enumerate(legend):
+        x = left + 8 + i * step
+        body.append(f'<path d="{marker(shape, x, 14)}" class="dot {css}"/>')
+        body.append(_text(x + 10, 18, name, "start", "small"))
     body.append(_text((left + width) / 2, height - 6, x_label, "middle"))
     body.append(f'<text x="14" y="{(height - bottom) / 2:.1f}" transform="rotate(-90 14 {(height - bottom) / 2:.1f})" '
                 f'text-anchor="middle">{escape(y_label)}</text>')
@@ -115,18 +138,41 @@ def curve(title: str, points: list[tuple[float, float]], x_label: str, y_label: 
     return _svg(width, height, title, body)
 
 
-def trend(title: str, series: list[tuple[str, list[tuple[str, float | None]]]], width: int = 600,
-          height: int = 240, formats: dict | None = None, scales: dict | None = None) -> Markup:
+def change_mark(change: float | None, show=lambda v: f"{v:g}") -> tuple[str, str]:
+    """A change as text and its css class: "▲ +3" (up), "▼ −9" (down), "= 0" (flat). The arrow
+    and the sign say the direction; the colour only repeats it."""
+    if change is None:
+        return "", ""
+    if change == 0:
+        return "= 0", "flat"
+    arrow, sign, css = ("▲", "+", "up") if change > 0 else ("▼", "−", "down")
+    return f"{arrow} {sign}{show(abs(change))}", css
+
+
+def own_range(values: list[float], bounds: tuple[float, float] | None = None) -> tuple[float, float]:
+    """The range a KPI's panel spans: its own lowest to highest value with a margin, never past the
+    KPI's possible range (`bounds`), so that NPS going from 18 to 9 fills the panel instead of
+    moving a sliver of a -100 to 100 axis."""
+    low, high = min(values), max(values)
+    margin = (high - low) * 0.15 or max(abs(high) * 0.1, 1.0)
+    low, high = low - margin, high + margin
+    if bounds:
+        low, high = max(low, bounds[0]), min(high, bounds[1])
+    return low, high
+
+
+def trend(title: str, series: list[tuple[str, list[tuple[str, float | None]]]], width: int = 640,
+          panel: int = 64, formats: dict | None = None, scales: dict | None = None) -> Markup:
     """Small multiples: one line per KPI over the review dates (labelled along the bottom), each on
-    its own scale: the KPI's fixed range where it has one (satisfaction 1-10, NPS -100 to 100), so
-    that two accounts' charts compare at a glance, else from zero to its highest value."""
+    its own range (own_range; `scales` holds a KPI's possible range), its lowest and highest value
+    marked on the left, its latest value and the change since the review before on the right."""
     named = [(name, [(d, v) for d, v in values if v is not None]) for name, values in series]
     named = [(name, values) for name, values in named if values]
     if not named:
         return Markup("")
     axis = 22
-    panel = (height - axis) // len(named)
-    left, right = 130, 80
+    height = panel * len(named) + axis
+    left, right = 150, 170
     dates = sorted({d for _, values in named for d, _ in values})
     step = (width - left - right) / max(len(dates) - 1, 1)
     x = lambda d: left + step * dates.index(d)  # noqa: E731
@@ -134,21 +180,45 @@ def trend(title: str, series: list[tuple[str, list[tuple[str, float | None]]]], 
     for i, (name, values) in enumerate(named):
         top = i * panel
         show = (formats or {}).get(name, lambda v: f"{v:g}")
-        low, high = (scales or {}).get(name) or (min(0.0, *(v for _, v in values)), max(v for _, v in values))
-        span = (high - low) or 1
-        y = lambda v, top=top, low=low, span=span: top + panel - 10 - (panel - 20) * (v - low) / span  # noqa: E731
+        numbers = [v for _, v in values]
+        low, high = own_range(numbers, (scales or {}).get(name))
+        y = lambda v, top=top, low=low, high=high: top + panel - 8 - (panel - 20) * (v - low) / ((high - low) or 1)  # noqa: E731
         path = " ".join(f"{'M' if j == 0 else 'L'}{x(d):.1f},{y(v):.1f}" for j, (d, v) in enumerate(values))
-        body.append(_text(left - 40, top + panel / 2 + 4, name, "end"))
-        body.append(_text(left - 8, y(high) + 4, show(high), "end", "small"))
-        body.append(_text(left - 8, y(low) + 4, show(low), "end", "small"))
-        body.append(f'<line x1="{left - 4}" y1="{y(low):.1f}" x2="{width - right + 4}" y2="{y(low):.1f}" class="axis"/>')
+        body.append(_text(8, top + panel / 2 + 4, name))
+        for mark in sorted({min(numbers), max(numbers)}):
+            body.append(_text(left - 8, y(mark) + 4, show(mark), "end", "small"))
+        body.append(f'<line x1="{left - 4}" y1="{top + panel - 2:.1f}" x2="{width - right + 4}" '
+                    f'y2="{top + panel - 2:.1f}" class="axis faint"/>')
         body.append(f'<path d="{path}" class="line"/>')
         for d, v in values:
-            body.append(f'<circle cx="{x(d):.1f}" cy="{y(v):.1f}" r="3.5" class="dot"><title>{escape(name)} {escape(d)}: {v:g}</title></circle>')
-        body.append(_text(x(values[-1][0]) + 10, y(values[-1][1]) + 4, show(values[-1][1]), "start", "small"))
+            body.append(f'<circle cx="{x(d):.1f}" cy="{y(v):.1f}" r="3.5" class="dot"><title>{escape(name)} {escape(d)}: '
+                        f"{escape(show(v))}</title></circle>")
+        latest = numbers[-1]
+        words, css = change_mark(latest - numbers[-2] if len(numbers) > 1 else None, show)
+        body.append(f'<text x="{width - right + 12}" y="{top + panel / 2 + 4:.1f}" class="latest">'
+                    f'{escape(show(latest))}<tspan dx="8" class="{css}">{escape(words)}</tspan></text>')
     for d in dates:
         body.append(_text(x(d), height - 6, d, "middle", "small"))
-    return _svg(width, height, title, body)
+    return _svg(width, height, title, body, "kam-trend")
+
+
+def measure_words(metric: str, current: float, target: float) -> tuple[str, str]:
+    """A goal's measure as (metric, "40% → 90%"): a metric named "... (%)" is written as
+    percentages, any other as its plain figures ("71 → 80")."""
+    if metric.rstrip().endswith("(%)"):
+        return metric.rstrip()[:-3].rstrip(), f"{current:g}% → {target:g}%"
+    return metric, f"{current:g} → {target:g}"
+
+
+def progress_bar(status: str, current: float, target: float) -> Markup:
+    """How far a measure is towards its target, in the goal status's colour (kam.css): an SVG
+    bar, because a native <progress> is painted by the browser and ignores a status colour."""
+    share = min(max(current / target, 0.0), 1.0) if target > 0 else 0.0
+    return Markup(
+        f'<svg class="kam-progress" role="img" viewBox="0 0 100 10" width="120" height="12" '
+        f'xmlns="http://www.w3.org/2000/svg"><title>{share:.0%} of the target</title>'
+        f'<rect class="track" x="0" y="0" width="100" height="10" rx="2"/>'
+        f'<rect class="fill kam-goal-{escape(status)}" x="0" y="0" width="{share * 100:.1f}" height="10" rx="2"/></svg>')
 
 
 def score_history(title: str, points: list[tuple[dt.date, float | None, bool, str]],
@@ -265,33 +335,38 @@ def stakeholder_map(title: str, stakeholders: tuple[Stakeholder, ...], owner_nam
     height = int(rows * (BOX_H + GAP_Y) + GAP_Y)
     cx = lambda x: GAP_X + x * (BOX_W + GAP_X)  # noqa: E731
     cy = lambda d: GAP_Y / 2 + d * (BOX_H + GAP_Y)  # noqa: E731
-    body = []
+    body, edges = [], []
     by_id = {s.id: s for s in stakeholders}
     for s in stakeholders:
         if s.reports_to in by_id and s.reports_to != s.id:
             (x1, d1), (x2, d2) = positions[s.reports_to], positions[s.id]
-            body.append(f'<path class="edge" d="M{cx(x1) + BOX_W / 2:.1f},{cy(d1) + BOX_H:.1f} '
-                        f'V{cy(d1) + BOX_H + GAP_Y / 2:.1f} H{cx(x2) + BOX_W / 2:.1f} V{cy(d2):.1f}"/>')
+            edges.append(f'<path class="edge" d="M{cx(x1) + BOX_W / 2:.1f},{cy(d1) + BOX_H:.1f} '
+                         f'V{cy(d1) + BOX_H + GAP_Y / 2:.1f} H{cx(x2) + BOX_W / 2:.1f} V{cy(d2):.1f}"/>')
+    body.append(f'<g aria-hidden="true">{"".join(edges)}</g>')
     for s in stakeholders:
         x, d = positions[s.id]
         left, top = cx(x), cy(d)
         owner = owner_names.get(s.relationship_owner, s.relationship_owner)
         title_lines = _wrap(s.title, TITLE_LINE_CHARS, 2)
-        lines = [_text(left + 10, top + 20, _clip(s.name, 26), css="name")]
-        lines += [_text(left + 10, top + 37 + 15 * i, line) for i, line in enumerate(title_lines)]
-        below = top + 37 + 15 * len(title_lines)
-        lines.append(_text(left + 10, below, f"{s.role.replace('_', ' ')} · {s.influence} influence"))
-        lines.append(_text(left + 10, below + 15, f"owner: {_clip(owner, 24)}"))
+        shown = [_clip(s.name, 26), *title_lines, f"{s.role.replace('_', ' ')} · {s.influence} influence",
+                 f"owner: {_clip(owner, 24)}"]
+        # Each line ends in a space (not drawn): read as text, the lines are words apart, not glued.
+        lines = [_text(left + 10, top + 20, shown[0] + " ", css="name")]
+        lines += [_text(left + 10, top + 37 + 15 * i, line + " ") for i, line in enumerate(shown[1:])]
+        # A list of links for screen readers and the keyboard, one item per person: its name is
+        # what the box shows (speech input users say what they see) and the sentiment its colour shows.
+        summary = f"{' '.join(shown)}, sentiment: {s.sentiment}"
         body.append(
-            f'<a href="#{escape(s.id)}"><g class="node sentiment-{s.sentiment} influence-{s.influence}">'
-            f'<title>{escape(s.name)}, {escape(s.title)}: {s.role.replace("_", " ")}, {s.influence} influence, '
-            f'{s.sentiment}; our owner {escape(owner)}</title>'
+            f'<g role="listitem"><a href="#{escape(s.id)}" aria-label="{escape(summary)}">'
+            f'<g class="node sentiment-{s.sentiment} influence-{s.influence}{" root" if d == 0 else ""}">'
             f'<rect x="{left:.1f}" y="{top:.1f}" width="{BOX_W}" height="{BOX_H}" rx="6"/>'
-            + "".join(lines) + "</g></a>")
-    # Drawn at its own size, never shrunk: on a narrow screen its wrapper scrolls instead.
+            + "".join(lines) + "</g></a></g>")
+    # Drawn at its own size, never shrunk: on a narrow screen its wrapper scrolls (kam.js opens it
+    # centred on the top of the tree).
     return Markup(
-        f'<svg class="kam-chart kam-map" role="img" viewBox="0 0 {width} {height}" width="{width}" '
-        f'height="{height}" xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>{"".join(body)}</svg>')
+        f'<svg class="kam-chart kam-map" role="list" aria-label="{escape(title)}: {len(stakeholders)} people" '
+        f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" xmlns="http://www.w3.org/2000/svg">'
+        f'{"".join(body)}</svg>')
 
 
 def _wrap(text: str, limit: int, max_lines: int) -> list[str]:

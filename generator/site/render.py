@@ -325,8 +325,18 @@ def _home_context(site: SiteInput) -> dict[str, Any]:
         "tier_bars_count": [(names[t], float(n), css[t]) for t, n in site.analytics.tiers["accounts"].items()],
         "revenue_charts": [_revenue_chart(site, view, names, css) for view in site.analytics.revenue],
         "thresholds": [(t.name, t.min_score) for t in site.scores.criteria.tiers],
+        "tier_legend": _tier_legend(site.scores, names),
         "score_range": (scale.min, scale.max),
     }
+
+
+def _tier_legend(scores: Scores, names: dict[str, str]) -> list[tuple[str, str, str]]:
+    """(name, css class, marker shape) per tier present in the portfolio, highest first: the
+    scatter's key, and a shape per tier so that no reader depends on telling two hues apart."""
+    present = set(scores.table["tier"])
+    order = [t.id for t in scores.criteria.tiers] + [STANDARD, CANDIDATE]
+    return [(names[t], f"tier-{t}", charts.SHAPES[i] if i < len(charts.SHAPES) else "circle")
+            for i, t in enumerate(order) if t in present]
 
 
 def _revenue_chart(site: SiteInput, view: RevenueView, names: dict[str, str], css: dict[str, str]) -> dict[str, Any]:

@@ -1,4 +1,5 @@
-// Click a column heading of a portfolio table to sort by it; click again to reverse.
+// Click a column heading of a portfolio table to sort by it; click again to reverse. Each heading
+// holds a button, so that the keyboard (Tab, Enter) and screen readers reach it; aria-sort says the order.
 // Written here rather than pulled from a CDN: the site must work without internet access.
 (function () {
   function value(cell) {
@@ -19,7 +20,7 @@
   function sortBy(table, index, header) {
     var body = table.tBodies[0];
     var ascending = header.getAttribute("aria-sort") !== "ascending";
-    Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th) { th.removeAttribute("aria-sort"); });
+    Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th) { th.setAttribute("aria-sort", "none"); });
     header.setAttribute("aria-sort", ascending ? "ascending" : "descending");
     var rows = Array.prototype.slice.call(body.rows);
     rows.sort(function (a, b) {
@@ -33,7 +34,14 @@
       if (!table.tHead || table.dataset.kamSortable) return;
       table.dataset.kamSortable = "1";
       Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th, index) {
-        th.addEventListener("click", function () { sortBy(table, index, th); });
+        if (!th.textContent.trim()) return;
+        var button = document.createElement("button");
+        button.type = "button";
+        button.className = "kam-sort";
+        while (th.firstChild) button.appendChild(th.firstChild);
+        th.appendChild(button);
+        th.setAttribute("aria-sort", "none");
+        button.addEventListener("click", function () { sortBy(table, index, th); });
       });
     });
   }
@@ -200,5 +208,48 @@
       apply();
     });
   }
+
+// Layout helpers. On a phone a key table is a stack of cards (kam.css): each cell is labelled with
+// its column's heading. A chart wider than the screen opens on its latest point (the right end)
+// and the stakeholder map on the top of its tree. A box that scrolls sideways takes the keyboard
+// focus, so it can be scrolled without a mouse.
+(function () {
+  function label() {
+    document.querySelectorAll(".kam-cards table").forEach(function (table) {
+      if (!table.tHead) return;
+      var headers = Array.prototype.map.call(table.tHead.rows[0].cells, function (th) { return th.textContent.trim(); });
+      Array.prototype.forEach.call(table.tBodies[0] ? table.tBodies[0].rows : [], function (row) {
+        Array.prototype.forEach.call(row.cells, function (td, i) { td.setAttribute("data-label", headers[i] || ""); });
+      });
+    });
+  }
+  function scrollable(box, name) {
+    if (box.scrollWidth <= box.clientWidth + 1) return;
+    box.tabIndex = 0;
+    box.setAttribute("role", "region");
+    box.setAttribute("aria-label", name + " (scrolls sideways)");
+  }
+  function open() {
+    document.querySelectorAll(".kam-chart-wrap").forEach(function (wrap) {
+      var title = wrap.querySelector("svg > title");
+      wrap.scrollLeft = wrap.scrollWidth;
+      scrollable(wrap, title ? title.textContent : "Chart");
+    });
+    document.querySelectorAll(".kam-map-wrap").forEach(function (wrap) {
+      var root = wrap.querySelector("g.node.root"), map = wrap.querySelector("svg");
+      if (root && map) {
+        var box = root.getBoundingClientRect(), frame = wrap.getBoundingClientRect();
+        wrap.scrollLeft += box.left + box.width / 2 - (frame.left + frame.width / 2);
+      }
+      scrollable(wrap, map ? map.getAttribute("aria-label") : "Stakeholder map");
+    });
+    document.querySelectorAll("article .md-typeset__scrollwrap").forEach(function (wrap) {
+      var first = wrap.querySelector("th");
+      scrollable(wrap, "Table" + (first && first.textContent.trim() ? ": " + first.textContent.trim() : ""));
+    });
+    var search = document.querySelector(".md-search[role=dialog]");
+    if (search && !search.hasAttribute("aria-label")) search.setAttribute("aria-label", "Search");
+  }
+  function setup() { label(); open(); }
   if (window.document$) { window.document$.subscribe(setup); } else { document.addEventListener("DOMContentLoaded", setup); }
 })();
