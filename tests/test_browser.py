@@ -180,14 +180,37 @@ def test_tier_sorts_by_rank_and_never_reviewed_comes_first(page, server):
 
 
 def test_what_needs_attention_is_in_the_first_viewport(page, server):
+    """The morning view: the counts line and the first rows in one screen; each count filters."""
     page.set_viewport_size({"width": 1400, "height": 900})
     page.goto(server + "/")
+    counts = page.locator(".kam-counts")
+    assert counts.bounding_box()["y"] < 900
+    assert "promotion candidate" in counts.inner_text() and "account at risk" in counts.inner_text()
     attention = page.locator(".kam-attention table")
-    box = attention.bounding_box()
-    assert box is not None and box["y"] < 900
     first_item = attention.locator("tbody tr").first.bounding_box()
     assert first_item["y"] + first_item["height"] <= 900
-    assert "Promotion candidate" in attention.inner_text() and "At risk" in attention.inner_text()
+    page.locator(".kam-count[data-kind=at_risk]").click()
+    visible = attention.locator("tbody tr:visible")
+    assert visible.count() == 1 and "At risk" in visible.first.inner_text()
+    assert page.locator(".kam-count[data-kind=at_risk]").get_attribute("aria-pressed") == "true"
+
+
+def test_mine_is_remembered_across_a_reload(page, server):
+    page.goto(server + "/")
+    me = page.locator(".kam-morning select[aria-label='I am']")
+    who = me.locator("option").nth(1).get_attribute("value")
+    me.select_option(who)
+    page.locator(".kam-morning input[type=checkbox]").check()
+    rows = page.locator(".kam-attention tbody tr:visible")
+    mine = rows.count()
+    assert mine >= 1
+    for i in range(mine):
+        row = rows.nth(i)
+        assert who in (row.get_attribute("data-who"), row.get_attribute("data-kam"))
+    page.reload()
+    assert page.locator(".kam-morning select[aria-label='I am']").input_value() == who
+    assert page.locator(".kam-morning input[type=checkbox]").is_checked()
+    assert page.locator(".kam-attention tbody tr:visible").count() == mine
 
 
 _TABLES_FIT = """() => {

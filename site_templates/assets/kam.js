@@ -208,6 +208,8 @@
       apply();
     });
   }
+  if (window.document$) { window.document$.subscribe(setup); } else { document.addEventListener("DOMContentLoaded", setup); }
+})();
 
 // Layout helpers. On a phone a key table is a stack of cards (kam.css): each cell is labelled with
 // its column's heading. A chart wider than the screen opens on its latest point (the right end)
