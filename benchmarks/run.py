@@ -420,6 +420,15 @@ def bench_site(rows: list[tuple[str, str]]) -> None:
                  (f"{_kb(small_page)} -> {_kb(large_page)}: {growth} (target <= 1.2x); "
                  f"the baseline's at {n:,}: {_kb(None if isinstance(base, str) else _size(base_site / page))}")))
 
+    if not isinstance(ours, str):  # the morning view at scale (issue: under 250 KB, one screen to read)
+        home = (our_site / "index.html").read_text(encoding="utf-8")
+        shown_rows = home.count("<tr data-kind=")
+        carried = home.count('<tr class="kam-extra" hidden data-kind=')
+        total = (our_site / "attention" / "index.html").read_text(encoding="utf-8").count("<tr data-kind=")
+        rows.append((f"home page, {n:,} accounts", (f"{_kb(len(home.encode()))} (target < 250 KB); attention rows "
+                     f"{shown_rows} shown + {carried} carried for filters, of {total:,} on the full list; "
+                     f"{home.count('<tr')} table rows in all")))
+
     if pages:
         markdown_words = statistics.mean(len(p.read_text(encoding="utf-8").split())
                                          for p in (shown / "accounts" / "account-00002").rglob("index.html"))

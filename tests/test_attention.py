@@ -122,3 +122,12 @@ def test_home_attention_page_person_pages_and_reviews_pages_report_the_same_item
     badges = sum(len(re.findall(r'kam-flag-late">\d+ days late|kam-flag-late">late', p.read_text(encoding="utf-8")))
                  for p in site.glob("accounts/*/reviews/index.html"))
     assert badges == late_actions  # a reviews page marks late exactly the open actions that are late
+
+
+def test_the_counts_line_says_late_and_due_apart():
+    from generator.analysis.attention import Count
+
+    assert Count("action", 2, 2).words == "2 late actions"
+    assert Count("action", 1, 0).words == "1 action due soon"
+    assert Count("action", 3, 1).words == "3 actions due soon (1 late)"
+    assert Count("at_risk", 1).words == "1 account at risk" and Count("contact", 3).words == "3 stale contacts"

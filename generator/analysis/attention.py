@@ -183,20 +183,24 @@ def attention(portfolio: Portfolio, scores: Scores, today: dt.date) -> tuple[Att
 class Count:
     kind: str
     n: int
+    late: int = 0  # of them, how many are late (actions: the rest fall due within two weeks)
 
     @property
     def words(self) -> str:
         one, many = KIND_WORDS[self.kind]
+        if self.kind == "action" and self.late < self.n:
+            due = f"{self.n:,} action{'' if self.n == 1 else 's'} due soon"
+            return due if not self.late else f"{due} ({self.late:,} late)"
         return f"{self.n:,} {one if self.n == 1 else many}"
 
 
 def counts(items: Iterable[Attention]) -> tuple[Count, ...]:
-    """The counts line, in the order of KIND_WORDS; a late action counts, one due soon does not."""
-    found = {kind: 0 for kind in KIND_WORDS}
+    """The counts line, in the order of KIND_WORDS."""
+    found = {kind: [0, 0] for kind in KIND_WORDS}
     for item in items:
-        if item.kind != "action" or item.late:
-            found[item.kind] += 1
-    return tuple(Count(kind, n) for kind, n in found.items() if n)
+        found[item.kind][0] += 1
+        found[item.kind][1] += item.late
+    return tuple(Count(kind, n, late) for kind, (n, late) in found.items() if n)
 
 
 def morning_rows(items: tuple[Attention, ...], first: int = 15, per_person: int = 3,

@@ -309,6 +309,9 @@ def _by_score(site: SiteInput, ids) -> list[Account]:
     return sorted(accounts, key=lambda a: (-site.scores.by_account[a.id].score, a.id))
 
 
+HOME_TIER_ROWS = 10  # per tier on the home page; at 1,000 accounts the page stays one screen of tables
+
+
 def _home_context(site: SiteInput) -> dict[str, Any]:
     names = site.scores.ladder.names
     css = {t: f"tier-{t}" for t in names}
@@ -317,7 +320,9 @@ def _home_context(site: SiteInput) -> dict[str, Any]:
     first, extra = morning_rows(items, kam_of={a.id: a.profile.owner for a in site.portfolio.accounts})
     groups = _groups_by_tier(site)
     return {
-        "groups": [g for g in groups if g[0] not in {heading for heading, _ in _BELOW_TIERS.values()}],
+        # Key accounts only, each tier's first rows by score: the whole portfolio is one click away.
+        "groups": [(name, intro, members[:HOME_TIER_ROWS], show, len(members)) for name, intro, members, show in groups
+                   if name not in {heading for heading, _ in _BELOW_TIERS.values()}],
         "others": [(g[0], len(g[2])) for g in groups if g[0] in {heading for heading, _ in _BELOW_TIERS.values()}],
         "attention_first": first,
         "attention_extra": extra,
