@@ -2,7 +2,6 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-export NO_MKDOCS_2_WARNING := 1
 
 .PHONY: site test test-fast lint serve validate bench schema docs clean corpus-update lock
 

@@ -88,7 +88,6 @@ def publish(root: Path, generated: Generated, *, strict: bool = False, site_dir:
     check_site_dir(root, site_dir, force=force)
     if problem := refusal(generated, strict):
         raise problem
-    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, MkDocsException
@@ -200,7 +199,6 @@ def focused_plugins(root: Path, focus: tuple[str, ...]) -> dict[str, dict]:
 
 def serve(root: Path, port: int, focus: tuple[str, ...] = ()) -> None:
     """mkdocs serve with live reload, the kam plugin told which accounts to preview (all when none)."""
-    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     from mkdocs.commands.serve import serve as mkdocs_serve
 
     options: dict[str, Any] = {"plugins": focused_plugins(root, focus)} if focus else {}
