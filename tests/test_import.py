@@ -170,7 +170,9 @@ def test_the_imported_repository_builds(imported, tmp_path):
     result = kam(copy, "build", "--strict", "--today", TODAY)
     assert result.exit_code == 0, result.stderr
     home = (copy / "site" / "index.html").read_text(encoding="utf-8")
-    assert "Candidate → " in home
+    assert "candidates, on" in home  # home lists key accounts; the candidates are one click away
+    everyone = (copy / "site" / "accounts" / "index.html").read_text(encoding="utf-8")
+    assert "Candidate → " in everyone
     page = (copy / "site" / "accounts" / "acme-corporation" / "index.html").read_text(encoding="utf-8")
     assert "kam import accept acme-corporation" in page
 

@@ -65,12 +65,13 @@ def test_search_index_holds_stakeholders_and_plans(built):
 
 def test_home_opens_with_what_needs_attention_then_lists_accounts_by_tier(built):
     home = text_of(built / "index.html")
-    for heading in ("Platinum", "Gold", "Silver", "Standard accounts"):
+    for heading in ("Platinum", "Gold", "Silver"):
         assert heading in home
     attention, portfolio = home[:home.index("Platinum")], home[home.index("Platinum"):]
     assert attention.index("Needs attention") < attention.index("Promotion candidate")
     assert "Bluth Company" in attention and "0.15 below Silver" in attention  # the base fixture's candidate
-    assert portfolio.index("Kan-code") < portfolio.index("Codehow") < portfolio.index("Bluth Company")
+    assert portfolio.index("Kan-code") < portfolio.index("Codehow")
+    assert "Standard accounts" not in home and "Not key accounts: 1 standard account, on all accounts" in portfolio
 
 
 def test_playbook_renders_live_data_and_no_raw_jinja(built):
