@@ -107,7 +107,7 @@ def test_the_workflows_are_this_repositorys_own_installing_from_requirements():
     repository installs the generator named in requirements.txt instead of itself."""
     files = starter_files()
     install = re.compile(r"^      - run: pip install -c requirements/ci\.txt( -e)? \.$", re.MULTILINE)
-    for name in ("validate", "pr-diff", "publish"):
+    for name in ("validate", "pr-diff", "publish", "digest"):
         ours = (PROJECT / ".github" / "workflows" / f"{name}.yml").read_text(encoding="utf-8")
         expected = install.sub("      - run: pip install -r requirements.txt -c constraints.txt   # the generator, as "
                                "pinned there, and its dependencies, as locked", ours)
@@ -125,6 +125,8 @@ LEAST_PERMISSIONS = {
     ("publish", "build"): {"contents": "read", "pages": "read"},
     ("publish", "deploy"): {"pages": "write", "id-token": "write"},
     ("tests", "test"): {"contents": "read"},  # ours only: the generator's own suite
+    ("digest", "digest"): {"contents": "read"},
+    ("digest", "issue"): {"issues": "write"},
 }
 
 
@@ -136,7 +138,7 @@ def _workflows() -> dict[str, str]:
 
 def test_every_workflow_declares_the_least_permissions_each_job_needs():
     workflows = _workflows()
-    assert len(workflows) == 7
+    assert len(workflows) == 9
     for name, text in workflows.items():
         workflow = yaml.safe_load(text)
         assert isinstance(workflow.get("permissions"), dict), f"{name}: no permissions block of its own"
@@ -151,6 +153,18 @@ def test_the_comment_job_takes_over_only_the_bots_own_comment():
             script = yaml.safe_load(text)["jobs"]["comment"]["steps"][-1]["with"]["script"]
             assert 'c.user.login === "github-actions[bot]" && c.user.type === "Bot"' in script
             assert "c.body.startsWith(marker)" in script
+
+
+def test_the_digest_job_takes_over_only_the_bots_own_issue_and_closes_it_when_nothing_is_left():
+    for name, text in _workflows().items():
+        if name.endswith("/digest"):
+            workflow = yaml.safe_load(text)
+            assert set(workflow[True]) == {"schedule", "workflow_dispatch"}  # PyYAML reads `on` as true
+            assert all("run" not in step for step in workflow["jobs"]["issue"]["steps"])  # runs no repository code
+            script = workflow["jobs"]["issue"]["steps"][-1]["with"]["script"]
+            assert 'i.user.login === "github-actions[bot]" && i.user.type === "Bot"' in script
+            assert "i.body.startsWith(marker)" in script and 'const marker = "<!-- kam-digest -->"' in script
+            assert 'needed ? "open" : "closed"' in script
 
 
 def test_dependabot_keeps_the_actions_and_the_python_packages_current():

@@ -356,6 +356,60 @@ def history_command(root: Path, accounts: tuple[str, ...], since: dt.date | None
         historyreport.print_table(points, Console())
 
 
+class Days(click.ParamType):
+    """A span of days: "7d", "2w" or a bare number of days."""
+    name = "DAYS"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, int):
+            return value
+        text = str(value).strip().lower()
+        number, unit = (text[:-1], text[-1]) if text[-1:] in ("d", "w") else (text, "d")
+        if not number.isdigit() or not 0 < int(number) <= 3660:
+            self.fail(f"{value!r} is not a number of days such as 7d or 2w", param, ctx)
+        return int(number) * (7 if unit == "w" else 1)
+
+
+def _site_link(root: Path):
+    """Links to the published site when mkdocs.yml names its site_url; None otherwise (plain text)."""
+    from ..core import siteconfig
+    from ..site.pages import site_link
+
+    config_file = root / "mkdocs.yml"
+    config = siteconfig.read(config_file.read_text(encoding="utf-8") if config_file.is_file() else None)
+    url = config.get("site_url")
+    if not isinstance(url, str) or not url.startswith(("https://", "http://")):
+        return None
+    return functools.partial(site_link, url, directory_urls=siteconfig.directory_urls(config))
+
+
+@main.command("digest")
+@click.option("--owner", default=None, metavar="ID", help="Only this person's items (a team.yml id).")
+@click.option("--manager", default=None, metavar="ID",
+              help="Only the items on accounts this person sponsors (their executive_sponsor), per person who acts.")
+@click.option("--since", "since_days", type=Days(), default="7d", show_default=True,
+              help="Compare with the last commit this long before --today.")
+@click.option("--format", "output_format", type=click.Choice(["markdown", "text", "json"]), default="text",
+              show_default=True)
+@today_option
+@in_repository
+def digest_command(root: Path, owner: str | None, manager: str | None, since_days: int, output_format: str,
+                   today: dt.date) -> None:
+    """What is new in each person's attention since last week: newly late, newly due, new risks, tier watch
+    changes, what was closed, and the counts against then."""
+    from ..history import digestreport
+    from ..history.digest import digest
+
+    if owner and manager:
+        raise click.UsageError("give --owner or --manager, not both")
+    found = digest(root, today, since_days, owner=owner, manager=manager)
+    if output_format == "text":
+        click.echo(digestreport.as_text(found), nl=False)
+        return
+    render = digestreport.as_markdown if output_format == "markdown" else digestreport.as_json
+    click.echo(render(found, _site_link(root)), nl=False)
+
+
 @main.group()
 def new() -> None:
     """Scaffold new files."""

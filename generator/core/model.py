@@ -67,6 +67,10 @@ EMAIL_PATTERN = rf"^[^{_NOT_IN_ADDRESS}]+@[^{_NOT_IN_ADDRESS}.]+(?:\.[^{_NOT_IN_
 Email = Annotated[str, StringConstraints(pattern=EMAIL_PATTERN)]
 CURRENCY_PATTERN = r"^[A-Z]{3}$"  # an ISO 4217 code
 Currency = Annotated[str, StringConstraints(pattern=CURRENCY_PATTERN)]
+# A GitHub login (letters, digits, single hyphens inside, at most 39): the digest writes `@login` from
+# this field alone, never from free text, so the pattern is what keeps a mention to one person.
+GITHUB_LOGIN_PATTERN = r"^[A-Za-z0-9](?:-?[A-Za-z0-9]){0,38}$"
+GitHubLogin = Annotated[str, StringConstraints(max_length=39, pattern=GITHUB_LOGIN_PATTERN)]
 
 Role = Literal["decision_maker", "economic_buyer", "influencer", "champion", "user", "gatekeeper", "blocker"]
 Influence = Literal["high", "medium", "low"]
@@ -197,6 +201,7 @@ class Person(Record):
     name: Text
     role: Text
     email: Email
+    github: GitHubLogin | None = None  # mentioned by `kam digest`'s dashboard issue
 
 
 # -- accounts/<id>/account.yml ----------------------------------------------------------------

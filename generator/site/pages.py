@@ -68,6 +68,13 @@ def page_url(path: str, directory_urls: bool = True) -> str:
     return stem.removesuffix("index") if stem.endswith("/index") else f"{stem}/"
 
 
+def site_link(site_url: str, ref: Ref, directory_urls: bool = True) -> str:
+    """The absolute URL of what `ref` names on the site published at `site_url` (for text read
+    outside the site: the digest's issue)."""
+    path, _, anchor = ref_page(ref).partition("#")
+    return site_url.rstrip("/") + "/" + page_url(path, directory_urls) + (f"#{anchor}" if anchor else "")
+
+
 def href(here: str, target: str, directory_urls: bool = True) -> Markup:
     """The link from page `here` to page `target` as published, for HTML the generator writes
     itself: mkdocs rewrites `.md` links only in Markdown, and generated HTML skips Markdown."""
