@@ -174,3 +174,15 @@ def test_plan_health_grades_at_80_and_50(total, grade):
 
     assert Health(total, ()).grade == grade
 
+
+
+def test_plan_health_explains_what_is_missing_and_where_it_is_fixed():
+    from generator.analysis.analytics import Health, HealthPart
+
+    health = Health(70, (HealthPart("Plan sections", 1.0, "4 of 4 required sections written"),
+                         HealthPart("Goals", 0.5, "2 of 3 horizons covered, 1 of 2 open goals on time"),
+                         HealthPart("Contact recency", 0.5, "1 of 2 stakeholders contacted in the last 90 days")), "acme")
+    assert health.explanation == ("Plan health 70: Goals, 2 of 3 horizons covered, 1 of 2 open goals on time; "
+                                  "Contact recency, 1 of 2 stakeholders contacted in the last 90 days")
+    assert health.where == "goals"
+    assert Health(100, (HealthPart("Plan sections", 1.0, "all"),), "acme").explanation.endswith("every part complete")

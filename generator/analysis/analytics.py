@@ -40,6 +40,7 @@ from .attention import Attention, Count, attention, counts
 
 HEALTH_PARTS = ("Plan sections", "Review cadence", "Goals", "Decision maker and champion", "Contact recency")
 # Plan health in three grades, best first: the lowest total each grade starts at.
+_HEALTH_PAGES = dict(zip(HEALTH_PARTS, ("plan", "reviews/index", "goals", "stakeholders", "stakeholders"), strict=True))
 HEALTH_GRADES = (("good", 80), ("fair", 50), ("poor", 0))
 # How each kind of attention item is flagged; the two watch lists ("at risk" is internal) are
 # flagged with the same words wherever an account's watch status shows.
@@ -59,6 +60,24 @@ class HealthPart:
 class Health:
     total: int  # 0..100, the parts weighted equally
     parts: tuple[HealthPart, ...]
+    account_id: str = ""
+
+    @property
+    def missing(self) -> tuple[HealthPart, ...]:
+        """The parts that keep the figure below 100: what the figure explains on hover and focus."""
+        return tuple(p for p in self.parts if p.value < 1)
+
+    @property
+    def explanation(self) -> str:
+        if not self.missing:
+            return f"Plan health {self.total}: every part complete"
+        return f"Plan health {self.total}: " + "; ".join(f"{p.name}, {p.detail}" for p in self.missing)
+
+    @property
+    def where(self) -> str:
+        """The account page where the first missing part is fixed (the plan when nothing is missing)."""
+        first = self.missing[0].name if self.missing else HEALTH_PARTS[0]
+        return _HEALTH_PAGES[first]
 
     @property
     def grade(self) -> str:
@@ -189,7 +208,7 @@ def health(criteria: CriteriaConfig, account: Account, tier: Tier | None, today:
     parts.append(HealthPart(HEALTH_PARTS[4], recent / total if total else 0.0,
                             f"{recent} of {total} stakeholders contacted in the last {contacts.stale_after_days} days"))
     score = round(100 * sum(p.value for p in parts) / len(parts))
-    return Health(score, tuple(parts))
+    return Health(score, tuple(parts), account.id)
 
 
 def kpi_series(account: Account) -> tuple[KpiPoint, ...]:
