@@ -122,6 +122,12 @@ def test_home_attention_page_person_pages_and_reviews_pages_report_the_same_item
     badges = sum(len(re.findall(r'kam-flag-late">\d+ days late|kam-flag-late">late', p.read_text(encoding="utf-8")))
                  for p in site.glob("accounts/*/reviews/index.html"))
     assert badges == late_actions  # a reviews page marks late exactly the open actions that are late
+    from generator.history.digest import digest
+
+    told = digest(repo, later)  # outside git: no week before, so every item is new, per person who acts
+    assert told.open_items == len(items)
+    assert {p.person: p.open_items for p in told.people if p.open_items} == \
+        {person: n for person, n in people.items() if n}  # the digest tells each person what their page shows
 
 
 def test_the_counts_line_says_late_and_due_apart():

@@ -234,11 +234,27 @@ def test_what_changed_lists_moves_by_window_newest_first(with_history):
     text = pages["changes.md"]
     recent, older = text.split("## 30 to 90 days ago")
     assert '| 2026-11-12 | <a href="../accounts/kan-code/">Kan-code</a> | 8.80 → 9.20 | Growth outlook 6 → 8 |' in recent
-    assert "### Tier movements\n\nNone." in recent and "### Tier movements\n\nNone." in older
+    assert "### Tier movements" not in recent and "Nothing in tier movements" in recent  # folded, not "None."
+    assert "None." not in text and "0 tier movements, 1 score move" in recent
     assert "| 2026-10-06 | Platinum threshold: 8.5 → 8 |" in older
     assert "2026-06-30" not in text  # more than 90 days before 2026-11-24
     reviews = re.findall(r"\| (2026-\d\d-\d\d) \| <a href=[^>]+>[^<]+</a> \| \[", older)
     assert reviews == sorted(reviews, reverse=True) and len(reviews) == 6
+
+
+def test_a_young_repository_says_where_history_begins_instead_of_listing_every_account_as_added(tmp_path):
+    """One commit: twelve "added" rows and "Platinum since" its date would present the first commit as
+    news; the page says where history begins, folds what is empty, and the overview says it too."""
+    from .gitrepo import portfolio_repo
+
+    repo = site_repo(portfolio_repo(tmp_path / "git", date="2026-11-20T10:00:00Z"), tmp_path / "repo")
+    pages = {p.path: p.standalone for p in generate(repo, TODAY).pages}
+    changes = pages["changes.md"]
+    assert "History begins 2026-11-20, the first commit" in changes
+    assert "the 4 accounts of the first commit" in changes and "| added |" not in changes
+    assert "### New and removed accounts" not in changes and "None." not in changes
+    overview = pages["accounts/kan-code/index.md"]
+    assert "history begins 2026-11-20, the first commit" in overview and "Platinum since" not in overview
 
 
 def test_without_git_the_site_says_history_comes_with_commits(tmp_path):

@@ -387,7 +387,9 @@ def _history_context(site: SiteInput, account_id: str, tier_id: str) -> dict[str
     logged = [p for p in reversed(series) if p.changes or p.score_moved]
     return {
         "moves": series,
-        "tier_since": site.timeline.tier_since(account_id, tier_id),
+        "tier_since": since if (since := site.timeline.tier_since(account_id, tier_id)) is None or
+        site.timeline.first_commit is None or since.commit != site.timeline.first_commit.sha else None,
+        "history_begins": site.timeline.first_commit.date.date() if site.timeline.first_commit else None,
         "history_points": [(p.date.date(), p.score, p.cause in ("criteria", "both"), "; ".join(p.changes))
                            for p in series],
         "tier_bands": [(t.name, t.min_score, f"tier-{t.id}") for t in criteria.tiers],
@@ -408,6 +410,7 @@ class ChangeWindow:
     scores: list
     reviews: list  # (Account, Review), newest first
     criteria: list  # one Point per commit that changed criteria.yml, with its words
+    founding: bool = False  # its arrivals are the accounts of the first commit: where history begins, not news
 
 
 def _criteria_moves(points: list) -> list:
@@ -433,13 +436,17 @@ def _changes_context(site: SiteInput) -> dict[str, Any]:
             age = (today - day).days
             return (age < oldest) and (age >= newest or newest == 0)
         points = [p for p in recent if inside(p.date.date())]
+        arrivals = [p for p in points if p.added or p.removed or p.renamed_from]
+        first = timeline.first_commit
+        founding = bool(arrivals) and first is not None and all(p.added and p.commit == first.sha for p in arrivals)
         windows.append(ChangeWindow(
             title,
             tiers=[p for p in points if p.tier_moved],
-            arrivals=[p for p in points if p.added or p.removed or p.renamed_from],
+            arrivals=arrivals,
             scores=[p for p in points if p.score_moved],
             reviews=[(a, r) for a, r in reviews if inside(r.meta.date)],
             criteria=_criteria_moves(points),
+            founding=founding,
         ))
     return {"windows": windows, "current_ids": current_ids}
 
