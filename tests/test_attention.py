@@ -100,10 +100,18 @@ def _rows(html: str) -> list[tuple[str, str]]:
     return re.findall(r'<tr(?: class="kam-extra" hidden)? data-kind="([a-z_]+)" data-who="([^"]*)"', html)
 
 
+def _generated(target: Path) -> Path:
+    from benchmarks.synth import write_portfolio
+
+    return write_portfolio(target, 40)
+
+
 @pytest.mark.slow
-def test_home_attention_page_person_pages_and_reviews_pages_report_the_same_items(tmp_path):
+@pytest.mark.parametrize("portfolio", ["example", "generated"])
+def test_home_attention_page_person_pages_and_reviews_pages_report_the_same_items(tmp_path, portfolio):
     later = dt.date(2027, 3, 1)  # when actions, goals and reviews have fallen due: every kind is there
-    repo = site_repo(BASE, tmp_path / "repo")
+    source = BASE if portfolio == "example" else _generated(tmp_path / "generated")
+    repo = site_repo(source, tmp_path / "repo")
     assert build(repo, later.isoformat()).exit_code == 0
     site = repo / "site"
     items = generate(repo, later).site.analytics.attention

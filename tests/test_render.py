@@ -225,7 +225,9 @@ def test_the_account_overview_shows_tier_since_a_chart_and_the_change_log(with_h
     ]
     assert '<a href="https://git.example.com/sales/account-playbooks/commit/' in overview  # repo_url from mkdocs.yml
     other = pages["accounts/acme-corporation/index.md"]
-    assert "Gold since 2026-02-02" in other and "account added" in other
+    # Gold since the first commit: that is where history begins, not a tier change
+    assert "history begins 2026-02-02, the first commit" in other and "Gold since" not in other
+    assert "account added" in other
     assert "since" not in pages["accounts/kan-code/pack.md"].split("## ", 1)[0]  # the printable pack stays out of it
 
 
