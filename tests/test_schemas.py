@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 from pathlib import Path
 
-from generator.core.schemas import schema_files
+import jsonschema
+import pytest
+import yaml
+
+from generator.core.load import split_front_matter
+from generator.core.schemas import FILE_KINDS, json_schema, schema_files
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -61,3 +68,59 @@ def test_the_configuration_guide_explains_every_option_of_criteria_yml():
     section = guide[guide.index("## criteria.yml"):guide.index("\n## ", guide.index("## criteria.yml") + 1)]
     words = set(re.findall(r"[a-z_]+", section))
     assert sorted(f for f in _fields([CriteriaConfig]) if f.split(".")[1] not in words) == []
+
+
+# -- the shipped schemas, read by an independent validator (jsonschema), accept what the tool accepts:
+#    the example portfolio, a new repository's files, and what `kam new account` writes.
+
+def _as_json(value):
+    """YAML as a JSON document would hold it: dates are strings (the schema's format: date)."""
+    return json.loads(json.dumps(value, default=lambda v: v.isoformat() if isinstance(v, dt.date) else str(v)))
+
+
+def _documents(root: Path):
+    for kind in FILE_KINDS:
+        pattern = kind.pattern.split(" ")[0].replace("<id>", "*").replace("YYYY-MM-DD-slug", "*")
+        for path in sorted(root.glob(pattern)):
+            text = path.read_text(encoding="utf-8")
+            data = yaml.safe_load(split_front_matter(text)[0] if kind.front_matter else text)
+            yield kind, path, data
+
+
+def _problems(root: Path) -> list[str]:
+    found, seen = [], 0
+    for kind, path, data in _documents(root):
+        seen += 1
+        validator = jsonschema.Draft202012Validator(json_schema(kind))
+        found += [f"{path.relative_to(root)}: {e.message}" for e in validator.iter_errors(_as_json(data))]
+    assert seen, f"no files read under {root}"
+    return found
+
+
+def test_the_example_portfolio_passes_an_independent_validator():
+    assert _problems(ROOT) == []
+
+
+@pytest.mark.slow
+def test_a_new_repository_and_a_new_account_pass_it(tmp_path):
+    from click.testing import CliRunner
+
+    from generator.cli.commands import main
+
+    repo = tmp_path / "new"
+    assert CliRunner().invoke(main, ["init", str(repo)]).exit_code == 0
+    team = repo / "team.yml"
+    team.write_text(team.read_text(encoding="utf-8").replace(
+        "\n[]", "\n- {id: jane-doe, name: Jane Doe, role: Key account manager, email: jane@example.com}"), encoding="utf-8")
+    made = CliRunner().invoke(main, ["--root", str(repo), "new", "account", "northwind-logistics", "--name",
+                                     "Northwind Logistics", "--owner", "jane-doe"])
+    assert (repo / "accounts/northwind-logistics/stakeholders.yml").exists(), made.output
+    assert yaml.safe_load((repo / "accounts/northwind-logistics/goals.yml").read_text()) is None  # comments only
+    assert _problems(repo) == []
+
+
+def test_a_comment_only_list_file_is_valid_and_a_wrong_one_is_not():
+    stakeholders = next(k for k in FILE_KINDS if k.name == "stakeholders")
+    validator = jsonschema.Draft202012Validator(json_schema(stakeholders))
+    assert validator.is_valid(None) and validator.is_valid([])
+    assert not validator.is_valid({"id": "x"}) and not validator.is_valid([{"id": "Not An Id"}])

@@ -21,14 +21,15 @@ class FileKind:
     model: type[BaseModel]
     is_list: bool
     front_matter: bool = False
+    may_be_empty: bool = False  # a file of comments only is an empty list (what `kam new` and the import write)
 
 
 FILE_KINDS = (
     FileKind("criteria", "criteria.yml", CriteriaConfig, False),
     FileKind("team", "team.yml", Person, True),
     FileKind("account", "accounts/<id>/account.yml", AccountProfile, False),
-    FileKind("stakeholders", "accounts/<id>/stakeholders.yml", Stakeholder, True),
-    FileKind("goals", "accounts/<id>/goals.yml", Goal, True),
+    FileKind("stakeholders", "accounts/<id>/stakeholders.yml", Stakeholder, True, may_be_empty=True),
+    FileKind("goals", "accounts/<id>/goals.yml", Goal, True, may_be_empty=True),
     FileKind("strategy", "accounts/<id>/strategy.md (front matter)", StrategyMeta, False, True),
     FileKind("review", "accounts/<id>/reviews/YYYY-MM-DD-slug.md (front matter)", ReviewMeta, False, True),
 )
@@ -38,6 +39,8 @@ def json_schema(kind: FileKind) -> dict[str, Any]:
     # list[kind.model] spelt as what it makes at run time: the model is a value here, not a type mypy knows
     list_of: Any = types.GenericAlias(list, (kind.model,))
     schema = TypeAdapter(list_of).json_schema() if kind.is_list else kind.model.model_json_schema()
+    if kind.may_be_empty:  # YAML reads a file of comments as null: the tool accepts it, so must the schema
+        schema["type"] = ["array", "null"]
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = f"{kind.pattern}"
     return schema
