@@ -91,6 +91,21 @@ def test_committed_links_out_of_the_repository_are_reported_at_both_revisions_no
         f"accounts/kan-code/strategy.md:1:1: {e009}"]
 
 
+@pytest.mark.parametrize("default", ["master", "trunk"])
+def test_without_a_base_the_default_branch_is_found_the_way_git_finds_it(repo, default):
+    """A repository whose default branch is master (or what init.defaultBranch names) compares a
+    feature branch with it, as it does with main."""
+    git(repo, "branch", "-m", "main", default)
+    if default == "trunk":
+        git(repo, "config", "init.defaultBranch", "trunk")
+    git(repo, "checkout", "-q", "-b", "feature")
+    edit(repo, "accounts/bluth-company/account.yml", "revenue_potential: {score: 7", "revenue_potential: {score: 9")
+    git(repo, "commit", "-qam", "rescore")
+    result = kam_diff(repo, "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert [c["id"] for c in json.loads(result.stdout)["accounts"]] == ["bluth-company"]
+
+
 def test_an_unknown_base_exits_2_and_says_how_to_fetch(repo):
     result = kam_diff(repo, "no-such-branch")
     assert result.exit_code == 2

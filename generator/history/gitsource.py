@@ -37,13 +37,22 @@ def is_repository(root: Path) -> bool:
     return _git(root, "rev-parse", "--git-dir").returncode == 0
 
 
+def default_branches(root: Path) -> list[str]:
+    """Where git would say the default branch is, most telling first: the remote's HEAD, the branch
+    `init.defaultBranch` names, then the two names repositories use (main, and master before it)."""
+    configured = _git(root, "config", "--get", "init.defaultBranch").stdout.decode().strip()
+    names = [n for n in (configured, "main", "master") if n]
+    return ["origin/HEAD", *(f"origin/{n}" for n in names), *names]
+
+
 def default_base(root: Path) -> str:
     """Where a pull request starts: the merge base with the default branch."""
-    for branch in ("origin/HEAD", "origin/main", "main"):
+    tried = list(dict.fromkeys(default_branches(root)))
+    for branch in tried:
         found = _git(root, "merge-base", "HEAD", branch)
         if found.returncode == 0:
             return found.stdout.decode().strip()
-    raise RevisionProblem("no default branch to compare with (tried origin/HEAD, origin/main, main); "
+    raise RevisionProblem(f"no default branch to compare with (tried {', '.join(tried)}); "
                           "name the base revision, e.g. `kam diff main`")
 
 
