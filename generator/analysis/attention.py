@@ -54,9 +54,10 @@ KIND_WORDS = {
 }
 
 
-def _timing(due: dt.date, today: dt.date) -> tuple[str, int] | None:
-    if due < today:
-        return "late", (today - due).days
+def _timing(late: bool, due: dt.date, today: dt.date) -> tuple[str, int] | None:
+    """Late by the model's rule of the kind (`late`), else due within DUE_SOON_DAYS, else nothing."""
+    if late:
+        return "late", max((today - due).days, 0)
     if due <= today + dt.timedelta(days=DUE_SOON_DAYS):
         return "due", 0
     return None
@@ -66,7 +67,7 @@ def action_items(account: Account, today: dt.date) -> Iterator[Attention]:
     """Open actions late or due soon, wherever they were agreed (Account.actions: open until closed)."""
     for tracked in account.open_actions:
         action = tracked.action
-        timing = _timing(action.due, today)
+        timing = _timing(tracked.past_due(today), action.due, today)
         if timing:
             yield Attention("action", account.id, action.owner, action.title, action.due, timing[0],
                             ("review", account.id, tracked.latest.slug), timing[1])
@@ -83,7 +84,7 @@ def review_items(account: Account, tier: Tier | None, today: dt.date) -> Iterato
         yield Attention("review", account.id, account.profile.owner, f"{tier.name} review never held", None, "late",
                         about)
         return
-    timing = _timing(due, today)
+    timing = _timing(account.review_overdue(tier.review_every_days, today), due, today)
     if timing:
         words = "overdue" if timing[0] == "late" else "due soon"
         yield Attention("review", account.id, account.profile.owner, f"{tier.name} review {words}", due, timing[0],
@@ -95,7 +96,7 @@ def goal_items(account: Account, today: dt.date) -> Iterator[Attention]:
     for g in account.goals:
         if not g.is_open:
             continue
-        timing = _timing(g.due, today)
+        timing = _timing(g.past_due(today), g.due, today)
         if timing or g.status == "at_risk":
             urgency, days = timing or ("risk", 0)
             yield Attention("goal", account.id, g.owner, f"{g.title} ({g.status.replace('_', ' ')})", g.due, urgency,

@@ -296,10 +296,10 @@ def _playbook_html(reader: Reader) -> bool:
     from . import siteconfig
 
     try:
-        text = reader.source.read("mkdocs.yml")
+        text = reader.source.read("mkdocs.yml").decode("utf-8")
     except (OSError, UnicodeDecodeError):
         return False
-    return siteconfig.playbook_html(siteconfig.read(text if isinstance(text, str) else text.decode("utf-8")))
+    return siteconfig.playbook_html(siteconfig.read(text))
 
 
 def _markdown_files(reader: Reader, folder: str) -> Iterator[str]:

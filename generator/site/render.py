@@ -293,14 +293,14 @@ _BELOW_TIERS = {
 }
 
 
-def _groups_by_tier(site: SiteInput) -> list[tuple[str, str, list[Account], bool]]:
-    """(heading, introduction, accounts, whether their rows show the tier badge) per group."""
+def _groups_by_tier(site: SiteInput) -> list[tuple[str, str, str, list[Account], bool]]:
+    """(tier id, heading, introduction, accounts, whether their rows show the tier badge) per group."""
     table, ladder = site.scores.table, site.scores.ladder
     groups = []
     for tier_id in ladder.shown(table["tier"]):
         accounts = _by_score(site, table.index[table["tier"] == tier_id])
         heading, intro = (ladder.name(tier_id), "") if ladder.is_key(tier_id) else _BELOW_TIERS[tier_id]
-        groups.append((heading, intro, accounts, tier_id == CANDIDATE))  # a candidate's badge shows its proposal
+        groups.append((tier_id, heading, intro, accounts, tier_id == CANDIDATE))  # a candidate's badge shows its proposal
     return groups
 
 
@@ -318,12 +318,12 @@ def _home_context(site: SiteInput) -> dict[str, Any]:
     scale = site.scores.criteria.scale
     items = site.analytics.attention
     first, extra = morning_rows(items, kam_of={a.id: a.profile.owner for a in site.portfolio.accounts})
-    groups = _groups_by_tier(site)
+    groups, ladder = _groups_by_tier(site), site.scores.ladder
     return {
         # Key accounts only, each tier's first rows by score: the whole portfolio is one click away.
-        "groups": [(name, intro, members[:HOME_TIER_ROWS], show, len(members)) for name, intro, members, show in groups
-                   if name not in {heading for heading, _ in _BELOW_TIERS.values()}],
-        "others": [(g[0], len(g[2])) for g in groups if g[0] in {heading for heading, _ in _BELOW_TIERS.values()}],
+        "groups": [(name, intro, members[:HOME_TIER_ROWS], show, len(members))
+                   for tier_id, name, intro, members, show in groups if ladder.is_key(tier_id)],
+        "others": [(name, len(members)) for tier_id, name, _, members, _ in groups if not ladder.is_key(tier_id)],
         "attention_first": first,
         "attention_extra": extra,
         "key_count": site.scores.key_count,
