@@ -238,7 +238,7 @@ def test_an_installed_generator_carries_its_templates_and_starts_a_repository(tm
     source, wheels, target, repo = (tmp_path / name for name in ("source", "wheels", "installed", "team"))
     # A copy of what the package is built from: the build leaves its work folders in the source.
     source.mkdir()
-    for name in ("pyproject.toml", "README.md"):
+    for name in ("pyproject.toml", "README.md", "LICENSE"):
         shutil.copy(PROJECT / name, source)
     for name in ("generator", "site_templates"):
         shutil.copytree(PROJECT / name, source / name, ignore=shutil.ignore_patterns("__pycache__"))
