@@ -99,7 +99,7 @@ def counted(count: int, noun: str) -> str:
 
 
 def summary(diagnostics: Iterable[Diagnostic]) -> str:
-    """"2 errors, 1 warning": notices are named only when there are some, which most repositories never have."""
+    """The count, as in "2 errors, 1 warning"; notices are named only when there are some (most repositories have none)."""
     diagnostics = list(diagnostics)
     counts = Counter(d.severity for d in diagnostics)
     text = f"{counted(counts[Severity.ERROR], 'error')}, {counted(counts[Severity.WARNING], 'warning')}"
