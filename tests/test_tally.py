@@ -9,6 +9,7 @@ from generator.core.codes import Severity
 from generator.core.diagnostics import Diagnostic
 from generator.core.tally import by_code, errors_only_summary, place, table, where_to_start
 
+from .hostile import TEXT_PAYLOADS
 from .test_inert import TERMINAL_PAYLOADS
 
 
@@ -75,3 +76,10 @@ def test_errors_only_counts_what_it_leaves_out_in_one_phrase():
     assert errors_only_summary([found("team.yml", "E104", Severity.ERROR), found("criteria.yml", "W402")]) == \
         "1 error; 1 warning not shown (--errors-only)"
     assert errors_only_summary([]) == "0 errors"
+
+
+@pytest.mark.parametrize("payload", [p for p in TEXT_PAYLOADS if "/" not in p])  # "/" cannot be in a folder's name
+def test_markup_in_a_folder_name_reaches_the_terminal_as_the_letters_it_is(payload):
+    hostile = [found(f"accounts/{payload}/strategy.md", "W309"), found(f"accounts/{payload}/goals.yml", "W303"),
+               found("accounts/plain/account.yml", "W302")]
+    assert table(hostile)[-1] == f"Start with accounts/{payload}: 2 of the 3 warnings, the most of any account or file."
