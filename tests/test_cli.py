@@ -361,3 +361,58 @@ def test_version_is_the_installed_distributions():
 
     result = CliRunner().invoke(main, ["--version"])
     assert result.exit_code == 0 and result.stdout == f"kam {version('account-playbooks')}\n"
+
+
+# -- output a person can act on: the count by code, errors apart ----------------------------------
+
+def test_validate_counts_the_warnings_by_code_and_says_where_to_start(repo):
+    result = kam(repo, "validate", "--today", "2027-11-24", "--format", "text")
+    assert result.exit_code == 0 and len(result.stdout.splitlines()) == 21
+    assert result.stderr == (
+        "kam validate: 4 accounts, 0 errors, 21 warnings\n"
+        "  12  W308 warning  Review action past due\n"
+        "   6  W307 warning  Goal past due\n"
+        "   3  W301 warning  Review overdue\n"
+        "Start with accounts/codehow: 7 of the 21 warnings, the most of any account or file.\n")
+
+
+def test_errors_only_prints_the_errors_and_counts_the_rest_in_one_line(repo):
+    break_role(repo)
+    result = kam(repo, "validate", "--today", "2027-11-24", "--format", "text", "--errors-only")
+    assert result.exit_code == 1
+    assert result.stdout == ("accounts/kan-code/stakeholders.yml:25:9: error[E104] 'role' must be one of decision_maker, "
+                             "economic_buyer, influencer, champion, user, gatekeeper, blocker; got 'champoin'; did you "
+                             "mean 'champion'?\n")
+    assert result.stderr == ("kam validate: 4 accounts, 1 error; 21 warnings not shown (--errors-only)\n"
+                             "  1  E104 error    Value not allowed\n")
+
+
+def test_errors_only_keeps_the_exit_code_of_the_whole_run(repo):
+    lose_champion(repo)
+    result = kam(repo, "validate", "--today", TODAY, "--errors-only", "--strict")
+    assert result.exit_code == 3 and result.stdout == ""
+    assert result.stderr == "kam validate: 4 accounts, 0 errors; 1 warning not shown (--errors-only)\n"
+
+
+def test_a_hostile_folder_name_stays_inert_in_the_count(repo):
+    hostile = "a\x1b]0;pwned\x07"
+    (repo / "accounts" / "codehow").rename(repo / "accounts" / hostile)
+    result = kam(repo, "validate", "--today", TODAY, "--format", "text")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[-1] == (
+        "Start with accounts/a\\x1b]0;pwned\\x07: 1 of the 3 errors, the most of any account or file.")
+    assert "\x1b" not in result.stderr + result.stdout and "\x07" not in result.stderr + result.stdout
+
+
+def test_a_notice_is_shown_and_lets_strict_through(repo, tmp_path):
+    """The gate both workflows run: criteria.yml decides that a missing champion does not stop it.
+    (A strict build with notices, to a published site, is tests/test_init.py's new team.)"""
+    lose_champion(repo)
+    refused = kam(repo, "build", "--strict", "--site-dir", str(tmp_path / "site"), "--today", TODAY)
+    assert refused.exit_code == 3 and "  1  W305 warning  No champion mapped\n" in refused.stderr  # the build's count
+    criteria = repo / "criteria.yml"
+    criteria.write_text(criteria.read_text() + "severity:\n  W305: notice\n")
+    checked = kam(repo, "validate", "--today", TODAY, "--strict", "--format", "text")
+    assert checked.exit_code == 0 and " notice[W305] " in checked.stdout
+    assert checked.stderr == ("kam validate: 4 accounts, 0 errors, 0 warnings, 1 notice\n"
+                              "  1  W305 notice   No champion mapped\n")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -270,3 +271,193 @@ def test_an_installed_generator_carries_its_templates_and_starts_a_repository(tm
     fetched = subprocess.run([*pip, "download", "--no-deps", "--no-index", "-d", str(tmp_path / "fetched"), "-r",
                               str(repo / "requirements.txt")], capture_output=True, text=True, timeout=120)
     assert fetched.returncode == 0 and (tmp_path / "fetched" / wheel.name).is_file(), fetched.stderr
+
+
+# -- one gate, workflows that run, a first week that publishes ----------------------------------------
+
+def _yaml(files: dict[str, str], name: str) -> dict:
+    return yaml.safe_load(files[name])
+
+
+def _runs(workflow: dict) -> list[str]:
+    return [step["run"] for job in workflow["jobs"].values() for step in job["steps"] if "run" in step]
+
+
+def _kam_build(workflow: dict) -> list[str]:
+    """The `kam build` of a workflow, its words without the Pages address (which only publishing has)."""
+    import shlex
+
+    (line,) = [run for run in _runs(workflow) if run.startswith("kam build")]
+    words = shlex.split(line, comments=True)
+    if "--site-url" in words:
+        del words[words.index("--site-url"):words.index("--site-url") + 2]
+    return words
+
+
+def test_the_pull_request_gate_is_the_publish_gate():
+    """What passes a pull request publishes: the same strict build, and the annotated check before it
+    is strict too. Here and in the starter."""
+    for files in (starter_files(), {f".github/workflows/{p.name}": p.read_text(encoding="utf-8")
+                                    for p in (PROJECT / ".github" / "workflows").glob("*.yml")}):
+        pull_request, publish = _yaml(files, ".github/workflows/validate.yml"), _yaml(files, ".github/workflows/publish.yml")
+        assert _kam_build(pull_request) == _kam_build(publish) == ["kam", "build", "--strict", "--site-dir", "site"]
+        assert "kam validate --strict" in _runs(pull_request)
+        assert "pull_request" in pull_request[True]  # PyYAML reads `on` as true
+
+
+def test_the_pre_commit_hook_installs_the_generator_requirements_txt_names(monkeypatch):
+    """pre-commit makes the hook's environment from additional_dependencies: the very line CI installs,
+    read back intact even with a `#sha256=` that YAML would otherwise take for a comment."""
+    import generator.scaffold.repository as repository
+
+    wheel = f"account-playbooks @ https://files.example.com/account_playbooks-0.1.0-py3-none-any.whl#sha256={'ab' * 32}"
+    for requirement in (generator_requirement(), wheel, PLACEHOLDER):
+        monkeypatch.setattr(repository, "generator_requirement", lambda requirement=requirement: requirement)
+        files = starter_files()
+        (hook,) = _yaml(files, ".pre-commit-config.yaml")["repos"][0]["hooks"]
+        assert hook["language"] == "python"
+        assert hook["additional_dependencies"] == _requirement_lines(files["requirements.txt"]) == [requirement]
+        assert hook["entry"] == "kam validate --errors-only"
+        known = {opt for param in main.commands["validate"].params for opt in param.opts}
+        assert set(hook["entry"].split()[2:]) <= known
+
+
+def test_the_workflows_pass_an_independent_linter(tmp_path):
+    """check-jsonschema with the GitHub Actions schemas it ships (SchemaStore's, no network): this
+    project's workflows and a new repository's, and both Dependabot files. The linter is shown a
+    broken workflow first, so a linter that accepts anything would fail here."""
+    import subprocess
+    import sys
+
+    linter = [str(Path(sys.executable).parent / "check-jsonschema"), "--builtin-schema"]
+    broken = tmp_path / "broken.yml"
+    broken.write_text("on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    step:\n      - run: kam build\n",
+                      encoding="utf-8")
+    refused = subprocess.run([*linter, "vendor.github-workflows", str(broken)], capture_output=True, text=True,
+                             timeout=120)
+    assert refused.returncode == 1 and "'step' was unexpected" in refused.stdout
+    repo = tmp_path / "repo"
+    assert kam(tmp_path, "init", str(repo)).exit_code == 0
+    workflows = [*sorted((PROJECT / ".github" / "workflows").glob("*.yml")),
+                 *sorted((repo / ".github" / "workflows").glob("*.yml"))]
+    assert len(workflows) == 9
+    for schema, paths in (("vendor.github-workflows", workflows),
+                          ("vendor.dependabot", [PROJECT / ".github" / "dependabot.yml",
+                                                 repo / ".github" / "dependabot.yml"])):
+        done = subprocess.run([*linter, schema, *map(str, paths)], capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stdout + done.stderr
+
+
+# What the runner puts where a step's env names an expression: the values a test run stands for.
+EXPRESSIONS = {"${{ steps.pages.outputs.base_url }}": "https://example.github.io/accounts",
+               "${{ github.base_ref }}": "main"}
+
+
+def _installs_from_the_lock(repo: Path, line: str) -> None:
+    """The install step installs requirements.txt under constraints.txt; the generator already
+    installed here stands for it only because every pin of that lock that applies is what is installed."""
+    import shlex
+    from importlib import metadata
+
+    from packaging.requirements import Requirement
+
+    words = shlex.split(line, comments=True)
+    assert words[:2] == ["pip", "install"], line
+    assert words[words.index("-r") + 1] == "requirements.txt" and words[words.index("-c") + 1] == "constraints.txt"
+    pins = [Requirement(text.split("#")[0]) for text in (repo / "constraints.txt").read_text(encoding="utf-8")
+            .splitlines() if text and not text.startswith(("#", " "))]
+    assert len(pins) > 20
+    for pin in pins:
+        if pin.marker is None or pin.marker.evaluate():
+            assert metadata.version(pin.name) == str(pin.specifier)[2:], pin
+
+
+def run_workflow(repo: Path, name: str, event: str) -> list[tuple[str, object]]:
+    """Every `run:` of the repository's workflow `name`, in order, as the runner would on `event`
+    (bash -e, GITHUB_ACTIONS set, a step summary file); the install step checked, not run."""
+    import os
+    import subprocess
+    import sys
+
+    workflow = yaml.safe_load((repo / ".github" / "workflows" / f"{name}.yml").read_text(encoding="utf-8"))
+    summary = repo.parent / f"{name}-summary.md"
+    done = []
+    for job in workflow["jobs"].values():
+        for step in job["steps"]:
+            if "run" not in step:
+                continue
+            if "if" in step:  # the one condition the workflows use
+                assert step["if"] == "github.event_name == 'pull_request'", step["if"]
+                if event != "pull_request":
+                    continue
+            script = step["run"]
+            assert "${{" not in script, script  # expressions reach a script through its environment only
+            if script.startswith("pip install"):
+                _installs_from_the_lock(repo, script)
+                continue
+            env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+                   "GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": str(summary), "KAM_TODAY": TODAY,
+                   **{key: EXPRESSIONS[value] for key, value in step.get("env", {}).items()}}
+            done.append((script, subprocess.run(["bash", "-e", "-c", script], cwd=repo, env=env, capture_output=True,
+                                                text=True, timeout=600)))
+    return done
+
+
+def _passed(runs) -> None:
+    for script, result in runs:
+        assert result.returncode == 0, f"{script}\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
+
+
+def test_a_fresh_repositorys_workflows_install_from_its_lock_and_pass(tmp_path):
+    """kam init, a first account on a pull request branch, then every `run:` of every workflow."""
+    from .gitrepo import commit_all, git
+
+    repo = tmp_path / "repo"
+    assert kam(tmp_path, "init", str(repo)).exit_code == 0
+    git(repo, "init", "-q", "-b", "main")
+    commit_all(repo, "kam init", "2026-11-02T09:00:00Z")
+    git(repo, "update-ref", "refs/remotes/origin/main", "HEAD")  # the clone's view of the base branch
+    git(repo, "checkout", "-q", "-b", "first-account")
+    team = repo / "team.yml"
+    team.write_text(team.read_text(encoding="utf-8").replace(
+        "\n[]\n", "\n- id: jane-doe\n  name: Jane Doe\n  role: Key account manager\n  email: jane.doe@example.com\n"),
+        encoding="utf-8")
+    assert kam(repo, "new", "account", "northwind", "--owner", "jane-doe", "--today", TODAY).exit_code == 0
+    commit_all(repo, "Northwind", "2026-11-20T09:00:00Z")
+    ran = {name: run_workflow(repo, name, event) for name, event in
+           (("validate", "pull_request"), ("pr-diff", "pull_request"), ("publish", "push"), ("digest", "schedule"))}
+    for runs in ran.values():
+        _passed(runs)
+    assert [len(runs) for runs in ran.values()] == [2, 2, 1, 2]  # every run step but the installs
+    assert (repo / "site" / "index.html").is_file() and (repo / "site" / "accounts" / "northwind").is_dir()
+    assert "northwind" in (repo / "kam-diff.md").read_text(encoding="utf-8")
+    assert (repo / "kam-digest.md").is_file() and (tmp_path / "pr-diff-summary.md").stat().st_size > 0
+
+
+def test_a_new_teams_first_week_ends_with_a_published_site(tmp_path):
+    """The issue's path: kam init, the CRM sample imported, every proposal accepted, then the pull
+    request's gate and the publish gate exactly as the workflows write them. The plan prompts and the
+    rest of what a first week cannot have filled are notices in the starter's criteria.yml: shown,
+    counted by code, and no reason to publish nothing."""
+    from .test_import import SAMPLE
+
+    repo = tmp_path / "repo"
+    assert kam(tmp_path, "init", str(repo)).exit_code == 0
+    assert kam(repo, "import", "crm", str(SAMPLE), "--today", TODAY).exit_code == 0
+    assert kam(repo, "import", "accept", "--all", "--today", TODAY).exit_code == 0
+    pull_request = run_workflow(repo, "validate", "pull_request")
+    _passed(pull_request)
+    checked = pull_request[0][1].stderr
+    assert checked.startswith("kam validate: 85 accounts, 0 errors, 0 warnings, 542 notices\n"), checked
+    assert "  425  W309 notice   Plan section still holds the template prompt\n" in checked
+    assert "::notice file=accounts/" in pull_request[0][1].stdout  # annotations on the pull request
+    shutil.rmtree(repo / "site")
+    published = run_workflow(repo, "publish", "push")
+    _passed(published)
+    assert (repo / "site" / "index.html").is_file()
+    assert len(list((repo / "site" / "accounts").glob("*/index.html"))) == 85
+    # Without the starting set, the same gate refuses the same week: the notices are what let it publish.
+    criteria = repo / "criteria.yml"
+    criteria.write_text(criteria.read_text(encoding="utf-8").split("\nseverity:")[0] + "\n", encoding="utf-8")
+    strict = kam(repo, "validate", "--strict", "--today", TODAY, "--format", "text")
+    assert strict.exit_code == 3 and "0 errors, 542 warnings" in strict.stderr

@@ -16,6 +16,7 @@ from pathlib import Path
 import click
 
 from ..core import diagnostics as diag
+from ..core import tally
 from ..core.codes import Severity
 from ..core.collector import relaxed_collector
 from ..core.errors import ExitCode, KamError, exit_code
@@ -176,17 +177,27 @@ def _report(found) -> None:
 @click.option("--format", "output_format", type=click.Choice(["text", "github", "json"]), default=None,
               help="Output format; github when $GITHUB_ACTIONS is set, else text.")
 @click.option("--strict", is_flag=True, help="Exit 3 when there are warnings but no errors (not for a review, goal or "
-                   "action that has fallen due: W301, W307, W308).")
+                   "action that has fallen due: W301, W307, W308, nor for a notice).")
+@click.option("--errors-only", is_flag=True, help="Print only the errors; warnings and notices are counted in one "
+                   "line (the pre-commit hook's view). The exit code is the same as without it.")
 @today_option
 @in_repository
-def validate(root: Path, output_format: str | None, strict: bool, today: dt.date) -> None:
-    """Check every account file; print every problem, sorted. The CI gate."""
+def validate(root: Path, output_format: str | None, strict: bool, errors_only: bool, today: dt.date) -> None:
+    """Check every account file; print each problem, then a count by code."""
     from ..scoring.check import check
 
     result = check(root, today)
-    _print_diagnostics(result.diagnostics, output_format or ("github" if os.environ.get("GITHUB_ACTIONS") else "text"))
-    click.echo(f"kam validate: {len(result.portfolio.accounts)} accounts, {diag.summary(result.diagnostics)}", err=True)
+    shown = [d for d in result.diagnostics if d.severity is Severity.ERROR] if errors_only else result.diagnostics
+    _print_diagnostics(shown, output_format or ("github" if os.environ.get("GITHUB_ACTIONS") else "text"))
+    counted = tally.errors_only_summary(result.diagnostics) if errors_only else diag.summary(result.diagnostics)
+    click.echo(f"kam validate: {len(result.portfolio.accounts)} accounts, {counted}", err=True)
+    _print_tally(shown)
     click.get_current_context().exit(int(exit_code(result.diagnostics, strict)))
+
+
+def _print_tally(found) -> None:
+    for line in tally.table(found):
+        stderr.say(line)
 
 
 @main.command()
@@ -245,6 +256,7 @@ def build(root: Path, strict: bool, site_dir: Path | None, force: bool, site_url
     check_site_dir(root, site_dir, force=force)
     generated = generate(root, today)
     _report(generated.validated.diagnostics)
+    _print_tally(generated.validated.diagnostics)
     published = publish(root, generated, strict=strict, site_dir=site_dir, site_url=site_url, force=force)
     for note in published.notes:
         stderr.say(f"kam build: {note}")
@@ -294,6 +306,7 @@ def render(root: Path, out: Path, force: bool, today: dt.date) -> None:
 
     generated = generate(root, today)
     _report(generated.validated.diagnostics)
+    _print_tally(generated.validated.diagnostics)
     exported = export(root, out.resolve(), generated, force=force)
     stderr.say(f"kam render: {exported.pages} generated pages and the playbook written to {exported.folder}; "
                f"build it with `mkdocs build -f {exported.folder / 'mkdocs.yml'}`")

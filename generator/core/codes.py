@@ -14,6 +14,9 @@ from enum import Enum
 class Severity(str, Enum):
     ERROR = "error"
     WARNING = "warning"
+    # A warning criteria.yml lets through: shown like any other, never stopping `--strict` (GitHub's
+    # annotations have the same three levels).
+    NOTICE = "notice"
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
@@ -43,14 +44,14 @@ def sort(diagnostics: Iterable[Diagnostic]) -> tuple[Diagnostic, ...]:
 
 
 def apply_severity(diagnostics: Iterable[Diagnostic], overrides: Mapping[str, str]) -> tuple[Diagnostic, ...]:
-    """Apply criteria.yml's `severity:` table: raise a warning to an error, or switch it off.
-    Only warnings are configurable (an entry naming an error is itself an E405)."""
+    """Apply criteria.yml's `severity:` table: raise a warning to an error, let it through as a notice,
+    or switch it off. Only warnings are configurable (an entry naming an error is itself an E405)."""
     out = []
     for d in diagnostics:
         level = overrides.get(d.code) if d.code.startswith("W") else None
         if level == "off":
             continue
-        if level in ("error", "warning"):
+        if level in ("error", "warning", "notice"):
             d = replace(d, severity=Severity(level))
         out.append(d)
     return tuple(out)
@@ -63,8 +64,8 @@ def has_errors(diagnostics: Iterable[Diagnostic]) -> bool:
 def stops_strict(d: Diagnostic) -> bool:
     """Whether `--strict` stops on it: every error, and every warning but those the calendar
     brings (a review or an action falling due), which would otherwise stop the next publish of
-    a repository nobody changed, just when the site should show them."""
-    return d.severity is Severity.ERROR or d.code not in DATED
+    a repository nobody changed, just when the site should show them. A notice never does."""
+    return d.severity is Severity.ERROR or (d.severity is Severity.WARNING and d.code not in DATED)
 
 
 def format_text(d: Diagnostic) -> str:
@@ -81,7 +82,7 @@ def _github_escape(text: str, *, property_value: bool = False) -> str:
 
 
 def format_github(d: Diagnostic) -> str:
-    kind = "error" if d.severity is Severity.ERROR else "warning"
+    kind = d.severity.value  # GitHub's three annotation levels are ours
     # The runner's log shows the message as a terminal would: its control characters are made visible
     # first (a line break too, which the annotation syntax could otherwise carry).
     path = _github_escape(for_terminal(d.path), property_value=True)
@@ -93,8 +94,13 @@ def as_json(diagnostics: Iterable[Diagnostic]) -> str:
     return json.dumps([d.as_dict() for d in diagnostics], indent=2, ensure_ascii=False)
 
 
+def counted(count: int, noun: str) -> str:
+    return f"{count} {noun}{'s' * (count != 1)}"
+
+
 def summary(diagnostics: Iterable[Diagnostic]) -> str:
+    """The count, as in "2 errors, 1 warning"; notices are named only when there are some (most repositories have none)."""
     diagnostics = list(diagnostics)
-    errors = sum(d.severity is Severity.ERROR for d in diagnostics)
-    warnings = len(diagnostics) - errors
-    return f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
+    counts = Counter(d.severity for d in diagnostics)
+    text = f"{counted(counts[Severity.ERROR], 'error')}, {counted(counts[Severity.WARNING], 'warning')}"
+    return text + (f", {counted(counts[Severity.NOTICE], 'notice')}" if counts[Severity.NOTICE] else "")

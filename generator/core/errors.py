@@ -34,7 +34,7 @@ EXIT_CODES: Mapping[ExitCode, str] = MappingProxyType({
                     "errors), no repository at --root, an account or revision that does not exist, a folder that "
                     "would be overwritten without --force. Nothing was written.",
     ExitCode.STRICT: "Warnings only, and --strict stops on them (except those the calendar brings: W301, W307, "
-                     "W308). Nothing was built.",
+                     "W308; criteria.yml's notices never stop it). Nothing was built.",
     ExitCode.ENVIRONMENT: "The system failed, not the files: git could not be run or read (a shallow clone "
                           "lacking the history asked for included), a file could not be written, the "
                           "installation is incomplete. Nothing was changed.",

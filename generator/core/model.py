@@ -80,7 +80,7 @@ GoalStatus = Literal["planned", "in_progress", "done", "at_risk", "dropped"]
 ReviewType = Literal["qbr", "executive", "internal", "health_check"]
 ActionStatus = Literal["open", "done", "dropped"]
 SeverityLevel = Annotated[
-    Literal["error", "warning", "off"],
+    Literal["error", "warning", "notice", "off"],
     # YAML 1.1 reads a bare `off` as false; accept it as the word people wrote.
     BeforeValidator(lambda value: "off" if value is False else value),
 ]

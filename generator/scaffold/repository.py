@@ -15,7 +15,7 @@ from ..core.errors import ExitCode, KamError
 from ..core.schemas import schema_files
 from ..core.writes import commit
 from ..site.render import DEFAULT_TEMPLATES
-from .account import yaml_text
+from .account import yaml_quoted, yaml_text
 
 STARTER = Path(__file__).parent / "starter"
 DEFAULT_NAME = "Key account playbooks"
@@ -47,7 +47,10 @@ def starter_files(name: str = DEFAULT_NAME) -> dict[str, str]:
             files[target] = path.read_text(encoding="utf-8")
     files["mkdocs.yml"] = files["mkdocs.yml"].replace("{site_name}", yaml_text(name))
     files["README.md"] = files["README.md"].replace("{site_name}", name)
-    files["requirements.txt"] = files["requirements.txt"].replace("{requirement}", generator_requirement())
+    requirement = generator_requirement()
+    files["requirements.txt"] = files["requirements.txt"].replace("{requirement}", requirement)
+    # The hook installs the same generator CI does, quoted: a URL's `#sha256=` would otherwise start a comment.
+    files[".pre-commit-config.yaml"] = files[".pre-commit-config.yaml"].replace("{requirement}", yaml_quoted(requirement))
     files.update({f"schemas/{file}": text for file, text in schema_files().items()})
     files.update(_site_templates())
     return files
