@@ -3,6 +3,7 @@ puts its site; the hostile scan on its output; a missing engine and an unsafe tr
 
 from __future__ import annotations
 
+import html
 import json
 import re
 
@@ -90,9 +91,24 @@ def test_zensical_builds_the_example_where_kam_build_puts_its_site(tmp_path):
     items = json.loads((site / "search.json").read_text(encoding="utf-8"))["items"]
     assert any(i["location"].startswith("accounts/kan-code/stakeholders/") and "Helen Okoro" in i["title"] for i in items)
     assert not list(repo.glob(".site.*"))  # the temporary tree is gone
+    by_mkdocs = tmp_path / "mkdocs-site"
+    assert build(repo, "2026-11-24", "--site-dir", str(by_mkdocs)).exit_code == 0
+    pages = {p.relative_to(site).as_posix() for p in site.rglob("*.html")}
+    assert pages == {p.relative_to(by_mkdocs).as_posix() for p in by_mkdocs.rglob("*.html")}
+    # Every page reads the same (the pack's headings were text in the tree: its wrapper spanned them)
+    assert [p for p in sorted(pages) if _article(site / p) != _article(by_mkdocs / p)] == []
     again = _build(repo, "--site-url", "https://example.github.io/accounts/")  # a previous build is replaced
     assert again.exit_code == 0, again.output
     assert "https://example.github.io/accounts/accounts/kan-code/" in (site / "sitemap.xml").read_text(encoding="utf-8")
+
+
+def _article(page) -> list[str]:
+    """The words of a page's article, without the permalinks' marks (Zensical leaves them out of the text)."""
+    source = page.read_text(encoding="utf-8")
+    if "<article" not in source:
+        return []
+    article = source[source.index("<article"):source.index("</article>")]
+    return html.unescape(re.sub(r"<[^>]+>", " ", article)).replace("¶", " ").split()
 
 
 @pytest.fixture(scope="module")
