@@ -235,9 +235,9 @@ def score(root: Path, as_csv: bool, as_json: bool, weights: str | None, sort_by:
 @click.option("--site-url", default=None, metavar="URL",
               help="Where the site will be served, e.g. https://example.github.io/accounts/ (overrides mkdocs.yml); "
                    "pages under a sub-path, the 404 page included, then find their assets.")
-@click.option("--engine", type=click.Choice(["mkdocs", "zensical"]), default="mkdocs", show_default=True,
-              help="The engine that builds the site: mkdocs through the kam plugin, or zensical from the tree "
-                   "`kam render` writes, checked to be inert before the engine runs.")
+@click.option("--engine", type=click.Choice(["mkdocs", "zensical"]), default="mkdocs", metavar="NAME",
+              help="mkdocs (default: through the kam plugin) or zensical (builds the tree `kam render` writes, "
+                   "checked to be inert before the engine runs).")
 @today_option
 @in_repository
 def build(root: Path, strict: bool, site_dir: Path | None, force: bool, site_url: str | None, engine: str,

@@ -58,7 +58,7 @@ class _Markup(HTMLParser):
     """Every start tag with its attributes and position."""
 
     def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
+        super().__init__(convert_charrefs=False)  # text is not read: references need not be decoded
         self.tags: list[tuple[int, int, str, list[tuple[str, str | None]]]] = []
 
     def handle_starttag(self, tag, attrs):

@@ -111,14 +111,14 @@ def sanitize_authored(html: str, namespace: str, image_hosts: frozenset[str]) ->
 def generated_markup(tag: str, attribute: str | None = None) -> bool:
     """Whether the generator's pages may carry `tag` (with `attribute`): what the sanitiser keeps,
     plus `markdown`, md_in_html's switch on the blocks the templates write (consumed by Markdown)."""
-    tag = tag.lower()
-    if tag not in _TAGS:
-        return False
-    if attribute is None:
-        return True
-    attribute = attribute.lower()
-    own = {name.lower() for name in _ATTRIBUTES.get(tag, ())}
-    return attribute in _ANYWHERE or attribute in own or (attribute == "markdown" and tag in {"div", "details"})
+    allowed = _GENERATED.get(tag.lower())
+    return allowed is not None and (attribute is None or attribute.lower() in allowed)
+
+
+# Names as an HTML parser reports them (lower case), per tag; the audit asks for every tag of a tree.
+_GENERATED = {tag: frozenset(n.lower() for n in _ANYWHERE | _ATTRIBUTES.get(tag, set())) for tag in _TAGS}
+_GENERATED["div"] = _GENERATED["div"] | {"markdown"}
+_GENERATED["details"] = _GENERATED["details"] | {"markdown"}
 
 
 def style_allowed(style: str) -> bool:
