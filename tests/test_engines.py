@@ -176,3 +176,15 @@ def test_a_playbook_heading_named_like_a_theme_id_is_namespaced_on_zensical(tmp_
     elements = _elements(repo / "site" / "playbook" / "clobber" / "index.html").found
     assert [e[1] for e in elements if e[4] and (e[1] or "").startswith("__") and e[1] != "__skip"] == []
     assert {f"user-content-{name}" for name in THEME_IDS} <= {e[1] for e in elements}
+
+
+@pytest.mark.slow
+def test_the_engines_warnings_stop_a_strict_build_with_exit_3_and_no_traceback(tmp_path):
+    repo = site_repo(PROJECT, tmp_path / "repo")
+    page = repo / "playbook" / "tiers.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\nSee [the missing section](#nowhere).\n", encoding="utf-8")
+    result = _build(repo, "--strict")
+    assert result.exit_code == 3, result.output
+    assert "anchor does not exist" in result.stderr and "Aborted because --strict flag is set" in result.stderr
+    assert "not building under --strict: the engine found the warnings above" in result.stderr
+    assert "Traceback" not in result.output and not (repo / "site").exists()

@@ -98,8 +98,23 @@ def _run(command: list[str], tree: Path, strict: bool) -> Path:
         raise EngineMissing(f"the engine could not be started: {exc}") from None
     site = tree / "site"
     if result.returncode != 0 or not (site / "index.html").is_file():
-        output = _ANSI.sub("", result.stdout + result.stderr).strip().splitlines()
+        output = engine_output(result.stdout + result.stderr)
+        if strict and any(_STRICT_ABORT in line for line in output):
+            raise KamError("not building under --strict: the engine found the warnings above; the previous site "
+                           "was left as it was", exit_code=ExitCode.STRICT, details=output[-40:])
         raise KamError(f"the engine failed (exit {result.returncode}); the previous site was left as it was",
-                       exit_code=ExitCode.ERRORS,
-                       details=output[-20:])
+                       details=output[-40:])
     return site
+
+
+_STRICT_ABORT = "Aborted because --strict flag is set"
+
+
+def engine_output(text: str) -> list[str]:
+    """The engine's report as lines a person reads: no colours or control characters, and for a
+    Python traceback (Zensical ends a --strict abort with one) only its last line, the message."""
+    lines = _ANSI.sub("", text).strip().splitlines()
+    if "Traceback (most recent call last):" in lines:
+        start = lines.index("Traceback (most recent call last):")
+        lines = lines[:start] + [lines[-1].split(": ", 1)[-1]]
+    return [line for line in lines if line.strip()]
