@@ -188,3 +188,16 @@ def test_the_engines_warnings_stop_a_strict_build_with_exit_3_and_no_traceback(t
     assert "anchor does not exist" in result.stderr and "Aborted because --strict flag is set" in result.stderr
     assert "not building under --strict: the engine found the warnings above" in result.stderr
     assert "Traceback" not in result.output and not (repo / "site").exists()
+
+
+def test_the_engines_report_reaches_the_terminal_without_control_characters_or_a_traceback():
+    """The engine quotes lines of the tree, account text among them: printed, they carry no escape
+    sequence (a title change, a cleared screen) and a Python traceback is cut to its message."""
+    report = ("\x1b[33mWarning\x1b[0m: anchor does not exist\n"
+              f" 12 │ <p>{TEXT_PAYLOADS[0]}\x1b]0;pwned\x07\x1b[2J</p>\n"
+              "Traceback (most recent call last):\n  File \"x.py\", line 1, in <module>\n"
+              "RuntimeError: Aborted because --strict flag is set\n")
+    lines = engines.engine_output(report)
+    assert lines == ["Warning: anchor does not exist", f" 12 │ <p>{TEXT_PAYLOADS[0]}</p>",
+                     "Aborted because --strict flag is set"]
+    assert not any(ord(c) < 32 for line in lines for c in line)

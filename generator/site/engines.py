@@ -34,7 +34,7 @@ DEFAULT = "mkdocs"
 ZENSICAL_PLUGINS = frozenset({"search"})
 # The engine's output quotes lines of the tree, account text among them: shown without its colours
 # and without any other control character a name could carry to the terminal.
-_ANSI = re.compile(r"\x1b\[[0-9;]*m|[\x00-\x08\x0b-\x1f\x7f]")
+_ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|[\x00-\x08\x0b-\x1f\x7f]")
 
 
 class EngineMissing(KamError):
