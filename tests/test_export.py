@@ -19,7 +19,8 @@ from .sitebuild import PROJECT, build, site_repo
 pytestmark = pytest.mark.slow  # builds sites with mkdocs and properdocs
 
 SAMPLES = ["index.html", "accounts/kan-code/index.html", "accounts/kan-code/stakeholders/index.html",
-           "playbook/key-accounts/index.html", "people/reed-clapper/index.html"]
+           "playbook/key-accounts/index.html", "people/reed-clapper/index.html",
+           "accounts/kan-code/pack/index.html"]  # its header's wrapper once spanned the page's headings in the tree
 
 
 def _article_text(path: Path) -> str:

@@ -246,18 +246,30 @@ def score(root: Path, as_csv: bool, as_json: bool, weights: str | None, sort_by:
 @click.option("--site-url", default=None, metavar="URL",
               help="Where the site will be served, e.g. https://example.github.io/accounts/ (overrides mkdocs.yml); "
                    "pages under a sub-path, the 404 page included, then find their assets.")
+@click.option("--engine", type=click.Choice(["mkdocs", "zensical"]), default="mkdocs", metavar="NAME",
+              help="mkdocs (default: through the kam plugin) or zensical (builds the tree `kam render` writes, "
+                   "checked to be inert before the engine runs).")
 @today_option
 @in_repository
-def build(root: Path, strict: bool, site_dir: Path | None, force: bool, site_url: str | None, today: dt.date) -> None:
+def build(root: Path, strict: bool, site_dir: Path | None, force: bool, site_url: str | None, engine: str,
+          today: dt.date) -> None:
     """Validate, then build the site with mkdocs (refuses to build on errors)."""
     from ..site.build import generate
     from ..site.publish import check_site_dir, publish
 
     check_site_dir(root, site_dir, force=force)
+    if engine != "mkdocs":  # before the portfolio is read: a missing engine is said at once
+        from ..site.engines import publish_with, zensical_command
+
+        zensical_command()
     generated = generate(root, today)
     _report(generated.validated.diagnostics)
     _print_tally(generated.validated.diagnostics)
-    published = publish(root, generated, strict=strict, site_dir=site_dir, site_url=site_url, force=force)
+    if engine == "mkdocs":
+        published = publish(root, generated, strict=strict, site_dir=site_dir, site_url=site_url, force=force)
+    else:
+        published = publish_with(engine, root, generated, strict=strict, site_dir=site_dir, site_url=site_url,
+                                 force=force)
     for note in published.notes:
         stderr.say(f"kam build: {note}")
     stderr.say(f"kam build: site written to {published.site}")

@@ -316,6 +316,18 @@ _ALL = [
          "`currency.rates` lists the base currency itself; the base is worth 1 by definition, and another rate "
          "for it would contradict that.",
          "currency: {base: USD, rates: {USD: 1.0, EUR: 1.08}}", "Remove the base currency from `rates`."),
+    # -- E425-E429: the build with another engine (`kam build --engine`) ------------------------
+    Code("E425", "Unsafe content in the rendered tree",
+         "`kam build --engine` reports it before the engine runs, at the page of the rendered tree (under docs/) "
+         "and the line: the tree carries markup that is not inert, which an engine that runs no hook (Zensical) "
+         "would publish as it is: a raw HTML tag or attribute the generator never writes, an event handler, a "
+         "`javascript:` or other unsafe URL, an attribute list that sets more than an id, or an id in the theme's "
+         "namespace (starting with `_`, where Material keeps `__config`, `__drawer`...). The generator escapes and "
+         "sanitises account text before it writes the tree, so this means a site template or a change to the "
+         "generator let something through. Nothing was built.",
+         "docs/accounts/acme/plan.md:12:1: error[E425] raw HTML <script>, which the generator never writes",
+         "Find what wrote it: a block in site_templates/ (write account text with `md_text`/`html_text`), or "
+         "report it as a bug in the generator; build with the default engine meanwhile."),
     # -- E5xx: what `kam import crm` cannot read (nothing is written) -------------------------
     Code("E501", "Export file missing",
          "`kam import crm` reports it: a file the mapping names is not in the export folder. The message lists "
@@ -470,7 +482,7 @@ CONFIGURABLE = frozenset(c for c in CODES if c.startswith("W"))
 # Reported by `kam import crm`, never by `kam validate`: tested by the import's tests, not the corpus.
 IMPORT_CODES = frozenset(c for c in CODES if c[1] == "5")
 # Reported by the build, for what only rendering can find: tested by the build's tests, not the corpus.
-BUILD_CODES = frozenset({"E218"})
+BUILD_CODES = frozenset({"E218", "E425"})
 DATED = frozenset(c for c, code in CODES.items() if code.dated)
 
 

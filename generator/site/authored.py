@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
-from .escape import markdown_body
+from .escape import BRACES_AS_ENTITIES, markdown_body
 from .safety import sanitize_authored
 
 NAMESPACE = "user-content-"
@@ -71,7 +71,9 @@ class AuthoredRenderer:
     def _html(self, fragment: str) -> list[Piece]:
         if not fragment.strip():
             return []
-        return [Html(sanitize_authored(fragment, NAMESPACE, self.image_hosts))]
+        # The sanitiser writes references back as characters: braces would stand in the tree as text
+        # that only the engine's reading of raw HTML blocks keeps from being an attribute list.
+        return [Html(sanitize_authored(fragment, NAMESPACE, self.image_hosts).translate(BRACES_AS_ENTITIES))]
 
 
 _NOT_IN_SLUG = re.compile(r"[^\w\- ]", re.UNICODE)

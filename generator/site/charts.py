@@ -10,11 +10,19 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Iterator, Sequence
-from html import escape
+from html import escape as html_escape
 
 from markupsafe import Markup
 
 from ..core.model import Stakeholder
+from .escape import BRACES_AS_ENTITIES
+
+
+def escape(text: object) -> str:
+    """Text for a chart's markup; braces as references too, so that no engine's Markdown reads
+    `{: ...}` in a name as an attribute list where the chart stands in the tree."""
+    return html_escape(str(text)).translate(BRACES_AS_ENTITIES)
+
 
 # A chart shrinks with the column down to this share of its own width, where its 12 px labels
 # are 11 px; on a narrower screen (a phone) it keeps that width and scrolls sideways in its box.

@@ -15,6 +15,9 @@ from markupsafe import Markup
 from ..core.mdtext import WIKILINK, defuse_markup, lines_with_fences, split_code_spans
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|#<>!])")
+# Braces would open an attribute list (`{: onclick=... }`) to a Markdown engine reading the tree;
+# as numeric references they show the same characters and mean nothing to Markdown.
+BRACES_AS_ENTITIES = str.maketrans({"{": "&#123;", "}": "&#125;"})
 
 
 def md_text(value: Any) -> Markup:

@@ -60,9 +60,11 @@ class ExportProblem(KamError):
 class Exported:
     folder: Path
     pages: int
+    playbook_html: bool = False  # the repository allows raw HTML in its playbook (mkdocs.yml's kam option)
 
 
-def export(root: Path, out: Path, generated: Generated, *, force: bool = False) -> Exported:
+def export(root: Path, out: Path, generated: Generated, *, force: bool = False,
+           site_url: str | None = None) -> Exported:
     if out == root or out in root.parents:  # its docs/ and mkdocs.yml would replace the repository's own
         raise ExportProblem(f"{out} contains the repository; nothing was written (choose a folder outside it)")
     if out.exists() and any(out.iterdir()) and not force:
@@ -98,8 +100,8 @@ def export(root: Path, out: Path, generated: Generated, *, force: bool = False) 
     overrides.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(THEME_OVERRIDES / "main.html", overrides / "main.html")
     _write(out / "kam_hooks.py", HOOK.replace("{playbook_html}", repr(html)))
-    _write(out / "mkdocs.yml", _engine_config(config))
-    return Exported(out, len(generated.pages))
+    _write(out / "mkdocs.yml", _engine_config(config, site_url))
+    return Exported(out, len(generated.pages), html)
 
 
 def _write(path: Path, text: str) -> None:
@@ -141,9 +143,14 @@ def _config(root: Path) -> dict:
                             exit_code=ExitCode.ERRORS) from None
 
 
-def _engine_config(config: dict) -> str:
+def _engine_config(config: dict, site_url: str | None = None) -> str:
     config = dict(config)
     config["docs_dir"] = "docs"
+    if site_url:
+        config["site_url"] = site_url if site_url.endswith("/") else site_url + "/"
+    extensions = list(config.get("markdown_extensions") or [])
+    if not any(_is(e, "attr_list") for e in extensions):  # the pages' namespaced heading ids are written as { #id }
+        config["markdown_extensions"] = [*extensions, "attr_list"]
     plugins = [p for p in config.get("plugins", []) if not _is(p, "kam") and not _is(p, "macros")]
     config["plugins"] = plugins
     config.setdefault("theme", {})["custom_dir"] = "overrides"

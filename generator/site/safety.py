@@ -106,3 +106,23 @@ def sanitize_authored(html: str, namespace: str, image_hosts: frozenset[str]) ->
     return nh3.clean(html, tags=_AUTHORED_TAGS, attributes=_authored_attributes(), attribute_filter=attribute,
                      allowed_classes=_authored_classes(), url_schemes=set(SAFE_SCHEMES), link_rel=None,
                      strip_comments=True, filter_style_properties=_STYLE_PROPERTIES, id_prefix=namespace)
+
+
+def generated_markup(tag: str, attribute: str | None = None) -> bool:
+    """Whether the generator's pages may carry `tag` (with `attribute`): what the sanitiser keeps,
+    plus `markdown`, md_in_html's switch on the blocks the templates write (consumed by Markdown)."""
+    allowed = _GENERATED.get(tag.lower())
+    return allowed is not None and (attribute is None or attribute.lower() in allowed)
+
+
+# Names as an HTML parser reports them (lower case), per tag; the audit asks for every tag of a tree.
+_GENERATED = {tag: frozenset(n.lower() for n in _ANYWHERE | _ATTRIBUTES.get(tag, set())) for tag in _TAGS}
+_GENERATED["div"] = _GENERATED["div"] | {"markdown"}
+_GENERATED["details"] = _GENERATED["details"] | {"markdown"}
+
+
+def style_allowed(style: str) -> bool:
+    """Whether an inline style sets only the properties the sanitiser keeps, and loads nothing."""
+    declarations = [d for d in style.split(";") if d.strip()]
+    return all(":" in d and d.split(":", 1)[0].strip().lower() in _STYLE_PROPERTIES and "(" not in d
+               for d in declarations)
