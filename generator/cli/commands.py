@@ -426,10 +426,12 @@ def brief_command(root: Path, account_id: str, out: Path | None, pdf: Path | Non
     map, actions, asks and the next review, as one printable page."""
     from ..analysis.brief import brief_in
     from ..scoring.check import check
-    from ..site.brief import brief_document, print_pdf
+    from ..site.brief import brief_document, find_chromium, print_pdf
     from ..site.build import TEMPLATES
 
     brief = brief_in(check(root, today), account_id, today)
+    if pdf is not None:
+        find_chromium()  # before writing anything: without a browser the command changes nothing
     page = out or Path(f"{account_id}-{'agenda' if customer else 'brief'}.html")
     try:
         page.write_text(brief_document(brief, not customer, root / TEMPLATES), encoding="utf-8")

@@ -92,29 +92,38 @@ def brief_document(brief: Brief, internal: bool, templates: Path | None = None) 
 # -- the PDF --------------------------------------------------------------------------------------------
 
 def find_chromium() -> str:
-    """Chromium where scripts/ensure-browser looks for it: $KAM_BROWSER_PATH, `chromium` on the PATH, or
-    Debian's /usr/bin/chromium; an environment error (exit 4) when there is none."""
-    for candidate in (os.environ.get("KAM_BROWSER_PATH"), shutil.which("chromium"), "/usr/bin/chromium"):
+    """Chromium where scripts/ensure-browser looks for it: $KAM_BROWSER_PATH when set (and then only there),
+    else `chromium` on the PATH or Debian's /usr/bin/chromium; an environment error (exit 4) when there is none."""
+    chosen = os.environ.get("KAM_BROWSER_PATH")
+    candidates = [chosen] if chosen else [shutil.which("chromium"), "/usr/bin/chromium"]
+    for candidate in candidates:
         if candidate and Path(candidate).is_file() and os.access(candidate, os.X_OK):
             return candidate
-    raise KamError("no Chromium found to print the PDF: install it (Debian: sudo apt-get install chromium), or set "
+    where = f"KAM_BROWSER_PATH ({chosen}) is not an executable" if chosen else "no Chromium found"
+    raise KamError(f"cannot print the PDF: {where}; install Chromium (Debian: sudo apt-get install chromium) or set "
                    "KAM_BROWSER_PATH to its executable", exit_code=ExitCode.ENVIRONMENT)
 
 
 def print_pdf(page: Path, pdf: Path) -> None:
     """`page` printed to `pdf` by headless Chromium, without the browser's header and footer; the page's
-    own @page rule gives the paper (A4) and margins."""
+    own @page rule gives the paper (A4) and margins. Printed aside first, so that a failed run never
+    leaves an old PDF looking like a new one."""
     chromium = find_chromium()
-    with tempfile.TemporaryDirectory(prefix="kam-brief-") as profile:
+    with tempfile.TemporaryDirectory(prefix="kam-brief-") as work:
+        printed = Path(work) / "brief.pdf"
         command = [chromium, "--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                   f"--user-data-dir={profile}", "--no-pdf-header-footer", f"--print-to-pdf={pdf}",
+                   f"--user-data-dir={Path(work) / 'profile'}", "--no-pdf-header-footer", f"--print-to-pdf={printed}",
                    page.resolve().as_uri()]
         try:
             done = subprocess.run(command, capture_output=True, text=True, timeout=PDF_SECONDS, check=False)
         except (OSError, subprocess.TimeoutExpired) as exc:
             raise KamError(f"Chromium could not print the PDF: {exc}", exit_code=ExitCode.ENVIRONMENT) from None
-    if done.returncode != 0 or not pdf.is_file() or pdf.stat().st_size == 0:
-        last = (done.stderr.strip().splitlines() or ["no output"])[-1]
-        raise KamError(f"Chromium could not print the PDF (exit {done.returncode}): {last}",
-                       exit_code=ExitCode.ENVIRONMENT)
+        if done.returncode != 0 or not printed.is_file() or printed.stat().st_size == 0:
+            last = (done.stderr.strip().splitlines() or ["no output"])[-1]
+            raise KamError(f"Chromium could not print the PDF (exit {done.returncode}): {last}",
+                           exit_code=ExitCode.ENVIRONMENT)
+        try:
+            shutil.copyfile(printed, pdf)
+        except OSError as exc:
+            raise KamError(f"could not write {pdf}: {exc.strerror or exc}", exit_code=ExitCode.ENVIRONMENT) from None
