@@ -118,7 +118,8 @@ def test_lists_are_cut_to_what_one_page_holds(repo):
 def test_figures_and_changes_are_written_with_their_sign():
     assert [change(49880, True), change(-1.5), change(0), change(None), change(1234567)] == [
         "+49.9k", "−1.5", "±0", "—", "+1,234,567"]
-    assert [figure(2034880, True), figure(1985000, True), figure(71), figure(None)] == ["2.03M", "1.99M", "71", "—"]
+    assert [figure(2034880, True), figure(1985000, True), figure(3899140, True), figure(189000, True), figure(35, True),
+            figure(999999, True), figure(71), figure(None)] == ["2.03M", "1.98M", "3.90M", "189k", "35", "1.00M", "71", "—"]
 
 
 def test_the_page_shows_the_change_and_the_customer_version_leaves_out_everything_internal(repo):

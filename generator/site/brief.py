@@ -30,11 +30,15 @@ PDF_SECONDS = 90  # a cold Chromium on a busy machine takes seconds; a hung one 
 
 
 def amount(value: float) -> str:
-    """Money to three figures, 1985000 as 1.99M: the pages' one decimal would show 1.95M and 1.985M alike."""
+    """Money to three figures, 1950000 as 1.95M and 3899140 as 3.90M, where the pages' one decimal shows 2.0M
+    for 1.95M and 2.03M alike; below a thousand, as it is."""
+    rounded = float(f"{value:.3g}")  # first, so that 999,999 is 1.00M rather than 1.00e+03k
     for limit, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k")):
-        if abs(value) >= limit:
-            return f"{value / limit:.3g}{suffix}"
-    return f"{value:.3g}"
+        if abs(rounded) >= limit:
+            scaled = rounded / limit
+            # "#" keeps the zeros that are figures (3.90, not 3.9) and a point after a whole number, dropped here.
+            return (format(scaled, "#.3g").rstrip(".") if abs(scaled) < 1000 else format(scaled, ",.0f")) + suffix
+    return format(rounded, ",.10g")
 
 
 def figure(value: float | None, money: bool = False) -> str:
