@@ -9,6 +9,7 @@ is the customer's agenda. Every text comes from account files and is escaped by 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import shutil
 import subprocess
@@ -63,6 +64,7 @@ def day(value: dt.date | None) -> str:
     return value.strftime("%-d %b %Y") if value else "—"
 
 
+@functools.lru_cache(maxsize=8)  # a site renders a brief per account: the template is compiled once
 def _environment(templates: Path | None) -> Environment:
     folders = [str(templates)] if templates is not None else []
     env = Environment(loader=ChoiceLoader([FileSystemLoader(folders + [str(DEFAULT_TEMPLATES)])]), autoescape=True,
