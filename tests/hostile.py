@@ -218,6 +218,7 @@ def hostile_repo(target: Path, links: bool = False, outside: bool = False) -> Pa
         body = body.replace("\n# ", f"\n# {text()} ", 1) if body.startswith("#") or "\n# " in body else body
         body = f"# Plan {text()}\n" + body.split("\n", 1)[1] if body.startswith("# ") else body
         body += f"\n## {section}\n\n{extra}\n"
+        meta["asks"] = [{"ask": text()}, {"ask": text()}]
         (folder / "strategy.md").write_text(f"---\n{yaml.safe_dump(meta)}---\n{body}", encoding="utf-8")
 
         for review in sorted((folder / "reviews").glob("*.md")):

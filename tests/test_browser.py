@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import io
 import itertools
 import json
 import math
@@ -302,7 +303,8 @@ def test_screenshots_at_desktop_and_phone_width(page, server):
         page.set_viewport_size({"width": width, "height": 900})
         for name, path in [("home", ""), ("account", "accounts/kan-code/"), ("account-newex", "accounts/newex/"),
                            ("stakeholders", "accounts/kan-code/stakeholders/"), ("person", "people/reed-clapper/"),
-                           ("pack", "accounts/kan-code/pack/"), ("changes", "changes/"),
+                           ("pack", "accounts/kan-code/pack/"), ("brief", "accounts/kan-code/brief/"),
+                           ("changes", "changes/"),
                            ("reviews", "accounts/kan-code/reviews/"), ("goals", "accounts/hottechi/goals/"),
                            ("accounts", "accounts/"), ("analytics", "analytics/")]:
             page.goto(f"{server}/{path}")
@@ -424,6 +426,27 @@ def test_the_account_pack_prints_on_one_to_three_a4_pages(page, server):
     (ARTIFACTS / "pack.pdf").write_bytes(pdf)
     pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
     assert 1 <= pages <= 3, pages
+
+
+_SMALLEST_BRIEF_TEXT = """() => Math.min(...[...document.querySelectorAll(".kb *")]
+  .filter((el) => [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim()))
+  .map((el) => parseFloat(getComputedStyle(el).fontSize)))"""
+_BRIEF_CLIPPED = """() => [...document.querySelectorAll(".kb, .kb table, .kb td, .kb th")]
+  .filter((el) => el.scrollWidth > el.clientWidth + 1).map((el) => el.className || el.tagName)"""
+
+
+def test_every_brief_prints_on_one_a4_page_at_9pt_or_more_with_nothing_clipped(page, server):
+    import pypdf
+
+    accounts = sorted(p.name for p in (PROJECT / "accounts").iterdir() if (p / "account.yml").is_file())
+    for account in accounts:
+        page.goto(f"{server}/accounts/{account}/brief/")
+        page.emulate_media(media="print")
+        assert page.evaluate(_SMALLEST_BRIEF_TEXT) >= 12, account  # 9pt is 12 CSS pixels
+        assert page.evaluate(_BRIEF_CLIPPED) == [], account
+        pdf = pypdf.PdfReader(io.BytesIO(page.pdf(prefer_css_page_size=True, print_background=True)))
+        assert len(pdf.pages) == 1, account
+        assert [round(float(v)) for v in pdf.pages[0].mediabox[2:]] == [595, 842], account  # A4, from the stylesheet
 
 
 def test_no_html_entity_is_visible_as_text(page, server):
@@ -656,7 +679,7 @@ def axe_script() -> Path:
 @pytest.mark.parametrize("width", [1400, 390])
 @pytest.mark.parametrize("path", ["", "accounts/kan-code/", "accounts/kan-code/stakeholders/",
                                   "accounts/kan-code/goals/", "accounts/kan-code/reviews/", "analytics/",
-                                  "people/reed-clapper/"])
+                                  "people/reed-clapper/", "accounts/kan-code/brief/"])
 def test_axe_finds_nothing_serious(page, server, axe_script, width, path):
     _at(page, server, width, path)
     page.add_script_tag(path=str(axe_script))

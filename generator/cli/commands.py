@@ -435,6 +435,39 @@ def digest_command(root: Path, owner: str | None, manager: str | None, since_day
     click.echo(render(found, _site_link(root)), nl=False)
 
 
+@main.command("brief")
+@click.argument("account_id", metavar="ACCOUNT")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Where to write the page [default: ACCOUNT-brief.html, or ACCOUNT-agenda.html with --customer].")
+@click.option("--pdf", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Also print the page to this PDF (one A4 page) with headless Chromium.")
+@click.option("--customer", is_flag=True,
+              help="The customer's version, the agenda: without tier, score, plan health, watch and the stakeholder map.")
+@today_option
+@in_repository
+def brief_command(root: Path, account_id: str, out: Path | None, pdf: Path | None, customer: bool,
+                  today: dt.date) -> None:
+    """The QBR brief of one account: objectives with the change since the last review, KPI trend, stakeholder
+    map, actions, asks and the next review, as one printable page."""
+    from ..analysis.brief import brief_in
+    from ..scoring.check import check
+    from ..site.brief import brief_document, find_chromium, print_pdf
+    from ..site.build import TEMPLATES
+
+    brief = brief_in(check(root, today), account_id, today)
+    if pdf is not None:
+        find_chromium()  # before writing anything: without a browser the command changes nothing
+    page = out or Path(f"{account_id}-{'agenda' if customer else 'brief'}.html")
+    try:
+        page.write_text(brief_document(brief, not customer, root / TEMPLATES), encoding="utf-8")
+    except OSError as exc:
+        raise KamError(f"could not write {page}: {exc.strerror or exc}", exit_code=ExitCode.ENVIRONMENT) from None
+    stderr.say(f"kam brief: wrote {page}")
+    if pdf is not None:
+        print_pdf(page, pdf)
+        stderr.say(f"kam brief: wrote {pdf}")
+
+
 @main.group()
 def new() -> None:
     """Scaffold new files."""

@@ -42,6 +42,7 @@ GROUPS = {
     "E3": "Plan rules",
     "E4": "Criteria and tiers",
     "E5": "CRM import input",
+    "E6": "Reviews and the QBR brief",
     "W": "Warnings",
 }
 
@@ -202,13 +203,13 @@ _ALL = [
          "An account scores a criterion that criteria.yml does not define.",
          "scores: {revenue_potental: {score: 8, why: ...}}", "Use a criterion id from criteria.yml."),
     Code("E204", "Unknown stakeholder",
-         "`reports_to` or a goal's `sponsor` names no stakeholder of the same account.",
+         "`reports_to`, a goal's `sponsor` or an ask's `of` (strategy.md) names no stakeholder of the same account.",
          "reports_to: ceo", "Use the id of a stakeholder in the account's stakeholders.yml."),
     Code("E205", "Unknown attendee",
          "A review attendee is neither a stakeholder of the account nor a person in team.yml.",
          "attendees: [maria-gomes]", "Use stakeholder ids or team.yml ids."),
     Code("E206", "Unknown goal",
-         "A review action's `goal` names no goal of the same account.",
+         "A review action's `goal` or an ask's `goal` (strategy.md) names no goal of the same account.",
          "actions: [{title: ..., owner: jane-doe, due: 2026-11-15, goal: apac}]", "Use a goal id from the account's goals.yml."),
     Code("E207", "Unresolved wiki-link",
          "A `[[...]]` link in a Markdown body names no account, stakeholder or person.",
@@ -375,6 +376,16 @@ _ALL = [
          "or one of them is the `delimiter`, so an amount such as `1.234,50` could be read two ways.",
          "decimal: \",\"\nthousands: \",\"", "Name the export's decimal mark and its thousands separator: "
          "`decimal: \",\"` and `thousands: \".\"` for a German export."),
+    # -- E6xx: reviews and the QBR brief --------------------------------------------------------
+    Code("E611", "Reading of an unknown goal",
+         "A review's `measures` records a reading for a goal id that the account's goals.yml does not have, so the "
+         "brief could not say how that goal moved since the review.",
+         "measures: {procurement-scorecrd: 71}", "Use a goal id from the account's goals.yml."),
+    Code("E612", "Reading of a goal without a measure",
+         "A review's `measures` records a reading for a goal that has no `measure` in goals.yml: there is no "
+         "metric to read it against, so the number means nothing on the brief.",
+         "measures: {group-standard: 2} (and group-standard has no measure:)",
+         "Give the goal a `measure: {metric: ..., current: ..., target: ...}`, or remove the reading."),
     # -- Wxxx: warnings ----------------------------------------------------------------------
     Code("W301", "Review overdue",
          "The latest review of a key account is older than its tier's `review_every_days`.",

@@ -317,8 +317,17 @@ class Goal(Record):
 
 # -- front matter of strategy.md and reviews ----------------------------------------------------
 
+class Ask(Record):
+    """What we will ask the customer for at the next review: the QBR brief's last section."""
+    ask: Text
+    of: Id | None = None  # the stakeholder asked, in the account's stakeholders.yml
+    goal: Id | None = None  # the goal it serves, in goals.yml
+
+
 class StrategyMeta(Record):
     updated: dt.date
+    # Written ahead of a review and kept with the plan rather than in a review, which records what was said.
+    asks: tuple[Ask, ...] = ()
 
 
 class Kpis(Record):
@@ -349,6 +358,8 @@ class ReviewMeta(Record):
     satisfaction: Annotated[int, Strict(), Field(ge=SATISFACTION_RANGE[0], le=SATISFACTION_RANGE[1])] | None = None
     kpis: Kpis = Kpis()
     actions: tuple[Action, ...] = ()
+    # Each goal's measure as read at this review (goal id -> value): the brief's change since the last review.
+    measures: dict[Id, MeasureValue] = Field(default_factory=dict)
 
 
 # -- aggregates ---------------------------------------------------------------------------------
@@ -367,6 +378,7 @@ class Plan:
     sections: tuple[Section, ...]
     body: str
     body_line: int
+    asks: tuple[Ask, ...] = ()
 
     @cached_property
     def written_titles(self) -> frozenset[str]:

@@ -19,7 +19,7 @@ if TYPE_CHECKING:  # the site's stages load when a site is made: `kam validate` 
     from .render import RenderedPage, SiteInput
 
 TEMPLATES = "site_templates"
-ASSETS = ("assets/kam.css", "assets/kam.js")  # under TEMPLATES; served at the same paths
+ASSETS = ("assets/kam.css", "assets/brief.css", "assets/kam.js")  # under TEMPLATES; served at the same paths
 THEME_OVERRIDES = Path(__file__).parent / "overrides"  # put first in the theme's search path
 
 

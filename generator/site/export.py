@@ -20,7 +20,8 @@ from ..core.errors import ExitCode, KamError
 from ..core.load import PLAYBOOK, split_front_matter
 from .build import ASSETS, TEMPLATES, THEME_OVERRIDES, Generated
 from .playbookpage import MacroFailure, publishable
-from .render import SiteInput, review_redirects, template_file
+from .render import SiteInput, review_redirects
+from .templates import template_file
 
 HOOK = '''"""Written by `kam render`: the build's second layer for generated pages, the same nh3 sanitiser
 `kam build` applies. Their Markdown is already escaped and their links checked by kam validate."""

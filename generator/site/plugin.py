@@ -27,8 +27,9 @@ from ..scoring.check import BuildCache, reference_date
 from . import searchindex
 from .build import ASSETS, TEMPLATES, THEME_OVERRIDES, Generated, generate, read_timeline
 from .escape import md_text
-from .render import RenderedPage, review_redirects, template_file
+from .render import RenderedPage, review_redirects
 from .safety import sanitize_html
+from .templates import template_file
 
 log = get_plugin_logger("kam")
 WATCHED = ("accounts", "criteria.yml", "team.yml", TEMPLATES)

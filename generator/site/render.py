@@ -29,6 +29,7 @@ from markupsafe import Markup
 
 from ..analysis.analytics import ATTENTION_LABELS, KPIS, WATCH_LABELS, Analytics, FollowUp, RevenueView
 from ..analysis.attention import morning_rows
+from ..analysis.brief import brief_of
 from ..analysis.link import Links, Rel
 from ..core.codes import CODES, GROUPS
 from ..core.errors import KamError
@@ -43,22 +44,10 @@ from ..scoring.placement import CANDIDATE, STANDARD
 from ..scoring.score import Scores
 from . import charts, tables
 from .authored import AuthoredRenderer, Heading
+from .brief import render_brief
 from .escape import cell, html_text, md_text
 from .pages import account_page, href, index_anchors, index_page, person_page, ref_page, relative, review_page
-
-# The templates this generator ships: inside the package when installed from a wheel, beside it
-# in a source checkout. A repository's own site_templates/ come first; a template it lacks, such
-# as one a newer generator added, comes from here, so an upgrade never stops a build for a
-# missing file.
-_PACKAGE = Path(__file__).resolve().parent.parent
-_INSTALLED_TEMPLATES = _PACKAGE / "site_templates"
-DEFAULT_TEMPLATES = _INSTALLED_TEMPLATES if _INSTALLED_TEMPLATES.is_dir() else _PACKAGE.parent / "site_templates"
-
-
-def template_file(templates: Path, name: str) -> Path:
-    """A file of the site templates (an asset): the repository's own, else the generator's."""
-    own = templates / name
-    return own if own.exists() or not (DEFAULT_TEMPLATES / name).exists() else DEFAULT_TEMPLATES / name
+from .templates import DEFAULT_TEMPLATES
 
 INDEX_DIMENSIONS = ("tier", "industry", "region", "tag")
 REVIEW_TYPE_NAMES = {"qbr": "Quarterly business review", "executive": "Executive review",
@@ -143,6 +132,7 @@ class TemplateLinks:
 class Renderer:
     def __init__(self, site: SiteInput, templates: Path) -> None:
         self.site = site
+        self.templates = templates
         self._in_block = False  # while a block renders, values are escaped for HTML, not Markdown
         self.env = Environment(
             loader=ChoiceLoader([FileSystemLoader(str(templates)), FileSystemLoader(str(DEFAULT_TEMPLATES))]),
@@ -486,6 +476,9 @@ def _account_pages(r: Renderer, site: SiteInput, accounts: list[Account]) -> lis
                    review_bodies={review.slug: demote_headings(_body_without_title(review.body))
                                   for review in account.reviews}),
             r.page("pack.md.j2", account_page(account.id, "pack"), None, account=account),
+            r.page("brief.md.j2", account_page(account.id, "brief"), None, account=account,
+                   brief_html=render_brief(brief_of(account, portfolio, site.scores.criteria, entry, site.today),
+                                           True, r.templates)),
         ]
     return pages
 

@@ -23,13 +23,13 @@ from ..core.diagnostics import Diagnostic, apply_severity, has_errors, sort
 from ..core.load import EMITS as READING_CODES
 from ..core.load import LoadedRepo
 from ..core.model import Account, AccountAsRead, Portfolio
-from . import config, currency, dates, figures, links, plan, playbook, portfolio, references, schema
+from . import config, currency, dates, figures, links, plan, playbook, portfolio, readings, references, schema
 from .context import RuleContext, TierPlacements
 from .declare import Rule, own_codes
 
 CONFIG_RULES = config.RULES
 FILE_RULES = (*currency.RULES, *references.RULES, *links.RULES, *plan.RULES, *dates.RULES, *playbook.RULES,
-              *figures.RULES)
+              *figures.RULES, *readings.RULES)
 TIER_RULES = (*plan.TIER_RULES, *portfolio.RULES)
 
 
