@@ -44,7 +44,19 @@ from ..scoring.score import Scores
 from . import charts, tables
 from .authored import AuthoredRenderer, Heading
 from .escape import cell, html_text, md_text
-from .pages import account_page, href, index_anchors, index_page, person_page, ref_page, relative, review_page
+from .pages import (
+    account_feed,
+    account_page,
+    file_href,
+    href,
+    index_anchors,
+    index_page,
+    person_feed,
+    person_page,
+    ref_page,
+    relative,
+    review_page,
+)
 
 # The templates this generator ships: inside the package when installed from a wheel, beside it
 # in a source checkout. A repository's own site_templates/ come first; a template it lacks, such
@@ -155,6 +167,7 @@ class Renderer:
             site=site, kpis=KPIS, kpi_scales={k.name: k.scale for k in KPIS if k.scale}, portfolio=site.portfolio, scores=site.scores, analytics=site.analytics,
             links=TemplateLinks(site.links), today=site.today, horizons=HORIZONS, sentiments=SENTIMENT_ORDER,
             account_page=account_page, person_page=person_page, review_page=review_page, ref_page=ref_page,
+            account_feed=account_feed, person_feed=person_feed,
             charts=charts, money=money, num=num, score_text=score, changed=self.changed,
             person_name=self.person_name, dimension_values=self.dimension_values,
             tier_names=site.scores.ladder.names, tier_rank=site.scores.ladder.ranks, Rel=Rel,
@@ -218,6 +231,9 @@ class Renderer:
         def url(target: str) -> Markup:
             return href(path, target, self.site.directory_urls)
 
+        def feed(target: str) -> Markup:
+            return file_href(path, target, self.site.directory_urls)
+
         def block(caller, search: bool = True) -> Markup:
             """`{% call block() %}<div>…</div>{% endcall %}`: HTML that Markdown never reads. Inside
             another block it is simply part of that block, so a macro can always open one."""
@@ -251,7 +267,7 @@ class Renderer:
 
         try:
             markdown = self.env.get_template(template).render(
-                here=path, rel=rel, url=url, block=block, source=source, body=body, **context)
+                here=path, rel=rel, url=url, feed=feed, block=block, source=source, body=body, **context)
         except TemplateError as exc:
             raise TemplateProblem(_template_location(exc, template), f"{type(exc).__name__}: {exc}") from None
         return RenderedPage(path, markdown, source, tuple(blocks))
