@@ -21,6 +21,14 @@ def _sentence(rng: random.Random, n: int = 12) -> str:
     return " ".join(rng.choice(WORDS) for _ in range(n)).capitalize() + "."
 
 
+def _contract(i: int, today: dt.date) -> str:
+    """Every third account has a contract, renewing from a month ago to a year ahead (no draw from the
+    random stream, so the rest of the portfolio is the same with or without contracts)."""
+    if i % 3:
+        return ""
+    return f"contract: {{renewal: {today + dt.timedelta(days=(i * 37) % 400 - 30)}, term_months: {12 * (1 + i % 4)}}}\n"
+
+
 def write_portfolio(target: Path, n: int, seed: int = 7) -> Path:
     rng = random.Random(seed)
     if target.exists():
@@ -51,7 +59,7 @@ financials: {{currency: USD, annual_revenue: {rng.randint(100, 9000) * 1000}, re
 scores:
 {score_lines}
 tags: [{rng.choice(['expansion', 'renewal', 'pilot'])}]
-""", encoding="utf-8")
+{_contract(i, today)}""", encoding="utf-8")
         people = []
         for j in range(6):
             people.append(f"""- id: person-{j}

@@ -90,6 +90,29 @@ def test_plan_health_does_not_count_a_goal_at_risk_as_on_time():
     assert at_risk and goals.detail.endswith(f"{len(open_goals) - len(at_risk)} of {len(open_goals)} open goals on time")
 
 
+def _renewals(repo: Path, today: dt.date) -> list:
+    from generator.analysis.attention import attention
+
+    checked = check(repo, today)
+    assert checked.scores is not None
+    return [i for i in attention(checked.portfolio, checked.scores, today) if i.kind == "renewal"]
+
+
+def test_a_renewal_without_an_executive_review_is_due_within_the_cadence_then_late(tmp_path):
+    """Acme (Gold, every 120 days) renews on 2027-06-15 after a 12-month term and has held only QBRs."""
+    repo = _repo(tmp_path)
+    assert _renewals(repo, dt.date(2027, 2, 14)) == []  # 121 days ahead: beyond the cadence
+    (due,) = _renewals(repo, dt.date(2027, 2, 15))
+    assert (due.urgency, due.due, due.owner, due.about) == ("due", dt.date(2027, 6, 15), "daniell-hammack",
+                                                            ("account", "acme-corporation"))
+    assert due.what == "contract renews in 120 days: no executive review since 2026-06-15"
+    (late,) = _renewals(repo, dt.date(2027, 6, 20))
+    assert (late.urgency, late.days_late) == ("late", 5) and late.what.startswith("contract renewal date passed")
+    (repo / "accounts/acme-corporation/reviews/2026-11-20-executive-review.md").write_text(
+        "---\ndate: 2026-11-20\ntype: executive\n---\n# Executive review\n\nHeld.\n", encoding="utf-8")
+    assert _renewals(repo, dt.date(2027, 3, 1)) == []  # held in the current term: prepared
+
+
 def _count_buttons(html: str) -> dict[str, int]:
     return {kind: int(n.replace(",", "")) for kind, n in
             re.findall(r'data-kind="([a-z_]+)" aria-pressed="false">([\d,]+) ', html)}
@@ -136,6 +159,10 @@ def test_home_attention_page_person_pages_and_reviews_pages_report_the_same_item
     assert told.open_items == len(items)
     assert {p.person: p.open_items for p in told.people if p.open_items} == \
         {person: n for person, n in people.items() if n}  # the digest tells each person what their page shows
+    warned = check(repo, later).diagnostics  # kam validate's dated warning: one per renewal item
+    renewals = sorted(i.account_id for i in items if i.kind == "renewal")
+    assert renewals and sorted(d.path.split("/")[1] for d in warned if d.code == "W312") == renewals
+    assert sum(1 for kind, _ in _rows(full) if kind == "renewal") == len(renewals)
 
 
 def test_the_counts_line_says_late_and_due_apart():

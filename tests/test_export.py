@@ -71,6 +71,9 @@ def test_a_plain_engine_build_gives_the_same_site(exported, tmp_path, engine):
     assert _pages(site) == _pages(built_by_kam)
     for page in SAMPLES:
         assert _article_text(site / page) == _article_text(built_by_kam / page), page
+    feeds = {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*.ics")}
+    assert feeds and feeds == {p.relative_to(built_by_kam).as_posix(): p.read_bytes()
+                               for p in built_by_kam.rglob("*.ics")}  # the calendars come along, the same
 
 
 def test_render_never_writes_into_a_folder_that_holds_something(tmp_path):

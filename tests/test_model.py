@@ -116,3 +116,39 @@ def test_contact_staleness_in_one_place():
     assert not ContactRules(stale_after_days=91).is_stale(_stakeholder("user", "2026-08-25"), today)
     with pytest.raises(ValidationError):
         ContactRules(stale_after_days=0)
+
+
+@pytest.mark.parametrize(("renewal", "months", "began"), [
+    ("2027-03-31", 24, "2025-03-31"), ("2027-02-28", 12, "2026-02-28"), ("2024-02-29", 12, "2023-02-28"),
+    ("2027-03-31", 1, "2027-02-28"), ("2027-01-15", 1, "2026-12-15"), ("2027-01-15", 120, "2017-01-15"),
+])
+def test_a_term_counts_back_in_calendar_months(renewal, months, began):
+    from generator.core.model import Contract, months_before
+
+    contract = Contract(renewal=dt.date.fromisoformat(renewal), term_months=months)
+    assert contract.last_renewal == months_before(contract.renewal, months) == dt.date.fromisoformat(began)
+
+
+def test_the_renewal_rule_in_one_place():
+    """Unprepared: renewing within the cadence (or past its date) with no executive review since the term
+    began; an executive review in the term prepares it, a QBR or one before the term does not."""
+    from generator.core.model import AccountProfile, Contract, Review, ReviewMeta
+
+    def account(renewal: str, *reviews: tuple[str, str], customer_since: str = "2017-03-01") -> Account:
+        profile = AccountProfile(name="A", industry="I", region="R", customer_since=dt.date.fromisoformat(customer_since),
+                                 owner="p", financials=Financials(annual_revenue=1, revenue_potential=1), scores={},
+                                 contract=Contract(renewal=dt.date.fromisoformat(renewal), term_months=12))
+        found = tuple(Review(f"r{d}.md", d, ReviewMeta(date=dt.date.fromisoformat(d), type=kind), "", "", 1)
+                      for d, kind in reviews)
+        return Account("a", "accounts/a", profile, reviews=found)
+
+    today = dt.date(2026, 12, 6)
+    assert account("2027-03-31").renewal_unprepared(120, today)  # 115 days left
+    assert not account("2027-03-31").renewal_unprepared(114, today)  # beyond the cadence
+    assert account("2026-11-30").renewal_unprepared(120, today)  # passed, still unprepared
+    assert not account("2027-03-31", ("2026-04-01", "executive")).renewal_unprepared(120, today)
+    assert account("2027-03-31", ("2026-03-30", "executive"), ("2026-10-01", "qbr")).renewal_unprepared(120, today)
+    assert account("2027-03-31", ("2026-04-01", "executive")).executive_review_since(dt.date(2026, 3, 31)) is not None
+    assert not account("2016-03-31", customer_since="2017-03-01").renewal_unprepared(120, today)  # E121 instead
+    with pytest.raises(ValidationError):
+        Contract(renewal=today, term_months=0)

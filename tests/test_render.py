@@ -321,3 +321,16 @@ def test_index_anchors_stay_distinct_when_two_values_slug_alike(tmp_path):
     assert "## Asia/Pacific { #region-asia-pacific-2 }" in index
     assert 'href="../../indexes/region/#region-asia-pacific-2">Asia/Pacific<' in pages["accounts/codehow/index.md"]
     assert 'href="../../indexes/region/#region-asia-pacific">Asia Pacific<' in pages["accounts/bluth-company/index.md"]
+
+
+def test_the_account_page_shows_the_contract_with_days_left_and_the_executive_review_of_its_term(tmp_path):
+    repo = site_repo(BASE, tmp_path / "repo")
+    _edit(repo / "accounts" / "kan-code" / "account.yml", "tags: [", "contract: {renewal: 2027-01-31, term_months: 36}\ntags: [")
+    pages = _pages(repo)
+    text = " ".join(html.unescape(re.sub(r"<[^>]+>", "", pages["accounts/kan-code/index.md"])).split())
+    assert ("Contract renews 2027-01-31 (in 68 days) · Term 36 months, since 2024-01-31 · executive review held "
+            "2026-11-12") in text
+    acme = " ".join(html.unescape(re.sub(r"<[^>]+>", "", pages["accounts/acme-corporation/index.md"])).split())
+    assert "Contract renews 2027-06-15 (in 203 days) · Term 12 months, since 2026-06-15 · no executive review this term" \
+        in acme
+    assert "Contract renews" not in pages["accounts/codehow/index.md"]  # no contract, no line

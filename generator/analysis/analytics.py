@@ -45,7 +45,7 @@ HEALTH_GRADES = (("good", 80), ("fair", 50), ("poor", 0))
 # How each kind of attention item is flagged; the two watch lists ("at risk" is internal) are
 # flagged with the same words wherever an account's watch status shows.
 WATCH_LABELS = {"at_risk": "▼ At risk", "promotion": "▲ Promotion candidate"}
-ATTENTION_LABELS = WATCH_LABELS | {"review": "Review", "goal": "Goal", "action": "Action", "contact": "Contact",
+ATTENTION_LABELS = WATCH_LABELS | {"review": "Review", "renewal": "Renewal", "goal": "Goal", "action": "Action", "contact": "Contact",
                                    "relationship": "Relationship", "plan": "Plan"}
 
 

@@ -27,7 +27,7 @@ DECIDERS = frozenset({"economic_buyer", "decision_maker"})
 @dataclass(frozen=True)
 class Attention:
     """Something a person should act on, with who and where."""
-    kind: str  # action, review, goal, contact, relationship, plan, at_risk, promotion
+    kind: str  # action, review, renewal, goal, contact, relationship, plan, at_risk, promotion
     account_id: str
     owner: str  # who acts: the KAM, or the action's, goal's or relationship's owner
     what: str
@@ -48,6 +48,7 @@ class Attention:
 # What each kind is called in the counts line, singular and plural.
 KIND_WORDS = {
     "action": ("late action", "late actions"), "review": ("review due", "reviews due"),
+    "renewal": ("renewal without executive review", "renewals without executive review"),
     "goal": ("goal needing attention", "goals needing attention"), "contact": ("stale contact", "stale contacts"),
     "relationship": ("relationship risk", "relationship risks"), "plan": ("plan gap", "plan gaps"),
     "at_risk": ("account at risk", "accounts at risk"), "promotion": ("promotion candidate", "promotion candidates"),
@@ -89,6 +90,20 @@ def review_items(account: Account, tier: Tier | None, today: dt.date) -> Iterato
         words = "overdue" if timing[0] == "late" else "due soon"
         yield Attention("review", account.id, account.profile.owner, f"{tier.name} review {words}", due, timing[0],
                         about, timing[1])
+
+
+def renewal_items(account: Account, tier: Tier | None, today: dt.date) -> Iterator[Attention]:
+    """A key account's contract renewing within its review cadence (or renewed already) with no
+    executive review since the current term began (Account.renewal_unprepared): late once the
+    renewal date has passed, due until then, however far ahead the cadence reaches."""
+    contract = account.profile.contract
+    if tier is None or contract is None or not account.renewal_unprepared(tier.review_every_days, today):
+        return
+    left = contract.days_left(today)
+    when = f"renews in {left} days" if left >= 0 else "renewal date passed"
+    yield Attention("renewal", account.id, account.profile.owner,
+                    f"contract {when}: no executive review since {contract.last_renewal.isoformat()}",
+                    contract.renewal, "late" if left < 0 else "due", ("account", account.id), max(-left, 0))
 
 
 def goal_items(account: Account, today: dt.date) -> Iterator[Attention]:
@@ -168,7 +183,8 @@ def account_items(account: Account, scores: Scores, today: dt.date) -> list[Atte
         return []
     criteria, tier = scores.criteria, entry.tier
     watched = tier is not None or entry.watch is not None
-    return [*action_items(account, today), *review_items(account, tier, today), *goal_items(account, today),
+    return [*action_items(account, today), *review_items(account, tier, today),
+            *renewal_items(account, tier, today), *goal_items(account, today),
             *contact_items(account, criteria.contacts, today, watched),
             *relationship_items(account, tier, today, watched), *plan_items(account, criteria, tier),
             *watch_items(account, entry)]

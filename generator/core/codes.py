@@ -192,6 +192,11 @@ _ALL = [
          "store, such as `1.0e+400`, which it reads as infinity. No score, total or chart can be computed from it. "
          "(A whole number with hundreds of digits is reported as out of range, E106.)",
          "weight: .nan", "Write the actual figure, within the range the message gives."),
+    Code("E121", "Contract renews before the customer relationship began",
+         "account.yml's `contract.renewal` is earlier than `customer_since`: one of the two dates is wrong, and the "
+         "renewal rule (W312) and the calendars would count from it.",
+         "customer_since: 2021-06-01\ncontract: {renewal: 2020-06-01, term_months: 12}",
+         "Write the date the current contract renews (its term ends), or correct `customer_since`."),
     # -- E2xx: references --------------------------------------------------------------------
     Code("E201", "Unknown team member",
          "A field that names one of our people (owner, executive_sponsor, team, relationship_owner, action owner) names no id in team.yml.",
@@ -426,6 +431,15 @@ _ALL = [
          "as 1%.)",
          "kpis: {retention_pct: 0.97}", "Write the percentage in points (`retention_pct: 97`); if the value really "
          "is below one percent, switch the warning off for the repository in criteria.yml's `severity`."),
+    Code("W312", "Renewal without executive review",
+         "A key account's contract (`contract.renewal` in account.yml) renews within its tier's review cadence, or "
+         "has passed its renewal date, and no executive review (`type: executive`) has been held since the current "
+         "term began (`renewal` less `term_months`). A renewal is decided by executives: meet theirs before it. The "
+         "same item is on the attention page, the KAM's page, the calendars and in `kam digest`.",
+         "contract: {renewal: 2027-01-31, term_months: 24}   # a platinum account, last executive review 2024-11-02",
+         "Hold an executive review and record it under reviews/ with `type: executive`; once the contract has "
+         "renewed, write the next renewal date.",
+         dated=True),
     Code("W401", "Criteria count outside 3-5",
          "The method recommends three to five selection criteria; more dilutes the score, fewer oversimplifies it.",
          "(criteria.yml with 8 criteria)", "Merge or drop criteria until three to five remain."),

@@ -8,6 +8,7 @@ Portfolio) are assembled from validated records.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 from collections.abc import Iterator
@@ -234,6 +235,30 @@ class CrmRecord(Record):
     fingerprint: Fingerprint  # of the export's files, so the same export is recognised
 
 
+MAX_TERM_MONTHS = 120  # ten years: longer is a framework agreement, not a term that renews
+
+
+def months_before(day: dt.date, months: int) -> dt.date:
+    """The same day `months` calendar months earlier; the month's last day when it has no such day
+    (a 12-month term renewing on 2027-02-28 began on 2026-02-28, one renewing on 2024-02-29 on 2023-02-28)."""
+    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
+    return dt.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+class Contract(Record):
+    """The customer's current contract: when it renews and how long a term runs. The term ends at
+    `renewal`, so the current term began `term_months` before it (`last_renewal`)."""
+    renewal: dt.date
+    term_months: Annotated[int, Strict(), Field(ge=1, le=MAX_TERM_MONTHS)]
+
+    @property
+    def last_renewal(self) -> dt.date:
+        return months_before(self.renewal, self.term_months)
+
+    def days_left(self, today: dt.date) -> int:
+        return (self.renewal - today).days
+
+
 class AccountProfile(Record):
     name: Text
     industry: Text
@@ -250,6 +275,12 @@ class AccountProfile(Record):
     # Scores derived from CRM figures by `kam import crm`; they decide nothing until accepted.
     proposed_scores: dict[str, CriterionScore] = Field(default_factory=dict)
     crm: CrmRecord | None = None
+    contract: Contract | None = None
+
+    @property
+    def renews_before_customer_since(self) -> bool:
+        """A contract dated before the relationship (E121): no renewal rule can count from it."""
+        return self.contract is not None and self.contract.renewal < self.customer_since
 
     @property
     def is_candidate(self) -> bool:
@@ -497,6 +528,19 @@ class AccountAsRead:
     def review_overdue(self, every_days: int, today: dt.date) -> bool:
         due = self.next_review_due(every_days)
         return due is None or due < today
+
+    def executive_review_since(self, day: dt.date) -> Review | None:
+        """The latest executive review held on or after `day`, if any."""
+        return next((r for r in reversed(self.reviews) if r.meta.type == "executive" and r.meta.date >= day), None)
+
+    # The renewal rule, in one place for the attention list and `kam validate`: a key account whose
+    # contract renews within its review cadence needs an executive review in the current term.
+    def renewal_unprepared(self, every_days: int, today: dt.date) -> bool:
+        profile = self.profile
+        if profile is None or profile.contract is None or profile.renews_before_customer_since:
+            return False
+        contract = profile.contract
+        return contract.days_left(today) <= every_days and self.executive_review_since(contract.last_renewal) is None
 
     def covered_horizons(self) -> set[str]:
         return {g.horizon for g in self.goals if g.counts_for_coverage}

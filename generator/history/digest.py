@@ -28,7 +28,7 @@ Identity = tuple[str, ...]
 
 # Kinds whose item is one per thing it is about (a goal, a stakeholder, an account's review or watch):
 # their sentence changes with the week (a status, a date, a score) while the item stays the same.
-_ONE_PER_ABOUT = frozenset({"review", "goal", "contact", "plan", "at_risk", "promotion"})
+_ONE_PER_ABOUT = frozenset({"review", "renewal", "goal", "contact", "plan", "at_risk", "promotion"})
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
 

@@ -19,6 +19,7 @@ from ..core import siteconfig
 from ..core.errors import ExitCode, KamError
 from ..core.load import PLAYBOOK, split_front_matter
 from .build import ASSETS, TEMPLATES, THEME_OVERRIDES, Generated
+from .calendars import site_feeds
 from .playbookpage import MacroFailure, publishable
 from .render import SiteInput, review_redirects
 from .templates import template_file
@@ -97,6 +98,9 @@ def export(root: Path, out: Path, generated: Generated, *, force: bool = False,
     for asset in ASSETS:
         (docs / asset).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(template_file(root / TEMPLATES, asset), docs / asset)
+    for feed, ics in site_feeds(generated.site, config.get("site_url")).items():
+        (docs / feed).parent.mkdir(parents=True, exist_ok=True)
+        (docs / feed).write_bytes(ics)
     overrides = out / "overrides"
     overrides.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(THEME_OVERRIDES / "main.html", overrides / "main.html")

@@ -26,6 +26,15 @@ def person_page(person_id: str) -> str:
     return f"people/{person_id}.md"
 
 
+def person_feed(person_id: str) -> str:
+    """A person's calendar (generator.site.calendars): a file, served as it is named."""
+    return f"calendars/people/{person_id}.ics"
+
+
+def account_feed(account_id: str) -> str:
+    return f"calendars/accounts/{account_id}.ics"
+
+
 def ref_page(ref: Ref) -> str:
     kind = ref[0]
     if kind == "account":
@@ -82,13 +91,21 @@ def href(here: str, target: str, directory_urls: bool = True) -> Markup:
     fragment = f"#{anchor}" if anchor else ""
     if not path:
         return Markup(html.escape(fragment))
+    return Markup(html.escape(_link_from(here, page_url(path, directory_urls), directory_urls) + fragment))
+
+
+def file_href(here: str, target: str, directory_urls: bool = True) -> Markup:
+    """The link from page `here` to a file the site serves under its own name (a calendar feed)."""
+    return Markup(html.escape(_link_from(here, target, directory_urls)))
+
+
+def _link_from(here: str, url: str, directory_urls: bool) -> str:
     base = page_url(here, directory_urls).split("/")[:-1]
-    parts = page_url(path, directory_urls).split("/")
+    parts = url.split("/")
     common = 0
     while common < len(base) and common < len(parts) - 1 and base[common] == parts[common]:
         common += 1
-    link = "/".join([".."] * (len(base) - common) + parts[common:]) or "./"
-    return Markup(html.escape(link + fragment))
+    return "/".join([".."] * (len(base) - common) + parts[common:]) or "./"
 
 
 def index_anchors(values: Iterable[str]) -> dict[str, str]:

@@ -26,6 +26,7 @@ from ..history import gitlog
 from ..scoring.check import BuildCache, reference_date
 from . import searchindex
 from .build import ASSETS, TEMPLATES, THEME_OVERRIDES, Generated, generate, read_timeline
+from .calendars import site_feeds
 from .escape import md_text
 from .render import RenderedPage, review_redirects
 from .safety import sanitize_html
@@ -169,6 +170,9 @@ class KamPlugin(BasePlugin[KamConfig]):
                 out.append(File.generated(config, path, content=content))
         for asset in ASSETS:
             out.append(File.generated(config, asset, abs_src_path=str(template_file(self.root / TEMPLATES, asset))))
+        if self.generated.site is not None:  # links in a calendar are absolute: they need the site's address
+            for path, ics in site_feeds(self.generated.site, config.site_url).items():
+                out.append(File.generated(config, path, content=ics))
         return out
 
     @event_priority(100)  # before any other plugin reads the page, mkdocs-macros above all

@@ -46,7 +46,19 @@ from . import charts, tables
 from .authored import AuthoredRenderer, Heading
 from .brief import render_brief
 from .escape import cell, html_text, md_text
-from .pages import account_page, href, index_anchors, index_page, person_page, ref_page, relative, review_page
+from .pages import (
+    account_feed,
+    account_page,
+    file_href,
+    href,
+    index_anchors,
+    index_page,
+    person_feed,
+    person_page,
+    ref_page,
+    relative,
+    review_page,
+)
 from .templates import DEFAULT_TEMPLATES
 
 INDEX_DIMENSIONS = ("tier", "industry", "region", "tag")
@@ -145,6 +157,7 @@ class Renderer:
             site=site, kpis=KPIS, kpi_scales={k.name: k.scale for k in KPIS if k.scale}, portfolio=site.portfolio, scores=site.scores, analytics=site.analytics,
             links=TemplateLinks(site.links), today=site.today, horizons=HORIZONS, sentiments=SENTIMENT_ORDER,
             account_page=account_page, person_page=person_page, review_page=review_page, ref_page=ref_page,
+            account_feed=account_feed, person_feed=person_feed,
             charts=charts, money=money, num=num, score_text=score, changed=self.changed,
             person_name=self.person_name, dimension_values=self.dimension_values,
             tier_names=site.scores.ladder.names, tier_rank=site.scores.ladder.ranks, Rel=Rel,
@@ -208,6 +221,9 @@ class Renderer:
         def url(target: str) -> Markup:
             return href(path, target, self.site.directory_urls)
 
+        def feed(target: str) -> Markup:
+            return file_href(path, target, self.site.directory_urls)
+
         def block(caller, search: bool = True) -> Markup:
             """`{% call block() %}<div>…</div>{% endcall %}`: HTML that Markdown never reads. Inside
             another block it is simply part of that block, so a macro can always open one."""
@@ -241,7 +257,7 @@ class Renderer:
 
         try:
             markdown = self.env.get_template(template).render(
-                here=path, rel=rel, url=url, block=block, source=source, body=body, **context)
+                here=path, rel=rel, url=url, feed=feed, block=block, source=source, body=body, **context)
         except TemplateError as exc:
             raise TemplateProblem(_template_location(exc, template), f"{type(exc).__name__}: {exc}") from None
         return RenderedPage(path, markdown, source, tuple(blocks))

@@ -31,6 +31,17 @@ def future_dates(ctx: RuleContext) -> Iterator[Diagnostic]:
                             f"review date {review.meta.date.isoformat()} is after today ({today.isoformat()})")
 
 
+@rule("E121")
+def contract_dates(ctx: RuleContext) -> Iterator[Diagnostic]:
+    for account in ctx.accounts:
+        profile = account.profile
+        if profile is not None and profile.contract is not None and profile.renews_before_customer_since:
+            path = f"{account.dir}/account.yml"
+            yield diagnostic(path, ctx.at(path, ("contract", "renewal")), "E121",
+                             f"contract renewal {profile.contract.renewal.isoformat()} is before customer_since "
+                             f"({profile.customer_since.isoformat()})")
+
+
 @rule("E013")
 def review_file_names(ctx: RuleContext) -> Iterator[Diagnostic]:
     for account in ctx.accounts:
@@ -41,4 +52,4 @@ def review_file_names(ctx: RuleContext) -> Iterator[Diagnostic]:
                             f"file name says {named} but the review's date is {review.meta.date.isoformat()}")
 
 
-RULES = (future_dates, review_file_names)
+RULES = (future_dates, contract_dates, review_file_names)

@@ -190,6 +190,23 @@ def review_cadence(ctx: RuleContext) -> Iterator[Diagnostic]:
                                  f"action '{action.title}' ({action.owner}) was due {action.due.isoformat()}")
 
 
+@rule("W312")
+def renewal_preparation(ctx: RuleContext) -> Iterator[Diagnostic]:
+    """The attention list's renewal item (Account.renewal_unprepared), at the contract's renewal date."""
+    for account in ctx.accounts:
+        tier, profile = ctx.tiers.get(account.id), account.profile
+        if tier is None or profile is None or profile.contract is None or not ctx.all_reviews_valid(account):
+            continue
+        if account.renewal_unprepared(tier.review_every_days, ctx.today):
+            contract, path = profile.contract, f"{account.dir}/account.yml"
+            left = contract.days_left(ctx.today)
+            when = f"renews in {left} days" if left >= 0 else f"was due to renew {-left} days ago"
+            yield diagnostic(path, ctx.at(path, ("contract", "renewal")), "W312",
+                             f"contract {when} ({contract.renewal.isoformat()}) and no executive review since the "
+                             f"term began ({contract.last_renewal.isoformat()}); {tier.name} accounts are "
+                             f"reviewed every {tier.review_every_days} days")
+
+
 RULES = (plan_prompts, criterion_scores)
 # These judge an account by its tier, so they run after the score stage.
-TIER_RULES = (plan_sections, goal_rules, stakeholder_coverage, review_cadence)
+TIER_RULES = (plan_sections, goal_rules, stakeholder_coverage, review_cadence, renewal_preparation)
