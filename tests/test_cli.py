@@ -367,13 +367,14 @@ def test_version_is_the_installed_distributions():
 
 def test_validate_counts_the_warnings_by_code_and_says_where_to_start(repo):
     result = kam(repo, "validate", "--today", "2027-11-24", "--format", "text")
-    assert result.exit_code == 0 and len(result.stdout.splitlines()) == 21
+    assert result.exit_code == 0 and len(result.stdout.splitlines()) == 22
     assert result.stderr == (
-        "kam validate: 4 accounts, 0 errors, 21 warnings\n"
+        "kam validate: 4 accounts, 0 errors, 22 warnings\n"
         "  12  W308 warning  Review action past due\n"
         "   6  W307 warning  Goal past due\n"
         "   3  W301 warning  Review overdue\n"
-        "Start with accounts/codehow: 7 of the 21 warnings, the most of any account or file.\n")
+        "   1  W312 warning  Renewal without executive review\n"
+        "Start with accounts/acme-corporation: 7 of the 22 warnings, the most of any account or file.\n")
 
 
 def test_errors_only_prints_the_errors_and_counts_the_rest_in_one_line(repo):
@@ -383,7 +384,7 @@ def test_errors_only_prints_the_errors_and_counts_the_rest_in_one_line(repo):
     assert result.stdout == ("accounts/kan-code/stakeholders.yml:25:9: error[E104] 'role' must be one of decision_maker, "
                              "economic_buyer, influencer, champion, user, gatekeeper, blocker; got 'champoin'; did you "
                              "mean 'champion'?\n")
-    assert result.stderr == ("kam validate: 4 accounts, 1 error; 21 warnings not shown (--errors-only)\n"
+    assert result.stderr == ("kam validate: 4 accounts, 1 error; 22 warnings not shown (--errors-only)\n"
                              "  1  E104 error    Value not allowed\n")
 
 
