@@ -168,6 +168,14 @@ class ContentRules(Record):
     image_hosts: tuple[HostName, ...] = ()
 
 
+class Audience(Record):
+    """A restricted audience declared in criteria.yml's `audiences:` (leadership, say): who reads a site
+    built for it. `internal` and `customer` are built in and never declared."""
+    description: str = ""
+    # What it sees beyond the internal site: `confidential` adds the accounts marked confidential.
+    sees: Literal["confidential"] = "confidential"
+
+
 class CriteriaConfig(Record):
     """criteria.yml: selection criteria, weights, tiers, required plan sections, cadences."""
     scale: Scale = Scale()
@@ -181,6 +189,7 @@ class CriteriaConfig(Record):
     currency: CurrencyRules | None = None
     severity: dict[str, SeverityLevel] = Field(default_factory=dict)
     content: ContentRules = ContentRules()
+    audiences: dict[Id, Audience] = Field(default_factory=dict)
 
     @property
     def total_weight(self) -> float:
@@ -250,6 +259,8 @@ class AccountProfile(Record):
     # Scores derived from CRM figures by `kam import crm`; they decide nothing until accepted.
     proposed_scores: dict[str, CriterionScore] = Field(default_factory=dict)
     crm: CrmRecord | None = None
+    # Seen only by the audiences declared with `sees: confidential`: left out of every other site.
+    confidential: bool = False
 
     @property
     def is_candidate(self) -> bool:
@@ -297,6 +308,7 @@ class Goal(Record):
     status: GoalStatus
     measure: Measure | None = None
     sponsor: Id | None = None
+    shared: bool = False  # part of the joint plan the customer may see
 
     # The goal rules, in one place for validation, analytics and the pages.
     @property
@@ -319,6 +331,8 @@ class Goal(Record):
 
 class StrategyMeta(Record):
     updated: dt.date
+    # The headings of the sections the customer may read in their joint plan; the rest stays internal.
+    shared_sections: tuple[Text, ...] = ()
 
 
 class Kpis(Record):
@@ -333,6 +347,10 @@ class Action(Record):
     due: dt.date
     goal: Id | None = None
     status: ActionStatus = "open"  # files written before actions had a status stay open
+    # Agreed with the customer: shown in their joint plan, with `customer_owner` (one of the account's
+    # stakeholders) as their side's owner.
+    shared: bool = False
+    customer_owner: Id | None = None
 
     @property
     def is_open(self) -> bool:
@@ -349,6 +367,7 @@ class ReviewMeta(Record):
     satisfaction: Annotated[int, Strict(), Field(ge=SATISFACTION_RANGE[0], le=SATISFACTION_RANGE[1])] | None = None
     kpis: Kpis = Kpis()
     actions: tuple[Action, ...] = ()
+    shared: bool = False  # its `## Summary` section may be shown to the customer
 
 
 # -- aggregates ---------------------------------------------------------------------------------
@@ -367,6 +386,7 @@ class Plan:
     sections: tuple[Section, ...]
     body: str
     body_line: int
+    shared_sections: tuple[str, ...] = ()  # headings as the front matter lists them
 
     @cached_property
     def written_titles(self) -> frozenset[str]:

@@ -61,6 +61,7 @@ def template_file(templates: Path, name: str) -> Path:
     return own if own.exists() or not (DEFAULT_TEMPLATES / name).exists() else DEFAULT_TEMPLATES / name
 
 INDEX_DIMENSIONS = ("tier", "industry", "region", "tag")
+NOT_SHOWN = "(an account not shown here)"  # a wiki-link to an account this site's audience does not see (W602)
 REVIEW_TYPE_NAMES = {"qbr": "Quarterly business review", "executive": "Executive review",
                      "internal": "Internal review", "health_check": "Health check"}
 
@@ -233,8 +234,8 @@ class Renderer:
 
         def wikilink(target: str) -> str:
             ref = resolve_wikilink(target, *self.directory)
-            if not isinstance(ref, tuple):  # validation already refused the build; keep the text visible
-                return f"[[{target}]]"
+            if not isinstance(ref, tuple):  # validation refuses an unknown name: this is an account the audience may not see
+                return str(md_text(NOT_SHOWN))
             return f"[{_wikilink_text(self.site.portfolio, ref)}]({url(ref_page(ref))})"
 
         def body(text: str) -> Markup:
