@@ -8,6 +8,7 @@ authored-Markdown renderer, then a stricter sanitiser: no images, no ids, links 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,11 +50,17 @@ def _full_address(tag: str, attribute: str, value: str) -> str | None:
     return value
 
 
+# nh3's output never nests links, so a link's text runs to the first </a>.
+_LINK_WITHOUT_HREF = re.compile(r"<a(?=[\s>])(?![^>]*\shref=)[^>]*>(.*?)</a>", re.DOTALL)
+
+
 def clean(html: str) -> str:
+    """Authored HTML as the customer's page may hold it; a link whose address was dropped becomes its text."""
     import nh3
 
-    return nh3.clean(html, tags=_TAGS, attributes=_ATTRIBUTES, attribute_filter=_full_address,
+    kept = nh3.clean(html, tags=_TAGS, attributes=_ATTRIBUTES, attribute_filter=_full_address,
                      url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer")
+    return _LINK_WITHOUT_HREF.sub(r"\1", kept)
 
 
 class _Text:
