@@ -63,6 +63,7 @@ class Point:
         record = asdict(self)
         record["date"] = self.date.isoformat()
         record["changes"] = list(self.changes)
+        del record["confidential"]  # what sites filter on; `kam history` is read by the team, who see all accounts
         return record
 
 
