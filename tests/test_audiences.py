@@ -151,12 +151,11 @@ def test_unknown_audience_and_account_are_usage_errors(leak_repo):
     assert not (leak_repo.parent / "x").exists()
 
 
-def test_visible_portfolio_drops_confidential_accounts_and_parents_that_name_them(tmp_path):
-    repo = shutil.copytree(LEAK, tmp_path / "repo")
-    (repo / "accounts/other-leak/account.yml").write_text(
-        (repo / "accounts/other-leak/account.yml").read_text(encoding="utf-8") + "parent: secret-leak\n",
-        encoding="utf-8")
-    portfolio = check(repo, dt.date(2026, 11, 24)).portfolio
+def test_visible_portfolio_drops_confidential_accounts_and_parents_that_name_them():
+    validated = check(LEAK, dt.date(2026, 11, 24))
+    assert validated.ok
+    portfolio = validated.portfolio
+    assert portfolio.accounts_by_id["other-leak"].profile.parent == "secret-leak"
     internal = visible_portfolio(portfolio, AudienceView(INTERNAL))
     assert sorted(internal.accounts_by_id) == ["open-leak", "other-leak"]
     assert internal.accounts_by_id["other-leak"].profile.parent is None
