@@ -687,3 +687,41 @@ def test_axe_finds_nothing_serious(page, server, axe_script, width, path):
     serious = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in violations
                if v["impact"] in ("serious", "critical")]
     assert serious == []
+
+
+@pytest.fixture(scope="module")
+def joint_plan(tmp_path_factory) -> Path:
+    """The example account's joint plan, as a KAM would send it."""
+    from click.testing import CliRunner
+
+    from generator.cli.commands import main
+
+    out = tmp_path_factory.mktemp("joint-plan") / "acme-corporation"
+    result = CliRunner().invoke(main, ["--root", str(PROJECT), "build", "--today", "2026-12-06", "--audience",
+                                       "customer", "--account", "acme-corporation", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    return out / "index.html"
+
+
+def test_the_customer_joint_plan_reads_at_desktop_and_phone_width_and_prints(browser, joint_plan):
+    """Opened from the file a customer received: nothing is requested but the file, nothing is cut on a
+    phone, and it prints on at most two A4 pages."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    context = browser.new_context()
+    page = context.new_page()
+    requests, errors = [], []
+    page.on("request", lambda request: requests.append(request.url))
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    for width in (1400, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(joint_plan.as_uri())
+        page.screenshot(path=str(ARTIFACTS / f"joint-plan-{width}.png"), full_page=True)
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), width
+        assert page.locator("h2", has_text="Our shared goals").is_visible()
+        assert page.locator("td", has_text="Send scorecard data to group procurement every month").is_visible()
+    page.emulate_media(media="print")
+    pdf = page.pdf(format="A4")
+    (ARTIFACTS / "joint-plan.pdf").write_bytes(pdf)
+    assert 1 <= len(re.findall(rb"/Type\s*/Page[^s]", pdf)) <= 2
+    assert set(requests) == {joint_plan.as_uri()} and errors == []
+    context.close()

@@ -255,3 +255,21 @@ def test_history_csv_neutralises_authors_and_subjects_that_spreadsheets_would_ru
     assert rows[0]["score"] == "5.05" and rows[0]["score_before"] == "4.85"
     as_json = json.loads(_run(repo, "bluth-company", "--json", "--since", "2026-03-01").stdout)
     assert as_json["points"][0]["author"] == "=cmd|' /C calc'!A0"  # JSON is data for programs: as it is
+
+
+def test_an_account_once_confidential_is_left_out_of_the_history_of_a_site_that_may_not_see_it(tmp_path):
+    """Its past would tell on it: an account marked confidential at any commit, even if it is not now, and
+    under its later folder name too."""
+    repo = portfolio_repo(tmp_path / "repo", date="2026-01-10T09:00:00+00:00")
+    edit(repo, "accounts/codehow/account.yml", "parent: acme-corporation", "parent: acme-corporation\nconfidential: true")
+    _commit(repo, "Codehow: confidential while the merger talks run", "2026-02-01T10:00:00+00:00")
+    edit(repo, "accounts/codehow/account.yml", "confidential: true\n", "")
+    _commit(repo, "Codehow: the merger is public", "2026-03-01T10:00:00+00:00")
+    git(repo, "mv", "accounts/codehow", "accounts/codehow-inc")
+    _commit(repo, "Codehow is Codehow Inc now", "2026-04-01T10:00:00+00:00")
+    found = history(repo)
+    assert found.ever_confidential() == {"codehow-inc"}
+    kept = found.without(found.ever_confidential())
+    assert kept.of("codehow-inc") == () and {p.account for p in kept.points} == {
+        "acme-corporation", "bluth-company", "kan-code"}
+    assert found.without(frozenset()) is found

@@ -249,20 +249,37 @@ def score(root: Path, as_csv: bool, as_json: bool, weights: str | None, sort_by:
 @click.option("--engine", type=click.Choice(["mkdocs", "zensical"]), default="mkdocs", metavar="NAME",
               help="mkdocs (default: through the kam plugin) or zensical (builds the tree `kam render` writes, "
                    "checked to be inert before the engine runs).")
+@click.option("--audience", default="internal", show_default=True, metavar="NAME",
+              help="Whom the build is for: internal (the team's site, without confidential accounts), customer (one "
+                   "account's joint plan, with --account), or an audience criteria.yml declares (e.g. leadership).")
+@click.option("--account", "account_id", default=None, metavar="ID",
+              help="With --audience customer: the account whose joint plan to write.")
+@click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Where to write: the joint plan's folder [default: joint-plan-ID], or the site's (as --site-dir; "
+                   "a site for an audience other than internal defaults to site-NAME).")
 @today_option
 @in_repository
 def build(root: Path, strict: bool, site_dir: Path | None, force: bool, site_url: str | None, engine: str,
-          today: dt.date) -> None:
-    """Validate, then build the site with mkdocs (refuses to build on errors)."""
+          audience: str, account_id: str | None, out: Path | None, today: dt.date) -> None:
+    """Validate, then build the site (mkdocs, or --engine zensical; refuses on errors), or a customer's joint plan."""
     from ..site.build import generate
     from ..site.publish import check_site_dir, publish
 
+    if audience == "customer":
+        _joint_plan(root, account_id, out, force, today)
+        return
+    if account_id is not None:
+        raise KamError("--account is for the customer's joint plan (--audience customer)", exit_code=ExitCode.USAGE,
+                       option="--account")
+    if out is not None and site_dir is not None:
+        raise KamError("--out and --site-dir name the same folder: give one", exit_code=ExitCode.USAGE, option="--out")
+    site_dir = site_dir or out or (root / f"site-{audience}" if audience != "internal" else None)
     check_site_dir(root, site_dir, force=force)
     if engine != "mkdocs":  # before the portfolio is read: a missing engine is said at once
         from ..site.engines import publish_with, zensical_command
 
         zensical_command()
-    generated = generate(root, today)
+    generated = generate(root, today, audience=audience)
     _report(generated.validated.diagnostics)
     _print_tally(generated.validated.diagnostics)
     if engine == "mkdocs":
@@ -272,7 +289,18 @@ def build(root: Path, strict: bool, site_dir: Path | None, force: bool, site_url
                                  force=force)
     for note in published.notes:
         stderr.say(f"kam build: {note}")
-    stderr.say(f"kam build: site written to {published.site}")
+    stderr.say(f"kam build: site for the {audience} audience written to {published.site}")
+
+
+def _joint_plan(root: Path, account_id: str | None, out: Path | None, force: bool, today: dt.date) -> None:
+    from ..site.bundle import customer_bundle
+
+    validated, bundle, plan = customer_bundle(root, today, account_id, out, force=force)
+    _report(validated.diagnostics)
+    if plan.is_empty:
+        stderr.say(f"kam build: nothing of {account_id} is marked shared yet (goals, actions, review summaries, "
+                   "plan sections): the page says so")
+    stderr.say(f"kam build: joint plan of {account_id} for the customer written to {bundle.page}")
 
 
 @main.command()

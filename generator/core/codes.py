@@ -42,7 +42,7 @@ GROUPS = {
     "E3": "Plan rules",
     "E4": "Criteria and tiers",
     "E5": "CRM import input",
-    "E6": "Reviews and the QBR brief",
+    "E6": "Audiences, sharing and the QBR brief",
     "W": "Warnings",
 }
 
@@ -381,6 +381,26 @@ _ALL = [
          "or one of them is the `delimiter`, so an amount such as `1.234,50` could be read two ways.",
          "decimal: \",\"\nthousands: \",\"", "Name the export's decimal mark and its thousands separator: "
          "`decimal: \",\"` and `thousands: \".\"` for a German export."),
+    # -- E6xx: audiences and sharing ---------------------------------------------------------
+    Code("E601", "Built-in audience declared",
+         "criteria.yml's `audiences:` declares `internal` or `customer`. Both are built in: `internal` is the team's "
+         "site, `customer` one account's joint plan; `audiences:` declares only restricted audiences.",
+         "audiences:\n  customer: {sees: confidential}", "Give the restricted audience a name of its own, e.g. `leadership`."),
+    Code("E602", "Customer owner who is not a stakeholder",
+         "An action's `customer_owner` names nobody in the account's stakeholders.yml. The customer's owner of an "
+         "agreed action is one of their people; our owner is `owner`.",
+         "actions: [{title: Share usage data, owner: jane-doe, customer_owner: bob-smith, due: 2027-01-15}]",
+         "Use the id of a stakeholder of the account, or add the person to stakeholders.yml."),
+    Code("E603", "Shared section not in the plan",
+         "strategy.md's front matter lists under `shared_sections` a heading that is not a `##` section of the plan, "
+         "so nothing of it would reach the customer's joint plan.",
+         "shared_sections: [Account Goal]   # the section is ## Account Goals", "Write the heading as the plan has it."),
+    Code("E604", "Internal link in shared text",
+         "Text shared with the customer (a shared section of strategy.md, the `## Summary` of a shared review) links "
+         "to something internal: a wiki-link to another account or its people, a link into the site, or an image. "
+         "The customer's page is one file without the site: such a link would lead nowhere and name what is ours.",
+         "## Account Goals\n\nAs with [[other-account]], we ...", "Write the name as text, link a full https:// "
+         "address, or move the sentence out of the shared section."),
     # -- E6xx: reviews and the QBR brief --------------------------------------------------------
     Code("E611", "Reading of an unknown goal",
          "A review's `measures` records a reading for a goal id that the account's goals.yml does not have, so the "
@@ -446,6 +466,20 @@ _ALL = [
     Code("W402", "Too many key accounts",
          "The share of accounts in a key tier is above `limits.max_key_share`: when everyone is key, no one is.",
          "(9 of 10 accounts in a tier, max_key_share 0.25)", "Raise the tier thresholds or rescore conservatively."),
+    Code("W601", "Confidential account no audience sees",
+         "An account is marked `confidential: true`, and criteria.yml declares no audience with `sees: confidential`: "
+         "the internal site leaves the account out, and no other site shows it.",
+         "confidential: true   # criteria.yml has no audiences:", "Declare an audience that sees confidential "
+         "accounts (`audiences: {leadership: {sees: confidential}}`) and build it with `kam build --audience leadership`."),
+    Code("W602", "Confidential account named by another account",
+         "An account that every site shows names a confidential account: as its `parent`, or in a wiki-link. The "
+         "sites that leave the confidential account out show neither its name nor a link there.",
+         "parent: secret-project   # secret-project is confidential", "Leave the confidential account unnamed in the "
+         "other account's files, or make it not confidential."),
+    Code("W603", "Shared review without a summary",
+         "A review is marked `shared: true` and has no `## Summary` section. The summary is the part of a review the "
+         "customer sees; the rest (notes, the discussion) stays internal, so this review adds nothing to their plan.",
+         "shared: true   # and no ## Summary in the review", "Add a `## Summary` section written for the customer."),
     Code("W501", "Opportunities without an account",
          "`kam import crm` reports it: opportunities whose account field is empty. They count for no account.",
          "(1,425 pipeline rows of the sample without an account)", "Fill in the account in the CRM, or accept that "

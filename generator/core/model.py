@@ -169,6 +169,14 @@ class ContentRules(Record):
     image_hosts: tuple[HostName, ...] = ()
 
 
+class Audience(Record):
+    """A restricted audience declared in criteria.yml's `audiences:` (leadership, say): who reads a site
+    built for it. `internal` and `customer` are built in and never declared."""
+    description: str = ""
+    # What it sees beyond the internal site: `confidential` adds the accounts marked confidential.
+    sees: Literal["confidential"] = "confidential"
+
+
 class CriteriaConfig(Record):
     """criteria.yml: selection criteria, weights, tiers, required plan sections, cadences."""
     scale: Scale = Scale()
@@ -182,6 +190,7 @@ class CriteriaConfig(Record):
     currency: CurrencyRules | None = None
     severity: dict[str, SeverityLevel] = Field(default_factory=dict)
     content: ContentRules = ContentRules()
+    audiences: dict[Id, Audience] = Field(default_factory=dict)
 
     @property
     def total_weight(self) -> float:
@@ -281,6 +290,8 @@ class AccountProfile(Record):
     def renews_before_customer_since(self) -> bool:
         """A contract dated before the relationship (E121): no renewal rule can count from it."""
         return self.contract is not None and self.contract.renewal < self.customer_since
+    # Seen only by the audiences declared with `sees: confidential`: left out of every other site.
+    confidential: bool = False
 
     @property
     def is_candidate(self) -> bool:
@@ -328,6 +339,7 @@ class Goal(Record):
     status: GoalStatus
     measure: Measure | None = None
     sponsor: Id | None = None
+    shared: bool = False  # part of the joint plan the customer may see
 
     # The goal rules, in one place for validation, analytics and the pages.
     @property
@@ -359,6 +371,8 @@ class StrategyMeta(Record):
     updated: dt.date
     # Written ahead of a review and kept with the plan rather than in a review, which records what was said.
     asks: tuple[Ask, ...] = ()
+    # The headings of the sections the customer may read in their joint plan; the rest stays internal.
+    shared_sections: tuple[Text, ...] = ()
 
 
 class Kpis(Record):
@@ -373,6 +387,10 @@ class Action(Record):
     due: dt.date
     goal: Id | None = None
     status: ActionStatus = "open"  # files written before actions had a status stay open
+    # Agreed with the customer: shown in their joint plan, with `customer_owner` (one of the account's
+    # stakeholders) as their side's owner.
+    shared: bool = False
+    customer_owner: Id | None = None
 
     @property
     def is_open(self) -> bool:
@@ -391,6 +409,7 @@ class ReviewMeta(Record):
     actions: tuple[Action, ...] = ()
     # Each goal's measure as read at this review (goal id -> value): the brief's change since the last review.
     measures: dict[Id, MeasureValue] = Field(default_factory=dict)
+    shared: bool = False  # its `## Summary` section may be shown to the customer
 
 
 # -- aggregates ---------------------------------------------------------------------------------
@@ -410,6 +429,7 @@ class Plan:
     body: str
     body_line: int
     asks: tuple[Ask, ...] = ()
+    shared_sections: tuple[str, ...] = ()  # headings as the front matter lists them
 
     @cached_property
     def written_titles(self) -> frozenset[str]:

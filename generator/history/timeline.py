@@ -49,6 +49,7 @@ class Point:
     added: bool = False  # the account's first readable version
     score_before: float | None = None  # at the account's previous point
     tier_before: str | None = None
+    confidential: bool = False  # the account was marked confidential at this commit
 
     @property
     def tier_moved(self) -> bool:
@@ -62,6 +63,7 @@ class Point:
         record = asdict(self)
         record["date"] = self.date.isoformat()
         record["changes"] = list(self.changes)
+        del record["confidential"]  # what sites filter on; `kam history` is read by the team, who see all accounts
         return record
 
 
@@ -75,6 +77,18 @@ class History:
 
     def of(self, account_id: str) -> tuple[Point, ...]:
         return self.series.get(account_id, ())
+
+    def ever_confidential(self) -> frozenset[str]:
+        """The accounts (by latest id) marked confidential at any commit: their past would tell on them."""
+        return frozenset(a for a, points in self.series.items() if any(p.confidential for p in points))
+
+    def without(self, accounts: frozenset[str]) -> History:
+        """The history with nothing of `accounts` (by latest id, across renames): for a site that may not show them."""
+        if not accounts:
+            return self
+        dropped = {id(p) for a in accounts for p in self.series.get(a, ())}
+        return History(tuple(p for p in self.points if id(p) not in dropped), self.shallow, self.first_commit,
+                       {a: s for a, s in self.series.items() if a not in accounts})
 
     def since(self, day: dt.date) -> list[Point]:
         """Points on or after `day` that moved something, newest first."""
@@ -286,9 +300,11 @@ def _point(step: _Step, account_id: str, cause: Cause, account: Account | None, 
         words += [f"criteria: {c}" for c in step.criteria_moved]
     words += _tier_words(before, now, criteria)
     score, tier, tier_name, plan_health = now or (None, None, None, None)
+    known = account or previous
     return Point(account_id, commit.sha, commit.date, commit.author, commit.subject, cause,
                  score, tier, tier_name, plan_health, tuple(words), renamed_from, removed, added,
-                 before[0] if before else None, before[1] if before else None)
+                 before[0] if before else None, before[1] if before else None,
+                 known is not None and known.profile.confidential)
 
 
 def _tier_words(before: tuple | None, after: tuple | None, criteria: CriteriaConfig | None) -> list[str]:

@@ -12,8 +12,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..analysis.audiences import INTERNAL, AudienceView, hidden_accounts, resolve, visible_portfolio
 from ..core import siteconfig
+from ..core.errors import ExitCode, KamError
 from ..scoring.check import BuildCache, Validated, check
+from ..scoring.score import score_portfolio
 
 if TYPE_CHECKING:  # the site's stages load when a site is made: `kam validate` starts without them
     from .render import RenderedPage, SiteInput
@@ -28,6 +31,7 @@ class Generated:
     validated: Validated
     site: SiteInput | None  # the scored, linked and analysed portfolio the pages were made from
     pages: tuple[RenderedPage, ...]  # empty when validation found errors: never half a site
+    audience: str = INTERNAL
 
 
 def read_timeline(root: Path):
@@ -56,11 +60,12 @@ def _site_settings(root: Path) -> tuple[str | None, bool]:
 
 def generate(root: Path, today: dt.date, templates: Path | None = None, *,
              focus: frozenset[str] | None = None, timeline=None, directory_urls: bool | None = None,
-             cache: BuildCache | None = None) -> Generated:
+             cache: BuildCache | None = None, audience: str = INTERNAL) -> Generated:
     """Validate, score and render. `focus` renders only those accounts' pages (a fast preview);
     `timeline` is a history already read for this HEAD (`kam serve` keeps it between rebuilds:
     editing files does not change the commits); `directory_urls` overrides mkdocs.yml's; `cache`
-    keeps unchanged files parsed and checked between rebuilds."""
+    keeps unchanged files parsed and checked between rebuilds. `audience` is whom the site is for:
+    the accounts it may not see are gone before anything below the gate reads the portfolio."""
     from ..analysis.analytics import analyse
     from ..analysis.link import link
     from ..history.lastchanged import last_changed
@@ -69,7 +74,14 @@ def generate(root: Path, today: dt.date, templates: Path | None = None, *,
     validated = check(root, today, cache)
     if not validated.ok or validated.scores is None:
         return Generated(validated, None, ())
-    portfolio, scores = validated.portfolio, validated.scores
+    view = site_audience(audience, validated)
+    portfolio, scores = visible_portfolio(validated.portfolio, view), validated.scores
+    if portfolio is not validated.portfolio:  # scored again: no table, total or rank may count what is gone
+        scores = score_portfolio(portfolio)
+    full_history = timeline if timeline is not None else read_timeline(root)
+    hidden = hidden_accounts(validated.portfolio, view)
+    if not view.sees_confidential:
+        hidden |= full_history.ever_confidential()
     repo_url, configured_urls = _site_settings(root)
     site = SiteInput(
         root=root,
@@ -77,10 +89,27 @@ def generate(root: Path, today: dt.date, templates: Path | None = None, *,
         scores=scores,
         analytics=analyse(portfolio, scores, today),
         links=link(portfolio),
-        history=last_changed(root),
+        history=_without_files_of(last_changed(root), hidden),
         today=today,
-        timeline=timeline if timeline is not None else read_timeline(root),
+        timeline=full_history.without(hidden),
         repo_url=repo_url,
         directory_urls=configured_urls if directory_urls is None else directory_urls,
     )
-    return Generated(validated, site, render(site, templates or root / TEMPLATES, focus))
+    return Generated(validated, site, render(site, templates or root / TEMPLATES, focus), view.name)
+
+
+def site_audience(name: str, validated: Validated) -> AudienceView:
+    """The audience a site is built for; the customer's is a joint plan (`kam build --audience customer
+    --account ID`), never a site."""
+    view = resolve(name, validated.portfolio.criteria)
+    if view.is_customer:
+        raise KamError("the customer audience gets one account's joint plan, not a site: add --account ID",
+                       exit_code=ExitCode.USAGE, option="--audience")
+    return view
+
+
+def _without_files_of(dates: dict[str, dt.date], accounts: frozenset[str]) -> dict[str, dt.date]:
+    if not accounts:
+        return dates
+    folders = tuple(f"accounts/{a}/" for a in accounts)
+    return {path: day for path, day in dates.items() if not path.startswith(folders)}

@@ -57,6 +57,8 @@ class KamConfig(Config):
     # What `kam build` generated and validated already (a Python object: set by the caller on the
     # loaded configuration, never written in mkdocs.yml), so that nothing is done twice.
     pregenerated = c.Optional(c.Type(Generated))
+    # Whom the site is for (criteria.yml's audiences): `internal`, the default, leaves out confidential accounts.
+    audience = c.Type(str, default="internal")
 
 
 class KamPlugin(BasePlugin[KamConfig]):
@@ -104,6 +106,7 @@ class KamPlugin(BasePlugin[KamConfig]):
         except ValueError as exc:
             raise PluginError(f"kam: invalid date for 'today': {exc}") from exc
         generated = self.config.pregenerated
+        audience = generated.audience if generated is not None else self.config.audience
         if generated is not None and generated.site is not None and \
                 generated.site.directory_urls != config.use_directory_urls:
             generated = None  # links in the pages' HTML were written for the other URL style
@@ -119,7 +122,7 @@ class KamPlugin(BasePlugin[KamConfig]):
                 with relaxed_collector():  # an entry point of its own: plain `mkdocs build` and serve
                     generated = generate(self.root, today, focus=focus, directory_urls=config.use_directory_urls,
                                          timeline=self._history() if self.serving else None,
-                                         cache=self.cache if self.serving else None)
+                                         cache=self.cache if self.serving else None, audience=audience)
             except KamError as exc:  # a mistake in site_templates/, say: mkdocs prints it, with no traceback
                 raise PluginError(f"kam: {exc}") from None
             for d in generated.validated.diagnostics:  # `kam build` printed them already

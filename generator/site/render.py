@@ -62,6 +62,7 @@ from .pages import (
 from .templates import DEFAULT_TEMPLATES
 
 INDEX_DIMENSIONS = ("tier", "industry", "region", "tag")
+NOT_SHOWN = "(an account not shown here)"  # a wiki-link to an account this site's audience does not see (W602)
 REVIEW_TYPE_NAMES = {"qbr": "Quarterly business review", "executive": "Executive review",
                      "internal": "Internal review", "health_check": "Health check"}
 
@@ -239,8 +240,8 @@ class Renderer:
 
         def wikilink(target: str) -> str:
             ref = resolve_wikilink(target, *self.directory)
-            if not isinstance(ref, tuple):  # validation already refused the build; keep the text visible
-                return f"[[{target}]]"
+            if not isinstance(ref, tuple):  # validation refuses an unknown name: this is an account the audience may not see
+                return str(md_text(NOT_SHOWN))
             return f"[{_wikilink_text(self.site.portfolio, ref)}]({url(ref_page(ref))})"
 
         def body(text: str) -> Markup:

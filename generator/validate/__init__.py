@@ -1,7 +1,7 @@
 """Stage: validate. Schema per file kind, then cross-file rules; every problem, sorted.
 
 Rules are plain functions `rule(ctx) -> Iterable[Diagnostic]`, one module per family
-(references, links, plan, dates, config, currency, playbook, portfolio, figures), in the
+(references, links, plan, dates, config, currency, playbook, portfolio, figures, audiences), in the
 manner of yamllint's one-module-per-rule. They run in three groups around the score stage:
 config rules decide whether criteria.yml can score anything at all; file rules judge each
 file on its own and against the others; tier rules (cadence, key-account coverage, tier
@@ -23,13 +23,26 @@ from ..core.diagnostics import Diagnostic, apply_severity, has_errors, sort
 from ..core.load import EMITS as READING_CODES
 from ..core.load import LoadedRepo
 from ..core.model import Account, AccountAsRead, Portfolio
-from . import config, currency, dates, figures, links, plan, playbook, portfolio, readings, references, schema
+from . import (
+    audiences,
+    config,
+    currency,
+    dates,
+    figures,
+    links,
+    plan,
+    playbook,
+    portfolio,
+    readings,
+    references,
+    schema,
+)
 from .context import RuleContext, TierPlacements
 from .declare import Rule, own_codes
 
 CONFIG_RULES = config.RULES
 FILE_RULES = (*currency.RULES, *references.RULES, *links.RULES, *plan.RULES, *dates.RULES, *playbook.RULES,
-              *figures.RULES, *readings.RULES)
+              *figures.RULES, *readings.RULES, *audiences.RULES)
 TIER_RULES = (*plan.TIER_RULES, *portfolio.RULES)
 
 

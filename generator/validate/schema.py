@@ -532,8 +532,9 @@ def plan(doc: MarkdownDoc | None) -> tuple[Plan | None, list[Diagnostic]]:
         return None, []
     meta, problems = _front(doc, StrategyMeta, "front matter of strategy.md")
     sections = split_sections(doc.body, doc.body_line)
+    shared = meta.shared_sections if meta else ()
     return Plan(doc.path, meta.updated if meta else None, sections, doc.body, doc.body_line,
-                meta.asks if meta else ()), problems
+                meta.asks if meta else (), shared), problems
 
 
 def review(doc: MarkdownDoc) -> tuple[Review | None, list[Diagnostic]]:
