@@ -98,6 +98,36 @@ def test_figures_match_pandas_computed_here(imported, name):
     assert found["financials"]["currency"] == "USD"
 
 
+def expected_products() -> pd.DataFrame:
+    """Won value and won deals per account and product up to the as-of date, products spelled as
+    products.csv spells them ('GTXPro' is 'GTX Pro'), with the product's series."""
+    opps = pd.read_csv(SAMPLE / "sales_pipeline.csv", parse_dates=["close_date"])
+    products = pd.read_csv(SAMPLE / "products.csv")
+    known = pd.read_csv(SAMPLE / "accounts.csv").account
+    won = opps[(opps.deal_stage == "Won") & (opps.close_date <= AS_OF) & opps.account.isin(known)].copy()
+    won["product"] = won["product"].replace({"GTXPro": "GTX Pro"})
+    found = won.groupby(["account", "product"]).close_value.agg(["sum", "count"]).reset_index()
+    return found.merge(products[["product", "series"]], on="product", how="left")
+
+
+def test_products_per_account_match_pandas_computed_here(imported):
+    """Every account's crm.products, as written, against pandas: the same products, won values,
+    won deals and families; per account the largest won value first."""
+    repo, _, _ = imported
+    expected = expected_products()
+    slugs = {name: re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") for name in expected.account.unique()}
+    written = []
+    for name, account_id in slugs.items():
+        products = account(repo, account_id)["crm"]["products"]
+        assert [p["won"] for p in products] == sorted((p["won"] for p in products), reverse=True), account_id
+        written += [(name, p["name"], p["won"], p["deals"], p["family"]) for p in products]
+    found = pd.DataFrame(written, columns=["account", "product", "sum", "count", "series"])
+    key = ["account", "product"]
+    pd.testing.assert_frame_equal(found.sort_values(key).reset_index(drop=True),
+                                  expected.sort_values(key).reset_index(drop=True), check_dtype=False)
+    assert len(found) == 522 and found.account.nunique() == 85
+
+
 def test_sector_spelling_headquarters_and_parents(imported):
     repo, _, _ = imported
     acme = account(repo, "acme-corporation")
@@ -223,7 +253,8 @@ def test_update_refreshes_owned_fields_and_keeps_a_persons_edits(imported, tmp_p
     assert figures["crm"]["as_of"].isoformat() == "2017-09-30" and figures["crm"]["imported_on"].isoformat() == "2026-12-01"
     changed = [line for line in _diff(edited, text)]
     assert changed and all(re.match(r"[+-](financials|  revenue_potential|  relationship_strength|  growth_outlook|"
-                                     r"  strategic_fit|crm|region):", line) for line in changed), changed
+                                     r"  strategic_fit|crm|region|  (source|as_of|imported_on|fingerprint|products)"
+                                     r"|    - \{name): ", line) for line in changed), changed
     assert validate(copy).exit_code == 0
 
 
@@ -306,7 +337,7 @@ RENAMED = {
     "sales_pipeline.csv": ("Deals.csv", {"account": "Company", "sales_agent": "Rep", "deal_stage": "Phase",
                                          "close_date": "Closed", "close_value": "Amount", "product": "Item"}),
     "sales_teams.csv": ("Reps.csv", {"sales_agent": "Rep", "manager": "Boss", "regional_office": "Office"}),
-    "products.csv": ("Items.csv", {"product": "Item", "sales_price": "List Price"}),
+    "products.csv": ("Items.csv", {"product": "Item", "sales_price": "List Price", "series": "Line"}),
 }
 RENAMED_MAPPING = """\
 source: crm-sales-opportunities
@@ -315,7 +346,7 @@ opportunities:
   file: Deals.csv
   columns: {account: Company, agent: Rep, stage: Phase, close_date: Closed, value: Amount, product: Item}
 teams: {file: Reps.csv, columns: {agent: Rep, manager: Boss, region: Office}}
-products: {file: Items.csv, columns: {name: Item, price: List Price}}
+products: {file: Items.csv, columns: {name: Item, price: List Price, family: Line}}
 synonyms: {sector: {technolgy: Technology}, location: {Philipines: Philippines}}
 proposals: {revenue_potential: revenue, growth_outlook: pipeline, relationship_strength: win_rate}
 """
@@ -334,7 +365,7 @@ def test_a_renamed_export_with_a_mapping_gives_the_same_accounts(imported, fresh
     result = import_crm(repo, export, "--mapping", str(mapping))
     assert result.exit_code == 0, result.stderr
     reference, _, _ = imported
-    without_record = re.compile(r"^crm: .*$", re.MULTILINE)  # the fingerprint is of other bytes
+    without_record = re.compile(r"^  fingerprint: .*$", re.MULTILINE)  # the fingerprint is of other bytes
     for path in sorted((reference / "accounts").rglob("*")):
         if path.is_file():
             mine = repo / path.relative_to(reference)

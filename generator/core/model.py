@@ -226,12 +226,22 @@ FINGERPRINT_PATTERN = r"^sha256:[0-9a-f]{16,64}$"
 Fingerprint = Annotated[str, StringConstraints(pattern=FINGERPRINT_PATTERN)]
 
 
+class ProductBought(Record):
+    """One product an account has bought, as the CRM export says: its won opportunities up to `as_of`."""
+    name: Text
+    family: Text | None = None  # the product's series or line, where the export has one
+    won: Money  # the won value, in the account's currency
+    deals: Annotated[int, Strict(), Field(ge=1)]  # won opportunities
+
+
 class CrmRecord(Record):
     """Where an imported account's figures came from: written and refreshed by `kam import crm`."""
     source: Text  # the export's folder name
     as_of: dt.date  # the day the figures are counted up to
     imported_on: dt.date  # the day an import last changed the figures
     fingerprint: Fingerprint  # of the export's files, so the same export is recognised
+    # What the account has bought, largest won value first: the footprint and its white space.
+    products: tuple[ProductBought, ...] = ()
 
 
 class AccountProfile(Record):
