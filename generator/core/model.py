@@ -56,6 +56,7 @@ Number = Annotated[float, Strict(), AllowInfNan(False)]
 # validate/; the ranges here are the absolute ones.
 MAX_MONEY = 1e15  # above any real account's revenue, in any currency (45 trillion yen is 4.5e13)
 Money = Annotated[Number, Field(ge=0, le=MAX_MONEY)]
+MAX_DEALS = 10**9  # won opportunities of one product: a billion is beyond any export
 MAX_CADENCE_DAYS = 3650  # ten years: any longer is no cadence at all
 SCALE_LIMIT = 1000  # a scale is 1-5, 1-10 or 0-100 in practice; 1000 leaves room
 MAX_WEIGHT = 1000  # weights are relative: points or percentages
@@ -231,7 +232,7 @@ class ProductBought(Record):
     name: Text
     family: Text | None = None  # the product's series or line, where the export has one
     won: Money  # the won value, in the account's currency
-    deals: Annotated[int, Strict(), Field(ge=1)]  # won opportunities
+    deals: Annotated[int, Strict(), Field(ge=1, le=MAX_DEALS)]  # won opportunities
 
 
 class CrmRecord(Record):
