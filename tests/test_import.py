@@ -128,6 +128,32 @@ def test_products_per_account_match_pandas_computed_here(imported):
     assert len(found) == 522 and found.account.nunique() == 85
 
 
+@pytest.mark.slow  # imports the whole sample twice
+def test_hostile_product_names_are_written_and_refreshed_as_they_read(fresh, tmp_path):
+    """Product names are text from the export: a name that is markup, YAML syntax or a template
+    reads back exactly from the account file, written new and refreshed by --update."""
+    hostile = {"MG Special": '"><svg onload=alert(1)>', "GTX Basic": "Käse: {a}, #b - [c] & *d",
+               "GTK 500": "{{ 7*7 }} {% raw %} 'e'"}
+    export = tmp_path / "export"
+    shutil.copytree(SAMPLE, export)
+    for name in ("sales_pipeline.csv", "products.csv"):
+        frame = pd.read_csv(export / name, dtype=str, keep_default_na=False)
+        frame["product"] = frame["product"].replace(hostile)
+        frame.to_csv(export / name, index=False)
+    repo = tmp_path / "repo"
+    shutil.copytree(fresh, repo)
+    assert import_crm(repo, SAMPLE).exit_code == 0
+    result = import_crm(repo, export, "--update")
+    assert result.exit_code == 0, result.stderr
+    refreshed = {p["name"] for p in account(repo, "acme-corporation")["crm"]["products"]}
+    assert {hostile["MG Special"], hostile["GTX Basic"]} <= refreshed and "MG Special" not in refreshed
+    other = tmp_path / "other"
+    shutil.copytree(fresh, other)
+    assert import_crm(other, export).exit_code == 0
+    assert {p["name"] for p in account(other, "acme-corporation")["crm"]["products"]} == refreshed
+    assert validate(repo).exit_code == 0 and validate(other).exit_code == 0
+
+
 def test_sector_spelling_headquarters_and_parents(imported):
     repo, _, _ = imported
     acme = account(repo, "acme-corporation")
