@@ -429,6 +429,12 @@ def bench_site(rows: list[tuple[str, str]]) -> None:
                      f"{shown_rows} shown + {carried} carried for filters, of {total:,} on the full list; "
                      f"{home.count('<tr')} table rows in all")))
 
+    footprint = Path("footprint") / "index.html"  # capped (site/render.py's FOOTPRINT_LIMITS): flat with size
+    sizes = [None if isinstance(run, str) else _size(site / footprint)
+             for run, site in ((ours, our_site), (ours_large, root_large / "site"))]
+    rows.append((f"footprint page HTML, ours, {n:,} -> {large:,} accounts",
+                 f"{_kb(sizes[0])} -> {_kb(sizes[1])} (target < 250 KB, about flat)"))
+
     if pages:
         markdown_words = statistics.mean(len(p.read_text(encoding="utf-8").split())
                                          for p in (shown / "accounts" / "account-00002").rglob("index.html"))

@@ -17,6 +17,23 @@ WORDS = ["platform", "rollout", "warehouse", "budget", "renewal", "pilot", "migr
          "analytics", "expansion", "region", "sponsor", "workshop"]
 
 
+# The catalogue the synthetic accounts buy from: (product, family, typical won value).
+PRODUCTS = [("Core Basic", "Core", 40_000), ("Core Pro", "Core", 180_000), ("Core Plus", "Core", 320_000),
+            ("Edge Lite", "Edge", 25_000), ("Edge Fleet", "Edge", 260_000), ("Insight Reports", "Insight", 60_000),
+            ("Insight Live", "Insight", 210_000), ("Care Standard", "Care", 30_000), ("Care Premier", "Care", 150_000),
+            ("Training Days", "Services", 15_000)]
+
+
+def _crm(rng: random.Random) -> str:
+    """A crm record with two to six products bought, largest won value first."""
+    bought = [(name, family, round(typical * rng.uniform(0.3, 3)), rng.randint(1, 30))
+              for name, family, typical in rng.sample(PRODUCTS, rng.randint(2, 6))]
+    lines = [f'    - {{name: "{n}", family: "{f}", won: {w}, deals: {d}}}'
+             for n, f, w, d in sorted(bought, key=lambda b: -b[2])]
+    return ('crm:\n  source: "synthetic"\n  as_of: 2026-10-31\n  imported_on: 2026-11-02\n'
+            '  fingerprint: "sha256:0123456789abcdef"\n  products:\n' + "\n".join(lines) + "\n")
+
+
 def _sentence(rng: random.Random, n: int = 12) -> str:
     return " ".join(rng.choice(WORDS) for _ in range(n)).capitalize() + "."
 
@@ -31,6 +48,7 @@ def _contract(i: int, today: dt.date) -> str:
 
 def write_portfolio(target: Path, n: int, seed: int = 7) -> Path:
     rng = random.Random(seed)
+    products = random.Random(seed + 1)  # its own stream: every other figure stays as it was
     if target.exists():
         shutil.rmtree(target)
     (target / "accounts").mkdir(parents=True)
@@ -59,7 +77,8 @@ financials: {{currency: USD, annual_revenue: {rng.randint(100, 9000) * 1000}, re
 scores:
 {score_lines}
 tags: [{rng.choice(['expansion', 'renewal', 'pilot'])}]
-{_contract(i, today)}""", encoding="utf-8")
+{_contract(i, today)}
+{_crm(products)}""", encoding="utf-8")
         people = []
         for j in range(6):
             people.append(f"""- id: person-{j}

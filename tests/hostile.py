@@ -191,7 +191,7 @@ def hostile_repo(target: Path, links: bool = False, outside: bool = False) -> Pa
     team[0]["email"] = "x'onmouseover=alert`1`&amp'@example.com"
     _dump(repo / "team.yml", team)
 
-    for folder in sorted((repo / "accounts").iterdir()):
+    for index, folder in enumerate(sorted((repo / "accounts").iterdir())):
         account = _load(folder / "account.yml")
         for field in ("name", "industry", "region", "headquarters"):
             account[field] = text()
@@ -199,6 +199,7 @@ def hostile_repo(target: Path, links: bool = False, outside: bool = False) -> Pa
             member["role"] = text()
         for score in account["scores"].values():
             score["why"] = text()
+        account["crm"] = _bought(index)
         _dump(folder / "account.yml", account)
 
         stakeholders = _load(folder / "stakeholders.yml")
@@ -229,6 +230,18 @@ def hostile_repo(target: Path, links: bool = False, outside: bool = False) -> Pa
             body += f"\n## Notes {text()}\n\n{_markdown_payloads(text, links, outside)}\n"
             review.write_text(f"---\n{yaml.safe_dump(meta, allow_unicode=True)}---\n{body}", encoding="utf-8")
     return repo
+
+
+def _bought(index: int) -> dict:
+    """A crm record whose products and families are payloads, a different pair for each account
+    (taken apart from the cycle, so every other field keeps its payload): each account's white
+    space names its peers' products."""
+    def payload(n: int) -> str:
+        return TEXT_PAYLOADS[n % len(TEXT_PAYLOADS)]
+    products = [{"name": payload(index + k), "family": payload(index + k + 7), "won": 1000.0 * (k + 1), "deals": 1}
+                for k in (0, 1)]
+    return {"source": payload(index + 3), "as_of": "2026-10-31", "imported_on": "2026-11-02",
+            "fingerprint": "sha256:0123456789abcdef", "products": products}
 
 
 def _markdown_payloads(text: _Cycle, links: bool, outside: bool = False) -> str:

@@ -290,7 +290,7 @@ _TABLES_FIT = """() => {
 
 @pytest.mark.parametrize("path", ["", "accounts/", "accounts/kan-code/", "accounts/kan-code/stakeholders/",
                                   "accounts/kan-code/reviews/", "analytics/", "criteria/", "people/reed-clapper/",
-                                  "changes/"])
+                                  "changes/", "footprint/"])
 def test_no_table_is_wider_than_its_column_at_desktop_width(page, server, path):
     page.set_viewport_size({"width": 1400, "height": 900})
     page.goto(f"{server}/{path}")
@@ -311,6 +311,32 @@ def test_screenshots_at_desktop_and_phone_width(page, server):
             page.screenshot(path=str(ARTIFACTS / f"{name}-{width}.png"), full_page=True)
             if width == 390:  # on a phone nothing is silently cut: wide tables scroll inside their own box
                 assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), name
+
+
+def test_the_footprint_page_filters_by_owner_and_region_and_its_matrix_scrolls_on_a_phone(page, server):
+    ARTIFACTS.mkdir(exist_ok=True)
+    for width in (1400, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(f"{server}/footprint/")
+        page.screenshot(path=str(ARTIFACTS / f"footprint-{width}.png"), full_page=True)
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), width
+        # The matrix is never cut off: it sits in the theme's scroll box, which scrolls sideways.
+        assert page.evaluate("""() => [...document.querySelectorAll(".kam-footprint table")].every((t) =>
+            t.closest(".md-typeset__scrollwrap") && t.getBoundingClientRect().left >= 0)""")
+    page.set_viewport_size({"width": 1400, "height": 900})
+    page.goto(f"{server}/footprint/")
+    opportunities = page.locator(".kam-filterable").first.locator("tbody tr:visible")
+    everyone = opportunities.count()
+    page.locator("select[aria-label='Filter by Region']").first.select_option(label="EMEA")
+    assert 0 < opportunities.count() < everyone
+    assert all(text.rstrip().endswith("EMEA") for text in opportunities.all_inner_texts())
+    spend = [float(v) for v in page.locator(".kam-filterable").first.locator(
+        "tbody tr td:nth-child(4)").evaluate_all("(cells) => cells.map((c) => c.dataset.sort)")]
+    assert spend == sorted(spend, reverse=True)  # the largest white space first
+    matrix = page.locator(".kam-footprint tbody tr:visible")
+    rows = matrix.count()
+    page.locator(".kam-footprint select[aria-label='Filter by KAM']").select_option(label="Reed Clapper")
+    assert matrix.count() == 1 < rows and "Kan-code" in matrix.first.inner_text()
 
 
 _POKE_EVERYTHING = """() => document.querySelectorAll("article *").forEach((el) => {
@@ -679,7 +705,7 @@ def axe_script() -> Path:
 @pytest.mark.parametrize("width", [1400, 390])
 @pytest.mark.parametrize("path", ["", "accounts/kan-code/", "accounts/kan-code/stakeholders/",
                                   "accounts/kan-code/goals/", "accounts/kan-code/reviews/", "analytics/",
-                                  "people/reed-clapper/", "accounts/kan-code/brief/"])
+                                  "people/reed-clapper/", "accounts/kan-code/brief/", "footprint/"])
 def test_axe_finds_nothing_serious(page, server, axe_script, width, path):
     _at(page, server, width, path)
     page.add_script_tag(path=str(axe_script))

@@ -98,6 +98,62 @@ def test_figures_match_pandas_computed_here(imported, name):
     assert found["financials"]["currency"] == "USD"
 
 
+def expected_products() -> pd.DataFrame:
+    """Won value and won deals per account and product up to the as-of date, products spelled as
+    products.csv spells them ('GTXPro' is 'GTX Pro'), with the product's series."""
+    opps = pd.read_csv(SAMPLE / "sales_pipeline.csv", parse_dates=["close_date"])
+    products = pd.read_csv(SAMPLE / "products.csv")
+    known = pd.read_csv(SAMPLE / "accounts.csv").account
+    won = opps[(opps.deal_stage == "Won") & (opps.close_date <= AS_OF) & opps.account.isin(known)].copy()
+    won["product"] = won["product"].replace({"GTXPro": "GTX Pro"})
+    found = won.groupby(["account", "product"]).close_value.agg(["sum", "count"]).reset_index()
+    return found.merge(products[["product", "series"]], on="product", how="left")
+
+
+def test_products_per_account_match_pandas_computed_here(imported):
+    """Every account's crm.products, as written, against pandas: the same products, won values,
+    won deals and families; per account the largest won value first."""
+    repo, _, _ = imported
+    expected = expected_products()
+    slugs = {name: re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") for name in expected.account.unique()}
+    written = []
+    for name, account_id in slugs.items():
+        products = account(repo, account_id)["crm"]["products"]
+        assert [p["won"] for p in products] == sorted((p["won"] for p in products), reverse=True), account_id
+        written += [(name, p["name"], p["won"], p["deals"], p["family"]) for p in products]
+    found = pd.DataFrame(written, columns=["account", "product", "sum", "count", "series"])
+    key = ["account", "product"]
+    pd.testing.assert_frame_equal(found.sort_values(key).reset_index(drop=True),
+                                  expected.sort_values(key).reset_index(drop=True), check_dtype=False)
+    assert len(found) == 522 and found.account.nunique() == 85
+
+
+@pytest.mark.slow  # imports the whole sample twice
+def test_hostile_product_names_are_written_and_refreshed_as_they_read(fresh, tmp_path):
+    """Product names are text from the export: a name that is markup, YAML syntax or a template
+    reads back exactly from the account file, written new and refreshed by --update."""
+    hostile = {"MG Special": '"><svg onload=alert(1)>', "GTX Basic": "Käse: {a}, #b - [c] & *d",
+               "GTK 500": "{{ 7*7 }} {% raw %} 'e'"}
+    export = tmp_path / "export"
+    shutil.copytree(SAMPLE, export)
+    for name in ("sales_pipeline.csv", "products.csv"):
+        frame = pd.read_csv(export / name, dtype=str, keep_default_na=False)
+        frame["product"] = frame["product"].replace(hostile)
+        frame.to_csv(export / name, index=False)
+    repo = tmp_path / "repo"
+    shutil.copytree(fresh, repo)
+    assert import_crm(repo, SAMPLE).exit_code == 0
+    result = import_crm(repo, export, "--update")
+    assert result.exit_code == 0, result.stderr
+    refreshed = {p["name"] for p in account(repo, "acme-corporation")["crm"]["products"]}
+    assert {hostile["MG Special"], hostile["GTX Basic"]} <= refreshed and "MG Special" not in refreshed
+    other = tmp_path / "other"
+    shutil.copytree(fresh, other)
+    assert import_crm(other, export).exit_code == 0
+    assert {p["name"] for p in account(other, "acme-corporation")["crm"]["products"]} == refreshed
+    assert validate(repo).exit_code == 0 and validate(other).exit_code == 0
+
+
 def test_sector_spelling_headquarters_and_parents(imported):
     repo, _, _ = imported
     acme = account(repo, "acme-corporation")
@@ -223,7 +279,8 @@ def test_update_refreshes_owned_fields_and_keeps_a_persons_edits(imported, tmp_p
     assert figures["crm"]["as_of"].isoformat() == "2017-09-30" and figures["crm"]["imported_on"].isoformat() == "2026-12-01"
     changed = [line for line in _diff(edited, text)]
     assert changed and all(re.match(r"[+-](financials|  revenue_potential|  relationship_strength|  growth_outlook|"
-                                     r"  strategic_fit|crm|region):", line) for line in changed), changed
+                                     r"  strategic_fit|crm|region|  (source|as_of|imported_on|fingerprint|products)"
+                                     r"|    - \{name): ", line) for line in changed), changed
     assert validate(copy).exit_code == 0
 
 
@@ -267,7 +324,9 @@ def test_update_of_a_hand_written_account_keeps_its_scores_and_estimates(example
     assert import_crm(example, SAMPLE, "--update").exit_code == 0
     after = path.read_text(encoding="utf-8")
     changed = _diff(before, after)
-    assert [line[:14] for line in changed if line.startswith("-")] == ["-region: AMER", "-financials: {"]
+    owned = re.compile(r"-(  (source|as_of|imported_on|fingerprint|products):|    - \{name: )")  # the crm record's
+    assert [line[:14] for line in changed if line.startswith("-") and not owned.match(line)] == [
+        "-region: AMER", "-financials: {"]
     assert "revenue_potential: 3400000" in after  # a person's estimate, not the import's
     assert before.split("tags:")[0].split("scores:")[1] == after.split("tags:")[0].split("scores:")[1]
     profile = account(example, "acme-corporation")
@@ -306,7 +365,7 @@ RENAMED = {
     "sales_pipeline.csv": ("Deals.csv", {"account": "Company", "sales_agent": "Rep", "deal_stage": "Phase",
                                          "close_date": "Closed", "close_value": "Amount", "product": "Item"}),
     "sales_teams.csv": ("Reps.csv", {"sales_agent": "Rep", "manager": "Boss", "regional_office": "Office"}),
-    "products.csv": ("Items.csv", {"product": "Item", "sales_price": "List Price"}),
+    "products.csv": ("Items.csv", {"product": "Item", "sales_price": "List Price", "series": "Line"}),
 }
 RENAMED_MAPPING = """\
 source: crm-sales-opportunities
@@ -315,7 +374,7 @@ opportunities:
   file: Deals.csv
   columns: {account: Company, agent: Rep, stage: Phase, close_date: Closed, value: Amount, product: Item}
 teams: {file: Reps.csv, columns: {agent: Rep, manager: Boss, region: Office}}
-products: {file: Items.csv, columns: {name: Item, price: List Price}}
+products: {file: Items.csv, columns: {name: Item, price: List Price, family: Line}}
 synonyms: {sector: {technolgy: Technology}, location: {Philipines: Philippines}}
 proposals: {revenue_potential: revenue, growth_outlook: pipeline, relationship_strength: win_rate}
 """
@@ -334,7 +393,7 @@ def test_a_renamed_export_with_a_mapping_gives_the_same_accounts(imported, fresh
     result = import_crm(repo, export, "--mapping", str(mapping))
     assert result.exit_code == 0, result.stderr
     reference, _, _ = imported
-    without_record = re.compile(r"^crm: .*$", re.MULTILINE)  # the fingerprint is of other bytes
+    without_record = re.compile(r"^  fingerprint: .*$", re.MULTILINE)  # the fingerprint is of other bytes
     for path in sorted((reference / "accounts").rglob("*")):
         if path.is_file():
             mine = repo / path.relative_to(reference)

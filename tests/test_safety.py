@@ -185,6 +185,18 @@ def test_every_payload_reads_literally_somewhere(hostile_site):
     assert missing == []
 
 
+def test_hostile_product_names_read_literally_on_the_footprint_and_account_pages(hostile_site):
+    """Each account bought two products named by payloads (hostile.py's _bought): they show as
+    written in the matrix's headings, on the white-space list and on each account's page."""
+    footprint = visible_text(hostile_site / "footprint" / "index.html")
+    bought = [" ".join(TEXT_PAYLOADS[i].split()) for i in range(5)]  # four accounts, a pair each
+    assert [p for p in bought if p not in footprint] == []
+    account = sorted(p for p in (hostile_site / "accounts").iterdir() if p.is_dir())[0]
+    overview = visible_text(account / "index.html")
+    assert bought[0] in overview and "White space" in overview
+    assert unsafe_markup(hostile_site / "footprint") == []
+
+
 class _Badges(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)

@@ -57,6 +57,7 @@ Number = Annotated[float, Strict(), AllowInfNan(False)]
 # validate/; the ranges here are the absolute ones.
 MAX_MONEY = 1e15  # above any real account's revenue, in any currency (45 trillion yen is 4.5e13)
 Money = Annotated[Number, Field(ge=0, le=MAX_MONEY)]
+MAX_DEALS = 10**9  # won opportunities of one product: a billion is beyond any export
 MAX_CADENCE_DAYS = 3650  # ten years: any longer is no cadence at all
 SCALE_LIMIT = 1000  # a scale is 1-5, 1-10 or 0-100 in practice; 1000 leaves room
 MAX_WEIGHT = 1000  # weights are relative: points or percentages
@@ -236,12 +237,22 @@ FINGERPRINT_PATTERN = r"^sha256:[0-9a-f]{16,64}$"
 Fingerprint = Annotated[str, StringConstraints(pattern=FINGERPRINT_PATTERN)]
 
 
+class ProductBought(Record):
+    """One product an account has bought, as the CRM export says: its won opportunities up to `as_of`."""
+    name: Text
+    family: Text | None = None  # the product's series or line, where the export has one
+    won: Money  # the won value, in the account's currency
+    deals: Annotated[int, Strict(), Field(ge=1, le=MAX_DEALS)]  # won opportunities
+
+
 class CrmRecord(Record):
     """Where an imported account's figures came from: written and refreshed by `kam import crm`."""
     source: Text  # the export's folder name
     as_of: dt.date  # the day the figures are counted up to
     imported_on: dt.date  # the day an import last changed the figures
     fingerprint: Fingerprint  # of the export's files, so the same export is recognised
+    # What the account has bought, largest won value first: the footprint and its white space.
+    products: tuple[ProductBought, ...] = ()
 
 
 MAX_TERM_MONTHS = 120  # ten years: longer is a framework agreement, not a term that renews

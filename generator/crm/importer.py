@@ -83,7 +83,8 @@ def plan_import(root: Path, export: CrmExport, validated: Validated, *, update: 
             revenue_potential=float(figures["revenue"] + figures["pipeline"]),
             proposals=proposals.of(account.id),
             crm={"source": yaml_quoted(export.source), "as_of": export.as_of.isoformat(),
-                 "imported_on": today.isoformat(), "fingerprint": yaml_quoted(export.fingerprint)})
+                 "imported_on": today.isoformat(), "fingerprint": yaml_quoted(export.fingerprint)},
+            products=export.bought(account.id))
         for rel, text in account_files(draft, criteria, today).items():
             work.files[f"accounts/{account.id}/{rel}"] = text
         work.created.append(account.id)
@@ -139,7 +140,8 @@ def _refresh(root: Path, account_id: str, portfolio: Portfolio, export: CrmExpor
     crm_account = export.account(account_id)
     figures = export.figures.loc[account_id]
     region = crm_account.region if crm_account.region != "Unknown" else None  # never blank a person's region
-    if _current(account.profile, region, export.currency, float(figures["revenue"]), proposals, record):
+    bought = export.bought(account_id)
+    if _current(account.profile, region, export.currency, float(figures["revenue"]), proposals, record, bought):
         work.unchanged.append(account_id)
         return
     doc = Document((root / rel).read_text(encoding="utf-8"))
@@ -159,19 +161,35 @@ def _refresh(root: Path, account_id: str, portfolio: Portfolio, export: CrmExpor
     fields = {**record, "imported_on": today}
     crm = data.get("crm")
     if isinstance(crm, dict):
-        for key in [k for k in crm if k not in fields]:
+        for key in [k for k in crm if k not in fields and k != "products"]:
             del crm[key]
         for key in ("source", "as_of", "imported_on", "fingerprint"):
             set_value(crm, key, fields[key], quoted=key in ("source", "fingerprint"))
     else:
-        insert_last(data, "crm", flow_map({k: fields[k] for k in ("source", "as_of", "imported_on", "fingerprint")},
-                                          quoted=("source", "fingerprint")))
+        crm = flow_map({k: fields[k] for k in ("source", "as_of", "imported_on", "fingerprint")},
+                       quoted=("source", "fingerprint"))
+        insert_last(data, "crm", crm)
+    _set_products(crm, bought)
     work.files[rel] = doc.text()
     work.updated.append(account_id)
 
 
+def _set_products(crm, bought: tuple[dict[str, object], ...]) -> None:
+    """The record's products as the export has them: one line each, the record in block style to
+    hold them; left as written when they already say the same."""
+    current = crm.get("products")
+    if not bought:
+        if "products" in crm:
+            del crm["products"]
+        return
+    if isinstance(current, list) and [dict(p) for p in current] == list(bought):
+        return
+    crm.fa.set_block_style()
+    crm["products"] = block_list([flow_map(p, quoted=("name", "family")) for p in bought])
+
+
 def _current(profile: AccountProfile, region: str | None, currency: str, revenue: float,
-             proposals: dict[str, Proposal], record: dict) -> bool:
+             proposals: dict[str, Proposal], record: dict, bought: tuple[dict[str, object], ...]) -> bool:
     """Whether the owned fields already say what the import would write (then nothing is, and
     the `imported_on` date keeps the day the figures last changed)."""
     crm = profile.crm
@@ -181,7 +199,8 @@ def _current(profile: AccountProfile, region: str | None, currency: str, revenue
             and {k: (v.score, v.why) for k, v in profile.proposed_scores.items()}
             == {k: (float(p.score), p.why) for k, p in proposals.items()}
             and crm is not None
-            and (crm.source, crm.as_of, crm.fingerprint) == (record["source"], record["as_of"], record["fingerprint"]))
+            and (crm.source, crm.as_of, crm.fingerprint) == (record["source"], record["as_of"], record["fingerprint"])
+            and tuple(p.model_dump(exclude_none=True) for p in crm.products) == bought)
 
 
 def _team(root: Path, portfolio: Portfolio, export: CrmExport, created: list, work: _Work) -> tuple[str, ...]:

@@ -68,6 +68,7 @@ class TeamColumns(Record):
 class ProductColumns(Record):
     name: Text
     price: Text
+    family: Text | None = None  # the product's series or line, kept with what each account bought
 
 
 class AccountsTable(Record):
@@ -458,9 +459,24 @@ class CrmExport:
     people: dict[str, Person]  # the sales teams' agents and managers, by id
     problems: tuple[Diagnostic, ...]  # W5xx, located at their first occurrence
     accounts_table: Table
+    # What each account bought up to as_of: account id, product, family (or None), won value, won deals;
+    # per account the largest won value first.
+    products: pd.DataFrame
 
     def account(self, account_id: str) -> CrmAccount:
         return self._by_id[account_id]
+
+    def bought(self, account_id: str) -> tuple[dict[str, object], ...]:
+        """One account's products as its crm record lists them (ProductBought's fields)."""
+        found = self.__dict__.get("_bought")
+        if found is None:
+            found = {}
+            for row in self.products.itertuples(index=False):
+                entry = {"name": row.product, **({"family": row.family} if isinstance(row.family, str) else {}),
+                         "won": round(float(row.won), 2), "deals": int(row.deals)}
+                found.setdefault(row.account, []).append(entry)
+            object.__setattr__(self, "_bought", found)
+        return tuple(found.get(account_id, ()))
 
     def where(self, account_id: str, field: str) -> tuple[str, tuple[int, int]]:
         """The file and (line, column) of one of an account's fields in the accounts file."""
@@ -582,9 +598,13 @@ def read_export(export: Path, mapping: CrmMapping, as_of: dt.date | None = None,
     # Open opportunities without a value are valued at their product's list price.
     amount = value.to_numpy(dtype=float, na_value=np.nan)
     open_value = amount
-    if products_t is not None and "product" in opps_t.positions:
-        open_value, found = _list_prices(opps_t, products_t, price, m.synonyms.product, amount, is_open)
+    product = Coded(opps["product"]) if "product" in opps_t.positions else None
+    names: list[str] = []
+    if product is not None:
+        names, found = product_names(product, opps_t, products_t, m.synonyms.product)
         warnings += found
+        if products_t is not None:
+            open_value = _list_prices(product, names, products_t, price, amount, is_open)
 
     known = position >= 0
     upto = (close <= end).to_numpy()
@@ -610,8 +630,11 @@ def read_export(export: Path, mapping: CrmMapping, as_of: dt.date | None = None,
     agent = Coded(opps["agent"])
     figures["owner_name"] = _owners(position, agent, won_upto & (agent.codes >= 0), won_value, accounts.index)
 
+    empty = pd.DataFrame({"account": [], "product": [], "won": [], "deals": [], "family": []})
+    bought = (empty if product is None else
+              _bought(accounts.index, position, product, names, _families(products_t), won_upto, won_value))
     teams = _teams(teams_t, opps_t, agent, warnings)
-    made = _assemble(export, m, accounts, accounts_t, figures, teams, as_of, hasher, warnings)
+    made = _assemble(export, m, accounts, accounts_t, figures, bought, teams, as_of, hasher, warnings)
     return replace(made, problems=made.problems + _person_ids(made.people, opps_t, agent, teams_t))
 
 
@@ -648,33 +671,33 @@ def _owners(position: np.ndarray, agent: Coded, won: np.ndarray, value: np.ndarr
     return owners.reindex(index)
 
 
-def _list_prices(opps_t: Table, products_t: Table, price: pd.Series, synonyms: dict[str, str], amount: np.ndarray,
-                 is_open: np.ndarray) -> tuple[np.ndarray, list[Diagnostic]]:
-    """Each opportunity's value, or for an open one without a value its product's list price.
-    A product name that matches no product is read through the synonyms, then as the product
-    with the same name apart from spaces and case ('GTXPro' -> 'GTX Pro'), and reported."""
-    names = products_t.frame["name"].str.strip()
-    prices = dict(zip(names, price))
-    loose = {re.sub(r"\s+", "", n).casefold(): n for n in names.dropna()}
-    table = {k.strip().casefold(): v for k, v in synonyms.items()}
-    product = Coded(opps_t.frame["product"])
-    resolved = np.full(len(product.names) + 1, np.nan)  # the last: no product
+def product_names(product: Coded, opps_t: Table, products_t: Table | None,
+                  synonyms: dict[str, str]) -> tuple[list[str], list[Diagnostic]]:
+    """Each distinct product name of the opportunities as the products file spells it: read
+    through the synonyms, then as the product with the same name apart from spaces and case
+    ('GTXPro' -> 'GTX Pro'), each reported; a name that matches none stays as written. Without a
+    products file only the synonyms apply, silently: there is nothing to match against."""
+    table = {k.strip().casefold(): v.strip() for k, v in synonyms.items()}
+    if products_t is None:
+        return [table.get(text.casefold(), text) for text in product.names], []
+    known = set(products_t.frame["name"].str.strip().dropna())
+    loose = {re.sub(r"\s+", "", n).casefold(): n for n in known}
     counts = np.bincount(product.codes[product.codes >= 0], minlength=len(product.names))
-    warnings = []
+    names, warnings = [], []
     for i, text in enumerate(product.names):
-        if text in prices:
-            resolved[i] = prices[text]
+        if text in known:
+            names.append(text)
             continue
         first = int(np.argmax(product.codes == i))
         declared = table.get(text.casefold())
-        if declared in prices:  # the mapping says how to read it: a normalised spelling
-            resolved[i] = prices[declared]
+        if declared in known:  # the mapping says how to read it: a normalised spelling
+            names.append(declared)
             warnings.append(diagnostic(opps_t.label, opps_t.at("product", first), "W503",
                                        f"product '{text}' read as '{declared}' ({int(counts[i]):,} opportunities)"))
             continue
         read = loose.get(re.sub(r"\s+", "", text).casefold())
-        if read in prices:
-            resolved[i] = prices[read]
+        names.append(read if read is not None else text)
+        if read is not None:
             warnings.append(diagnostic(opps_t.label, opps_t.at("product", first), "W504",
                                        f"product '{text}' is not in {products_t.label} ({int(counts[i]):,} opportunities); "
                                        f"read as '{read}', the same name apart from spaces and case"))
@@ -682,8 +705,36 @@ def _list_prices(opps_t: Table, products_t: Table, price: pd.Series, synonyms: d
             warnings.append(diagnostic(opps_t.label, opps_t.at("product", first), "W504",
                                        f"product '{text}' is not in {products_t.label} ({int(counts[i]):,} opportunities); "
                                        "open ones without a value count as 0"))
-    list_price = resolved[product.codes]
-    return np.where(np.isnan(amount) & is_open, list_price, amount), warnings
+    return names, warnings
+
+
+def _list_prices(product: Coded, names: list[str], products_t: Table, price: pd.Series, amount: np.ndarray,
+                 is_open: np.ndarray) -> np.ndarray:
+    """Each opportunity's value, or for an open one without a value its product's list price."""
+    prices = dict(zip(products_t.frame["name"].str.strip(), price))
+    resolved = np.array([prices.get(name, np.nan) for name in names] + [np.nan], dtype=float)  # the last: no product
+    return np.where(np.isnan(amount) & is_open, resolved[product.codes], amount)
+
+
+def _bought(accounts: pd.Index, position: np.ndarray, product: Coded, names: list[str], families: dict[str, str],
+            won: np.ndarray, value: np.ndarray) -> pd.DataFrame:
+    """What each account bought: per account name and product (as the products file spells it),
+    the won value and the number of won opportunities. Spellings read as one product add up."""
+    rows = won & (product.codes >= 0)
+    frame = pd.DataFrame({"account": accounts[position[rows]],
+                          "product": np.asarray(names, dtype=object)[product.codes[rows]], "won": value[rows]})
+    bought = frame.groupby(["account", "product"], sort=False).agg(won=("won", "sum"), deals=("won", "size"))
+    bought = bought.reset_index()
+    bought["family"] = bought["product"].map(families).astype(object)
+    return bought
+
+
+def _families(products_t: Table | None) -> dict[str, str]:
+    if products_t is None or "family" not in products_t.frame:
+        return {}
+    frame = products_t.frame[["name", "family"]].apply(lambda column: column.str.strip()).dropna()
+    frame = frame[(frame["name"] != "") & (frame["family"] != "")].drop_duplicates("name")
+    return dict(zip(frame["name"], frame["family"]))
 
 
 @dataclass(frozen=True)
@@ -728,7 +779,7 @@ def id_changed(name: str, made: str) -> tuple[str, str] | None:
 
 
 def _assemble(export: Path, m: CrmMapping, accounts: pd.DataFrame, accounts_t: Table, figures: pd.DataFrame,
-              teams: Teams, as_of: dt.date, hasher, warnings: list[Diagnostic]) -> CrmExport:
+              bought: pd.DataFrame, teams: Teams, as_of: dt.date, hasher, warnings: list[Diagnostic]) -> CrmExport:
     """One record per account that is a customer by as_of, with unique, non-empty ids."""
     if "sector" in accounts:
         accounts["sector"], changed = _normalise(accounts["sector"], m.synonyms.sector, True)
@@ -788,8 +839,11 @@ def _assemble(export: Path, m: CrmMapping, accounts: pd.DataFrame, accounts_t: T
     kept = customers[["revenue", "pipeline", "open", "won", "lost", "win_rate"]].set_axis(
         pd.Index(ids.to_numpy(), name="account"))
     by_id = {p.id: p for p in people.values()}
+    products = bought.assign(account=bought["account"].map(ids)).dropna(subset=["account"])
+    products = products.sort_values(["account", "won", "product"], ascending=[True, False, True], kind="stable")
     return CrmExport(m.source or export.resolve().name, f"sha256:{hasher.hexdigest()[:16]}", as_of, m.currency, m,
-                     tuple(records), kept, by_id, tuple(warnings), accounts_t)
+                     tuple(records), kept, by_id, tuple(warnings), accounts_t,
+                     products[["account", "product", "family", "won", "deals"]].reset_index(drop=True))
 
 
 def _person_ids(people: dict[str, Person], opps_t: Table, agent: Coded, teams_t: Table | None) -> tuple[Diagnostic, ...]:

@@ -49,6 +49,7 @@ class Draft:
     # at the lowest score, so a new account is standard until someone rescores it.
     proposals: Mapping[str, Proposal] | None = None
     crm: Mapping[str, str] | None = None  # the import's record, already as YAML scalars
+    products: tuple[Mapping[str, object], ...] = ()  # the record's products (model.ProductBought's fields)
 
 
 def account_files(draft: Draft, criteria: CriteriaConfig | None, today: dt.date) -> dict[str, str]:
@@ -80,7 +81,7 @@ def _account_yml(draft: Draft, criteria: CriteriaConfig | None) -> str:
                   "# someone accepts them (`kam import accept ID`) or writes their own scores here.\n"
                   "scores: {}\n")
         proposals = proposed_scores_yaml(draft.proposals)
-    crm = "" if draft.crm is None else "crm: {" + ", ".join(f"{k}: {v}" for k, v in draft.crm.items()) + "}\n"
+    crm = "" if draft.crm is None else crm_yaml(draft.crm, draft.products)
     return f"""# yaml-language-server: $schema=../../schemas/account.schema.json
 name: {yaml_text(draft.name)}
 industry: {yaml_text(draft.industry)}
@@ -103,6 +104,22 @@ def proposed_scores_yaml(proposals: Mapping[str, Proposal]) -> str:
     lines = [IMPORT_NOTE, "proposed_scores:"]
     lines += [f"  {cid}: {{score: {yaml_number(p.score)}, why: {yaml_quoted(p.why)}}}" for cid, p in proposals.items()]
     return "\n".join(lines) + "\n"
+
+
+def crm_yaml(record: Mapping[str, str], products: tuple[Mapping[str, object], ...]) -> str:
+    """The import's record: on one line, or in block style with one line per product bought."""
+    if not products:
+        return "crm: {" + ", ".join(f"{k}: {v}" for k, v in record.items()) + "}\n"
+    lines = ["crm:", *(f"  {k}: {v}" for k, v in record.items()), "  products:"]
+    lines += ["    - {" + ", ".join(f"{k}: {_scalar(v)}" for k, v in product.items()) + "}" for product in products]
+    return "\n".join(lines) + "\n"
+
+
+def _scalar(value: object) -> str:
+    if isinstance(value, str):
+        return yaml_quoted(value)
+    assert isinstance(value, (int, float)), f"a product's fields are text or figures, not {value!r}"
+    return yaml_number(value)
 
 
 def new_account(root: Path, account_id: str, name: str, owner: str, criteria: CriteriaConfig | None,

@@ -30,6 +30,7 @@ from markupsafe import Markup
 from ..analysis.analytics import ATTENTION_LABELS, KPIS, WATCH_LABELS, Analytics, FollowUp, RevenueView
 from ..analysis.attention import morning_rows
 from ..analysis.brief import brief_of
+from ..analysis.footprint import footprint
 from ..analysis.link import Links, Rel
 from ..core.codes import CODES, GROUPS
 from ..core.errors import KamError
@@ -528,6 +529,11 @@ def review_redirects(generated, directory_urls: bool) -> list[tuple[str, str]]:
     return found
 
 
+# What keeps the footprint page usable at a thousand accounts (about 150 KB): every account's own
+# page lists all of its products and white space.
+FOOTPRINT_LIMITS = {"opportunity_limit": 100, "matrix_limit": 200, "product_limit": 12}
+
+
 def render(site: SiteInput, templates: Path, focus: frozenset[str] | None = None) -> tuple[RenderedPage, ...]:
     """Every page of the site; with `focus`, only those accounts' pages and a page listing them
     (a preview: the figures still come from the whole portfolio, other pages are not built)."""
@@ -549,6 +555,7 @@ def render(site: SiteInput, templates: Path, focus: frozenset[str] | None = None
             if goal.is_open:
                 goals_by_owner.setdefault(goal.owner, []).append((account, goal))
     scored = [a for a in portfolio.accounts if a.id in site.scores.by_account]
+    r.env.globals["footprint"] = footprint(scored, {a: e.tier_id for a, e in site.scores.by_account.items()})
     if focus is not None:  # a preview: the accounts being edited, and a page that lists them
         scored = [a for a in scored if a.id in focus]
         pages = [r.page("preview.md.j2", "index.md", None, accounts=scored)]
@@ -561,6 +568,7 @@ def render(site: SiteInput, templates: Path, focus: frozenset[str] | None = None
                sections_list=tables.required_sections(criteria)),
         r.page("analytics.md.j2", "analytics.md", None, watch=_watch(site)),
         r.page("attention.md.j2", "attention.md", None),
+        r.page("footprint.md.j2", "footprint.md", None, **FOOTPRINT_LIMITS),
         r.page("changes.md.j2", "changes.md", None, **_changes_context(site)),
         r.page("people.md.j2", "people/index.md", "team.yml"),
         r.page("diagnostics.md.j2", "reference/diagnostics.md", "generator/core/codes.py",
