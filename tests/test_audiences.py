@@ -39,7 +39,7 @@ INTERNAL_ONLY = ("TierNameLeakTop", "tierleak-top", "CritNameLeakA", "CritDescLe
                  "LongGoalTitleLeak", "UnsharedSectionLeak", "UnsharedActionLeak", "ReviewTitleLeak", "ReviewNotesLeak",
                  "InternalReviewTitleLeak", "InternalReviewLeak", "OtherNameLeak", "other-leak", "OtherPersonLeak",
                  "OtherGoalLeak", "OtherPlanSectionLeak", "OtherWhyLeakA", "OurJobLeak", "ColleagueJobLeak",
-                 "CommitSubjectLeak", "CommitAuthorLeak", "open-leak", "git.example.com",
+                 "CommitSubjectLeak", "CommitAuthorLeak", "open-leak", "git.example.com", "UnsharedAskLeak",
                  # figures: revenue potential and revenue (as the site writes money), the review's KPIs
                  "987.7M", "987654321", "123.5M", "123454321", "555.4M", "555444333")
 # Words for what the customer must never learn of their people and of their standing with us.
@@ -98,7 +98,40 @@ def outputs(leak_repo, tmp_path_factory) -> dict[str, dict[str, str]]:
                                            "customer", "--account", account, "--out", str(out)])
         assert result.exit_code == 0, result.output
         built[f"customer:{account}"] = _texts(out)
+        agenda = tmp_path_factory.mktemp("agenda") / f"{account}.html"
+        result = CliRunner().invoke(main, ["--root", str(leak_repo), "brief", account, "--customer", "--today", TODAY,
+                                           "--out", str(agenda)])
+        assert result.exit_code == 0, result.output
+        built[f"agenda:{account}"] = {agenda.name: agenda.read_text(encoding="utf-8")}
     return built
+
+
+def _leaks(texts: dict[str, str], markers: tuple[str, ...]) -> dict[str, list[str]]:
+    found = {m: _where(texts, m) for m in markers if _where(texts, m)}
+    return found | {w: _where(texts, w, word=True) for w in INTERNAL_WORDS if _where(texts, w, word=True)}
+
+
+def test_the_customer_agenda_holds_what_is_shared_and_nothing_else(outputs):
+    """`kam brief --customer`, the QBR brief the customer receives: the shared goal with its reading, the
+    shared actions and ask, the shared review's people; nothing internal, of this account or another."""
+    page = outputs["agenda:open-leak"]["open-leak.html"]
+    assert [m for m in ("OpenNameLeak", "SharedGoalTitleLeak", "MetricLeak", "SharedActionLeak", "SharedActionTwoLeak",
+                        "SharedAskLeak", "TheirNameLeak", "OurNameLeak") if m not in page] == []
+    assert _leaks(outputs["agenda:open-leak"], tuple(m for m in INTERNAL_ONLY if m != "open-leak") + SECRET) == {}
+    assert _leaks(outputs["agenda:other-leak"], ("OpenNameLeak", "SharedGoalTitleLeak", "SharedAskLeak") + SECRET) == {}
+
+
+@pytest.mark.browser
+def test_the_customer_agendas_pdf_holds_nothing_internal(leak_repo, tmp_path):
+    from pypdf import PdfReader
+
+    pdf = tmp_path / "agenda.pdf"
+    result = CliRunner().invoke(main, ["--root", str(leak_repo), "brief", "open-leak", "--customer", "--today", TODAY,
+                                       "--out", str(tmp_path / "agenda.html"), "--pdf", str(pdf)])
+    assert result.exit_code == 0, result.output
+    text = "".join(page.extract_text() for page in PdfReader(pdf).pages)
+    assert "SharedGoalTitleLeak" in text and "SharedAskLeak" in text
+    assert _leaks({"agenda.pdf": text}, tuple(m for m in INTERNAL_ONLY if m != "open-leak") + SECRET) == {}
 
 
 def test_the_customer_plan_holds_what_is_shared_and_nothing_else(outputs):

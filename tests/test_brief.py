@@ -46,10 +46,10 @@ def repo(tmp_path):
     return repo
 
 
-def _brief(repo: Path, today: dt.date = TODAY, account: str = "acme-corporation"):
+def _brief(repo: Path, today: dt.date = TODAY, account: str = "acme-corporation", customer: bool = False):
     validated = check(repo, today)
     assert validated.ok, validated.diagnostics
-    return brief_in(validated, account, today)
+    return brief_in(validated, account, today, customer=customer)
 
 
 def test_each_measure_changes_from_its_reading_at_the_last_review_that_read_it(repo):
@@ -112,7 +112,7 @@ def test_lists_are_cut_to_what_one_page_holds(repo):
     _edit(repo, Q2, "actions:\n", "actions:\n" + extra)
     brief = _brief(repo)
     assert (len(brief.actions.shown), brief.actions.more) == (8, 6)
-    assert "and 6 more on the reviews page" in render_brief(brief, True)
+    assert "and 6 more on the reviews page" in render_brief(brief)
 
 
 def test_figures_and_changes_are_written_with_their_sign():
@@ -122,16 +122,37 @@ def test_figures_and_changes_are_written_with_their_sign():
             figure(999999, True), figure(71), figure(None)] == ["2.03M", "1.98M", "3.90M", "189k", "35", "1.00M", "71", "—"]
 
 
-def test_the_page_shows_the_change_and_the_customer_version_leaves_out_everything_internal(repo):
+def test_the_internal_page_shows_the_change_the_kpis_and_the_internal_part(repo):
     brief = _brief(repo)
-    internal, customer = str(render_brief(brief, True)), str(render_brief(brief, False))
-    assert "+3" in internal and "+3" in customer  # the scorecard's change
-    assert "+49.9k" in customer  # revenue against the review before
-    internal_only = ["Stakeholder map", "Diego Ramos", "detractor", "supporter", "advocate", "plan health",
-                     f"{brief.internal.score:.2f}", f"Tier <strong>{brief.internal.tier}"]
-    assert all(text in internal for text in internal_only)
-    assert [text for text in internal_only if text in customer] == []
-    assert "Business review agenda" in customer and "Richard Castellano" in customer  # attendees stay
+    page = str(render_brief(brief))
+    assert "+3" in page and "+49.9k" in page  # the scorecard's change; revenue against the review before
+    assert all(text in page for text in ["Stakeholder map", "Diego Ramos", "detractor", "plan health",
+                                         f"{brief.internal.score:.2f}", f"Tier <strong>{brief.internal.tier}"])
+
+
+def test_the_customer_version_holds_what_is_marked_shared_and_nothing_else(repo):
+    nothing = _brief(repo, customer=True)
+    assert nothing.internal is None and nothing.kpis == () and nothing.cadence_days is None
+    assert (nothing.objectives.shown, nothing.actions.shown, nothing.asks.shown, nothing.attendees) == ((), (), (), ())
+    assert nothing.last_review is None  # the last review is not shared: not even its date
+    assert "Business review agenda" in str(render_brief(nothing))
+    _edit(repo, f"{ACME}/goals.yml", "  sponsor: laura-finch\n", "  sponsor: laura-finch\n  shared: true\n")
+    _edit(repo, Q2, "goal: procurement-scorecard}", "goal: procurement-scorecard, shared: true}")
+    _edit(repo, Q2, "type: qbr\n", "type: qbr\nshared: true\n")
+    _edit(repo, f"{ACME}/strategy.md", "---\n# ", "asks:\n  - {ask: Monthly scorecard calls, of: laura-finch, shared: true}\n"
+                                                   "  - {ask: Keep Finch out of the renewal, of: laura-finch}\n---\n# ")
+    _edit(repo, Q2, "# Q2 2026 business review\n", "# Q2 2026 business review\n\n## Summary\n\nAgreed.\n")
+    shared = _brief(repo, customer=True)
+    assert [o.title for o in shared.objectives.shown] == [
+        "Reach a green rating on group procurement's supplier scorecard"]
+    assert shared.objectives.shown[0].change == 3  # its change since the last review, as on our version
+    assert [a.title for a in shared.actions.shown] == ["Send scorecard data to group procurement every month"]
+    assert [a.ask for a in shared.asks.shown] == ["Monthly scorecard calls"]
+    assert shared.last_review is not None and shared.last_review[0] == dt.date(2026, 9, 8)
+    page = str(render_brief(shared))
+    internal_only = ["Stakeholder map", "Diego Ramos", "detractor", "supporter", "advocate", "plan health", "Tier",
+                     "Keep Finch out", "Propose GTX wording", "Bring four subsidiaries", "+49.9k", "(every "]
+    assert [text for text in internal_only if text in page] == []
 
 
 class _Text(HTMLParser):
@@ -157,10 +178,9 @@ def test_hostile_text_is_inert_in_both_versions(tmp_path):
     out.mkdir()
     shown = set()
     for account in validated.portfolio.accounts:
-        brief = brief_in(validated, account.id, TODAY)
-        for internal in (True, False):
-            page = brief_document(brief, internal)
-            (out / f"{account.id}-{internal}.html").write_text(page, encoding="utf-8")
+        for customer in (False, True):
+            page = brief_document(brief_in(validated, account.id, TODAY, customer=customer))
+            (out / f"{account.id}-{customer}.html").write_text(page, encoding="utf-8")
             text = _text_of(page)
             shown |= {p for p in TEXT_PAYLOADS if p in text}
             assert "<script>alert(1)" not in page and "<img src=x" not in page

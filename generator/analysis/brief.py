@@ -93,6 +93,7 @@ class MapEntry:
     title: str
     influence: str
     sentiment: str
+    tone: str  # how the page marks the lean: warn (against us), good (for us) or plain
 
 
 @dataclass(frozen=True)
@@ -146,7 +147,7 @@ class Brief:
     kpis: tuple[KpiTrend, ...]
     actions: Cut  # of ActionLine
     asks: Cut  # of AskLine
-    internal: Internal
+    internal: Internal | None  # None in the customer's version: nothing of it exists there to print
 
     @property
     def kpi_dates(self) -> tuple[dt.date, ...]:
@@ -185,15 +186,46 @@ def brief_of(account: Account, portfolio: Portfolio, criteria: CriteriaConfig, p
     )
 
 
+def customer_brief_of(account: Account, portfolio: Portfolio, placed: AccountScore, today: dt.date) -> Brief:
+    """The customer's version, the agenda, built from what the account's files mark as shared and nothing
+    else (an allowlist, as the joint plan is): shared goals with their readings, shared actions, shared asks,
+    and the last review only when it is shared itself. No KPIs, tier, cadence, health or stakeholder map: the
+    record has no place that could carry them."""
+    names = {p.id: p.name for p in portfolio.team}
+    shared_goals = {g.id for g in account.goals if g.shared}
+    last = account.last_review
+    shown_last = last if last is not None and last.meta.shared else None
+    tier = placed.tier
+    return Brief(
+        account_id=account.id,
+        name=account.profile.name,
+        prepared=today,
+        kam=names.get(account.profile.owner, account.profile.owner),
+        currency=account.profile.financials.currency,
+        last_review=(shown_last.meta.date, shown_last.title) if shown_last else None,
+        next_review=account.next_review_due(tier.review_every_days) if tier else None,
+        cadence_days=None,
+        overdue=False,
+        attendees=attendees(account, shown_last, portfolio, team_roles=False),
+        attendees_from=shown_last.meta.date if shown_last else None,
+        objectives=cut(objectives(account, names, only=shared_goals), MOST_OBJECTIVES),
+        kpis=(),
+        actions=cut(action_lines(account, names, today, shared_only=True), MOST_ACTIONS),
+        asks=cut(ask_lines(account, shared_only=True), MOST_ASKS),
+        internal=None,
+    )
+
+
 def readings(reviews: tuple[Review, ...], goal_id: str) -> tuple[tuple[dt.date, float], ...]:
     return tuple((r.meta.date, r.meta.measures[goal_id]) for r in reviews if goal_id in r.meta.measures)
 
 
-def objectives(account: Account, names: dict[str, str]) -> list[Objective]:
+def objectives(account: Account, names: dict[str, str], only: set[str] | None = None) -> list[Objective]:
     """The goals still in play (not dropped), open ones first by due date, each measure with its change
-    since the latest review that read it."""
+    since the latest review that read it; `only`: these goal ids and no others."""
     found = []
-    goals = sorted((g for g in account.goals if g.status != "dropped"), key=lambda g: (not g.is_open, g.due))
+    chosen = (g for g in account.goals if g.status != "dropped" and (only is None or g.id in only))
+    goals = sorted(chosen, key=lambda g: (not g.is_open, g.due))
     for g in goals:
         measure = g.measure
         read = readings(account.reviews, g.id) if measure else ()
@@ -225,31 +257,35 @@ def action_status(tracked: TrackedAction, today: dt.date) -> str:
     return "late" if tracked.past_due(today) else tracked.action.status
 
 
-def action_lines(account: Account, names: dict[str, str], today: dt.date) -> list[ActionLine]:
+def action_lines(account: Account, names: dict[str, str], today: dt.date, shared_only: bool = False) -> list[ActionLine]:
     """What the next review follows up: every action still open, wherever it was agreed, and those the
-    last review closed; open ones first, the latest due last."""
+    last review closed; open ones first, the latest due last. `shared_only`: the actions whose latest
+    mention shares them with the customer."""
     last = account.last_review
-    chosen = [t for t in account.actions if t.is_open or t.latest is last]
+    chosen = [t for t in account.actions if (t.is_open or t.latest is last) and (t.action.shared or not shared_only)]
     chosen.sort(key=lambda t: (not t.is_open, t.action.due))
     return [ActionLine(t.action.title, names.get(t.action.owner, t.action.owner), t.action.due,
                        action_status(t, today), t.agreed.meta.date) for t in chosen]
 
 
-def ask_lines(account: Account) -> list[AskLine]:
+def ask_lines(account: Account, shared_only: bool = False) -> list[AskLine]:
     if account.plan is None:
         return []
-    goals = {g.id: g.title for g in account.goals}
+    goals = {g.id: g.title for g in account.goals if g.shared or not shared_only}
     found = []
     for ask in account.plan.asks:
+        if shared_only and not ask.shared:
+            continue
         person = account.stakeholder(ask.of) if ask.of else None
         found.append(AskLine(ask.ask, f"{person.name}, {person.title}" if person else "",
                              goals.get(ask.goal or "", "")))
     return found
 
 
-def attendees(account: Account, review: Review | None, portfolio: Portfolio) -> tuple[Attendee, ...]:
+def attendees(account: Account, review: Review | None, portfolio: Portfolio,
+              team_roles: bool = True) -> tuple[Attendee, ...]:
     """Who came to `review` (the last one): the customer's people first, in the order written; our people
-    with their role on the account team, else their role in team.yml."""
+    with their role on the account team, else (with `team_roles`) their role in team.yml."""
     if review is None:
         return ()
     roles = {m.person: m.role for m in account.profile.team}
@@ -260,7 +296,7 @@ def attendees(account: Account, review: Review | None, portfolio: Portfolio) -> 
         if stakeholder is not None:
             theirs.append(Attendee(stakeholder.name, stakeholder.title, False))
         elif person is not None:
-            ours.append(Attendee(person.name, roles.get(person_id, person.role), True))
+            ours.append(Attendee(person.name, roles.get(person_id, person.role if team_roles else ""), True))
     return tuple(theirs + ours)
 
 
@@ -268,10 +304,11 @@ def stakeholder_map(account: Account) -> list[MapEntry]:
     """The buying centre by role (deciders first), then by influence: who to see and how they lean."""
     influence = {"high": 0, "medium": 1, "low": 2}
     people = sorted(account.stakeholders, key=lambda s: (ROLE_ORDER.index(s.role), influence[s.influence], s.name))
-    return [MapEntry(s.role, s.name, s.title, s.influence, s.sentiment) for s in people]
+    tones = {"detractor": "warn", "skeptic": "warn", "advocate": "good", "supporter": "good"}
+    return [MapEntry(s.role, s.name, s.title, s.influence, s.sentiment, tones.get(s.sentiment, "plain")) for s in people]
 
 
-def brief_in(validated: Validated, account_id: str, today: dt.date) -> Brief:
+def brief_in(validated: Validated, account_id: str, today: dt.date, customer: bool = False) -> Brief:
     """The brief of one account of a checked repository: a usage error for an account that does not exist,
     the errors themselves when the files have any (a brief is never made from half-read files)."""
     if account_id not in validated.portfolio.accounts_by_id:
@@ -285,4 +322,7 @@ def brief_in(validated: Validated, account_id: str, today: dt.date) -> Brief:
     if placed is None:
         raise KamError(f"account '{account_id}' is not scored, so it has no tier and no review cadence yet",
                        exit_code=ExitCode.USAGE)
-    return brief_of(validated.portfolio.accounts_by_id[account_id], validated.portfolio, scores.criteria, placed, today)
+    account = validated.portfolio.accounts_by_id[account_id]
+    if customer:
+        return customer_brief_of(account, validated.portfolio, placed, today)
+    return brief_of(account, validated.portfolio, scores.criteria, placed, today)

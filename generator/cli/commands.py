@@ -470,7 +470,8 @@ def digest_command(root: Path, owner: str | None, manager: str | None, since_day
 @click.option("--pdf", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Also print the page to this PDF (one A4 page) with headless Chromium.")
 @click.option("--customer", is_flag=True,
-              help="The customer's version, the agenda: without tier, score, plan health, watch and the stakeholder map.")
+              help="The customer's version, the agenda: only the goals, actions, asks and last review marked shared; no "
+                   "tier, score, KPIs, plan health, watch or stakeholder map.")
 @today_option
 @in_repository
 def brief_command(root: Path, account_id: str, out: Path | None, pdf: Path | None, customer: bool,
@@ -482,12 +483,12 @@ def brief_command(root: Path, account_id: str, out: Path | None, pdf: Path | Non
     from ..site.brief import brief_document, find_chromium, print_pdf
     from ..site.build import TEMPLATES
 
-    brief = brief_in(check(root, today), account_id, today)
+    brief = brief_in(check(root, today), account_id, today, customer=customer)
     if pdf is not None:
         find_chromium()  # before writing anything: without a browser the command changes nothing
     page = out or Path(f"{account_id}-{'agenda' if customer else 'brief'}.html")
     try:
-        page.write_text(brief_document(brief, not customer, root / TEMPLATES), encoding="utf-8")
+        page.write_text(brief_document(brief, root / TEMPLATES), encoding="utf-8")
     except OSError as exc:
         raise KamError(f"could not write {page}: {exc.strerror or exc}", exit_code=ExitCode.ENVIRONMENT) from None
     stderr.say(f"kam brief: wrote {page}")

@@ -376,6 +376,7 @@ class Ask(Record):
     ask: Text
     of: Id | None = None  # the stakeholder asked, in the account's stakeholders.yml
     goal: Id | None = None  # the goal it serves, in goals.yml
+    shared: bool = False  # on the customer's agenda too (kam brief --customer); internal unless said
 
 
 class StrategyMeta(Record):

@@ -1,9 +1,10 @@
 """The QBR brief on paper and on screen: analysis.brief's record laid out as HTML, for the site's page
 and for `kam brief`, which writes it as a page of its own and prints it to PDF with headless Chromium.
 
-`render_brief(brief, internal)` is the one layout: with internal=False it leaves out everything only our
-side may read (tier, score, watch, plan health, the stakeholder map with its sentiment), so what remains
-is the customer's agenda. Every text comes from account files and is escaped by the template.
+`render_brief(brief)` is the one layout for both versions. The customer's version is a different record
+(analysis.brief.customer_brief_of, built from what the files mark as shared), not this layout hiding
+parts of ours: it has no internal part, so the page has nothing of tier, score, watch, plan health or
+the stakeholder map to print. Every text comes from account files and is escaped by the template.
 """
 
 from __future__ import annotations
@@ -73,10 +74,10 @@ def _environment(templates: Path | None) -> Environment:
     return env
 
 
-def render_brief(brief: Brief, internal: bool, templates: Path | None = None) -> Markup:
+def render_brief(brief: Brief, templates: Path | None = None) -> Markup:
     """The brief as an HTML fragment (one <div>), sanitised like every generated page; a repository's
     own site_templates/brief.html.j2 (in `templates`) comes before the generator's."""
-    html = _environment(templates).get_template(TEMPLATE).render(b=brief, internal=internal)
+    html = _environment(templates).get_template(TEMPLATE).render(b=brief, internal=brief.internal is not None)
     return Markup(sanitize_html(html))
 
 
@@ -85,14 +86,14 @@ def stylesheet(templates: Path | None = None) -> str:
     return path.read_text(encoding="utf-8")
 
 
-def brief_document(brief: Brief, internal: bool, templates: Path | None = None) -> str:
+def brief_document(brief: Brief, templates: Path | None = None) -> str:
     """A page of its own: the fragment with its stylesheet inlined, nothing fetched from anywhere."""
-    audience = "" if internal else " (customer version)"
+    audience = "" if brief.internal is not None else " (customer version)"
     title = Markup("QBR brief: {}{}").format(brief.name, audience)
     return (f'<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'
             f"<title>{title}</title>\n<style>\n{stylesheet(templates)}</style></head>\n"
-            f'<body class="kb-standalone">\n{render_brief(brief, internal, templates)}\n</body></html>\n')
+            f'<body class="kb-standalone">\n{render_brief(brief, templates)}\n</body></html>\n')
 
 
 # -- the PDF --------------------------------------------------------------------------------------------

@@ -496,7 +496,7 @@ def _account_pages(r: Renderer, site: SiteInput, accounts: list[Account]) -> lis
             r.page("pack.md.j2", account_page(account.id, "pack"), None, account=account),
             r.page("brief.md.j2", account_page(account.id, "brief"), None, account=account,
                    brief_html=render_brief(brief_of(account, portfolio, site.scores.criteria, entry, site.today),
-                                           True, r.templates)),
+                                           r.templates)),
         ]
     return pages
 
