@@ -41,7 +41,7 @@ from ..history.lastchanged import changed_on
 from ..history.timeline import NO_HISTORY, History
 from ..scoring.placement import CANDIDATE, STANDARD
 from ..scoring.score import Scores
-from . import charts, tables
+from . import charts, incremental, tables
 from .authored import AuthoredRenderer, Heading
 from .escape import cell, html_text, md_text
 from .pages import account_page, href, index_anchors, index_page, person_page, ref_page, relative, review_page
@@ -518,9 +518,29 @@ def review_redirects(generated, directory_urls: bool) -> list[tuple[str, str]]:
     return found
 
 
-def render(site: SiteInput, templates: Path, focus: frozenset[str] | None = None) -> tuple[RenderedPage, ...]:
+def _account_pages_since(r: Renderer, site: SiteInput, accounts: list[Account],
+                         earlier: incremental.Earlier) -> list[RenderedPage]:
+    """The accounts' pages as _account_pages renders them, reusing the earlier build's pages of
+    every account that the edit of `earlier.edited` does not reach (incremental.py says which)."""
+    before = incremental.by_account(earlier.pages)
+    fresh = {a.id: _account_pages(r, site, [a]) for a in accounts if a.id in earlier.edited or a.id not in before}
+    again = incremental.affected(before, earlier.edited | fresh.keys(), fresh, [a.id for a in accounts])
+    pages: list[RenderedPage] = []
+    for account in accounts:
+        if account.id in fresh:
+            pages += fresh[account.id]
+        elif account.id in again:
+            pages += _account_pages(r, site, [account])
+        else:
+            pages += before[account.id]
+    return pages
+
+
+def render(site: SiteInput, templates: Path, focus: frozenset[str] | None = None,
+           earlier: incremental.Earlier | None = None) -> tuple[RenderedPage, ...]:
     """Every page of the site; with `focus`, only those accounts' pages and a page listing them
-    (a preview: the figures still come from the whole portfolio, other pages are not built)."""
+    (a preview: the figures still come from the whole portfolio, other pages are not built).
+    With `earlier` (a preview too), account pages the edit does not reach are reused from it."""
     r = Renderer(site, templates)
     portfolio = site.portfolio
     criteria = site.scores.criteria
@@ -565,5 +585,5 @@ def render(site: SiteInput, templates: Path, focus: frozenset[str] | None = None
         pages.append(r.page("person.md.j2", person_page(person.id), "team.yml", person=person,
                             open_actions=sorted(actions_by_owner.get(person.id, []), key=lambda f: f.due),
                             my_goals=goals_by_owner.get(person.id, [])))
-    pages += _account_pages(r, site, scored)
+    pages += _account_pages(r, site, scored) if earlier is None else _account_pages_since(r, site, scored, earlier)
     return tuple(pages)
