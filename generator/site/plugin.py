@@ -27,7 +27,7 @@ from ..core.diagnostics import format_text, stops_strict, summary
 from ..core.errors import KamError
 from ..history import gitlog
 from ..scoring.check import BuildCache, reference_date
-from . import incremental, searchindex
+from . import chrome, incremental, searchindex
 from .build import ASSETS, TEMPLATES, THEME_OVERRIDES, Generated, generate, read_timeline
 from .escape import md_text
 from .render import RenderedPage, review_redirects, template_file
@@ -224,6 +224,10 @@ class KamPlugin(BasePlugin[KamConfig]):
                 if page.file.src_uri in self.titles and not page.file.is_modified():
                     page.title = self.titles[page.file.src_uri]
         return nav
+
+    def on_env(self, env, config, files):
+        chrome.install(env)  # the navigation rendered once for the pages that see the same one
+        return env
 
     @event_priority(100)  # before any other plugin reads the page, mkdocs-macros above all
     def on_page_markdown(self, markdown, page, config, files):
