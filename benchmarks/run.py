@@ -59,6 +59,9 @@ WORK = Path(tempfile.gettempdir()) / "kam-bench"
 # The pipeline before the work to make the full site build about 2x faster: `site` builds the same
 # input with it (a git worktree of this commit under WORK) and with this checkout, as ratios.
 BASELINE_COMMIT = "c76d73aa22022f102f2bb7c8b683b63a03658dff"
+# The pipeline before the work to make a full build faster without --focus (issue 22): `site`
+# builds the same input with it too, and checks that ours writes the same files, byte for byte.
+PREVIOUS_COMMIT = "aeb4fc689238857b420f0f1e32e114165cb48ac2"
 SITE_SIZES = "KAM_BENCH_SITE_SIZES"  # `site`'s two portfolio sizes, "1000,2000" unless set
 CODE_FILES = ("mkdocs.yml", "playbook", "site_templates")  # what a site repository takes from the code
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
@@ -172,11 +175,11 @@ def _site_repo(n: int, name: str = "site", code: Path = HERE.parent) -> Path:
     return root
 
 
-def _baseline_input(root: Path, n: int, code: Path) -> Path:
+def _baseline_input(root: Path, n: int, code: Path, name: str = "site-baseline") -> Path:
     """The input at `root` (its account files and its git history, byte for byte) with the
     baseline's own mkdocs.yml, playbook and site templates in the working tree: the baseline
     pipeline is its generator with its templates. Those files are not in the history read."""
-    copy = WORK / f"site-baseline-{n}"
+    copy = WORK / f"{name}-{n}"
     if copy.exists():
         shutil.rmtree(copy)
     shutil.copytree(root, copy, symlinks=True, ignore=shutil.ignore_patterns("site", "site-baseline"))
@@ -193,25 +196,25 @@ def _git(*args: str, check: bool = True) -> str:
     return done.stdout.strip()
 
 
-def _baseline_worktree() -> Path:
-    """A detached git worktree of BASELINE_COMMIT under WORK, made once and reused while it is
-    at that commit with no tracked file changed. The working tree of this checkout is never touched."""
-    repo, tree = str(HERE.parent), WORK / "baseline-code"
+def _baseline_worktree(commit: str = BASELINE_COMMIT, name: str = "baseline-code") -> Path:
+    """A detached git worktree of `commit` under WORK, made once and reused while it is at that
+    commit with no tracked file changed. The working tree of this checkout is never touched."""
+    repo, tree = str(HERE.parent), WORK / name
     listed = _git("-C", repo, "worktree", "list", "--porcelain")
     registered = tree.resolve() in {Path(line.removeprefix("worktree ")).resolve()
                                     for line in listed.splitlines() if line.startswith("worktree ")}
     if registered and tree.is_dir():
         head = _git("-C", str(tree), "rev-parse", "HEAD", check=False)
         changed = _git("-C", str(tree), "status", "--porcelain", "--untracked-files=no", check=False)
-        if head == BASELINE_COMMIT and not changed:
+        if head == commit and not changed:
             return tree
-    print(f"making a worktree of the baseline {BASELINE_COMMIT[:9]} at {tree} ...", file=sys.stderr, flush=True)
+    print(f"making a worktree of {commit[:9]} at {tree} ...", file=sys.stderr, flush=True)
     if registered:
         _git("-C", repo, "worktree", "remove", "--force", "--force", str(tree), check=False)
     if tree.exists():
         shutil.rmtree(tree)
     _git("-C", repo, "worktree", "prune")
-    _git("-C", repo, "worktree", "add", "--detach", str(tree), BASELINE_COMMIT)
+    _git("-C", repo, "worktree", "add", "--detach", str(tree), commit)
     return tree
 
 
@@ -351,16 +354,20 @@ def _bare_site(pages: int, words_per_page: int) -> float:
 
 def bench_site(rows: list[tuple[str, str]]) -> None:
     n, large = _site_sizes()
-    base_code, our_code = _baseline_worktree(), HERE.parent
+    base_code, our_code, previous_code = _baseline_worktree(), HERE.parent, _baseline_worktree(PREVIOUS_COMMIT, "previous-code")
     root = _site_repo(n)
     base_root = _baseline_input(root, n, base_code)
-    our_site, base_site = root / "site", root / "site-baseline"
+    previous_root = _baseline_input(root, n, previous_code, "site-previous")
+    our_site, base_site, previous_site = root / "site", root / "site-baseline", root / "site-previous"
     base_runs: list[tuple[float, float] | str] = []
     our_runs: list[tuple[float, float] | str] = []
+    previous_runs: list[tuple[float, float] | str] = []
     for _ in range(2):  # interleaved, best of each: the machine is shared
         base_runs.append(_build_process(base_code, base_root, base_site, f"baseline, {n:,} accounts"))
+        previous_runs.append(_build_process(previous_code, previous_root, previous_site, f"previous, {n:,} accounts"))
         our_runs.append(_build_process(our_code, root, our_site, f"ours, {n:,} accounts"))
-    base, ours = _best_run(base_runs), _best_run(our_runs)
+    base, ours, previous = _best_run(base_runs), _best_run(our_runs), _best_run(previous_runs)
+    rows.append(_previous_row(n, ours, previous, our_site, previous_site))
     failed = sum(isinstance(r, str) for r in base_runs + our_runs)
     note = f"; {failed} of 4 builds failed (see stderr)" if failed else ""
     shown = our_site if not isinstance(ours, str) else base_site if not isinstance(base, str) else None
@@ -438,6 +445,28 @@ def bench_site(rows: list[tuple[str, str]]) -> None:
                            if not isinstance(r, str))
         rows.append((f"bare mkdocs-material, {pages:,} plain pages (context for {n:,} accounts)",
                      f"{bare:.1f} s ({versus})"))
+
+
+def _differing(ours: Path, theirs: Path) -> tuple[list[str], int]:
+    """Files of two built sites that differ in bytes or exist in one only (sitemap.xml.gz aside:
+    gzip records when it was written), and how many files were compared."""
+    def files(site: Path) -> set[str]:
+        return {str(p.relative_to(site)) for p in site.rglob("*") if p.is_file() and p.name != "sitemap.xml.gz"}
+
+    mine, other = files(ours), files(theirs)
+    differ = sorted((mine ^ other) | {f for f in mine & other if (ours / f).read_bytes() != (theirs / f).read_bytes()})
+    return differ, len(mine | other)
+
+
+def _previous_row(n: int, ours, previous, our_site: Path, previous_site: Path) -> tuple[str, str]:
+    label = f"site, {n:,} accounts, ours vs the build before issue 22's speed work ({PREVIOUS_COMMIT[:9]})"
+    if isinstance(ours, str) or isinstance(previous, str):
+        return label, f"**failed**: previous {_seconds(previous)}, ours {_seconds(ours)}"
+    differ, compared = _differing(our_site, previous_site)
+    same = (f"**all {compared:,} files the same, byte for byte** (search index included)" if not differ else
+            f"**{len(differ):,} of {compared:,} files differ**: {', '.join(differ[:5])}{', ...' if len(differ) > 5 else ''}")
+    return label, (f"{ours[0]:.1f} s vs {previous[0]:.1f} s: **{ours[0] / previous[0]:.2f}x** (target: under 25 s where "
+                   f"it was 48 s, 0.52x); whole processes {ours[1]:.1f} s vs {previous[1]:.1f} s; {same}")
 
 
 def _seconds(run: tuple[float, float] | str) -> str:

@@ -612,3 +612,33 @@ def test_a_dirty_preview_builds_again_only_the_pages_an_edit_changed(tmp_path, m
     assert build(repo).exit_code == 0
     for page in ("accounts/kan-code/index.html", "accounts/kan-code/goals/index.html", "accounts/codehow/index.html"):
         assert (preview / page).read_bytes() == (repo / "site" / page).read_bytes(), page
+
+
+def test_pages_sanitised_in_threads_while_mkdocs_goes_on_are_the_same_byte_for_byte(tmp_path, monkeypatch):
+    """Generated pages are sanitised (and their search entries cut) by a thread while mkdocs reads
+    the next pages; the site is the one a build that does it all in turn writes."""
+    import threading
+
+    from generator.site import plugin
+
+    repo = site_repo(BASE, tmp_path / "repo")
+    threads: set[str] = set()
+    sanitize = plugin.sanitize_html
+
+    def watched(html: str) -> str:
+        threads.add(threading.current_thread().name)
+        return sanitize(html)
+
+    monkeypatch.setattr(plugin, "sanitize_html", watched)
+    assert build(repo).exit_code == 0
+    assert any(name.startswith("kam-sanitize") for name in threads)
+
+    def tree() -> dict[str, bytes]:
+        site = repo / "site"  # sitemap.xml.gz aside: gzip records when it was written
+        return {str(p.relative_to(site)): p.read_bytes() for p in sorted(site.rglob("*"))
+                if p.is_file() and p.name != "sitemap.xml.gz"}
+
+    threaded = tree()
+    monkeypatch.setattr(plugin, "SANITIZERS", 0)
+    assert build(repo).exit_code == 0
+    assert tree() == threaded

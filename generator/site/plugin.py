@@ -12,6 +12,7 @@ import os
 import shutil
 import sys
 import tempfile
+from concurrent.futures import Future, ThreadPoolExecutor
 from html import escape
 from pathlib import Path
 
@@ -34,6 +35,9 @@ from .render import RenderedPage, review_redirects, template_file
 from .safety import sanitize_html
 
 log = get_plugin_logger("kam")
+# Threads that sanitise generated pages and cut their search entries while mkdocs goes on with
+# the next pages: nh3 releases the GIL, so on two cores that work leaves the build's path. 0: none.
+SANITIZERS = 1
 WATCHED = ("accounts", "criteria.yml", "team.yml", TEMPLATES)
 
 
@@ -80,6 +84,9 @@ class KamPlugin(BasePlugin[KamConfig]):
         self.earlier: tuple[object, incremental.Snapshot, Generated] | None = None  # (key, inputs, pages)
         self.searched: dict[str, list[dict[str, str]]] = {}  # a dirty preview's search entries, by page
         self.titles: dict[str, str] = {}  # a dirty preview's page titles, by page
+        self.pool: ThreadPoolExecutor | None = None  # one build's sanitisers
+        self.sanitized: dict[str, Future[str]] = {}  # a generated page's content, made by a sanitiser
+        self.cutting: dict[str, Future[list[dict[str, str]]]] = {}  # its search entries, likewise
 
     def on_startup(self, *, command, dirty) -> None:
         # Having on_startup keeps this object for the whole of `mkdocs serve`: the history read
@@ -275,14 +282,40 @@ class KamPlugin(BasePlugin[KamConfig]):
                         "{% call block() %} on lines of its own")
         search = page.meta.get("search") or {}
         if self.own_search and not search.get("exclude"):
-            self.searched[page.file.src_uri] = searchindex.entries(  # entries() keeps text and a few bare tags only
-                rendered.fill(html, searchable_only=True), page.url,
+            self.cutting[page.file.src_uri] = self._later(  # entries() keeps text and a few bare tags only
+                searchindex.entries, rendered.fill(html, searchable_only=True), page.url,
                 escape(page.title or "", quote=False))  # the index holds HTML, as Material writes it
             page.meta["search"] = {**search, "exclude": True}  # Material's search skips it: done here
-        return sanitize_html(rendered.fill(html))
+        if self.pool is None:
+            return sanitize_html(rendered.fill(html))
+        # The page's content is read from on_page_context on, when mkdocs builds the pages after
+        # reading them all: it is in place by then (see on_page_context), and never unsanitised.
+        self.sanitized[page.file.src_uri] = self.pool.submit(sanitize_html, rendered.fill(html))
+        return ""
+
+    def _later(self, function, *args) -> Future:
+        if self.pool is not None:
+            return self.pool.submit(function, *args)
+        done: Future = Future()
+        done.set_result(function(*args))
+        return done
+
+    def on_pre_build(self, config):
+        self.sanitized, self.cutting = {}, {}
+        self.pool = ThreadPoolExecutor(SANITIZERS, thread_name_prefix="kam-sanitize") if SANITIZERS else None
+
+    def _stop_sanitizers(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
+        self.pool, self.sanitized, self.cutting = None, {}, {}
+
+    def on_build_error(self, error):
+        self._stop_sanitizers()
 
     @event_priority(-100)  # after Material's search has written its index
     def on_post_build(self, config):
+        self.searched.update((path, future.result()) for path, future in self.cutting.items())
+        self._stop_sanitizers()
         # A dirty preview keeps the entries of the pages it did not build again.
         self.search_entries = [e for path in self.rendered if path in self.searched for e in self.searched[path]]
         if self.staged is None:
@@ -292,7 +325,10 @@ class KamPlugin(BasePlugin[KamConfig]):
             if not searchindex.add_to_index(index, self.search_entries):
                 log.warning("kam: no search index at search/search_index.json: generated pages are not searchable")
 
+    @event_priority(100)  # the page's content in place before any other plugin reads it (search indexes it)
     def on_page_context(self, context, page, config, nav):
+        if (content := self.sanitized.pop(page.file.src_uri, None)) is not None:
+            page.content = content.result()
         if self.staged is not None and page.title is not None:
             self.titles[page.file.src_uri] = page.title
         source = self.sources.get(page.file.src_uri)
