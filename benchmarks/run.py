@@ -226,7 +226,7 @@ _BUILD_SCRIPT = r"""
 import sys
 code, root, site, today = sys.argv[1:5]
 sys.path.insert(0, code)
-import datetime as dt, json, time
+import datetime as dt, inspect, json, time
 from pathlib import Path
 import generator
 from generator.site.build import generate
@@ -239,7 +239,8 @@ def outside(path):
 if outside(generator.__file__):
     sys.exit(f"kam-bench: generator imported from {generator.__file__}, not from {code}")
 start = time.perf_counter()
-generated = generate(Path(root), dt.date.fromisoformat(today))
+options = {"split": True} if "split" in inspect.signature(generate).parameters else {}  # as `kam build` calls it
+generated = generate(Path(root), dt.date.fromisoformat(today), **options)
 config = load_config(config_file=str(Path(root) / "mkdocs.yml"), site_dir=site)
 plugin = config.plugins["kam"]
 if "pregenerated" in plugin.config:  # a configuration option now; an attribute in versions before it

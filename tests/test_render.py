@@ -321,3 +321,26 @@ def test_index_anchors_stay_distinct_when_two_values_slug_alike(tmp_path):
     assert "## Asia/Pacific { #region-asia-pacific-2 }" in index
     assert 'href="../../indexes/region/#region-asia-pacific-2">Asia/Pacific<' in pages["accounts/codehow/index.md"]
     assert 'href="../../indexes/region/#region-asia-pacific">Asia Pacific<' in pages["accounts/bluth-company/index.md"]
+
+
+def test_account_pages_rendered_in_two_processes_are_the_pages_of_one(tmp_path, monkeypatch):
+    import os
+
+    from generator.site import render
+
+    repo = site_repo(BASE, tmp_path / "repo")
+    one = generate(repo, TODAY)
+    calls = tmp_path / "calls"
+    rendered = render._account_pages
+
+    def logged(r, site, accounts):
+        with calls.open("a", encoding="utf-8") as out:  # the second process's memory is its own: a file is shared
+            out.write(f"{os.getpid()} {len(accounts)}\n")
+        return rendered(r, site, accounts)
+
+    monkeypatch.setattr(render, "_account_pages", logged)
+    monkeypatch.setattr(render, "SPLIT_FROM", 2)
+    monkeypatch.setattr(render.os, "cpu_count", lambda: 2)  # the split is tested on any machine
+    two = generate(repo, TODAY, split=True)
+    assert two.pages == one.pages
+    assert len({line.split()[0] for line in calls.read_text(encoding="utf-8").splitlines()}) == 2

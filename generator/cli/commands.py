@@ -243,7 +243,7 @@ def build(root: Path, strict: bool, site_dir: Path | None, force: bool, site_url
     from ..site.publish import check_site_dir, publish
 
     check_site_dir(root, site_dir, force=force)
-    generated = generate(root, today)
+    generated = generate(root, today, split=True)
     _report(generated.validated.diagnostics)
     published = publish(root, generated, strict=strict, site_dir=site_dir, site_url=site_url, force=force)
     for note in published.notes:
@@ -292,7 +292,7 @@ def render(root: Path, out: Path, force: bool, today: dt.date) -> None:
     from ..site.build import generate
     from ..site.export import export
 
-    generated = generate(root, today)
+    generated = generate(root, today, split=True)
     _report(generated.validated.diagnostics)
     exported = export(root, out.resolve(), generated, force=force)
     stderr.say(f"kam render: {exported.pages} generated pages and the playbook written to {exported.folder}; "

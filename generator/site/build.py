@@ -57,12 +57,13 @@ def _site_settings(root: Path) -> tuple[str | None, bool]:
 
 def generate(root: Path, today: dt.date, templates: Path | None = None, *,
              focus: frozenset[str] | None = None, timeline=None, directory_urls: bool | None = None,
-             cache: BuildCache | None = None, earlier: Earlier | None = None) -> Generated:
+             cache: BuildCache | None = None, earlier: Earlier | None = None, split: bool = False) -> Generated:
     """Validate, score and render. `focus` renders only those accounts' pages (a fast preview);
     `timeline` is a history already read for this HEAD (`kam serve` keeps it between rebuilds:
     editing files does not change the commits); `directory_urls` overrides mkdocs.yml's; `cache`
     keeps unchanged files parsed and checked between rebuilds; `earlier` (a preview) the last
-    build's pages and the accounts edited since, to reuse the pages the edit does not reach."""
+    build's pages and the accounts edited since, to reuse the pages the edit does not reach;
+    `split` renders the account pages in two processes (a one-off build, not a server)."""
     from ..analysis.analytics import analyse
     from ..analysis.link import link
     from ..history.lastchanged import last_changed
@@ -85,4 +86,4 @@ def generate(root: Path, today: dt.date, templates: Path | None = None, *,
         repo_url=repo_url,
         directory_urls=configured_urls if directory_urls is None else directory_urls,
     )
-    return Generated(validated, site, render(site, templates or root / TEMPLATES, focus, earlier))
+    return Generated(validated, site, render(site, templates or root / TEMPLATES, focus, earlier, split))

@@ -143,7 +143,7 @@ class KamPlugin(BasePlugin[KamConfig]):
                 with relaxed_collector():  # an entry point of its own: plain `mkdocs build` and serve
                     generated = generate(self.root, today, focus=focus, directory_urls=config.use_directory_urls,
                                          timeline=timeline, cache=self.cache if self.serving else None,
-                                         earlier=self._since(key, inputs))
+                                         earlier=self._since(key, inputs), split=not self.serving)
             except KamError as exc:  # a mistake in site_templates/, say: mkdocs prints it, with no traceback
                 raise PluginError(f"kam: {exc}") from None
             if self.serving and generated.pages:  # the next save is compared with the last build that made pages
