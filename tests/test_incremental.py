@@ -9,7 +9,15 @@ import os
 import pytest
 
 from generator.site.build import generate
-from generator.site.incremental import Earlier, affected, by_account, changed, edited_accounts, snapshot
+from generator.site.incremental import (
+    Earlier,
+    affected,
+    by_account,
+    changed,
+    edited_accounts,
+    people_affected,
+    snapshot,
+)
 from generator.site.render import Block, RenderedPage
 
 from .corpus import BASE
@@ -64,6 +72,20 @@ def test_an_edit_reaches_the_accounts_that_link_to_it_and_those_it_links_to():
     assert affected(earlier, frozenset({"acme"}), {}, everyone[1:]) == {"acme", "bluth", "codehow"}
 
 
+def test_a_person_s_page_is_rendered_again_when_it_named_an_edited_account_or_its_files_name_the_person(tmp_path):
+    (tmp_path / "accounts" / "acme").mkdir(parents=True)
+    (tmp_path / "accounts" / "acme" / "account.yml").write_text("owner: reed\nexecutive_sponsor: rocco\n", encoding="utf-8")
+    earlier = {"reed": [_page("people/reed.md", "# Reed", '<a href="../../accounts/acme/">Acme</a>')],
+               "cara": [_page("people/cara.md", "# Cara", '<a href="../../accounts/bluth/">Bluth</a>')],
+               "dana": [_page("people/dana.md", "# Dana", '<a href="../../accounts/acme/">Acme</a>')],
+               "rocco": [_page("people/rocco.md", "# Rocco")],
+               "ines": [_page("people/ines.md", "# Ines")]}
+    fresh = [_page("accounts/acme/goals.md", "# Goals", '<a href="../../people/ines/">Ines</a>')]
+    people = ["reed", "cara", "dana", "rocco", "ines"]
+    # dana's page named acme (it loses it, say); rocco is acme's sponsor now; ines is on its new pages
+    assert people_affected(earlier, frozenset({"acme"}), fresh, tmp_path, people) == {"reed", "dana", "rocco", "ines"}
+
+
 def _edit(repo, path: str, old: str, new: str) -> None:
     file = repo / path
     text = file.read_text(encoding="utf-8")
@@ -80,6 +102,10 @@ EDITS = {
     "parent gained": ("accounts/kan-code/account.yml", "parent: null", "parent: codehow"),
     # a parent dropped: the former parent loses a subsidiary
     "parent dropped": ("accounts/bluth-company/account.yml", "parent: acme-corporation", "parent: null"),
+    # a new owner: the person's page gains the account, the former owner's loses it
+    "owner changed": ("accounts/kan-code/account.yml", "owner: reed-clapper", "owner: darcel-schlecht"),
+    # a goal given to someone else: both people's open goals change
+    "goal owner changed": ("accounts/kan-code/goals.yml", "  owner: reed-clapper", "  owner: celia-rouche"),
     # a body alone
     "plan edited": ("accounts/kan-code/strategy.md", "## Relationships\n", "## Relationships\n\nA new line.\n"),
 }
@@ -108,5 +134,7 @@ def test_pages_an_edit_does_not_reach_are_reused_not_rendered(tmp_path):
     again = generate(repo, TODAY, earlier=Earlier(before.pages, frozenset({"kan-code"})))
     kept = {id(p) for p in before.pages}
     reused = {p.path for p in again.pages if id(p) in kept}
-    assert reused and all(p.startswith("accounts/") and not p.startswith("accounts/kan-code/") for p in reused)
+    assert reused and all(p.startswith(("accounts/", "people/")) and not p.startswith("accounts/kan-code/")
+                          for p in reused)
+    assert any(p.startswith("people/") for p in reused)
     assert {p.path for p in again.pages if p.path.startswith("accounts/kan-code/")}.isdisjoint(reused)

@@ -344,3 +344,26 @@ def test_account_pages_rendered_in_two_processes_are_the_pages_of_one(tmp_path, 
     two = generate(repo, TODAY, split=True)
     assert two.pages == one.pages
     assert len({line.split()[0] for line in calls.read_text(encoding="utf-8").splitlines()}) == 2
+
+
+def test_a_second_build_in_the_same_process_compiles_no_template_again(tmp_path, monkeypatch):
+    """`kam serve` builds again on every save: the templates are compiled once (an edited one again)."""
+    from jinja2 import Environment
+
+    repo = site_repo(BASE, tmp_path / "repo")
+    generate(repo, TODAY)
+    compiled: list[str | None] = []
+    compile_template = Environment.compile
+
+    def counted(self, source, name=None, filename=None, raw=False, defer_init=False):
+        compiled.append(name)
+        return compile_template(self, source, name, filename, raw, defer_init)
+
+    monkeypatch.setattr(Environment, "compile", counted)
+    again = generate(repo, TODAY)
+    assert again.pages and compiled == []
+    template = repo / "site_templates" / "goals.md.j2"
+    template.write_text(template.read_text(encoding="utf-8") + "\nEdited.\n", encoding="utf-8")
+    edited = generate(repo, TODAY)
+    assert compiled == ["goals.md.j2"]  # the edited template only, and its edit shows
+    assert all("Edited." in p.markdown for p in edited.pages if p.path.endswith("/goals.md"))

@@ -8,7 +8,9 @@ theirs, and those of any account whose pages name one of them or that their page
 or after the edit: a parent that gains or loses a subsidiary). Everything else is reused as it
 was. Any change outside an account's folder (criteria.yml, team.yml, templates, mkdocs.yml)
 renders everything, and so does a new day or a new commit; the pages for the whole portfolio
-(home, indexes, people, analytics) are always rendered again.
+(home, indexes, the team, analytics) are always rendered again. A person's page lists the
+accounts that name the person, each with a link: it is rendered again when it named an edited
+account, or the edited accounts' files name the person now.
 """
 
 from __future__ import annotations
@@ -77,6 +79,12 @@ def edited_accounts(paths: Iterable[str]) -> frozenset[str] | None:
     return frozenset(ids)
 
 
+def person_of(page_path: str) -> str | None:
+    """The person a generated page is about (people/<id>.md), None for any other page."""
+    parts = page_path.split("/")
+    return parts[1].removesuffix(".md") if len(parts) == 2 and parts[0] == "people" and parts[1] != "index.md" else None
+
+
 def account_of(page_path: str) -> str | None:
     """The account a generated page belongs to (accounts/<id>/...), None for the portfolio's pages."""
     parts = page_path.split("/")
@@ -110,15 +118,41 @@ def _named(pages: Iterable[Page], accounts: Collection[str]) -> set[str]:
     return words & set(accounts)
 
 
+def naming(earlier: Mapping[str, Sequence[Page]], ids: Collection[str]) -> set[str]:
+    """The keys of `earlier` whose pages name one of `ids`."""
+    return {key for key, pages in earlier.items() if any(_names(p, ids) for p in pages)}
+
+
+def named_in_files(root: Path, accounts: Iterable[str], names: Collection[str]) -> set[str]:
+    """Which of `names` the files of these accounts' folders name, as they are now (a person's id
+    as an owner, a sponsor, an attendee, a [[@wikilink]])."""
+    words: set[str] = set()
+    for account in accounts:
+        for folder, _, files in os.walk(os.path.join(root, "accounts", account)):
+            for file in files:
+                try:
+                    with open(os.path.join(folder, file), encoding="utf-8", errors="replace") as text:
+                        words.update(_WORD.findall(text.read()))
+                except OSError:  # removed meanwhile: the next save renders again
+                    continue
+    return words & set(names)
+
+
+def people_affected(earlier: Mapping[str, Sequence[Page]], edited: frozenset[str], fresh: Iterable[Page],
+                    root: Path, people: Collection[str]) -> frozenset[str]:
+    """The people whose pages must be rendered again: a person's page lists accounts, each
+    with a link to it, so those whose page named an edited account (`earlier`, by person), and
+    those that the edited accounts' files or new pages (`fresh`) name now."""
+    return frozenset(naming(earlier, edited) | named_in_files(root, edited, people) | _named(fresh, people))
+
+
 def affected(earlier: Mapping[str, Sequence[Page]], edited: frozenset[str], fresh: Mapping[str, Sequence[Page]],
              accounts: Collection[str]) -> frozenset[str]:
     """The accounts whose pages must be rendered again after an edit of `edited`'s files:
     `earlier` holds the last build's pages by account, `fresh` the edited accounts' pages
     rendered from the files as they are now, `accounts` every account now on the site."""
     found = set(edited)
-    for account, pages in earlier.items():
-        if account not in found and any(_names(p, edited) for p in pages):
-            found.add(account)  # its pages named an edited account (its name may have changed)
+    found |= naming(earlier, edited)  # their pages named an edited account (its name may have changed)
     for account in edited:  # and the accounts its pages name, before or after the edit
         found |= _named([*earlier.get(account, ()), *fresh.get(account, ())], accounts)
     return frozenset(found)

@@ -31,7 +31,7 @@ from ..scoring.check import BuildCache, reference_date
 from . import chrome, incremental, searchindex
 from .build import ASSETS, TEMPLATES, THEME_OVERRIDES, Generated, generate, read_timeline
 from .escape import md_text
-from .render import RenderedPage, review_redirects, template_file
+from .render import CompiledTemplates, RenderedPage, review_redirects, template_file
 from .safety import sanitize_html
 
 log = get_plugin_logger("kam")
@@ -85,6 +85,7 @@ class KamPlugin(BasePlugin[KamConfig]):
         self.searched: dict[str, list[dict[str, str]]] = {}  # a dirty preview's search entries, by page
         self.titles: dict[str, str] = {}  # a dirty preview's page titles, by page
         self.pool: ThreadPoolExecutor | None = None  # one build's sanitisers
+        self.theme_templates = CompiledTemplates()  # kept while the plugin is: a preview's rebuilds
         self.sanitized: dict[str, Future[str]] = {}  # a generated page's content, made by a sanitiser
         self.cutting: dict[str, Future[list[dict[str, str]]]] = {}  # its search entries, likewise
 
@@ -181,7 +182,7 @@ class KamPlugin(BasePlugin[KamConfig]):
         if self.staged is None:
             return File.generated(config, path, content=content)
         source = self.staged / path
-        if self.written.get(path) != made_from or not source.exists():
+        if self.written.get(path) != made_from:  # the staging folder is this plugin's: nothing else writes there
             source.parent.mkdir(parents=True, exist_ok=True)
             source.write_text(content, encoding="utf-8")
             self.written[path] = made_from
@@ -234,6 +235,7 @@ class KamPlugin(BasePlugin[KamConfig]):
 
     def on_env(self, env, config, files):
         chrome.install(env)  # the navigation rendered once for the pages that see the same one
+        env.bytecode_cache = self.theme_templates
         return env
 
     @event_priority(100)  # before any other plugin reads the page, mkdocs-macros above all

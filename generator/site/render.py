@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import (
+    BytecodeCache,
     ChoiceLoader,
     Environment,
     FileSystemLoader,
@@ -61,6 +62,24 @@ def template_file(templates: Path, name: str) -> Path:
     """A file of the site templates (an asset): the repository's own, else the generator's."""
     own = templates / name
     return own if own.exists() or not (DEFAULT_TEMPLATES / name).exists() else DEFAULT_TEMPLATES / name
+
+class CompiledTemplates(BytecodeCache):
+    """Templates compiled once per process, not once per build: a preview builds again on every
+    save. Jinja checks each template's source against what was compiled (an edited template is
+    compiled again). One per kind of environment: the code depends on its settings."""
+
+    def __init__(self) -> None:
+        self._compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket) -> None:
+        if (code := self._compiled.get(bucket.key)) is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket) -> None:
+        self._compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+_COMPILED = CompiledTemplates()
 
 INDEX_DIMENSIONS = ("tier", "industry", "region", "tag")
 REVIEW_TYPE_NAMES = {"qbr": "Quarterly business review", "executive": "Executive review",
@@ -150,6 +169,7 @@ class Renderer:
             loader=ChoiceLoader([FileSystemLoader(str(templates)), FileSystemLoader(str(DEFAULT_TEMPLATES))]),
             autoescape=True, finalize=self._finalize,
             undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+            bytecode_cache=_COMPILED,
         )
         self.env.filters.update(cell=cell, h=html_text, verbatim=Markup, money=money, score=score, pct=pct,
                                 label=label, num=num)
@@ -620,12 +640,20 @@ def render(site: SiteInput, templates: Path, focus: frozenset[str] | None = None
     for dimension in INDEX_DIMENSIONS:
         pages.append(r.page("index_by.md.j2", f"indexes/{dimension}.md", None, dimension=dimension,
                             groups=_index_groups(r, dimension)))
-    for person in portfolio.team:
-        pages.append(r.page("person.md.j2", person_page(person.id), "team.yml", person=person,
-                            open_actions=sorted(actions_by_owner.get(person.id, []), key=lambda f: f.due),
-                            my_goals=goals_by_owner.get(person.id, [])))
     if earlier is not None:
-        pages += _account_pages_since(r, site, scored, earlier)
+        accounts = _account_pages_since(r, site, scored, earlier)
     else:
-        pages += _account_pages_split(r, site, scored) if split else _account_pages(r, site, scored)
-    return tuple(pages)
+        accounts = _account_pages_split(r, site, scored) if split else _account_pages(r, site, scored)
+    kept: dict[str, RenderedPage] = {}
+    if earlier is not None:  # a preview: the people an edit does not reach keep their pages
+        before = {person: page for page in earlier.pages if (person := incremental.person_of(page.path)) is not None}
+        again = incremental.people_affected({k: [v] for k, v in before.items()}, earlier.edited,
+                                            [p for p in accounts if incremental.account_of(p.path) in earlier.edited],
+                                            site.root, [person.id for person in portfolio.team])
+        kept = {k: v for k, v in before.items() if k not in again}
+    for person in portfolio.team:
+        pages.append(kept.get(person.id) or r.page(
+            "person.md.j2", person_page(person.id), "team.yml", person=person,
+            open_actions=sorted(actions_by_owner.get(person.id, []), key=lambda f: f.due),
+            my_goals=goals_by_owner.get(person.id, [])))
+    return tuple(pages + accounts)
