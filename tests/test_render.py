@@ -367,3 +367,22 @@ def test_a_second_build_in_the_same_process_compiles_no_template_again(tmp_path,
     edited = generate(repo, TODAY)
     assert compiled == ["goals.md.j2"]  # the edited template only, and its edit shows
     assert all("Edited." in p.markdown for p in edited.pages if p.path.endswith("/goals.md"))
+
+
+def test_runs_of_blocks_handed_to_markdown_as_one_give_the_same_html(tmp_path):
+    """mkdocs is handed each page's compact Markdown (a run of placeholders as one): once the
+    blocks are filled in, the HTML and the searchable text are those of the page as written."""
+    import markdown
+
+    from .test_mdtext import MKDOCS_EXTENSIONS
+
+    pages = generate(site_repo(BASE, tmp_path / "repo"), TODAY).pages
+    fewer = 0
+    for page in pages:
+        plain = markdown.Markdown(extensions=MKDOCS_EXTENSIONS).convert(page.markdown)
+        compact = markdown.Markdown(extensions=MKDOCS_EXTENSIONS).convert(page.compact)
+        assert page.fill(compact) == page.fill(plain), page.path
+        assert page.fill(compact, searchable_only=True) == page.fill(plain, searchable_only=True), page.path
+        assert page.unplaced(compact) == page.unplaced(plain) == 0, page.path
+        fewer += page.compact.count("<!--kam-block-") < page.markdown.count("<!--kam-block-")
+    assert fewer > len(pages) / 2

@@ -211,7 +211,7 @@ class KamPlugin(BasePlugin[KamConfig]):
                     self.authored.add(f.src_uri)
                 out.append(f)
         for page in self.generated.pages:
-            out.append(self._generated_file(config, page.path, page.markdown, page))
+            out.append(self._generated_file(config, page.path, page.compact, page))
         if self.staged is not None:
             # The playbook's pages may read the portfolio (macros) and carry Material's search
             # entries: a dirty preview builds them every time, as it builds a page with no output.

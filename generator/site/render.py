@@ -107,7 +107,11 @@ class Block:
     searchable: bool = True  # False: left out of the search index (charts, tables of figures)
 
 
-_PLACEHOLDER = re.compile(r"<!--kam-block-(\d+)-->")
+_PLACEHOLDER = re.compile(r"<!--kam-block-(\d+)(?:-(\d+))?-->")  # one block, or a run of them (compact)
+# Placeholders on lines of their own, with only blank lines between them: Markdown writes them
+# one after another, two newlines apart, whatever it is given between them.
+_RUN = re.compile(r"^<!--kam-block-(\d+)-->(?:\n+<!--kam-block-\d+-->)+$", re.MULTILINE)
+_RUN_SEPARATOR = "\n\n"
 _BLOCK_START = re.compile(r"<(div|p|table|ul|ol|dl|section|figure|details|nav|blockquote|h[1-6])[\s>]")
 
 
@@ -123,18 +127,40 @@ class RenderedPage:
 
     def fill(self, html: str, *, searchable_only: bool = False) -> str:
         """The page's HTML after Markdown, with each block where its placeholder was."""
-        def block(match: re.Match) -> str:
-            index = int(match.group(1))
+        def one(index: int) -> str:
             if index >= len(self.blocks):
                 return ""
             found = self.blocks[index]
             return found.html if found.searchable or not searchable_only else ""
+
+        def block(match: re.Match) -> str:
+            first = int(match.group(1))
+            last = int(match.group(2)) if match.group(2) else first
+            return _RUN_SEPARATOR.join(one(i) for i in range(first, last + 1))
         return _PLACEHOLDER.sub(block, html)
 
     def unplaced(self, html: str) -> int:
         """How many blocks have no placeholder left in the page's HTML: a template put one where
         Markdown does not keep raw HTML (in a code block, say), and its content would be lost."""
-        return len(set(range(len(self.blocks))) - {int(i) for i in _PLACEHOLDER.findall(html)})
+        placed: set[int] = set()
+        for first, last in _PLACEHOLDER.findall(html):
+            placed.update(range(int(first), int(last or first) + 1))
+        return len(set(range(len(self.blocks))) - placed)
+
+    @property
+    def compact(self) -> str:
+        """The Markdown with each run of placeholders (only blank lines between them) as one: the
+        same HTML once filled, and less for Markdown to read (its cost grows with the elements
+        it sees). Not in a page with a fenced code block, where a placeholder is text."""
+        if "```" in self.markdown or "~~~" in self.markdown:
+            return self.markdown
+
+        def run(match: re.Match) -> str:
+            indices = [int(i) for i in re.findall(r"kam-block-(\d+)", match.group(0))]
+            if indices != list(range(indices[0], indices[-1] + 1)):
+                return match.group(0)
+            return f"<!--kam-block-{indices[0]}-{indices[-1]}-->"
+        return _RUN.sub(run, self.markdown)
 
     @property
     def standalone(self) -> str:
