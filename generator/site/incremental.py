@@ -20,7 +20,7 @@ import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol, TypeVar
 
 # Everything the generated pages are made from, relative to the repository.
 INPUTS = ("accounts", "criteria.yml", "team.yml", "site_templates", "mkdocs.yml")
@@ -29,9 +29,19 @@ Snapshot = dict[str, tuple[int, int]]  # repo-relative path -> (mtime in ns, siz
 
 
 class Page(Protocol):
-    path: str
-    markdown: str
-    blocks: Sequence
+    """A rendered page as this module reads it (render.RenderedPage)."""
+
+    @property
+    def path(self) -> str: ...
+
+    @property
+    def markdown(self) -> str: ...
+
+    @property
+    def blocks(self) -> Sequence[Any]: ...
+
+
+P = TypeVar("P", bound=Page)
 
 
 @dataclass(frozen=True)
@@ -91,8 +101,8 @@ def account_of(page_path: str) -> str | None:
     return parts[1] if len(parts) >= 3 and parts[0] == "accounts" else None
 
 
-def by_account(pages: Iterable[Page]) -> dict[str, list[Page]]:
-    grouped: dict[str, list[Page]] = {}
+def by_account(pages: Iterable[P]) -> dict[str, list[P]]:
+    grouped: dict[str, list[P]] = {}
     for page in pages:
         if (account := account_of(page.path)) is not None:
             grouped.setdefault(account, []).append(page)

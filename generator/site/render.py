@@ -672,7 +672,7 @@ def render(site: SiteInput, templates: Path, focus: frozenset[str] | None = None
         accounts = _account_pages_split(r, site, scored) if split else _account_pages(r, site, scored)
     kept: dict[str, RenderedPage] = {}
     if earlier is not None:  # a preview: the people an edit does not reach keep their pages
-        before = {person: page for page in earlier.pages if (person := incremental.person_of(page.path)) is not None}
+        before = {who: page for page in earlier.pages if (who := incremental.person_of(page.path)) is not None}
         again = incremental.people_affected({k: [v] for k, v in before.items()}, earlier.edited,
                                             [p for p in accounts if incremental.account_of(p.path) in earlier.edited],
                                             site.root, [person.id for person in portfolio.team])
