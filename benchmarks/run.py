@@ -11,8 +11,9 @@ startup   `kam --help` against `python -c 'import yaml'` (target <= 4x), and `ka
           1,000 accounts as a process against a process parsing the same files with libyaml.
 history   `kam history` of 1,000 accounts over 500 commits (one git log, one cat-file batch)
           against parsing the blobs it reads with libyaml alone. Target: <= 2x.
-preview   `kam serve --focus` on 1,000 accounts: start-up, and saving an account file to the page
-          served with the edit. Target: <= 10 s.
+preview   `kam serve` on 1,000 accounts, with --focus and without: start-up, and saving an account
+          file to the page served with the edit. Target: <= 10 s with --focus; a few seconds without,
+          also as a ratio to a full build of the same repository in the same run.
 engines   the `kam render` tree of 100 accounts built by MkDocs and by Zensical (the test extra installs it).
 site      full site builds, each with 100 commits of history, by this checkout ("ours") and by
           today's pipeline (BASELINE_COMMIT, from a git worktree under the work folder, with its own
@@ -58,6 +59,9 @@ WORK = Path(tempfile.gettempdir()) / "kam-bench"
 # The pipeline before the work to make the full site build about 2x faster: `site` builds the same
 # input with it (a git worktree of this commit under WORK) and with this checkout, as ratios.
 BASELINE_COMMIT = "c76d73aa22022f102f2bb7c8b683b63a03658dff"
+# The pipeline before the work to make a full build faster without --focus (issue 22): `site`
+# builds the same input with it too, and checks that ours writes the same files, byte for byte.
+PREVIOUS_COMMIT = "aeb4fc689238857b420f0f1e32e114165cb48ac2"
 SITE_SIZES = "KAM_BENCH_SITE_SIZES"  # `site`'s two portfolio sizes, "1000,2000" unless set
 CODE_FILES = ("mkdocs.yml", "playbook", "site_templates")  # what a site repository takes from the code
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
@@ -171,11 +175,11 @@ def _site_repo(n: int, name: str = "site", code: Path = HERE.parent) -> Path:
     return root
 
 
-def _baseline_input(root: Path, n: int, code: Path) -> Path:
+def _baseline_input(root: Path, n: int, code: Path, name: str = "site-baseline") -> Path:
     """The input at `root` (its account files and its git history, byte for byte) with the
     baseline's own mkdocs.yml, playbook and site templates in the working tree: the baseline
     pipeline is its generator with its templates. Those files are not in the history read."""
-    copy = WORK / f"site-baseline-{n}"
+    copy = WORK / f"{name}-{n}"
     if copy.exists():
         shutil.rmtree(copy)
     shutil.copytree(root, copy, symlinks=True, ignore=shutil.ignore_patterns("site", "site-baseline"))
@@ -192,25 +196,25 @@ def _git(*args: str, check: bool = True) -> str:
     return done.stdout.strip()
 
 
-def _baseline_worktree() -> Path:
-    """A detached git worktree of BASELINE_COMMIT under WORK, made once and reused while it is
-    at that commit with no tracked file changed. The working tree of this checkout is never touched."""
-    repo, tree = str(HERE.parent), WORK / "baseline-code"
+def _baseline_worktree(commit: str = BASELINE_COMMIT, name: str = "baseline-code") -> Path:
+    """A detached git worktree of `commit` under WORK, made once and reused while it is at that
+    commit with no tracked file changed. The working tree of this checkout is never touched."""
+    repo, tree = str(HERE.parent), WORK / name
     listed = _git("-C", repo, "worktree", "list", "--porcelain")
     registered = tree.resolve() in {Path(line.removeprefix("worktree ")).resolve()
                                     for line in listed.splitlines() if line.startswith("worktree ")}
     if registered and tree.is_dir():
         head = _git("-C", str(tree), "rev-parse", "HEAD", check=False)
         changed = _git("-C", str(tree), "status", "--porcelain", "--untracked-files=no", check=False)
-        if head == BASELINE_COMMIT and not changed:
+        if head == commit and not changed:
             return tree
-    print(f"making a worktree of the baseline {BASELINE_COMMIT[:9]} at {tree} ...", file=sys.stderr, flush=True)
+    print(f"making a worktree of {commit[:9]} at {tree} ...", file=sys.stderr, flush=True)
     if registered:
         _git("-C", repo, "worktree", "remove", "--force", "--force", str(tree), check=False)
     if tree.exists():
         shutil.rmtree(tree)
     _git("-C", repo, "worktree", "prune")
-    _git("-C", repo, "worktree", "add", "--detach", str(tree), BASELINE_COMMIT)
+    _git("-C", repo, "worktree", "add", "--detach", str(tree), commit)
     return tree
 
 
@@ -222,7 +226,7 @@ _BUILD_SCRIPT = r"""
 import sys
 code, root, site, today = sys.argv[1:5]
 sys.path.insert(0, code)
-import datetime as dt, json, time
+import datetime as dt, inspect, json, time
 from pathlib import Path
 import generator
 from generator.site.build import generate
@@ -235,7 +239,8 @@ def outside(path):
 if outside(generator.__file__):
     sys.exit(f"kam-bench: generator imported from {generator.__file__}, not from {code}")
 start = time.perf_counter()
-generated = generate(Path(root), dt.date.fromisoformat(today))
+options = {"split": True} if "split" in inspect.signature(generate).parameters else {}  # as `kam build` calls it
+generated = generate(Path(root), dt.date.fromisoformat(today), **options)
 config = load_config(config_file=str(Path(root) / "mkdocs.yml"), site_dir=site)
 plugin = config.plugins["kam"]
 if "pregenerated" in plugin.config:  # a configuration option now; an attribute in versions before it
@@ -350,16 +355,20 @@ def _bare_site(pages: int, words_per_page: int) -> float:
 
 def bench_site(rows: list[tuple[str, str]]) -> None:
     n, large = _site_sizes()
-    base_code, our_code = _baseline_worktree(), HERE.parent
+    base_code, our_code, previous_code = _baseline_worktree(), HERE.parent, _baseline_worktree(PREVIOUS_COMMIT, "previous-code")
     root = _site_repo(n)
     base_root = _baseline_input(root, n, base_code)
-    our_site, base_site = root / "site", root / "site-baseline"
+    previous_root = _baseline_input(root, n, previous_code, "site-previous")
+    our_site, base_site, previous_site = root / "site", root / "site-baseline", root / "site-previous"
     base_runs: list[tuple[float, float] | str] = []
     our_runs: list[tuple[float, float] | str] = []
+    previous_runs: list[tuple[float, float] | str] = []
     for _ in range(2):  # interleaved, best of each: the machine is shared
         base_runs.append(_build_process(base_code, base_root, base_site, f"baseline, {n:,} accounts"))
+        previous_runs.append(_build_process(previous_code, previous_root, previous_site, f"previous, {n:,} accounts"))
         our_runs.append(_build_process(our_code, root, our_site, f"ours, {n:,} accounts"))
-    base, ours = _best_run(base_runs), _best_run(our_runs)
+    base, ours, previous = _best_run(base_runs), _best_run(our_runs), _best_run(previous_runs)
+    rows.append(_previous_row(n, ours, previous, our_site, previous_site))
     failed = sum(isinstance(r, str) for r in base_runs + our_runs)
     note = f"; {failed} of 4 builds failed (see stderr)" if failed else ""
     shown = our_site if not isinstance(ours, str) else base_site if not isinstance(base, str) else None
@@ -443,6 +452,28 @@ def bench_site(rows: list[tuple[str, str]]) -> None:
                            if not isinstance(r, str))
         rows.append((f"bare mkdocs-material, {pages:,} plain pages (context for {n:,} accounts)",
                      f"{bare:.1f} s ({versus})"))
+
+
+def _differing(ours: Path, theirs: Path) -> tuple[list[str], int]:
+    """Files of two built sites that differ in bytes or exist in one only (sitemap.xml.gz aside:
+    gzip records when it was written), and how many files were compared."""
+    def files(site: Path) -> set[str]:
+        return {str(p.relative_to(site)) for p in site.rglob("*") if p.is_file() and p.name != "sitemap.xml.gz"}
+
+    mine, other = files(ours), files(theirs)
+    differ = sorted((mine ^ other) | {f for f in mine & other if (ours / f).read_bytes() != (theirs / f).read_bytes()})
+    return differ, len(mine | other)
+
+
+def _previous_row(n: int, ours, previous, our_site: Path, previous_site: Path) -> tuple[str, str]:
+    label = f"site, {n:,} accounts, ours vs the build before issue 22's speed work ({PREVIOUS_COMMIT[:9]})"
+    if isinstance(ours, str) or isinstance(previous, str):
+        return label, f"**failed**: previous {_seconds(previous)}, ours {_seconds(ours)}"
+    differ, compared = _differing(our_site, previous_site)
+    same = (f"**all {compared:,} files the same, byte for byte** (search index included)" if not differ else
+            f"**{len(differ):,} of {compared:,} files differ**: {', '.join(differ[:5])}{', ...' if len(differ) > 5 else ''}")
+    return label, (f"{ours[0]:.1f} s vs {previous[0]:.1f} s: **{ours[0] / previous[0]:.2f}x** (target: under 25 s where "
+                   f"it was 48 s, 0.52x); whole processes {ours[1]:.1f} s vs {previous[1]:.1f} s; {same}")
 
 
 def _seconds(run: tuple[float, float] | str) -> str:
@@ -531,36 +562,54 @@ def _wait_for(url: str, text: str, limit: float = 900) -> float:
     raise TimeoutError(f"{url} never showed {text!r}")
 
 
-def bench_preview(rows: list[tuple[str, str]]) -> None:
-    """`kam serve --focus` on 1,000 accounts: start-up, then saving one account file to the
-    page served with the edit (target <= 10 s)."""
+def _serve_and_edit(root: Path, *extra: str, edits: int = 3) -> tuple[float, list[float]]:
+    """`kam serve` of `root` (with `extra` options): seconds until account-00002's page is served,
+    then, for each of `edits` saves of its account.yml, seconds until the page shows the edit."""
     import signal
     import socket
     import subprocess
 
-    root = _site_repo(1000, "preview")
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     env = {**os.environ, "KAM_TODAY": TODAY.isoformat()}
-    server = subprocess.Popen([sys.executable, "-m", "generator.cli.commands", "--root", str(root), "serve", "--port", str(port),
-                               "--focus", "account-00002"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen([sys.executable, "-m", "generator.cli.commands", "--root", str(root), "serve", "--port",
+                               str(port), *extra], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}/accounts/account-00002/"
+    account = root / "accounts" / "account-00002" / "account.yml"
+    original = account.read_text(encoding="utf-8")
     try:
         started = _wait_for(url, "Account 2")
-        edits = []
-        for n in range(3):
-            account = root / "accounts" / "account-00002" / "account.yml"
-            text = account.read_text(encoding="utf-8")
+        times = []
+        for n in range(edits):
             name = f"Account 2 edit {n}"
-            account.write_text(text.replace(text.split("\n", 1)[0], f"name: {name}", 1), encoding="utf-8")
-            edits.append(_wait_for(url, name))
+            account.write_text(original.replace(original.split("\n", 1)[0], f"name: {name}", 1), encoding="utf-8")
+            times.append(_wait_for(url, name))
     finally:
         server.send_signal(signal.SIGINT)
         server.wait(timeout=60)
+        account.write_text(original, encoding="utf-8")
+    return started, times
+
+
+def bench_preview(rows: list[tuple[str, str]]) -> None:
+    """`kam serve` on 1,000 accounts, with --focus (target <= 10 s from a save to the page served
+    with the edit) and without it, where a save builds again only the pages it reaches (target:
+    a few seconds, measured against a full build of the same repository in the same run)."""
+    root = _site_repo(1000, "preview")
+    started, edits = _serve_and_edit(root, "--focus", "account-00002")
     rows.append(("`kam serve --focus`, 1,000 accounts: start-up; save -> page served with the edit (target <= 10 s)",
                  (f"start-up {started:.1f} s; edit -> preview **{statistics.median(edits):.1f} s** "
                  f"(median of {len(edits)}: {', '.join(f'{e:.1f}' for e in edits)})")))
+    started, edits = _serve_and_edit(root)
+    full = _build_process(HERE.parent, root, root / "site", "ours, 1,000 accounts (a full build, for the preview)")
+    edit = statistics.median(edits)
+    versus = "not compared: the full build failed" if isinstance(full, str) else \
+        f"full build {full[0]:.1f} s: **{edit / full[0]:.2f}x**"
+    rows.append(("`kam serve` without --focus, 1,000 accounts: start-up; save -> page served with the edit, "
+                 "against a full build (target: a few seconds)",
+                 (f"start-up {started:.1f} s; edit -> preview **{edit:.1f} s** (median of {len(edits)}: "
+                  f"{', '.join(f'{e:.1f}' for e in edits)}); {versus}")))
 
 
 def bench_engines(rows: list[tuple[str, str]]) -> None:

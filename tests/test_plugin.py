@@ -571,3 +571,74 @@ def test_the_focus_reaches_the_plugin_through_its_configuration_not_the_environm
     mkdocs_build(plain)
     assert site_path(tmp_path / "plain", "accounts/acme-corporation").exists()
     assert site_path(tmp_path / "plain", "accounts/codehow").exists()
+
+
+def test_a_dirty_preview_builds_again_only_the_pages_an_edit_changed(tmp_path, monkeypatch):
+    """`kam serve` builds dirty: after a save, mkdocs builds again only the pages whose generated
+    source the plugin rewrote; the others keep their files (and their search entries), and what
+    was built again is what a full build makes."""
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+
+    monkeypatch.setenv("KAM_TODAY", "2026-11-24")
+    monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
+    repo = site_repo(BASE, tmp_path / "repo")
+    preview = tmp_path / "preview"
+
+    def config():
+        return load_config(config_file=str(repo / "mkdocs.yml"), site_dir=str(preview))
+
+    first = config()
+    first.plugins.on_startup(command="serve", dirty=True)
+    try:
+        mkdocs_build(first, dirty=True)
+        before = {p: p.stat().st_mtime_ns for p in preview.rglob("*.html")}
+        account = repo / "accounts" / "kan-code" / "account.yml"
+        account.write_text(account.read_text(encoding="utf-8").replace("name: Kan-code", "name: Kan-code Renamed"),
+                           encoding="utf-8")
+        again = config()
+        assert again.plugins["kam"] is first.plugins["kam"]  # as in mkdocs serve: one plugin for all rebuilds
+        mkdocs_build(again, dirty=True)
+    finally:
+        first.plugins.on_shutdown()
+    after = {p: p.stat().st_mtime_ns for p in preview.rglob("*.html")}
+    rebuilt = {str(p.relative_to(preview)) for p in after if after[p] != before.get(p)}
+    assert "accounts/kan-code/index.html" in rebuilt and "index.html" in rebuilt  # the account and the home page
+    assert not any(p.startswith(("accounts/codehow/", "accounts/bluth-company/")) for p in rebuilt), sorted(rebuilt)
+    assert len(rebuilt) < len(after) / 2
+    index = json.loads((preview / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert any(d["location"].startswith("accounts/codehow/") for d in index["docs"])  # not built again, still found
+    assert any("Kan-code Renamed" in d["title"] + d["text"] for d in index["docs"])
+    assert build(repo).exit_code == 0
+    for page in ("accounts/kan-code/index.html", "accounts/kan-code/goals/index.html", "accounts/codehow/index.html"):
+        assert (preview / page).read_bytes() == (repo / "site" / page).read_bytes(), page
+
+
+def test_pages_sanitised_in_threads_while_mkdocs_goes_on_are_the_same_byte_for_byte(tmp_path, monkeypatch):
+    """Generated pages are sanitised (and their search entries cut) by a thread while mkdocs reads
+    the next pages; the site is the one a build that does it all in turn writes."""
+    import threading
+
+    from generator.site import plugin
+
+    repo = site_repo(BASE, tmp_path / "repo")
+    threads: set[str] = set()
+    sanitize = plugin.sanitize_html
+
+    def watched(html: str) -> str:
+        threads.add(threading.current_thread().name)
+        return sanitize(html)
+
+    monkeypatch.setattr(plugin, "sanitize_html", watched)
+    assert build(repo).exit_code == 0
+    assert any(name.startswith("kam-sanitize") for name in threads)
+
+    def tree() -> dict[str, bytes]:
+        site = repo / "site"  # sitemap.xml.gz aside: gzip records when it was written
+        return {str(p.relative_to(site)): p.read_bytes() for p in sorted(site.rglob("*"))
+                if p.is_file() and p.name != "sitemap.xml.gz"}
+
+    threaded = tree()
+    monkeypatch.setattr(plugin, "SANITIZERS", 0)
+    assert build(repo).exit_code == 0
+    assert tree() == threaded

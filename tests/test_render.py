@@ -334,3 +334,68 @@ def test_the_account_page_shows_the_contract_with_days_left_and_the_executive_re
     assert "Contract renews 2027-06-15 (in 203 days) · Term 12 months, since 2026-06-15 · no executive review this term" \
         in acme
     assert "Contract renews" not in pages["accounts/codehow/index.md"]  # no contract, no line
+
+
+def test_account_pages_rendered_in_two_processes_are_the_pages_of_one(tmp_path, monkeypatch):
+    import os
+
+    from generator.site import render
+
+    repo = site_repo(BASE, tmp_path / "repo")
+    one = generate(repo, TODAY)
+    calls = tmp_path / "calls"
+    rendered = render._account_pages
+
+    def logged(r, site, accounts):
+        with calls.open("a", encoding="utf-8") as out:  # the second process's memory is its own: a file is shared
+            out.write(f"{os.getpid()} {len(accounts)}\n")
+        return rendered(r, site, accounts)
+
+    monkeypatch.setattr(render, "_account_pages", logged)
+    monkeypatch.setattr(render, "SPLIT_FROM", 2)
+    monkeypatch.setattr(render.os, "cpu_count", lambda: 2)  # the split is tested on any machine
+    two = generate(repo, TODAY, split=True)
+    assert two.pages == one.pages
+    assert len({line.split()[0] for line in calls.read_text(encoding="utf-8").splitlines()}) == 2
+
+
+def test_a_second_build_in_the_same_process_compiles_no_template_again(tmp_path, monkeypatch):
+    """`kam serve` builds again on every save: the templates are compiled once (an edited one again)."""
+    from jinja2 import Environment
+
+    repo = site_repo(BASE, tmp_path / "repo")
+    generate(repo, TODAY)
+    compiled: list[str | None] = []
+    compile_template = Environment.compile
+
+    def counted(self, source, name=None, filename=None, raw=False, defer_init=False):
+        compiled.append(name)
+        return compile_template(self, source, name, filename, raw, defer_init)
+
+    monkeypatch.setattr(Environment, "compile", counted)
+    again = generate(repo, TODAY)
+    assert again.pages and compiled == []
+    template = repo / "site_templates" / "goals.md.j2"
+    template.write_text(template.read_text(encoding="utf-8") + "\nEdited.\n", encoding="utf-8")
+    edited = generate(repo, TODAY)
+    assert compiled == ["goals.md.j2"]  # the edited template only, and its edit shows
+    assert all("Edited." in p.markdown for p in edited.pages if p.path.endswith("/goals.md"))
+
+
+def test_runs_of_blocks_handed_to_markdown_as_one_give_the_same_html(tmp_path):
+    """mkdocs is handed each page's compact Markdown (a run of placeholders as one): once the
+    blocks are filled in, the HTML and the searchable text are those of the page as written."""
+    import markdown
+
+    from .test_mdtext import MKDOCS_EXTENSIONS
+
+    pages = generate(site_repo(BASE, tmp_path / "repo"), TODAY).pages
+    fewer = 0
+    for page in pages:
+        plain = markdown.Markdown(extensions=MKDOCS_EXTENSIONS).convert(page.markdown)
+        compact = markdown.Markdown(extensions=MKDOCS_EXTENSIONS).convert(page.compact)
+        assert page.fill(compact) == page.fill(plain), page.path
+        assert page.fill(compact, searchable_only=True) == page.fill(plain, searchable_only=True), page.path
+        assert page.unplaced(compact) == page.unplaced(plain) == 0, page.path
+        fewer += page.compact.count("<!--kam-block-") < page.markdown.count("<!--kam-block-")
+    assert fewer > len(pages) / 2

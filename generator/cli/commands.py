@@ -279,7 +279,7 @@ def build(root: Path, strict: bool, site_dir: Path | None, force: bool, site_url
         from ..site.engines import publish_with, zensical_command
 
         zensical_command()
-    generated = generate(root, today, audience=audience)
+    generated = generate(root, today, audience=audience, split=True)
     _report(generated.validated.diagnostics)
     _print_tally(generated.validated.diagnostics)
     if engine == "mkdocs":
@@ -344,7 +344,7 @@ def render(root: Path, out: Path, force: bool, today: dt.date) -> None:
     from ..site.build import generate
     from ..site.export import export
 
-    generated = generate(root, today)
+    generated = generate(root, today, split=True)
     _report(generated.validated.diagnostics)
     _print_tally(generated.validated.diagnostics)
     exported = export(root, out.resolve(), generated, force=force)

@@ -19,6 +19,7 @@ from ..scoring.check import BuildCache, Validated, check
 from ..scoring.score import score_portfolio
 
 if TYPE_CHECKING:  # the site's stages load when a site is made: `kam validate` starts without them
+    from .incremental import Earlier
     from .render import RenderedPage, SiteInput
 
 TEMPLATES = "site_templates"
@@ -60,12 +61,16 @@ def _site_settings(root: Path) -> tuple[str | None, bool]:
 
 def generate(root: Path, today: dt.date, templates: Path | None = None, *,
              focus: frozenset[str] | None = None, timeline=None, directory_urls: bool | None = None,
-             cache: BuildCache | None = None, audience: str = INTERNAL) -> Generated:
+             cache: BuildCache | None = None, audience: str = INTERNAL, earlier: Earlier | None = None,
+             split: bool = False) -> Generated:
     """Validate, score and render. `focus` renders only those accounts' pages (a fast preview);
     `timeline` is a history already read for this HEAD (`kam serve` keeps it between rebuilds:
     editing files does not change the commits); `directory_urls` overrides mkdocs.yml's; `cache`
     keeps unchanged files parsed and checked between rebuilds. `audience` is whom the site is for:
-    the accounts it may not see are gone before anything below the gate reads the portfolio."""
+    the accounts it may not see are gone before anything below the gate reads the portfolio.
+    `earlier` (a preview) is the last build's pages and the accounts edited since, to reuse the pages
+    the edit does not reach; `split` renders the account pages in two processes (a one-off build,
+    not a server)."""
     from ..analysis.analytics import analyse
     from ..analysis.link import link
     from ..history.lastchanged import last_changed
@@ -95,7 +100,8 @@ def generate(root: Path, today: dt.date, templates: Path | None = None, *,
         repo_url=repo_url,
         directory_urls=configured_urls if directory_urls is None else directory_urls,
     )
-    return Generated(validated, site, render(site, templates or root / TEMPLATES, focus), view.name)
+    return Generated(validated, site, render(site, templates or root / TEMPLATES, focus, earlier, split),
+                     view.name)
 
 
 def site_audience(name: str, validated: Validated) -> AudienceView:

@@ -8,7 +8,11 @@ playbook/, and serve also watches the account files, criteria.yml, team.yml and 
 from __future__ import annotations
 
 import logging
+import os
+import shutil
 import sys
+import tempfile
+from concurrent.futures import Future, ThreadPoolExecutor
 from html import escape
 from pathlib import Path
 
@@ -24,15 +28,18 @@ from ..core.diagnostics import format_text, stops_strict, summary
 from ..core.errors import KamError
 from ..history import gitlog
 from ..scoring.check import BuildCache, reference_date
-from . import searchindex
+from . import chrome, incremental, searchindex
 from .build import ASSETS, TEMPLATES, THEME_OVERRIDES, Generated, generate, read_timeline
 from .calendars import site_feeds
 from .escape import md_text
-from .render import RenderedPage, review_redirects
+from .render import CompiledTemplates, RenderedPage, review_redirects
 from .safety import sanitize_html
 from .templates import template_file
 
 log = get_plugin_logger("kam")
+# Threads that sanitise generated pages and cut their search entries while mkdocs goes on with
+# the next pages: nh3 releases the GIL, so on two cores that work leaves the build's path. 0: none.
+SANITIZERS = 1
 WATCHED = ("accounts", "criteria.yml", "team.yml", TEMPLATES)
 
 
@@ -74,6 +81,17 @@ class KamPlugin(BasePlugin[KamConfig]):
         self.search_entries: list[dict[str, str]] = []
         self.own_search = False
         self.authored: set[str] = set()  # src_uri of the playbook's own pages
+        # A dirty preview (`kam serve`, `mkdocs serve --dirty`): generated pages are written to
+        # `staged` and rewritten only when they change, so that mkdocs rebuilds only those.
+        self.staged: Path | None = None
+        self.written: dict[str, object] = {}
+        self.earlier: tuple[object, incremental.Snapshot, Generated] | None = None  # (key, inputs, pages)
+        self.searched: dict[str, list[dict[str, str]]] = {}  # a dirty preview's search entries, by page
+        self.titles: dict[str, str] = {}  # a dirty preview's page titles, by page
+        self.pool: ThreadPoolExecutor | None = None  # one build's sanitisers
+        self.theme_templates = CompiledTemplates()  # kept while the plugin is: a preview's rebuilds
+        self.sanitized: dict[str, Future[str]] = {}  # a generated page's content, made by a sanitiser
+        self.cutting: dict[str, Future[list[dict[str, str]]]] = {}  # its search entries, likewise
 
     def on_startup(self, *, command, dirty) -> None:
         # Having on_startup keeps this object for the whole of `mkdocs serve`: the history read
@@ -81,10 +99,15 @@ class KamPlugin(BasePlugin[KamConfig]):
         self.serving = command == "serve"
         self.history_for = None
         self.cache = BuildCache() if self.serving else None  # unchanged files are not parsed again
+        self.earlier, self.written, self.searched, self.titles = None, {}, {}, {}
+        self.staged = Path(tempfile.mkdtemp(prefix="kam-preview-")) if self.serving and dirty else None
 
     def on_shutdown(self) -> None:
         # mkdocs keeps this object for the process: a later build called as a library (no on_startup) is no preview.
         self.serving, self.history_for, self.cache = False, None, None
+        if self.staged is not None:
+            shutil.rmtree(self.staged, ignore_errors=True)
+        self.staged, self.earlier, self.written, self.searched, self.titles = None, None, {}, {}, {}
 
     def _history(self):
         head = gitlog.head(self.root)
@@ -118,13 +141,20 @@ class KamPlugin(BasePlugin[KamConfig]):
                 (log.info if self.serving else log.warning)(
                     f"kam: building only the pages of {', '.join(sorted(focus))} (the plugin's focus option): "
                     "a preview, not a site to publish")
+            timeline = self._history() if self.serving else None
+            # What the pages were made from besides the files: any change renders everything.
+            key = (today, config.use_directory_urls, focus, self.history_for and self.history_for[0])
+            inputs = incremental.snapshot(self.root) if self.serving else {}
             try:
                 with relaxed_collector():  # an entry point of its own: plain `mkdocs build` and serve
                     generated = generate(self.root, today, focus=focus, directory_urls=config.use_directory_urls,
-                                         timeline=self._history() if self.serving else None,
-                                         cache=self.cache if self.serving else None, audience=audience)
+                                         timeline=timeline, cache=self.cache if self.serving else None,
+                                         audience=audience, earlier=self._since(key, inputs),
+                                         split=not self.serving)
             except KamError as exc:  # a mistake in site_templates/, say: mkdocs prints it, with no traceback
                 raise PluginError(f"kam: {exc}") from None
+            if self.serving and generated.pages:  # the next save is compared with the last build that made pages
+                self.earlier = (key, inputs, generated)
             for d in generated.validated.diagnostics:  # `kam build` printed them already
                 # mkdocs --strict stops on any warning logged: what the calendar brings is told
                 # at info level, as `kam build --strict` lets it pass.
@@ -144,6 +174,26 @@ class KamPlugin(BasePlugin[KamConfig]):
         if str(THEME_OVERRIDES) not in config.theme.dirs:
             config.theme.dirs.insert(0, str(THEME_OVERRIDES))
         return config
+
+    def _since(self, key, inputs: incremental.Snapshot) -> incremental.Earlier | None:
+        """The last build's pages and the accounts edited since, when only account files changed."""
+        if self.earlier is None or self.earlier[0] != key:
+            return None
+        edited = incremental.edited_accounts(incremental.changed(self.earlier[1], inputs))
+        return None if edited is None else incremental.Earlier(self.earlier[2].pages, edited)
+
+    def _generated_file(self, config, path: str, content: str, made_from: object) -> File:
+        """A generated file for mkdocs; in a dirty preview, one written only when what it is made
+        from changed: mkdocs --dirty builds a file again only when its source is newer than its output."""
+        if self.staged is None:
+            return File.generated(config, path, content=content)
+        source = os.path.join(self.staged, path)  # a string: pathlib costs more than the write, over thousands of pages
+        if self.written.get(path) != made_from:  # the staging folder is this plugin's: nothing else writes there
+            os.makedirs(os.path.dirname(source), exist_ok=True)
+            with open(source, "w", encoding="utf-8") as out:
+                out.write(content)
+            self.written[path] = made_from
+        return File.generated(config, path, abs_src_path=source)
 
     def on_files(self, files: Files, config) -> Files:
         assert self.generated is not None
@@ -167,16 +217,36 @@ class KamPlugin(BasePlugin[KamConfig]):
                     self.authored.add(f.src_uri)
                 out.append(f)
         for page in self.generated.pages:
-            out.append(File.generated(config, page.path, content=page.markdown))
+            out.append(self._generated_file(config, page.path, page.compact, page))
+        if self.staged is not None:
+            # The playbook's pages may read the portfolio (macros) and carry Material's search
+            # entries: a dirty preview builds them every time, as it builds a page with no output.
+            for f in out:
+                if f.src_uri in self.authored and os.path.exists(f.abs_dest_path):
+                    os.remove(f.abs_dest_path)
         for path, content in review_redirects(self.generated, config.use_directory_urls):
             if out.get_file_from_path(path) is None:
-                out.append(File.generated(config, path, content=content))
+                out.append(self._generated_file(config, path, content, content))
         for asset in ASSETS:
             out.append(File.generated(config, asset, abs_src_path=str(template_file(self.root / TEMPLATES, asset))))
         if self.generated.site is not None:  # links in a calendar are absolute: they need the site's address
             for path, ics in site_feeds(self.generated.site, config.site_url).items():
                 out.append(File.generated(config, path, content=ics))
         return out
+
+    def on_nav(self, nav, config, files):
+        """A dirty preview does not read the pages it does not build again, and their titles
+        would be empty in the navigation of the pages it builds: they keep those of the last build."""
+        if self.staged is not None:
+            for page in nav.pages:
+                if page.file.src_uri in self.titles and not page.file.is_modified():
+                    page.title = self.titles[page.file.src_uri]
+        return nav
+
+    def on_env(self, env, config, files):
+        chrome.install(env)  # the navigation rendered once for the pages that see the same one
+        env.bytecode_cache = self.theme_templates
+        return env
 
     @event_priority(100)  # before any other plugin reads the page, mkdocs-macros above all
     def on_page_markdown(self, markdown, page, config, files):
@@ -224,20 +294,55 @@ class KamPlugin(BasePlugin[KamConfig]):
                         "{% call block() %} on lines of its own")
         search = page.meta.get("search") or {}
         if self.own_search and not search.get("exclude"):
-            self.search_entries += searchindex.entries(  # entries() keeps text and a few bare tags only
-                rendered.fill(html, searchable_only=True), page.url,
+            self.cutting[page.file.src_uri] = self._later(  # entries() keeps text and a few bare tags only
+                searchindex.entries, rendered.fill(html, searchable_only=True), page.url,
                 escape(page.title or "", quote=False))  # the index holds HTML, as Material writes it
             page.meta["search"] = {**search, "exclude": True}  # Material's search skips it: done here
-        return sanitize_html(rendered.fill(html))
+        if self.pool is None:
+            return sanitize_html(rendered.fill(html))
+        # The page's content is read from on_page_context on, when mkdocs builds the pages after
+        # reading them all: it is in place by then (see on_page_context), and never unsanitised.
+        self.sanitized[page.file.src_uri] = self.pool.submit(sanitize_html, rendered.fill(html))
+        return ""
+
+    def _later(self, function, *args) -> Future:
+        if self.pool is not None:
+            return self.pool.submit(function, *args)
+        done: Future = Future()
+        done.set_result(function(*args))
+        return done
+
+    def on_pre_build(self, config):
+        self.sanitized, self.cutting = {}, {}
+        self.pool = ThreadPoolExecutor(SANITIZERS, thread_name_prefix="kam-sanitize") if SANITIZERS else None
+
+    def _stop_sanitizers(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
+        self.pool, self.sanitized, self.cutting = None, {}, {}
+
+    def on_build_error(self, error):
+        self._stop_sanitizers()
 
     @event_priority(-100)  # after Material's search has written its index
     def on_post_build(self, config):
+        self.searched.update((path, future.result()) for path, future in self.cutting.items())
+        self._stop_sanitizers()
+        # A dirty preview keeps the entries of the pages it did not build again.
+        self.search_entries = [e for path in self.rendered if path in self.searched for e in self.searched[path]]
+        if self.staged is None:
+            self.searched = {}
         if self.own_search and self.search_entries:
             index = Path(config.site_dir) / "search" / "search_index.json"
             if not searchindex.add_to_index(index, self.search_entries):
                 log.warning("kam: no search index at search/search_index.json: generated pages are not searchable")
 
+    @event_priority(100)  # the page's content in place before any other plugin reads it (search indexes it)
     def on_page_context(self, context, page, config, nav):
+        if (content := self.sanitized.pop(page.file.src_uri, None)) is not None:
+            page.content = content.result()
+        if self.staged is not None and page.title is not None:
+            self.titles[page.file.src_uri] = page.title
         source = self.sources.get(page.file.src_uri)
         if source and config.repo_url and config.edit_uri:
             page.edit_url = config.repo_url.rstrip("/") + "/" + config.edit_uri.strip("/") + "/" + source

@@ -9,6 +9,8 @@ opt out of escaping only for strings the generator built itself (links, SVG), as
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
+import os
 import re
 import traceback
 from dataclasses import dataclass, replace
@@ -16,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import (
+    BytecodeCache,
     ChoiceLoader,
     Environment,
     FileSystemLoader,
@@ -43,7 +46,7 @@ from ..history.lastchanged import changed_on
 from ..history.timeline import NO_HISTORY, History
 from ..scoring.placement import CANDIDATE, STANDARD
 from ..scoring.score import Scores
-from . import charts, tables
+from . import charts, incremental, tables
 from .authored import AuthoredRenderer, Heading
 from .brief import render_brief
 from .escape import cell, html_text, md_text
@@ -61,6 +64,25 @@ from .pages import (
     review_page,
 )
 from .templates import DEFAULT_TEMPLATES
+
+
+class CompiledTemplates(BytecodeCache):
+    """Templates compiled once per process, not once per build: a preview builds again on every
+    save. Jinja checks each template's source against what was compiled (an edited template is
+    compiled again). One per kind of environment: the code depends on its settings."""
+
+    def __init__(self) -> None:
+        self._compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket) -> None:
+        if (code := self._compiled.get(bucket.key)) is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket) -> None:
+        self._compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+_COMPILED = CompiledTemplates()
 
 INDEX_DIMENSIONS = ("tier", "industry", "region", "tag")
 NOT_SHOWN = "(an account not shown here)"  # a wiki-link to an account this site's audience does not see (W602)
@@ -89,7 +111,11 @@ class Block:
     searchable: bool = True  # False: left out of the search index (charts, tables of figures)
 
 
-_PLACEHOLDER = re.compile(r"<!--kam-block-(\d+)-->")
+_PLACEHOLDER = re.compile(r"<!--kam-block-(\d+)(?:-(\d+))?-->")  # one block, or a run of them (compact)
+# Placeholders on lines of their own, with only blank lines between them: Markdown writes them
+# one after another, two newlines apart, whatever it is given between them.
+_RUN = re.compile(r"^<!--kam-block-(\d+)-->(?:\n+<!--kam-block-\d+-->)+$", re.MULTILINE)
+_RUN_SEPARATOR = "\n\n"
 _BLOCK_START = re.compile(r"<(div|p|table|ul|ol|dl|section|figure|details|nav|blockquote|h[1-6])[\s>]")
 
 
@@ -105,18 +131,40 @@ class RenderedPage:
 
     def fill(self, html: str, *, searchable_only: bool = False) -> str:
         """The page's HTML after Markdown, with each block where its placeholder was."""
-        def block(match: re.Match) -> str:
-            index = int(match.group(1))
+        def one(index: int) -> str:
             if index >= len(self.blocks):
                 return ""
             found = self.blocks[index]
             return found.html if found.searchable or not searchable_only else ""
+
+        def block(match: re.Match) -> str:
+            first = int(match.group(1))
+            last = int(match.group(2)) if match.group(2) else first
+            return _RUN_SEPARATOR.join(one(i) for i in range(first, last + 1))
         return _PLACEHOLDER.sub(block, html)
 
     def unplaced(self, html: str) -> int:
         """How many blocks have no placeholder left in the page's HTML: a template put one where
         Markdown does not keep raw HTML (in a code block, say), and its content would be lost."""
-        return len(set(range(len(self.blocks))) - {int(i) for i in _PLACEHOLDER.findall(html)})
+        placed: set[int] = set()
+        for first, last in _PLACEHOLDER.findall(html):
+            placed.update(range(int(first), int(last or first) + 1))
+        return len(set(range(len(self.blocks))) - placed)
+
+    @property
+    def compact(self) -> str:
+        """The Markdown with each run of placeholders (only blank lines between them) as one: the
+        same HTML once filled, and less for Markdown to read (its cost grows with the elements
+        it sees). Not in a page with a fenced code block, where a placeholder is text."""
+        if "```" in self.markdown or "~~~" in self.markdown:
+            return self.markdown
+
+        def run(match: re.Match) -> str:
+            indices = [int(i) for i in re.findall(r"kam-block-(\d+)", match.group(0))]
+            if indices != list(range(indices[0], indices[-1] + 1)):
+                return match.group(0)
+            return f"<!--kam-block-{indices[0]}-{indices[-1]}-->"
+        return _RUN.sub(run, self.markdown)
 
     @property
     def standalone(self) -> str:
@@ -152,6 +200,7 @@ class Renderer:
             loader=ChoiceLoader([FileSystemLoader(str(templates)), FileSystemLoader(str(DEFAULT_TEMPLATES))]),
             autoescape=True, finalize=self._finalize,
             undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+            bytecode_cache=_COMPILED,
         )
         self.env.filters.update(cell=cell, h=html_text, verbatim=Markup, money=money, score=score, pct=pct,
                                 label=label, num=num)
@@ -534,9 +583,67 @@ def review_redirects(generated, directory_urls: bool) -> list[tuple[str, str]]:
 FOOTPRINT_LIMITS = {"opportunity_limit": 100, "matrix_limit": 200, "product_limit": 12}
 
 
-def render(site: SiteInput, templates: Path, focus: frozenset[str] | None = None) -> tuple[RenderedPage, ...]:
+
+SPLIT_FROM = 200  # accounts: below it, starting a second process costs more than it saves
+
+
+def _render_half(connection, r: Renderer, site: SiteInput, accounts: list[Account]) -> None:
+    """In the second process: the accounts' pages, or None when rendering fails (the first
+    process then renders them itself, and reports the failure as it would have)."""
+    try:
+        pages = _account_pages(r, site, accounts)
+    except BaseException:  # noqa: BLE001 - any failure is the first process's to report
+        pages = None
+    connection.send(pages)
+    connection.close()
+
+
+def _account_pages_split(r: Renderer, site: SiteInput, accounts: list[Account]) -> list[RenderedPage]:
+    """_account_pages over two cores: the second half of the accounts in a forked process (which
+    starts with this one's templates compiled and portfolio loaded), the first half here. Jinja
+    holds the GIL, so threads would not help. The same pages, in the same order, as in one."""
+    if len(accounts) < SPLIT_FROM or (os.cpu_count() or 1) < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return _account_pages(r, site, accounts)
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+    half = len(accounts) // 2
+    worker = context.Process(target=_render_half, args=(send, r, site, accounts[half:]), daemon=True)
+    worker.start()
+    send.close()
+    try:
+        first = _account_pages(r, site, accounts[:half])
+        second = receive.recv()
+    finally:
+        receive.close()
+        worker.join()
+    return first + (second if second is not None else _account_pages(r, site, accounts[half:]))
+
+
+def _account_pages_since(r: Renderer, site: SiteInput, accounts: list[Account],
+                         earlier: incremental.Earlier) -> list[RenderedPage]:
+    """The accounts' pages as _account_pages renders them, reusing the earlier build's pages of
+    every account that the edit of `earlier.edited` does not reach (incremental.py says which)."""
+    before = incremental.by_account(earlier.pages)
+    fresh = {a.id: _account_pages(r, site, [a]) for a in accounts if a.id in earlier.edited or a.id not in before}
+    again = incremental.affected(before, earlier.edited | fresh.keys(), fresh, [a.id for a in accounts])
+    pages: list[RenderedPage] = []
+    for account in accounts:
+        if account.id in fresh:
+            pages += fresh[account.id]
+        elif account.id in again:
+            pages += _account_pages(r, site, [account])
+        else:
+            pages += before[account.id]
+    return pages
+
+
+def render(site: SiteInput, templates: Path, focus: frozenset[str] | None = None,
+           earlier: incremental.Earlier | None = None, split: bool = False) -> tuple[RenderedPage, ...]:
     """Every page of the site; with `focus`, only those accounts' pages and a page listing them
-    (a preview: the figures still come from the whole portfolio, other pages are not built)."""
+    (a preview: the figures still come from the whole portfolio, other pages are not built).
+    With `earlier` (a preview too), account pages the edit does not reach are reused from it.
+    `split`: render the account pages in two processes (a build; not a server, whose threads
+    a fork would copy mid-flight)."""
     r = Renderer(site, templates)
     portfolio = site.portfolio
     criteria = site.scores.criteria
@@ -579,9 +686,20 @@ def render(site: SiteInput, templates: Path, focus: frozenset[str] | None = None
     for dimension in INDEX_DIMENSIONS:
         pages.append(r.page("index_by.md.j2", f"indexes/{dimension}.md", None, dimension=dimension,
                             groups=_index_groups(r, dimension)))
+    if earlier is not None:
+        accounts = _account_pages_since(r, site, scored, earlier)
+    else:
+        accounts = _account_pages_split(r, site, scored) if split else _account_pages(r, site, scored)
+    kept: dict[str, RenderedPage] = {}
+    if earlier is not None:  # a preview: the people an edit does not reach keep their pages
+        before = {who: page for page in earlier.pages if (who := incremental.person_of(page.path)) is not None}
+        again = incremental.people_affected({k: [v] for k, v in before.items()}, earlier.edited,
+                                            [p for p in accounts if incremental.account_of(p.path) in earlier.edited],
+                                            site.root, [person.id for person in portfolio.team])
+        kept = {k: v for k, v in before.items() if k not in again}
     for person in portfolio.team:
-        pages.append(r.page("person.md.j2", person_page(person.id), "team.yml", person=person,
-                            open_actions=sorted(actions_by_owner.get(person.id, []), key=lambda f: f.due),
-                            my_goals=goals_by_owner.get(person.id, [])))
-    pages += _account_pages(r, site, scored)
-    return tuple(pages)
+        pages.append(kept.get(person.id) or r.page(
+            "person.md.j2", person_page(person.id), "team.yml", person=person,
+            open_actions=sorted(actions_by_owner.get(person.id, []), key=lambda f: f.due),
+            my_goals=goals_by_owner.get(person.id, [])))
+    return tuple(pages + accounts)
