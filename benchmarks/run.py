@@ -78,7 +78,7 @@ def best(function, repeats: int = 3) -> float:
 
 def parse_with_libyaml_alone(root: Path) -> None:
     """The floor: read every YAML file and front matter and parse it with the C loader."""
-    from generator.core.load import split_front_matter
+    from account_playbooks.core.load import split_front_matter
 
     for path in sorted(root.rglob("*")):
         if path.suffix == ".yml":
@@ -89,7 +89,7 @@ def parse_with_libyaml_alone(root: Path) -> None:
 
 
 def bench_validate(rows: list[tuple[str, str]]) -> None:
-    from generator.scoring.check import check
+    from account_playbooks.scoring.check import check
 
     per_account = []
     for n in (100, 1000, 5000):
@@ -110,7 +110,7 @@ def bench_hostile(rows: list[tuple[str, str]]) -> None:
     structurally; this is the time)."""
     import markdown
 
-    from generator.site.escape import markdown_body
+    from account_playbooks.site.escape import markdown_body
     from tests.test_mdtext import MKDOCS_EXTENSIONS, _runaway_bodies
 
     def render(text: str) -> None:
@@ -125,10 +125,10 @@ def bench_hostile(rows: list[tuple[str, str]]) -> None:
 
 
 def bench_score(rows: list[tuple[str, str]]) -> None:
-    from generator.analysis.analytics import analyse
-    from generator.core.load import load
-    from generator.scoring.score import score_portfolio
-    from generator.validate import validate
+    from account_playbooks.analysis.analytics import analyse
+    from account_playbooks.core.load import load
+    from account_playbooks.scoring.score import score_portfolio
+    from account_playbooks.validate import validate
 
     n = 10_000
     root = write_portfolio(WORK / f"score-{n}", n)
@@ -219,17 +219,23 @@ def _baseline_worktree(commit: str = BASELINE_COMMIT, name: str = "baseline-code
 
 
 # What `_build` did in this process before the 2x work, run in a process of its own with the
-# `generator` package (and so the mkdocs plugin `kam` and the macros module) of the tree `code`:
-# the tree goes first on sys.path before anything is imported; the editable install's finder
-# comes after the path finder, so it is never asked. The build fails if any of it came from elsewhere.
+# package (and so the mkdocs plugin `kam`, which its entry point names as account_playbooks) of the
+# tree `code`: the tree's generator/ folder is registered as `account_playbooks` before anything is
+# imported (the package imports itself relatively, so a tree from before the rename loads the same
+# way), and the editable install is never asked. The build fails if any of it came from elsewhere.
 _BUILD_SCRIPT = r"""
-import sys
+import importlib.util, sys
 code, root, site, today = sys.argv[1:5]
 sys.path.insert(0, code)
 import datetime as dt, inspect, json, time
 from pathlib import Path
-import generator
-from generator.site.build import generate
+_folder = Path(code) / "generator"
+_spec = importlib.util.spec_from_file_location("account_playbooks", _folder / "__init__.py",
+                                               submodule_search_locations=[str(_folder)])
+generator = importlib.util.module_from_spec(_spec)
+sys.modules["account_playbooks"] = generator
+_spec.loader.exec_module(generator)
+from account_playbooks.site.build import generate
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
@@ -251,9 +257,9 @@ build(config)
 seconds = time.perf_counter() - start
 plugin_file = sys.modules[type(plugin).__module__].__file__
 used = {name: getattr(module, "__file__", None) for name, module in list(sys.modules.items())
-        if name == "generator" or name.startswith("generator.")}
+        if name == "account_playbooks" or name.startswith("account_playbooks.")}
 used["plugin " + type(plugin).__qualname__] = plugin_file
-for module, attribute in (("generator.site.build", "THEME_OVERRIDES"), ("generator.site.render", "DEFAULT_TEMPLATES")):
+for module, attribute in (("account_playbooks.site.build", "THEME_OVERRIDES"), ("account_playbooks.site.render", "DEFAULT_TEMPLATES")):
     used[module + "." + attribute] = getattr(sys.modules.get(module), attribute, None)
 strays = {name: str(path) for name, path in used.items() if outside(path)}
 if strays:
@@ -522,10 +528,10 @@ def bench_startup(rows: list[tuple[str, str]]) -> None:
 def bench_history(rows: list[tuple[str, str]]) -> None:
     """`kam history` over 1,000 accounts and 500 commits against parsing, with libyaml alone, the
     blobs it has to read (every version of every file the commits changed)."""
+    from account_playbooks.core.load import split_front_matter
+    from account_playbooks.history.gitlog import read_blobs, read_log
+    from account_playbooks.history.timeline import history
     from benchmarks.synth import write_history
-    from generator.core.load import split_front_matter
-    from generator.history.gitlog import read_blobs, read_log
-    from generator.history.timeline import history
 
     root = write_portfolio(WORK / "history-1000", 1000)
     write_history(root, 500)
@@ -573,7 +579,7 @@ def _serve_and_edit(root: Path, *extra: str, edits: int = 3) -> tuple[float, lis
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     env = {**os.environ, "KAM_TODAY": TODAY.isoformat()}
-    server = subprocess.Popen([sys.executable, "-m", "generator.cli.commands", "--root", str(root), "serve", "--port",
+    server = subprocess.Popen([sys.executable, "-m", "account_playbooks.cli.commands", "--root", str(root), "serve", "--port",
                                str(port), *extra], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}/accounts/account-00002/"
     account = root / "accounts" / "account-00002" / "account.yml"
@@ -620,8 +626,8 @@ def bench_engines(rows: list[tuple[str, str]]) -> None:
 
     from click.testing import CliRunner
 
-    from generator.cli.commands import main as kam
-    from generator.site.engines import EngineMissing, zensical_command
+    from account_playbooks.cli.commands import main as kam
+    from account_playbooks.site.engines import EngineMissing, zensical_command
 
     root = _site_repo(100, "engines")
     tree = WORK / "engines-tree"
@@ -661,10 +667,10 @@ def bench_import(rows: list[tuple[str, str]]) -> None:
     """The CRM import: the sample end to end, and a large export's reading and aggregating."""
     import pandas as pd
 
+    from account_playbooks.crm.proposals import propose
+    from account_playbooks.crm.reader import load_mapping, read_export
+    from account_playbooks.scoring.check import check
     from benchmarks.synth_crm import write_export
-    from generator.crm.proposals import propose
-    from generator.crm.reader import load_mapping, read_export
-    from generator.scoring.check import check
 
     sample = HERE.parent / "tests" / "fixtures" / "crm-sales-opportunities"
     kam = str(Path(sys.executable).parent / "kam")
@@ -720,7 +726,7 @@ def main(parts: list[str]) -> None:
 
 
 if __name__ == "__main__":
-    from generator.core.collector import relaxed_collector
+    from account_playbooks.core.collector import relaxed_collector
 
     with relaxed_collector():  # as the CLI holds it: the in-process figures measure what `kam` does
         main(sys.argv[1:])

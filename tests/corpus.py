@@ -11,7 +11,7 @@ from pathlib import Path
 
 import yaml
 
-from generator.core.errors import ExitCode
+from account_playbooks.core.errors import ExitCode
 
 HERE = Path(__file__).parent
 BASE = HERE / "fixtures" / "base"
@@ -86,7 +86,7 @@ def run(case: Case, target: Path) -> list[str]:
     """What `kam validate` prints for the case, one diagnostic a line."""
     from click.testing import CliRunner
 
-    from generator.cli.commands import main
+    from account_playbooks.cli.commands import main
 
     repo = materialise(case, target)
     result = CliRunner().invoke(main, ["--root", str(repo), "validate", "--today", TODAY, "--format", "text",
@@ -135,7 +135,7 @@ def update(names: list[str]) -> int:
 if __name__ == "__main__":  # python -m tests.corpus [CASE ...]  (make corpus-update)
     import warnings
 
-    from generator.validate.declare import UndeclaredCode
+    from account_playbooks.validate.declare import UndeclaredCode
 
     warnings.simplefilter("error", UndeclaredCode)  # as in the test suite: never record a rule's stray code
     update(sys.argv[1:])

@@ -13,8 +13,8 @@ from pathlib import Path
 import click
 from click.testing import CliRunner
 
-from generator.cli.commands import main
-from generator.core.errors import exit_code_table
+from account_playbooks.cli.commands import main
+from account_playbooks.core.errors import exit_code_table
 
 PROJECT = Path(__file__).resolve().parent.parent
 CLI_REFERENCE = PROJECT / "playbook" / "guide" / "command-line.md"

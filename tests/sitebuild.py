@@ -11,7 +11,7 @@ from urllib.parse import unquote, urlsplit
 
 from click.testing import CliRunner
 
-from generator.cli.commands import main
+from account_playbooks.cli.commands import main
 
 PROJECT = Path(__file__).resolve().parent.parent
 SITE_FILES = ("mkdocs.yml", "playbook", "site_templates")

@@ -10,10 +10,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from generator.analysis.analytics import analyse, pareto
-from generator.core.model import CurrencyRules, Portfolio
-from generator.scoring.check import check
-from generator.scoring.score import score_portfolio
+from account_playbooks.analysis.analytics import analyse, pareto
+from account_playbooks.core.model import CurrencyRules, Portfolio
+from account_playbooks.scoring.check import check
+from account_playbooks.scoring.score import score_portfolio
 
 from .corpus import BASE
 
@@ -55,7 +55,7 @@ def test_overdue_review_and_kpi_change_a_year_later():
 
 
 def test_sections_holding_only_the_template_prompt_are_unwritten(tmp_path):
-    from generator.core.prompts import prompt
+    from account_playbooks.core.prompts import prompt
 
     repo = tmp_path / "repo"
     shutil.copytree(BASE, repo)
@@ -170,14 +170,14 @@ def test_the_staleness_rule_is_read_from_criteria_yml(tmp_path):
 @pytest.mark.parametrize(("total", "grade"), [(100, "good"), (80, "good"), (79, "fair"), (50, "fair"), (49, "poor"),
                                               (0, "poor")])
 def test_plan_health_grades_at_80_and_50(total, grade):
-    from generator.analysis.analytics import Health
+    from account_playbooks.analysis.analytics import Health
 
     assert Health(total, ()).grade == grade
 
 
 
 def test_plan_health_explains_what_is_missing_and_where_it_is_fixed():
-    from generator.analysis.analytics import Health, HealthPart
+    from account_playbooks.analysis.analytics import Health, HealthPart
 
     health = Health(70, (HealthPart("Plan sections", 1.0, "4 of 4 required sections written"),
                          HealthPart("Goals", 0.5, "2 of 3 horizons covered, 1 of 2 open goals on time"),

@@ -125,3 +125,19 @@ def test_the_checker_sees_a_circle_and_an_upward_import(tmp_path, monkeypatch):
         assert "generator.core.a -> generator.core.b -> generator.core.a" in str(exc)
     else:
         raise AssertionError("a circle went unseen")
+
+
+def test_the_package_imports_itself_relatively_and_installs_as_account_playbooks():
+    # The source folder is generator/, the import name account_playbooks (pyproject maps one to the
+    # other): an absolute import of either name would load a second copy of a module under the other
+    # name, and would escape the graph the tests above read.
+    absolute = []
+    for name, path in _modules().items():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            targets = ([node.module or ""] if isinstance(node, ast.ImportFrom) and not node.level
+                       else [a.name for a in node.names] if isinstance(node, ast.Import) else [])
+            absolute += [f"{name}: {t}" for t in targets if t.split(".")[0] in {"generator", "account_playbooks"}]
+    assert absolute == []
+    import account_playbooks
+
+    assert Path(account_playbooks.__file__).resolve() == PACKAGE / "__init__.py"

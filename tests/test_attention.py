@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.analysis.attention import URGENCIES, counts
-from generator.scoring.check import check
-from generator.site.build import generate
+from account_playbooks.analysis.attention import URGENCIES, counts
+from account_playbooks.scoring.check import check
+from account_playbooks.site.build import generate
 
 from .corpus import BASE
 from .sitebuild import build, site_repo
@@ -91,7 +91,7 @@ def test_plan_health_does_not_count_a_goal_at_risk_as_on_time():
 
 
 def _renewals(repo: Path, today: dt.date) -> list:
-    from generator.analysis.attention import attention
+    from account_playbooks.analysis.attention import attention
 
     checked = check(repo, today)
     assert checked.scores is not None
@@ -153,7 +153,7 @@ def test_home_attention_page_person_pages_and_reviews_pages_report_the_same_item
     badges = sum(len(re.findall(r'kam-flag-late">\d+ days late|kam-flag-late">late', p.read_text(encoding="utf-8")))
                  for p in site.glob("accounts/*/reviews/index.html"))
     assert badges == late_actions  # a reviews page marks late exactly the open actions that are late
-    from generator.history.digest import digest
+    from account_playbooks.history.digest import digest
 
     told = digest(repo, later)  # outside git: no week before, so every item is new, per person who acts
     assert told.open_items == len(items)
@@ -166,7 +166,7 @@ def test_home_attention_page_person_pages_and_reviews_pages_report_the_same_item
 
 
 def test_the_counts_line_says_late_and_due_apart():
-    from generator.analysis.attention import Count
+    from account_playbooks.analysis.attention import Count
 
     assert Count("action", 2, 2).words == "2 late actions"
     assert Count("action", 1, 0).words == "1 action due soon"

@@ -17,10 +17,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from generator.analysis.audiences import INTERNAL, AudienceView, hidden_accounts, resolve, visible_portfolio
-from generator.cli.commands import main
-from generator.core.errors import ExitCode, KamError
-from generator.scoring.check import check
+from account_playbooks.analysis.audiences import INTERNAL, AudienceView, hidden_accounts, resolve, visible_portfolio
+from account_playbooks.cli.commands import main
+from account_playbooks.core.errors import ExitCode, KamError
+from account_playbooks.scoring.check import check
 
 from .gitrepo import commit_all, edit, git
 from .sitebuild import build, site_repo

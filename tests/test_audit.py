@@ -7,8 +7,8 @@ import datetime as dt
 
 import pytest
 
-from generator.core.diagnostics import format_text
-from generator.site.audit import audit_page, audit_tree, prose
+from account_playbooks.core.diagnostics import format_text
+from account_playbooks.site.audit import audit_page, audit_tree, prose
 
 from .hostile import hostile_repo
 from .sitebuild import site_repo
@@ -73,10 +73,10 @@ def test_each_kind_of_unsafe_markup_is_named_where_it_is(line, expected):
 def hostile_tree(tmp_path_factory):
     """The tree of the hostile portfolio, unsafe links and outside images included (the rules that
     refuse them set aside): what the generator writes for the worst account files."""
-    import generator.validate as validate_stage
-    from generator.site.build import generate
-    from generator.site.export import export
-    from generator.validate import links
+    import account_playbooks.validate as validate_stage
+    from account_playbooks.site.build import generate
+    from account_playbooks.site.export import export
+    from account_playbooks.validate import links
 
     target = tmp_path_factory.mktemp("audit")
     repo = site_repo(hostile_repo(target, links=True, outside=True), target / "site-repo")

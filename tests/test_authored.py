@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from generator.site.authored import NAMESPACE, AuthoredRenderer, Heading, Html, slug
+from account_playbooks.site.authored import NAMESPACE, AuthoredRenderer, Heading, Html, slug
 
 
 def _render(text: str, hosts=(), taken=None):

@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from generator.analysis.brief import brief_in
-from generator.cli.commands import main
-from generator.core.errors import ExitCode
-from generator.scoring.check import check
-from generator.site.brief import brief_document, change, figure, render_brief
-from generator.site.build import generate
+from account_playbooks.analysis.brief import brief_in
+from account_playbooks.cli.commands import main
+from account_playbooks.core.errors import ExitCode
+from account_playbooks.scoring.check import check
+from account_playbooks.site.brief import brief_document, change, figure, render_brief
+from account_playbooks.site.build import generate
 
 from .corpus import BASE
 from .hostile import TEXT_PAYLOADS, hostile_repo, unsafe_markup

@@ -73,8 +73,8 @@ def hostile_site(request, tmp_path_factory):
     """A payload in every field, unsafe links included: the validation rule that would refuse
     them is set aside, so the page layer's own defence is what the browser meets. Built by each
     engine: Zensical runs no hook and no plugin, only the tree."""
-    import generator.validate as validate_stage
-    from generator.validate import links
+    import account_playbooks.validate as validate_stage
+    from account_playbooks.validate import links
 
     engine = _engine(request.param)
     target = tmp_path_factory.mktemp(f"hostile-browser-{engine}")
@@ -720,7 +720,7 @@ def joint_plan(tmp_path_factory) -> Path:
     """The example account's joint plan, as a KAM would send it."""
     from click.testing import CliRunner
 
-    from generator.cli.commands import main
+    from account_playbooks.cli.commands import main
 
     out = tmp_path_factory.mktemp("joint-plan") / "acme-corporation"
     result = CliRunner().invoke(main, ["--root", str(PROJECT), "build", "--today", "2026-12-06", "--audience",

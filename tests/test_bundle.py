@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.analysis.sharing import (
+from account_playbooks.analysis.sharing import (
     OurPerson,
     SharedAction,
     SharedGoal,
@@ -20,9 +20,9 @@ from generator.analysis.sharing import (
     SharedSection,
     TheirPerson,
 )
-from generator.core.errors import ExitCode, KamError
-from generator.site.bundle import NOT_SHARED, PAGE, check_out, page, write_bundle
-from generator.site.render import DEFAULT_TEMPLATES
+from account_playbooks.core.errors import ExitCode, KamError
+from account_playbooks.site.bundle import NOT_SHARED, PAGE, check_out, page, write_bundle
+from account_playbooks.site.render import DEFAULT_TEMPLATES
 
 from .hostile import CLOBBER_PAYLOADS, LINK_PAYLOADS, OUTSIDE_IMAGES, SAFE_LINKS, TEXT_PAYLOADS, unsafe_markup
 from .sitebuild import visible_text

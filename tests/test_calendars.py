@@ -12,9 +12,9 @@ from urllib.parse import urljoin
 import pytest
 from ical.calendar_stream import IcsCalendarStream
 
-from generator.analysis.attention import attention
-from generator.site.build import generate
-from generator.site.calendars import CalendarEvent, ics, one_line, site_base, site_feeds
+from account_playbooks.analysis.attention import attention
+from account_playbooks.site.build import generate
+from account_playbooks.site.calendars import CalendarEvent, ics, one_line, site_base, site_feeds
 
 from .corpus import BASE
 from .hostile import TEXT_PAYLOADS, hostile_repo
@@ -146,7 +146,7 @@ def test_a_hostile_repository_gives_feeds_that_parse_with_every_event(tmp_path):
     repo = hostile_repo(tmp_path / "hostile")
     generated = generate(repo, LATER)
     assert generated.site is not None
-    from generator.site.calendars import account_events
+    from account_playbooks.site.calendars import account_events
 
     for account in generated.site.portfolio.accounts:
         entry = generated.site.scores.by_account.get(account.id)

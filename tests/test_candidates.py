@@ -9,8 +9,8 @@ import shutil
 
 import pytest
 
-from generator.scoring.check import check
-from generator.scoring.placement import CANDIDATE, STANDARD
+from account_playbooks.scoring.check import check
+from account_playbooks.scoring.placement import CANDIDATE, STANDARD
 
 from .corpus import BASE
 

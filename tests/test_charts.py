@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from generator.site.charts import change_mark, measure_words, own_range, progress_bar, scatter, ticks, trend
+from account_playbooks.site.charts import change_mark, measure_words, own_range, progress_bar, scatter, ticks, trend
 
 WIDTH, HEIGHT = 560, 320
 TOP, BOTTOM = 12, HEIGHT - 40  # scatter's plot area, top padding and x-axis line
@@ -53,7 +53,7 @@ def _luminance(hex_colour: str) -> float:
 def test_sentiment_colours_have_aa_contrast_for_the_text_drawn_on_them():
     import re
 
-    from generator.core.model import SENTIMENT_ORDER
+    from account_playbooks.core.model import SENTIMENT_ORDER
 
     from .sitebuild import PROJECT
 
@@ -67,21 +67,21 @@ def test_sentiment_colours_have_aa_contrast_for_the_text_drawn_on_them():
 
 
 def test_map_titles_wrap_instead_of_being_cut():
-    from generator.site.charts import _wrap
+    from account_playbooks.site.charts import _wrap
 
     assert _wrap("President and Chief Operating Officer", 32, 2) == ["President and Chief Operating", "Officer"]
     assert _wrap("A very long title that goes on and on and on beyond two whole lines", 20, 2)[-1].endswith("…")
 
 
 def _person(sid: str, reports_to: str | None):
-    from generator.core.model import Stakeholder
+    from account_playbooks.core.model import Stakeholder
 
     return Stakeholder(id=sid, name=sid, title="Engineer", role="user", influence="low", sentiment="neutral",
                        reports_to=reports_to, relationship_owner="jane-doe")
 
 
 def test_the_map_of_a_5000_deep_reports_to_chain_is_drawn_without_recursion():
-    from generator.site.charts import _layout, stakeholder_map
+    from account_playbooks.site.charts import _layout, stakeholder_map
 
     people = tuple(_person(f"p{i}", f"p{i - 1}" if i else None) for i in range(5000))
     assert _layout(people)["p4999"] == (0.0, 4999)  # one column, one row per level

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from generator.site import chrome
+from account_playbooks.site import chrome
 
 from .corpus import BASE
 from .sitebuild import build, site_repo

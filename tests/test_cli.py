@@ -10,7 +10,7 @@ import shutil
 import pytest
 from click.testing import CliRunner
 
-from generator.cli.commands import main
+from account_playbooks.cli.commands import main
 
 from .corpus import BASE, TODAY
 
@@ -42,7 +42,7 @@ def test_validate_starts_without_the_site_and_table_libraries(repo):
     import subprocess
     import sys
 
-    probe = ("import sys\nfrom generator.cli.commands import main\n"
+    probe = ("import sys\nfrom account_playbooks.cli.commands import main\n"
              "try:\n    main(['--root', sys.argv[1], 'validate', '--today', sys.argv[2]])\n"
              "except SystemExit as end:\n    assert end.code == 0, end.code\n"
              "print(' '.join(sorted(m for m in ('pandas', 'numpy', 'mkdocs', 'rich', 'jinja2') if m in sys.modules)))\n")
@@ -307,7 +307,7 @@ EXITS = {0: _clean, 1: _errors, 2: _usage, 3: _strict, 4: _environment}
 
 @pytest.mark.parametrize("code", sorted(EXITS))
 def test_every_exit_code_of_the_table_is_what_a_command_ends_with(repo, tmp_path, code):
-    from generator.core.errors import EXIT_CODES
+    from account_playbooks.core.errors import EXIT_CODES
 
     assert sorted(EXITS) == sorted(EXIT_CODES)
     result = EXITS[code](repo, tmp_path)

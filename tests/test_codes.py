@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from generator import validate
-from generator.core.codes import BUILD_CODES, CODES, CONFIGURABLE, IMPORT_CODES
-from generator.core.diagnostics import Diagnostic
-from generator.crm import importer, reader
-from generator.site import audit, playbookpage
+from account_playbooks import validate
+from account_playbooks.core.codes import BUILD_CODES, CODES, CONFIGURABLE, IMPORT_CODES
+from account_playbooks.core.diagnostics import Diagnostic
+from account_playbooks.crm import importer, reader
+from account_playbooks.site import audit, playbookpage
 
 from .corpus import load_cases
 

@@ -6,7 +6,7 @@ import gc
 
 import pytest
 
-from generator.core.collector import RELAXED_THRESHOLDS, relaxed_collector
+from account_playbooks.core.collector import RELAXED_THRESHOLDS, relaxed_collector
 
 
 @pytest.fixture

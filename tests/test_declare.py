@@ -8,10 +8,10 @@ import warnings
 
 import pytest
 
-from generator.core.diagnostics import diagnostic
-from generator.core.load import load
-from generator.validate import _run, validate
-from generator.validate.declare import UndeclaredCode, own_codes, rule
+from account_playbooks.core.diagnostics import diagnostic
+from account_playbooks.core.load import load
+from account_playbooks.validate import _run, validate
+from account_playbooks.validate.declare import UndeclaredCode, own_codes, rule
 
 from .corpus import BASE, TODAY
 

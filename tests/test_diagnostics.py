@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from generator.core.codes import Severity
-from generator.core.diagnostics import (
+from account_playbooks.core.codes import Severity
+from account_playbooks.core.diagnostics import (
     Diagnostic,
     apply_severity,
     as_json,
@@ -14,7 +14,7 @@ from generator.core.diagnostics import (
     stops_strict,
     summary,
 )
-from generator.core.errors import exit_code
+from account_playbooks.core.errors import exit_code
 
 
 def test_one_shape_for_a_diagnostic_as_json():

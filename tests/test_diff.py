@@ -10,9 +10,9 @@ import subprocess
 import pytest
 from click.testing import CliRunner
 
-from generator.cli.commands import main
-from generator.history.diff import AccountChange, CriterionMove, PortfolioDiff
-from generator.history.diffreport import COMMENT_BUDGET, COMMENT_LIMIT, MARKER, as_markdown, as_text
+from account_playbooks.cli.commands import main
+from account_playbooks.history.diff import AccountChange, CriterionMove, PortfolioDiff
+from account_playbooks.history.diffreport import COMMENT_BUDGET, COMMENT_LIMIT, MARKER, as_markdown, as_text
 
 from .gitrepo import ENV, edit, git, portfolio_repo
 from .hostile import TEXT_PAYLOADS

@@ -11,10 +11,10 @@ import pytest
 from click.testing import CliRunner
 from markdown_it import MarkdownIt
 
-from generator.analysis.attention import Attention
-from generator.cli.commands import main
-from generator.history.digest import identity
-from generator.history.digestreport import MARKER
+from account_playbooks.analysis.attention import Attention
+from account_playbooks.cli.commands import main
+from account_playbooks.history.digest import identity
+from account_playbooks.history.digestreport import MARKER
 
 from .gitrepo import commit_all, edit, portfolio_repo
 

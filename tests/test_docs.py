@@ -6,7 +6,7 @@ import re
 
 import yaml
 
-from generator.validate.pagerules import raw_html
+from account_playbooks.validate.pagerules import raw_html
 
 from .docs import CLI_REFERENCE, PROJECT, cli_reference, commands, help_text
 

@@ -10,10 +10,10 @@ import re
 import pytest
 from click.testing import CliRunner
 
-import generator.validate as validate_stage
-from generator.cli.commands import main
-from generator.site import engines
-from generator.validate import links
+import account_playbooks.validate as validate_stage
+from account_playbooks.cli.commands import main
+from account_playbooks.site import engines
+from account_playbooks.validate import links
 
 from .hostile import SCRIPT_CLASSES, TEXT_PAYLOADS, THEME_IDS, hostile_repo, unsafe_markup
 from .sitebuild import PROJECT, build, site_repo, visible_text
@@ -73,8 +73,8 @@ def test_an_unsafe_tree_is_refused_before_the_engine_runs(tmp_path, monkeypatch)
 def _last_line(repo) -> int:
     import datetime as dt
 
-    from generator.site.build import generate
-    from generator.site.export import export
+    from account_playbooks.site.build import generate
+    from account_playbooks.site.export import export
 
     tree = export(repo, repo.parent / "plain-tree", generate(repo, dt.date(2026, 11, 24))).folder
     return (tree / "docs" / "accounts" / "kan-code" / "index.md").read_text(encoding="utf-8").count("\n") + 2

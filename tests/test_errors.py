@@ -6,9 +6,9 @@ import ast
 import builtins
 from pathlib import Path
 
-from generator.core.codes import Severity
-from generator.core.diagnostics import Diagnostic
-from generator.core.errors import EXIT_CODES, ExitCode, KamError, exit_code, exit_code_table
+from account_playbooks.core.codes import Severity
+from account_playbooks.core.diagnostics import Diagnostic
+from account_playbooks.core.errors import EXIT_CODES, ExitCode, KamError, exit_code, exit_code_table
 
 PACKAGE = Path(__file__).resolve().parent.parent / "generator"
 BUILTIN_EXCEPTIONS = {name for name, value in vars(builtins).items()
@@ -33,17 +33,17 @@ def test_every_exception_class_of_the_package_is_a_kam_error():
 
 
 def test_the_problem_classes_keep_their_names_and_carry_their_exit_codes():
-    from generator.analysis.ranking import OptionProblem
-    from generator.core.writes import WriteProblem
-    from generator.crm.importer import AcceptProblem
-    from generator.crm.reader import CrmProblem
-    from generator.history.gitlog import HistoryProblem
-    from generator.history.gitsource import RevisionProblem
-    from generator.scaffold.account import ScaffoldError
-    from generator.scaffold.repository import ExistingFiles, InitProblem
-    from generator.site.export import ExportProblem
-    from generator.site.playbookpage import MacroFailure
-    from generator.site.render import TemplateProblem
+    from account_playbooks.analysis.ranking import OptionProblem
+    from account_playbooks.core.writes import WriteProblem
+    from account_playbooks.crm.importer import AcceptProblem
+    from account_playbooks.crm.reader import CrmProblem
+    from account_playbooks.history.gitlog import HistoryProblem
+    from account_playbooks.history.gitsource import RevisionProblem
+    from account_playbooks.scaffold.account import ScaffoldError
+    from account_playbooks.scaffold.repository import ExistingFiles, InitProblem
+    from account_playbooks.site.export import ExportProblem
+    from account_playbooks.site.playbookpage import MacroFailure
+    from account_playbooks.site.render import TemplateProblem
 
     expected = {OptionProblem: ExitCode.USAGE, WriteProblem: ExitCode.ENVIRONMENT, AcceptProblem: ExitCode.USAGE,
                 CrmProblem: ExitCode.ERRORS, HistoryProblem: ExitCode.ENVIRONMENT, RevisionProblem: ExitCode.USAGE,

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from generator.cli.commands import main
+from account_playbooks.cli.commands import main
 
 from .sitebuild import PROJECT, build, site_repo
 
@@ -101,8 +101,8 @@ def test_the_exported_playbook_obeys_the_page_rules_whatever_validation_saw(tmp_
     for Python stops the export with a located error, and raw HTML is text in the tree."""
     import datetime as dt
 
-    from generator.site.build import generate
-    from generator.site.export import ExportProblem, export
+    from account_playbooks.site.build import generate
+    from account_playbooks.site.export import ExportProblem, export
 
     repo = site_repo(PROJECT, tmp_path / "repo")
     generated = generate(repo, dt.date(2026, 11, 24))

@@ -7,9 +7,9 @@ import datetime as dt
 
 import pandas as pd
 
-from generator.analysis.footprint import footprint, peer_pairs, product_order, white_space
-from generator.core.model import Account, AccountProfile, CrmRecord, Financials, ProductBought
-from generator.scoring.placement import CANDIDATE
+from account_playbooks.analysis.footprint import footprint, peer_pairs, product_order, white_space
+from account_playbooks.core.model import Account, AccountProfile, CrmRecord, Financials, ProductBought
+from account_playbooks.scoring.placement import CANDIDATE
 
 # Six accounts: a's peers are b and f (industry X) and c (tier gold); e shares both but keeps its
 # figures in EUR, so it is nobody's peer; d shares nothing with a.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from generator.core.formats import label, money, num, pct, score
+from account_playbooks.core.formats import label, money, num, pct, score
 
 
 def test_money_is_short_and_keeps_its_currency():

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.scoring.check import check
+from account_playbooks.scoring.check import check
 
 from .corpus import BASE
 

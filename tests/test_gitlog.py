@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import os
 
-from generator.core.load import Reader, load_accounts
-from generator.history.gitlog import CommitTree, FileChange, read_blobs, read_log
+from account_playbooks.core.load import Reader, load_accounts
+from account_playbooks.history.gitlog import CommitTree, FileChange, read_blobs, read_log
 
 from .gitrepo import git, portfolio_repo
 
@@ -28,7 +28,7 @@ def test_changes_are_read_with_renames_deletions_and_without_links(tmp_path):
 
 
 def test_the_replayed_tree_loads_like_the_folder(tmp_path):
-    from generator.core.load import FolderSource
+    from account_playbooks.core.load import FolderSource
 
     repo = portfolio_repo(tmp_path / "repo")
     log = read_log(repo)

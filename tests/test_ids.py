@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from generator.core.ids import MAX_ID_LENGTH, id_from_name, is_reserved, slug
-from generator.core.load import ID_RE
+from account_playbooks.core.ids import MAX_ID_LENGTH, id_from_name, is_reserved, slug
+from account_playbooks.core.load import ID_RE
 
 
 @pytest.mark.parametrize("name, expected", [

@@ -15,8 +15,8 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from generator.cli.commands import main
-from generator.core.codes import IMPORT_CODES
+from account_playbooks.cli.commands import main
+from account_playbooks.core.codes import IMPORT_CODES
 
 from .sitebuild import PROJECT
 
@@ -413,8 +413,8 @@ def _guide_salesforce_mapping() -> str:
 def test_the_guide_describes_every_key_of_the_mapping_file():
     """The guide's mapping reference is written by hand; the mapping's model is the truth. A new key
     fails here until the guide's table names it."""
-    from generator.core.schemas import nested_models
-    from generator.crm.reader import CrmMapping
+    from account_playbooks.core.schemas import nested_models
+    from account_playbooks.crm.reader import CrmMapping
 
     guide = CRM_GUIDE.read_text(encoding="utf-8")
     table = guide[guide.index("## The mapping file"):guide.index("\n### ", guide.index("## The mapping file"))]
@@ -839,7 +839,7 @@ def test_criteria_severity_applies_to_import_warnings(troubled):
 # -- writes: all or none ------------------------------------------------------------------------------
 
 def test_a_write_that_fails_part_of_the_way_puts_everything_back(tmp_path):
-    from generator.core.writes import WriteProblem, commit
+    from account_playbooks.core.writes import WriteProblem, commit
 
     root = tmp_path / "repo"
     (root / "accounts").mkdir(parents=True)
@@ -879,7 +879,7 @@ def test_every_agent_and_manager_of_the_sales_teams_joins_team_yml(tmp_path):
     import pandas as pd
     import yaml
 
-    from generator.crm.reader import slug
+    from account_playbooks.crm.reader import slug
 
     repo = tmp_path / "repo"
     assert kam(tmp_path, "init", str(repo)).exit_code == 0
@@ -916,8 +916,8 @@ def test_the_problem_table_prints_text_not_markup():
 
     from rich.console import Console
 
-    from generator.core.diagnostics import Diagnostic
-    from generator.crm.report import print_problems
+    from account_playbooks.core.diagnostics import Diagnostic
+    from account_playbooks.crm.report import print_problems
 
     console = Console(width=300, file=io.StringIO(), color_system=None)
     print_problems((Diagnostic("export/accounts.csv", 3, 1, "W507", "'[bold]Delta [/] [closed]\x1b]52;c;aGk=\x07' "

@@ -8,8 +8,8 @@ import os
 
 import pytest
 
-from generator.site.build import generate
-from generator.site.incremental import (
+from account_playbooks.site.build import generate
+from account_playbooks.site.incremental import (
     Earlier,
     affected,
     by_account,
@@ -18,7 +18,7 @@ from generator.site.incremental import (
     people_affected,
     snapshot,
 )
-from generator.site.render import Block, RenderedPage
+from account_playbooks.site.render import Block, RenderedPage
 
 from .corpus import BASE
 from .sitebuild import site_repo

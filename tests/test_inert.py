@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from generator.core.inert import COMMENT_TEXT_MAX, for_comment, for_terminal
+from account_playbooks.core.inert import COMMENT_TEXT_MAX, for_comment, for_terminal
 
 # What a terminal would act on: a clipboard write (OSC 52), a rewritten line, a window title, CSI by
 # its C1 form, a backspace, and the bidirectional overrides that make a name read backwards.

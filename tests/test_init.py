@@ -12,8 +12,8 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from generator.cli.commands import main
-from generator.scaffold.repository import PLACEHOLDER, generator_requirement, requirement_from, starter_files
+from account_playbooks.cli.commands import main
+from account_playbooks.scaffold.repository import PLACEHOLDER, generator_requirement, requirement_from, starter_files
 
 from .sitebuild import PROJECT
 
@@ -248,15 +248,15 @@ def test_an_installed_generator_carries_its_templates_and_starts_a_repository(tm
                    timeout=300)
     subprocess.run([*pip, "install", "--no-deps", "--target", str(target), *map(str, wheels.glob("*.whl"))],
                    check=True, capture_output=True, timeout=300)
-    installed = target / "generator"
+    installed = target / "account_playbooks"
     assert sorted(p.name for p in (installed / "site_templates").glob("*.j2")) == \
         sorted(p.name for p in (PROJECT / "site_templates").glob("*.j2"))
     assert (installed / "site_templates" / "assets" / "kam.css").is_file()
     assert (installed / "site" / "overrides" / "main.html").is_file()
     assert (installed / "scaffold" / "starter" / "workflows").is_dir()
     # The installed package comes first on the path; its dependencies come from this environment.
-    probe = ("import sys, generator\nfrom generator.cli.commands import main\n"
-             "assert generator.__file__.startswith(sys.argv[1]), generator.__file__\n"
+    probe = ("import sys, account_playbooks\nfrom account_playbooks.cli.commands import main\n"
+             "assert account_playbooks.__file__.startswith(sys.argv[1]), account_playbooks.__file__\n"
              "main(['init', sys.argv[2]])\n")
     env = dict(os.environ, PYTHONPATH=str(target))
     done = subprocess.run([sys.executable, "-c", probe, str(target), str(repo)], env=env, capture_output=True,
@@ -308,7 +308,7 @@ def test_the_pull_request_gate_is_the_publish_gate():
 def test_the_pre_commit_hook_installs_the_generator_requirements_txt_names(monkeypatch):
     """pre-commit makes the hook's environment from additional_dependencies: the very line CI installs,
     read back intact even with a `#sha256=` that YAML would otherwise take for a comment."""
-    import generator.scaffold.repository as repository
+    import account_playbooks.scaffold.repository as repository
 
     wheel = f"account-playbooks @ https://files.example.com/account_playbooks-0.1.0-py3-none-any.whl#sha256={'ab' * 32}"
     for requirement in (generator_requirement(), wheel, PLACEHOLDER):

@@ -7,9 +7,9 @@ import re
 
 import pytest
 
-from generator.analysis.link import Rel, link
-from generator.core.refs import Unresolved, resolve_wikilink
-from generator.scoring.check import check
+from account_playbooks.analysis.link import Rel, link
+from account_playbooks.core.refs import Unresolved, resolve_wikilink
+from account_playbooks.scoring.check import check
 
 from .corpus import BASE
 from .sitebuild import PROJECT

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shutil
 
-from generator.core.load import MAX_FILE_BYTES, load, split_front_matter
+from account_playbooks.core.load import MAX_FILE_BYTES, load, split_front_matter
 
 from .corpus import BASE
 

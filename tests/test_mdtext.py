@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator.core.mdtext import demote_headings
+from account_playbooks.core.mdtext import demote_headings
 
 from .corpus import BASE
 
@@ -30,7 +30,7 @@ def _runaway_bodies(size: int) -> dict[str, str]:
 
 
 def test_heavy_paragraphs_are_found_where_their_run_starts_and_only_they_are_quarantined():
-    from generator.core.mdtext import defuse_markup, heavy_markup_at
+    from account_playbooks.core.mdtext import defuse_markup, heavy_markup_at
 
     clean = (BASE / "accounts/kan-code/strategy.md").read_text(encoding="utf-8")
     assert heavy_markup_at(clean, 1) == [] and defuse_markup(clean) == clean  # what validates passes untouched
@@ -53,8 +53,8 @@ def test_no_paragraph_the_renderer_reads_in_quadratic_time_reaches_it():
     (`hostile body render`, as a ratio to prose of the same size)."""
     import markdown
 
-    from generator.core.mdtext import heavy_markup
-    from generator.site.escape import markdown_body
+    from account_playbooks.core.mdtext import heavy_markup
+    from account_playbooks.site.escape import markdown_body
 
     for name, text in _runaway_bodies(1_000_000).items():
         prepared = str(markdown_body(text, lambda target: target))

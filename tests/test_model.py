@@ -9,9 +9,9 @@ import typing
 import pytest
 from pydantic import ValidationError
 
-from generator.core.model import Account, CriteriaConfig, Financials, Goal, Measure
-from generator.core.schemas import FILE_KINDS, nested_models
-from generator.validate.schema import bounds_at
+from account_playbooks.core.model import Account, CriteriaConfig, Financials, Goal, Measure
+from account_playbooks.core.schemas import FILE_KINDS, nested_models
+from account_playbooks.validate.schema import bounds_at
 
 # Figures that live on the criteria scale: validate/ checks them against the scale itself
 # (E106 for scores, E402 for min_score, E403 for anchors), a range no static bound can know.
@@ -76,7 +76,7 @@ def test_goal_rules_in_one_place():
 
 
 def test_review_cadence_in_one_place():
-    from generator.core.model import Review, ReviewMeta
+    from account_playbooks.core.model import Review, ReviewMeta
 
     def account(*dates: str) -> Account:
         reviews = tuple(Review(f"r{d}.md", d, ReviewMeta(date=dt.date.fromisoformat(d), type="qbr"), "", "", 1)
@@ -92,7 +92,7 @@ def test_review_cadence_in_one_place():
 
 
 def _stakeholder(role: str, last_contact: str | None = None):
-    from generator.core.model import Stakeholder
+    from account_playbooks.core.model import Stakeholder
 
     return Stakeholder(id=role.replace("_", "-"), name="P", title="T", role=role, influence="high",
                        sentiment="neutral", relationship_owner="p",
@@ -106,7 +106,7 @@ def test_the_buying_centre_in_one_place():
 
 
 def test_contact_staleness_in_one_place():
-    from generator.core.model import ContactRules
+    from account_playbooks.core.model import ContactRules
 
     today = dt.date(2026, 11, 24)
     rules = ContactRules()
@@ -123,7 +123,7 @@ def test_contact_staleness_in_one_place():
     ("2027-03-31", 1, "2027-02-28"), ("2027-01-15", 1, "2026-12-15"), ("2027-01-15", 120, "2017-01-15"),
 ])
 def test_a_term_counts_back_in_calendar_months(renewal, months, began):
-    from generator.core.model import Contract, months_before
+    from account_playbooks.core.model import Contract, months_before
 
     contract = Contract(renewal=dt.date.fromisoformat(renewal), term_months=months)
     assert contract.last_renewal == months_before(contract.renewal, months) == dt.date.fromisoformat(began)
@@ -132,7 +132,7 @@ def test_a_term_counts_back_in_calendar_months(renewal, months, began):
 def test_the_renewal_rule_in_one_place():
     """Unprepared: renewing within the cadence (or past its date) with no executive review since the term
     began; an executive review in the term prepares it, a QBR or one before the term does not."""
-    from generator.core.model import AccountProfile, Contract, Review, ReviewMeta
+    from account_playbooks.core.model import AccountProfile, Contract, Review, ReviewMeta
 
     def account(renewal: str, *reviews: tuple[str, str], customer_since: str = "2017-03-01") -> Account:
         profile = AccountProfile(name="A", industry="I", region="R", customer_since=dt.date.fromisoformat(customer_since),

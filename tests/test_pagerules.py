@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from generator.site.macros import MACROS, page_parameters
-from generator.validate.pagerules import MACRO_PARAMETERS, check
+from account_playbooks.site.macros import MACROS, page_parameters
+from account_playbooks.validate.pagerules import MACRO_PARAMETERS, check
 
 from .hostile import SSTI
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 import posixpath
 
-from generator.site.pages import href, index_anchors, index_page, relative, review_page
+from account_playbooks.site.pages import href, index_anchors, index_page, relative, review_page
 
 PAGES = ["index.md", "accounts/index.md", "accounts/a/index.md", "accounts/a/goals.md", "accounts/a/reviews/index.md",
          "accounts/a/reviews/2026-01-01-qbr.md", "accounts/b/index.md", "people/p.md", "indexes/tag.md", "criteria.md"]

@@ -7,11 +7,11 @@ import datetime as dt
 import pytest
 from markupsafe import Markup
 
-from generator.site import tables
-from generator.site.build import generate
-from generator.site.macros import MACROS
-from generator.site.playbookpage import MacroFailure, neutralise, publishable, sandboxed_render
-from generator.validate.pagerules import MACRO_PARAMETERS, raw_html
+from account_playbooks.site import tables
+from account_playbooks.site.build import generate
+from account_playbooks.site.macros import MACROS
+from account_playbooks.site.playbookpage import MacroFailure, neutralise, publishable, sandboxed_render
+from account_playbooks.validate.pagerules import MACRO_PARAMETERS, raw_html
 
 from .corpus import BASE
 from .hostile import SSTI
@@ -95,7 +95,7 @@ def test_a_failing_macro_is_located_at_its_line(site):
 
 def test_a_failure_is_located_in_the_file_the_person_edits():
     """mkdocs hands over the page without its front matter: the line is counted in the file."""
-    from generator.site.playbookpage import body_start
+    from account_playbooks.site.playbookpage import body_start
 
     text = "---\nrender_macros: true\n---\n# T\n\n{{ x }}\n"
     body = "# T\n\n{{ x }}\n"

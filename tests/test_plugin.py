@@ -143,7 +143,7 @@ class _Preview:
 
         env = {**os.environ, "KAM_TODAY": "2026-11-24", "NO_MKDOCS_2_WARNING": "1"}
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "generator.cli.commands", "--root", str(repo), "serve", "--port", "0", *options],
+            [sys.executable, "-m", "account_playbooks.cli.commands", "--root", str(repo), "serve", "--port", "0", *options],
             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
             # as a shell's background job: SIGINT ignored, a disposition children inherit
             preexec_fn=(lambda: signal.signal(signal.SIGINT, signal.SIG_IGN)) if inherit_ignored_interrupts else None)
@@ -278,7 +278,7 @@ def test_a_focus_on_an_unknown_account_says_so(tmp_path):
     repo = site_repo(BASE, tmp_path / "repo")
     from click.testing import CliRunner
 
-    from generator.cli.commands import main
+    from account_playbooks.cli.commands import main
 
     result = CliRunner().invoke(main, ["--root", str(repo), "serve", "--focus", "kan-cod"])
     assert result.exit_code == 2 and "no account 'kan-cod'; did you mean 'kan-code'?" in result.stderr
@@ -390,7 +390,7 @@ def test_files_linked_from_outside_the_repository_are_never_published(tmp_path):
     from mkdocs.config import load_config
     from mkdocs.structure.files import get_files
 
-    from generator.site.build import generate
+    from account_playbooks.site.build import generate
 
     (repo / "playbook" / "shared").unlink()
     generated = generate(repo, dt.date(2026, 11, 24))
@@ -513,7 +513,7 @@ def test_a_repository_that_still_lists_mkdocs_macros_builds_and_it_renders_no_pa
     repo = site_repo(BASE, tmp_path / "repo")
     config = repo / "mkdocs.yml"
     config.write_text(config.read_text(encoding="utf-8").replace(
-        "  - kam:", "  - macros:\n      modules: [generator.site.macros]\n      render_by_default: true\n  - kam:"),
+        "  - kam:", "  - macros:\n      modules: [account_playbooks.site.macros]\n      render_by_default: true\n  - kam:"),
         encoding="utf-8")
     (repo / "playbook" / "plain.md").write_text("# Plain\n\nSeven times seven: {{ 7*7 }}\n", encoding="utf-8")
     result = build(repo)
@@ -538,7 +538,7 @@ def test_raw_html_in_the_playbook_is_kept_where_the_repository_allows_it(tmp_pat
 
 
 def test_the_plugin_state_exists_before_any_event():
-    from generator.site.plugin import KamPlugin
+    from account_playbooks.site.plugin import KamPlugin
 
     plugin = KamPlugin()
     assert (plugin.serving, plugin.cache, plugin.history_for, plugin.legacy_macros) == (False, None, None, False)
@@ -551,7 +551,7 @@ def test_the_focus_reaches_the_plugin_through_its_configuration_not_the_environm
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
 
-    from generator.site.publish import focused_plugins
+    from account_playbooks.site.publish import focused_plugins
 
     repo = site_repo(BASE, tmp_path / "repo")
     monkeypatch.setenv("KAM_TODAY", "2026-11-24")
@@ -619,7 +619,7 @@ def test_pages_sanitised_in_threads_while_mkdocs_goes_on_are_the_same_byte_for_b
     the next pages; the site is the one a build that does it all in turn writes."""
     import threading
 
-    from generator.site import plugin
+    from account_playbooks.site import plugin
 
     repo = site_repo(BASE, tmp_path / "repo")
     threads: set[str] = set()

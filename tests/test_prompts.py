@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from generator.core.prompts import PROMPTS, is_prompt, is_written, prompt
+from account_playbooks.core.prompts import PROMPTS, is_prompt, is_written, prompt
 
 
 def test_the_scaffolds_prompt_lines_are_recognised_even_when_edited():

@@ -7,9 +7,9 @@ import datetime as dt
 
 import pytest
 
-from generator.core.errors import ExitCode, KamError
-from generator.site.build import generate
-from generator.site.publish import check_focus, check_site_dir, focused_plugins, refusal, unsafe_site_dir
+from account_playbooks.core.errors import ExitCode, KamError
+from account_playbooks.site.build import generate
+from account_playbooks.site.publish import check_focus, check_site_dir, focused_plugins, refusal, unsafe_site_dir
 
 from .corpus import BASE, TODAY
 from .sitebuild import site_repo
@@ -71,7 +71,7 @@ def test_the_focus_is_the_kam_plugins_option_among_mkdocs_yml_plugins(repo):
 def test_a_failed_swap_puts_the_previous_site_back(tmp_path, monkeypatch):
     from pathlib import Path
 
-    from generator.site.publish import swap_in
+    from account_playbooks.site.publish import swap_in
 
     site, built = tmp_path / "site", tmp_path / ".site.building-x"
     site.mkdir()

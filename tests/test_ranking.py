@@ -7,9 +7,9 @@ import json
 
 import pytest
 
-from generator.analysis.analytics import analyse
-from generator.analysis.ranking import OptionProblem, as_csv, as_json, parse_weights, ranking, tier_id
-from generator.scoring.check import check
+from account_playbooks.analysis.analytics import analyse
+from account_playbooks.analysis.ranking import OptionProblem, as_csv, as_json, parse_weights, ranking, tier_id
+from account_playbooks.scoring.check import check
 
 from .corpus import BASE
 

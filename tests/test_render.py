@@ -9,8 +9,8 @@ import shutil
 
 import pytest
 
-from generator.site.build import generate
-from generator.site.escape import markdown_body, md_text
+from account_playbooks.site.build import generate
+from account_playbooks.site.escape import markdown_body, md_text
 
 from .corpus import BASE
 from .sitebuild import PROJECT, build, site_path, site_repo
@@ -76,7 +76,7 @@ def test_two_renders_are_byte_identical(tmp_path):
 
 
 def test_a_broken_template_is_reported_with_its_location(tmp_path):
-    from generator.site.render import TemplateProblem
+    from account_playbooks.site.render import TemplateProblem
 
     repo = site_repo(BASE, tmp_path / "repo")
     goals = repo / "site_templates" / "goals.md.j2"
@@ -174,7 +174,7 @@ def test_a_watch_flag_reads_the_same_in_every_table_and_the_attention_list(tmp_p
 
 @pytest.mark.parametrize("relation", ["Rel.OWNR_OF", '"ownrOf"', '"ownerOf"'])
 def test_a_relation_named_other_than_by_the_enum_stops_the_build_at_its_line(tmp_path, relation):
-    from generator.site.render import TemplateProblem
+    from account_playbooks.site.render import TemplateProblem
 
     repo = site_repo(BASE, tmp_path / "repo")
     _edit(repo / "site_templates" / "people.md.j2", "links.of(ref, Rel.OWNER_OF)", f"links.of(ref, {relation})")
@@ -339,7 +339,7 @@ def test_the_account_page_shows_the_contract_with_days_left_and_the_executive_re
 def test_account_pages_rendered_in_two_processes_are_the_pages_of_one(tmp_path, monkeypatch):
     import os
 
-    from generator.site import render
+    from account_playbooks.site import render
 
     repo = site_repo(BASE, tmp_path / "repo")
     one = generate(repo, TODAY)

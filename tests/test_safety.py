@@ -10,11 +10,11 @@ from html.parser import HTMLParser
 
 import pytest
 
-import generator.validate as validate_stage
-from generator.core.urls import external_host, unsafe_scheme
-from generator.scoring.check import check
-from generator.site.safety import sanitize_html
-from generator.validate import links
+import account_playbooks.validate as validate_stage
+from account_playbooks.core.urls import external_host, unsafe_scheme
+from account_playbooks.scoring.check import check
+from account_playbooks.site.safety import sanitize_html
+from account_playbooks.validate import links
 
 from .corpus import BASE
 from .hostile import (
@@ -235,7 +235,7 @@ def test_the_focused_preview_page_shows_hostile_names_as_text(tmp_path):
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
 
-    from generator.site.build import generate
+    from account_playbooks.site.build import generate
 
     repo = site_repo(hostile_repo(tmp_path), tmp_path / "site-repo")
     focus = frozenset(sorted(p.name for p in (repo / "accounts").iterdir() if p.is_dir())[:2])
@@ -350,7 +350,7 @@ Text <img src=x onerror=alert(1)> and <iframe src="javascript:alert(1)"></iframe
 def test_raw_html_in_the_playbook_that_validation_misses_reaches_the_site_as_text(tmp_path, monkeypatch):
     """The second layer for the playbook: were the E217 rule gone, no raw HTML, event handler or
     unsafe link from a playbook page would run; the reader sees the markup as written."""
-    from generator.validate import playbook
+    from account_playbooks.validate import playbook
 
     monkeypatch.setattr(validate_stage, "FILE_RULES",
                         tuple(r for r in validate_stage.FILE_RULES if r is not playbook.playbook_html))

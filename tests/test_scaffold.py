@@ -9,8 +9,8 @@ import shutil
 
 import pytest
 
-from generator.scaffold.account import new_account
-from generator.scoring.check import check
+from account_playbooks.scaffold.account import new_account
+from account_playbooks.scoring.check import check
 
 from .corpus import BASE
 
@@ -62,7 +62,7 @@ def test_a_replaced_prompt_is_no_longer_reported(account):
 
 @pytest.mark.parametrize("kind", ["dangling link", "link to a folder", "file"])
 def test_anything_already_at_the_path_is_refused_and_nothing_is_written(tmp_path, kind):
-    from generator.scaffold.account import ScaffoldError
+    from account_playbooks.scaffold.account import ScaffoldError
 
     repo = tmp_path / "repo"
     shutil.copytree(BASE, repo)
@@ -84,7 +84,7 @@ def test_anything_already_at_the_path_is_refused_and_nothing_is_written(tmp_path
 
 
 def test_an_id_with_a_trailing_newline_is_not_kebab_case(tmp_path):
-    from generator.scaffold.account import ScaffoldError
+    from account_playbooks.scaffold.account import ScaffoldError
 
     repo = tmp_path / "repo"
     shutil.copytree(BASE, repo)
@@ -101,7 +101,7 @@ def test_an_id_with_a_trailing_newline_is_not_kebab_case(tmp_path):
     ("lpt1", "'lpt1' cannot be an account id"),
 ])
 def test_an_id_no_windows_clone_could_hold_is_refused_before_anything_is_written(tmp_path, account_id, message):
-    from generator.scaffold.account import ScaffoldError
+    from account_playbooks.scaffold.account import ScaffoldError
 
     repo = tmp_path / "repo"
     shutil.copytree(BASE, repo)

@@ -10,8 +10,8 @@ import jsonschema
 import pytest
 import yaml
 
-from generator.core.load import split_front_matter
-from generator.core.schemas import FILE_KINDS, json_schema, schema_files
+from account_playbooks.core.load import split_front_matter
+from account_playbooks.core.schemas import FILE_KINDS, json_schema, schema_files
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -35,7 +35,7 @@ def test_account_schema_forbids_unknown_keys():
 
 
 def _fields(models) -> set[str]:
-    from generator.core.schemas import nested_models
+    from account_playbooks.core.schemas import nested_models
 
     return {f"{model.__name__}.{name}" for top in models for model in [top, *nested_models(top)]
             for name in model.model_fields}
@@ -47,8 +47,8 @@ def test_the_generated_file_formats_page_names_every_field_of_every_file_format(
     import datetime as dt
     import re
 
-    from generator.core.schemas import FILE_KINDS
-    from generator.site.build import generate
+    from account_playbooks.core.schemas import FILE_KINDS
+    from account_playbooks.site.build import generate
 
     from .corpus import BASE
 
@@ -62,7 +62,7 @@ def test_the_configuration_guide_explains_every_option_of_criteria_yml():
     the first from falling behind the second: a new option fails here until the guide names it."""
     import re
 
-    from generator.core.model import CriteriaConfig
+    from account_playbooks.core.model import CriteriaConfig
 
     guide = (ROOT / "playbook" / "guide" / "configuration.md").read_text(encoding="utf-8")
     section = guide[guide.index("## criteria.yml"):guide.index("\n## ", guide.index("## criteria.yml") + 1)]
@@ -105,7 +105,7 @@ def test_the_example_portfolio_passes_an_independent_validator():
 def test_a_new_repository_and_a_new_account_pass_it(tmp_path):
     from click.testing import CliRunner
 
-    from generator.cli.commands import main
+    from account_playbooks.cli.commands import main
 
     repo = tmp_path / "new"
     assert CliRunner().invoke(main, ["init", str(repo)]).exit_code == 0

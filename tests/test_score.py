@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.core.model import (
+from account_playbooks.core.model import (
     Account,
     AccountProfile,
     CriteriaConfig,
@@ -21,8 +21,8 @@ from generator.core.model import (
     Tier,
     Watch,
 )
-from generator.scoring.placement import place, placements, tier_reached, weighted_score
-from generator.scoring.score import score_portfolio, what_if
+from account_playbooks.scoring.placement import place, placements, tier_reached, weighted_score
+from account_playbooks.scoring.score import score_portfolio, what_if
 
 CRITERIA = CriteriaConfig(
     criteria=(Criterion(id="revenue", name="Revenue", weight=50), Criterion(id="fit", name="Fit", weight=30),
@@ -174,7 +174,7 @@ def test_the_rules_and_the_table_read_the_same_scores_and_tiers(rows):
 
 
 def test_the_ladder_answers_every_question_about_the_tiers_by_hand():
-    from generator.scoring.placement import Ladder
+    from account_playbooks.scoring.placement import Ladder
 
     ladder = Ladder.of(CRITERIA)
     assert ladder.order == ("platinum", "gold", "silver", "standard", "candidate")

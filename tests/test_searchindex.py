@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from generator.site.searchindex import add_to_index, entries
+from account_playbooks.site.searchindex import add_to_index, entries
 
 PAGE = (
     '<h1 id="acme">Acme<a class="headerlink" href="#acme" title="Permanent link">¶</a></h1>'

@@ -8,8 +8,8 @@ import functools
 import shutil
 from pathlib import Path
 
-from generator.analysis.sharing import SharedPlan, review_summary, shared_plan
-from generator.scoring.check import check
+from account_playbooks.analysis.sharing import SharedPlan, review_summary, shared_plan
+from account_playbooks.scoring.check import check
 
 LEAK = Path(__file__).parent / "fixtures" / "leak"
 TODAY = dt.date(2026, 11, 24)

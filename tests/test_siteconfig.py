@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from generator.core import siteconfig
+from account_playbooks.core import siteconfig
 
 MATERIAL = """\
 site_name: Accounts

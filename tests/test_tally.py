@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from generator.core.codes import Severity
-from generator.core.diagnostics import Diagnostic
-from generator.core.tally import by_code, errors_only_summary, place, table, where_to_start
+from account_playbooks.core.codes import Severity
+from account_playbooks.core.diagnostics import Diagnostic
+from account_playbooks.core.tally import by_code, errors_only_summary, place, table, where_to_start
 
 from .hostile import TEXT_PAYLOADS
 from .test_inert import TERMINAL_PAYLOADS

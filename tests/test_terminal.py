@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from rich.console import Console
 
-from generator.cli.terminal import Column, fit_columns, print_score_table
+from account_playbooks.cli.terminal import Column, fit_columns, print_score_table
 
 TABLE = pd.DataFrame({
     "score": [7.35, 4.1], "tier": ["gold", "standard"], "next_tier": ["platinum", "silver"], "gap": [0.65, 0.9],

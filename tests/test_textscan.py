@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from generator.core.textscan import MAX_PER_FILE, char_name, conflicts, first_invisible, scan, visible
+from account_playbooks.core.textscan import MAX_PER_FILE, char_name, conflicts, first_invisible, scan, visible
 
 
 def markers(text):

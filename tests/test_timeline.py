@@ -9,8 +9,8 @@ import subprocess
 import pytest
 from click.testing import CliRunner
 
-from generator.cli.commands import main
-from generator.history.timeline import history
+from account_playbooks.cli.commands import main
+from account_playbooks.history.timeline import history
 
 from .gitrepo import ENV, edit, git, portfolio_repo
 
@@ -72,9 +72,9 @@ def test_every_point_has_its_commit_cause_figures_and_words(scripted):
 
 def test_each_point_is_what_the_pipeline_gives_at_that_commit_on_its_date(scripted, tmp_path):
     """Replayed figures against the ordinary pipeline run on each commit's own files."""
-    from generator.analysis.analytics import analyse
-    from generator.history.gitsource import materialise
-    from generator.scoring.check import check
+    from account_playbooks.analysis.analytics import analyse
+    from account_playbooks.history.gitsource import materialise
+    from account_playbooks.scoring.check import check
 
     repo, _ = scripted
     for point in history(repo).points:
@@ -223,8 +223,8 @@ def test_the_history_table_shows_commit_subjects_as_written_and_sends_no_escape(
 
     from rich.console import Console
 
-    from generator.history.historyreport import print_table
-    from generator.history.timeline import Point
+    from account_playbooks.history.historyreport import print_table
+    from account_playbooks.history.timeline import Point
 
     subject = "[bold]fix[/] [closed] \x1b]52;c;aGk=\x07\x1b[2K\r"
     point = Point("acme", "0" * 40, dt.datetime(2026, 1, 2, tzinfo=dt.UTC), "Eve", subject, "account", 5.0,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from generator.core.urls import external_host, image_allowed, unsafe_scheme, url_scheme
+from account_playbooks.core.urls import external_host, image_allowed, unsafe_scheme, url_scheme
 
 
 @pytest.mark.parametrize("url, scheme", [

@@ -7,7 +7,7 @@ import shutil
 import pytest
 from click.testing import CliRunner
 
-from generator.cli.commands import main
+from account_playbooks.cli.commands import main
 
 from .corpus import BASE, TODAY, load_cases, materialise, run, update, with_expected
 from .corpus import CASES as CASE_DIR
@@ -67,12 +67,12 @@ def test_update_mode_never_records_a_crash_as_the_expectation(tmp_path, monkeypa
     def crash(*args, **kwargs):
         raise RuntimeError("a bug of ours")
 
-    monkeypatch.setattr("generator.core.load.Reader.yaml", crash)
+    monkeypatch.setattr("account_playbooks.core.load.Reader.yaml", crash)
     with pytest.raises(RuntimeError, match="a bug of ours"):
         run(CASES[0], tmp_path)
 
 def test_values_are_described_in_a_line_not_in_thousands_of_digits():
-    from generator.validate.schema import describe
+    from account_playbooks.validate.schema import describe
 
     assert describe(int("f" * 5000, 16)) == "a 6021-digit number"  # str() of it would raise
     assert describe("1" * 5000) == f"'{'1' * 40}…' (5,000 characters)"
@@ -82,7 +82,7 @@ def test_values_are_described_in_a_line_not_in_thousands_of_digits():
 def test_a_rebuild_with_the_serve_cache_finds_what_a_fresh_check_finds(tmp_path):
     import datetime as dt
 
-    from generator.scoring.check import BuildCache, check
+    from account_playbooks.scoring.check import BuildCache, check
 
     today = dt.date.fromisoformat(TODAY)
     repo = tmp_path / "repo"
@@ -99,7 +99,7 @@ def test_a_rebuild_with_the_serve_cache_finds_what_a_fresh_check_finds(tmp_path)
 
 
 def test_diagnostic_lines_show_escape_sequences_in_text_and_github_formats():
-    from generator.core.diagnostics import Diagnostic, format_github, format_text
+    from account_playbooks.core.diagnostics import Diagnostic, format_github, format_text
 
     d = Diagnostic("accounts/a\x1b[2K/account.yml", 3, 5, "E204",
                    "unknown 'x\x1b]52;c;aGk=\x07\r\n::error::forged\u202e\x9b31m'")
@@ -138,7 +138,7 @@ def test_a_reports_to_chain_of_5000_is_checked_in_one_pass_and_its_loop_reported
 
 @pytest.mark.slow  # times a chain of thousands
 def test_cycles_are_found_in_one_walk_of_a_long_chain():
-    from generator.validate.references import chain_text, cycle_from, cycles
+    from account_playbooks.validate.references import chain_text, cycle_from, cycles
 
     chain = {f"a{i}": f"a{i + 1}" for i in range(200_000)}  # ends at a200000, which goes nowhere
     assert cycles(chain) == {} and cycle_from("a0", chain) == []
@@ -151,7 +151,7 @@ def test_cycles_are_found_in_one_walk_of_a_long_chain():
 
 
 def test_numbers_written_with_commas_are_told_apart():
-    from generator.validate.schema import comma_number
+    from account_playbooks.validate.schema import comma_number
 
     assert comma_number("7,5") == ("a decimal comma", "7.5")
     assert comma_number("2,803,660") == ("thousands separators", "2803660")
@@ -164,8 +164,8 @@ def test_numbers_written_with_commas_are_told_apart():
 def test_an_email_is_one_address_and_the_message_says_what_else_is_there():
     from pydantic import ValidationError
 
-    from generator.core.model import Person
-    from generator.validate.schema import email_problem
+    from account_playbooks.core.model import Person
+    from account_playbooks.validate.schema import email_problem
 
     def accepted(email):
         try:
@@ -196,7 +196,7 @@ def test_an_email_is_one_address_and_the_message_says_what_else_is_there():
 
 
 def test_a_letter_typed_for_a_lookalike_digit_is_suggested_first():
-    from generator.validate.schema import suggest
+    from account_playbooks.validate.schema import suggest
 
     assert suggest("W3O1", ["W301", "W311"]) == "; did you mean 'W301'?"
     assert suggest("W3l1", ["W301", "W311"]) == "; did you mean 'W311'?"

@@ -9,7 +9,7 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generator.core.yamldoc import parse
+from account_playbooks.core.yamldoc import parse
 
 
 def codes(problems):

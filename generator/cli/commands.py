@@ -1,6 +1,6 @@
 """`kam`: the command line, a thin layer over the library: each command parses its options, calls
 the library and prints. Everything a user can cause is a KamError, printed here once (stderr, never
-a traceback) with its exit code (the table is generator.core.errors.EXIT_CODES).
+a traceback) with its exit code (the table is account_playbooks.core.errors.EXIT_CODES).
 
 Machine-readable output (CSV, JSON, annotations) goes to stdout alone; summaries and progress
 go to stderr, so `kam score --csv > scores.csv` is always clean.

@@ -1,6 +1,6 @@
 """`kam render --out DIR`: the complete docs tree the plugin hands to MkDocs, as files.
 
-Generated pages, the playbook as generator.site.playbookpage publishes it (macros expanded in the
+Generated pages, the playbook as account_playbooks.site.playbookpage publishes it (macros expanded in the
 sandbox, raw HTML shown as text unless mkdocs.yml allows it), the site's assets and theme override,
 and an mkdocs.yml without the `kam` and `macros` plugins. Plain `mkdocs build` (or a drop-in engine
 such as ProperDocs) on that folder gives the same site as `kam build`, so the project does not
@@ -30,7 +30,7 @@ HOOK = '''"""Written by `kam render`: the build's second layer for generated pag
 import logging
 
 try:
-    from generator.site.safety import sanitize_html
+    from account_playbooks.site.safety import sanitize_html
 except ImportError:  # the generator is not installed where this tree is built
     sanitize_html = None
 

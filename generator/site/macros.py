@@ -11,11 +11,11 @@ arguments and use `{% if %}`, `{% for %}` and `{% set name = literal %}`:
     {% endfor %}
 
 Nothing else: no attribute or item access (`x.__class__`, `x['k']`), no `config` or `page`, no
-imports or includes, no filters outside a short list. generator.site.playbookpage checks that on the
+imports or includes, no filters outside a short list. account_playbooks.site.playbookpage checks that on the
 parsed template (`kam validate`: E215, E216) and renders in Jinja's sandbox with only these
 macros as globals; the kam plugin and `kam render --out` both publish through it. Generated
 account pages are never rendered as Jinja, so text from account files never runs as a template.
-The tables come from generator.site.tables, the same code the generated pages use.
+The tables come from account_playbooks.site.tables, the same code the generated pages use.
 
 Every macro is a plain function of (site, here, *what the page passes) listed in MACROS; the
 names and parameters validation checks are declared in validate/pagerules.py (the validation
@@ -73,5 +73,5 @@ def page_parameters(name: str) -> tuple[str, ...]:
 
 def define_env(env) -> None:
     """What mkdocs-macros calls for a repository whose mkdocs.yml still lists it with
-    `modules: [generator.site.macros]`: nothing is registered, since the kam plugin expands every page's
+    `modules: [account_playbooks.site.macros]`: nothing is registered, since the kam plugin expands every page's
     macros itself and keeps mkdocs-macros from rendering any page (see KamPlugin.on_config)."""

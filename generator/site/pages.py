@@ -27,7 +27,7 @@ def person_page(person_id: str) -> str:
 
 
 def person_feed(person_id: str) -> str:
-    """A person's calendar (generator.site.calendars): a file, served as it is named."""
+    """A person's calendar (account_playbooks.site.calendars): a file, served as it is named."""
     return f"calendars/people/{person_id}.ics"
 
 

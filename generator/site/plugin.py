@@ -250,7 +250,7 @@ class KamPlugin(BasePlugin[KamConfig]):
 
     @event_priority(100)  # before any other plugin reads the page, mkdocs-macros above all
     def on_page_markdown(self, markdown, page, config, files):
-        """A playbook page as generator.site.playbookpage publishes it: macros expanded in the sandbox
+        """A playbook page as account_playbooks.site.playbookpage publishes it: macros expanded in the sandbox
         for pages that opt in, raw HTML shown as text unless mkdocs.yml allows it."""
         opted_in = page.meta.get("render_macros") is True
         if self.legacy_macros:  # mkdocs-macros renders no page whose meta says false, whatever else

@@ -92,7 +92,7 @@ def judge(checked: Checked, scores: TierPlacements | None) -> tuple[Diagnostic, 
 def emitters() -> dict[str, frozenset[str]]:
     """Who in `kam validate` reports which codes: the loader, the schema checks, each rule."""
     rules = {f"{r.__module__}.{r.__name__}": r.codes for r in (*CONFIG_RULES, *FILE_RULES, *TIER_RULES)}
-    return {"generator.core.load": READING_CODES, "generator.validate.schema": schema.EMITS, **rules}
+    return {"account_playbooks.core.load": READING_CODES, "account_playbooks.validate.schema": schema.EMITS, **rules}
 
 
 def _run(rules: tuple[Rule, ...], ctx: RuleContext) -> list[Diagnostic]:
