@@ -182,6 +182,11 @@ def test_unknown_audience_and_account_are_usage_errors(leak_repo):
                                  "--account", "open-leek", "--out", str(leak_repo.parent / "x")])
     assert wrong.exit_code == ExitCode.USAGE and "did you mean 'open-leak'?" in wrong.output
     assert not (leak_repo.parent / "x").exists()
+    for options in (["--strict"], ["--site-dir", "s"], ["--site-url", "https://example.com/"], ["--engine", "zensical"]):
+        site_only = runner.invoke(main, ["--root", str(leak_repo), "build", "--today", TODAY, "--audience", "customer",
+                                         "--account", "open-leak", "--out", str(leak_repo.parent / "y"), *options])
+        assert site_only.exit_code == ExitCode.USAGE and f"{options[0]} is for a site" in site_only.output, options
+    assert not (leak_repo.parent / "y").exists()
 
 
 def test_visible_portfolio_drops_confidential_accounts_and_parents_that_name_them():

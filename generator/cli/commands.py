@@ -266,6 +266,12 @@ def build(root: Path, strict: bool, site_dir: Path | None, force: bool, site_url
     from ..site.publish import check_site_dir, publish
 
     if audience == "customer":
+        site_only = [name for name, given in (("--strict", strict), ("--site-dir", site_dir is not None),
+                                              ("--site-url", site_url is not None), ("--engine", engine != "mkdocs"))
+                     if given]
+        if site_only:  # said, not ignored: the joint plan is one page, built by no engine, checked by the gate
+            raise KamError(f"{', '.join(site_only)} {'is' if len(site_only) == 1 else 'are'} for a site; the customer's joint plan takes --account, --out "
+                           "and --force", exit_code=ExitCode.USAGE, option=site_only[0])
         _joint_plan(root, account_id, out, force, today)
         return
     if account_id is not None:
