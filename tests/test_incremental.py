@@ -17,6 +17,7 @@ from account_playbooks.site.incremental import (
     edited_accounts,
     people_affected,
     snapshot,
+    white_space_moved,
 )
 from account_playbooks.site.render import Block, RenderedPage
 
@@ -32,6 +33,10 @@ def test_only_files_inside_an_account_folder_leave_other_pages_alone():
     assert edited_accounts([]) == frozenset()
     for everything in ("criteria.yml", "team.yml", "site_templates/account.md.j2", "mkdocs.yml", "accounts/README.md"):
         assert edited_accounts(["accounts/kan-code/account.yml", everything]) is None, everything
+
+
+def test_without_the_last_build_s_footprint_every_account_counts_as_moved():
+    assert white_space_moved(None, None, ["a", "b"]) == {"a", "b"}
 
 
 def test_a_snapshot_sees_files_added_removed_and_rewritten(tmp_path):
@@ -106,6 +111,10 @@ EDITS = {
     "owner changed": ("accounts/kan-code/account.yml", "owner: reed-clapper", "owner: darcel-schlecht"),
     # a goal given to someone else: both people's open goals change
     "goal owner changed": ("accounts/kan-code/goals.yml", "  owner: reed-clapper", "  owner: celia-rouche"),
+    # products bought: a peer (same industry or tier) gains white space it did not have; the
+    # products need the fields a CRM record has
+    "products bought": ("accounts/codehow/account.yml", "tags: [", 'crm: {source: "x", as_of: 2026-10-31, imported_on: '
+                        '2026-11-02, fingerprint: "sha256:0123456789abcdef", products: [{name: Widget, won: 1000, deals: 1}]}\ntags: ['),
     # a body alone
     "plan edited": ("accounts/kan-code/strategy.md", "## Relationships\n", "## Relationships\n\nA new line.\n"),
 }
@@ -119,7 +128,7 @@ def test_rendering_only_what_an_edit_reaches_gives_the_pages_of_a_full_render(tm
     _edit(repo, *EDITS[edit])
     edited = edited_accounts(changed(taken, snapshot(repo)))
     assert edited == {EDITS[edit][0].split("/")[1]}
-    again = generate(repo, TODAY, earlier=Earlier(before.pages, edited))
+    again = generate(repo, TODAY, earlier=Earlier(before.pages, edited, before.site.footprint))
     full = generate(repo, TODAY)
     assert [p.path for p in again.pages] == [p.path for p in full.pages]
     for mine, theirs in zip(again.pages, full.pages):
@@ -131,10 +140,11 @@ def test_pages_an_edit_does_not_reach_are_reused_not_rendered(tmp_path):
     repo = site_repo(BASE, tmp_path / "repo")
     before = generate(repo, TODAY)
     _edit(repo, *EDITS["plan edited"])
-    again = generate(repo, TODAY, earlier=Earlier(before.pages, frozenset({"kan-code"})))
+    again = generate(repo, TODAY, earlier=Earlier(before.pages, frozenset({"kan-code"}), before.site.footprint))
     kept = {id(p) for p in before.pages}
     reused = {p.path for p in again.pages if id(p) in kept}
     assert reused and all(p.startswith(("accounts/", "people/")) and not p.startswith("accounts/kan-code/")
                           for p in reused)
     assert any(p.startswith("people/") for p in reused)
+    assert any(p.startswith("accounts/") for p in reused)  # a plan's words move no one's white space
     assert {p.path for p in again.pages if p.path.startswith("accounts/kan-code/")}.isdisjoint(reused)

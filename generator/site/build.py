@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..analysis.audiences import INTERNAL, AudienceView, hidden_accounts, resolve, visible_portfolio
+from ..analysis.footprint import footprint
 from ..core import siteconfig
 from ..core.errors import ExitCode, KamError
 from ..scoring.check import BuildCache, Validated, check
@@ -74,7 +75,7 @@ def generate(root: Path, today: dt.date, templates: Path | None = None, *,
     from ..analysis.analytics import analyse
     from ..analysis.link import link
     from ..history.lastchanged import last_changed
-    from .render import SiteInput, render
+    from .render import SiteInput, render, tiers_by_account
 
     validated = check(root, today, cache)
     if not validated.ok or validated.scores is None:
@@ -99,6 +100,7 @@ def generate(root: Path, today: dt.date, templates: Path | None = None, *,
         timeline=full_history.without(hidden),
         repo_url=repo_url,
         directory_urls=configured_urls if directory_urls is None else directory_urls,
+        footprint=footprint([a for a in portfolio.accounts if a.id in scores.by_account], tiers_by_account(scores)),
     )
     return Generated(validated, site, render(site, templates or root / TEMPLATES, focus, earlier, split),
                      view.name)

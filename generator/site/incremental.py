@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
+from ..analysis.footprint import Footprint
+
 # Everything the generated pages are made from, relative to the repository.
 INPUTS = ("accounts", "criteria.yml", "team.yml", "site_templates", "mkdocs.yml")
 
@@ -49,6 +51,7 @@ class Earlier:
     """The pages of the last build and the accounts whose files changed since: what `render` may reuse."""
     pages: tuple
     edited: frozenset[str]
+    footprint: Footprint | None = None  # the last build's, to find the peers whose white space an edit moved
 
 
 def snapshot(root: Path, inputs: Iterable[str] = INPUTS) -> Snapshot:
@@ -166,3 +169,10 @@ def affected(earlier: Mapping[str, Sequence[Page]], edited: frozenset[str], fres
     for account in edited:  # and the accounts its pages name, before or after the edit
         found |= _named([*earlier.get(account, ()), *fresh.get(account, ())], accounts)
     return frozenset(found)
+
+
+def white_space_moved(before: Footprint | None, now: Footprint | None, accounts: Iterable[str]) -> set[str]:
+    """The accounts whose white space differs between two builds (all of them when either is unknown)."""
+    if before is None or now is None:
+        return set(accounts)
+    return {a for a in accounts if before.by_account.get(a) != now.by_account.get(a)}

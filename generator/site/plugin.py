@@ -180,7 +180,9 @@ class KamPlugin(BasePlugin[KamConfig]):
         if self.earlier is None or self.earlier[0] != key:
             return None
         edited = incremental.edited_accounts(incremental.changed(self.earlier[1], inputs))
-        return None if edited is None else incremental.Earlier(self.earlier[2].pages, edited)
+        last = self.earlier[2]
+        return None if edited is None else incremental.Earlier(last.pages, edited,
+                                                               last.site.footprint if last.site else None)
 
     def _generated_file(self, config, path: str, content: str, made_from: object) -> File:
         """A generated file for mkdocs; in a dirty preview, one written only when what it is made

@@ -33,7 +33,7 @@ from markupsafe import Markup
 from ..analysis.analytics import ATTENTION_LABELS, KPIS, WATCH_LABELS, Analytics, FollowUp, RevenueView
 from ..analysis.attention import morning_rows
 from ..analysis.brief import brief_of
-from ..analysis.footprint import footprint
+from ..analysis.footprint import Footprint, footprint
 from ..analysis.link import Links, Rel
 from ..core.codes import CODES, GROUPS
 from ..core.errors import KamError
@@ -101,6 +101,7 @@ class SiteInput:
     today: dt.date
     timeline: History = NO_HISTORY  # how each account moved, commit by commit
     repo_url: str | None = None  # for links to commits
+    footprint: Footprint | None = None  # what each account bought and its white space, the scored accounts'
     directory_urls: bool = True  # mkdocs.yml's use_directory_urls: how links the generator writes in HTML look
 
 
@@ -626,6 +627,8 @@ def _account_pages_since(r: Renderer, site: SiteInput, accounts: list[Account],
     before = incremental.by_account(earlier.pages)
     fresh = {a.id: _account_pages(r, site, [a]) for a in accounts if a.id in earlier.edited or a.id not in before}
     again = incremental.affected(before, earlier.edited | fresh.keys(), fresh, [a.id for a in accounts])
+    # An edit of one account's products, industry or tier moves its peers' white space: their pages show it.
+    again |= incremental.white_space_moved(earlier.footprint, site.footprint, [a.id for a in accounts])
     pages: list[RenderedPage] = []
     for account in accounts:
         if account.id in fresh:
@@ -635,6 +638,10 @@ def _account_pages_since(r: Renderer, site: SiteInput, accounts: list[Account],
         else:
             pages += before[account.id]
     return pages
+
+
+def tiers_by_account(scores: Scores) -> dict[str, str]:
+    return {account: entry.tier_id for account, entry in scores.by_account.items()}
 
 
 def render(site: SiteInput, templates: Path, focus: frozenset[str] | None = None,
@@ -662,7 +669,7 @@ def render(site: SiteInput, templates: Path, focus: frozenset[str] | None = None
             if goal.is_open:
                 goals_by_owner.setdefault(goal.owner, []).append((account, goal))
     scored = [a for a in portfolio.accounts if a.id in site.scores.by_account]
-    r.env.globals["footprint"] = footprint(scored, {a: e.tier_id for a, e in site.scores.by_account.items()})
+    r.env.globals["footprint"] = site.footprint or footprint(scored, tiers_by_account(site.scores))
     if focus is not None:  # a preview: the accounts being edited, and a page that lists them
         scored = [a for a in scored if a.id in focus]
         pages = [r.page("preview.md.j2", "index.md", None, accounts=scored)]
