@@ -32,6 +32,7 @@ from . import chrome, incremental, searchindex
 from .build import ASSETS, TEMPLATES, THEME_OVERRIDES, Generated, generate, read_timeline
 from .calendars import site_feeds
 from .escape import md_text
+from .onemarkdown import SharedMarkdown, shareable
 from .render import CompiledTemplates, RenderedPage, review_redirects
 from .safety import sanitize_html
 from .templates import template_file
@@ -40,6 +41,8 @@ log = get_plugin_logger("kam")
 # Threads that sanitise generated pages and cut their search entries while mkdocs goes on with
 # the next pages: nh3 releases the GIL, so on two cores that work leaves the build's path. 0: none.
 SANITIZERS = 1
+# Generated pages converted by one Markdown instance (onemarkdown.py) rather than one each. False: mkdocs' own.
+SHARE_MARKDOWN = True
 WATCHED = ("accounts", "criteria.yml", "team.yml", TEMPLATES)
 
 
@@ -92,6 +95,7 @@ class KamPlugin(BasePlugin[KamConfig]):
         self.theme_templates = CompiledTemplates()  # kept while the plugin is: a preview's rebuilds
         self.sanitized: dict[str, Future[str]] = {}  # a generated page's content, made by a sanitiser
         self.cutting: dict[str, Future[list[dict[str, str]]]] = {}  # its search entries, likewise
+        self.markdown: SharedMarkdown | None = None  # one build's instance for generated pages
 
     def on_startup(self, *, command, dirty) -> None:
         # Having on_startup keeps this object for the whole of `mkdocs serve`: the history read
@@ -257,6 +261,8 @@ class KamPlugin(BasePlugin[KamConfig]):
         opted_in = page.meta.get("render_macros") is True
         if self.legacy_macros:  # mkdocs-macros renders no page whose meta says false, whatever else
             page.meta["render_macros"] = False
+        if page.file.src_uri in self.rendered and self.markdown is not None:
+            self.markdown.take_over(page)
         if page.file.src_uri not in self.authored:
             return markdown
         from .playbookpage import MacroFailure, publishable
@@ -316,12 +322,14 @@ class KamPlugin(BasePlugin[KamConfig]):
 
     def on_pre_build(self, config):
         self.sanitized, self.cutting = {}, {}
+        shared = SHARE_MARKDOWN and shareable(config["markdown_extensions"])
+        self.markdown = SharedMarkdown(config) if shared else None
         self.pool = ThreadPoolExecutor(SANITIZERS, thread_name_prefix="kam-sanitize") if SANITIZERS else None
 
     def _stop_sanitizers(self) -> None:
         if self.pool is not None:
             self.pool.shutdown(cancel_futures=True)
-        self.pool, self.sanitized, self.cutting = None, {}, {}
+        self.pool, self.sanitized, self.cutting, self.markdown = None, {}, {}, None
 
     def on_build_error(self, error):
         self._stop_sanitizers()
