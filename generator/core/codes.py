@@ -451,6 +451,12 @@ _ALL = [
          "as 1%.)",
          "kpis: {retention_pct: 0.97}", "Write the percentage in points (`retention_pct: 97`); if the value really "
          "is below one percent, switch the warning off for the repository in criteria.yml's `severity`."),
+    Code("W313", "Product listed twice",
+         "A product appears more than once in an account's `crm.products` (account.yml). Its won value and deals are "
+         "counted once per entry, so the account page, the Footprint page and its peers' white space would add them "
+         "up; the import writes each product once, so a second entry comes from a hand edit or a merge.",
+         "crm:\n  products:\n    - {name: GTX Pro, won: 120000, deals: 3}\n    - {name: GTX Pro, won: 120000, deals: 3}",
+         "Keep one entry per product, or run `kam import crm --update` to write the list again from the export."),
     Code("W312", "Renewal without executive review",
          "A key account's contract (`contract.renewal` in account.yml) renews within its tier's review cadence, or "
          "has passed its renewal date, and no executive review (`type: executive`) has been held since the current "

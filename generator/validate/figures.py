@@ -1,4 +1,4 @@
-"""Figures written in another unit than the field's: a percentage given as a fraction."""
+"""Figures that would be read wrongly: a percentage given as a fraction, a product counted twice."""
 
 from __future__ import annotations
 
@@ -26,4 +26,24 @@ def percent_fractions(ctx: RuleContext) -> Iterator[Diagnostic]:
                                      f"a percentage is written in points: for {points}% write {points}")
 
 
-RULES = (percent_fractions,)
+@rule("W313")
+def products_listed_twice(ctx: RuleContext) -> Iterator[Diagnostic]:
+    """A product named twice in `crm.products`: the footprint would add its figures up. Names are
+    compared as the import matches them, ignoring case and spaces."""
+    for account in ctx.accounts:
+        crm = account.profile.crm if account.profile is not None else None  # a profile with errors is said elsewhere
+        if crm is None:
+            continue
+        path = f"{account.dir}/account.yml"
+        first: dict[str, int] = {}
+        for index, product in enumerate(crm.products):
+            key = "".join(product.name.split()).casefold()
+            if key in first:
+                yield diagnostic(path, ctx.at(path, ("crm", "products", index, "name")), "W313",
+                                 f"product '{product.name}' is listed twice in crm.products (entry {first[key] + 1} "
+                                 f"and {index + 1}): its figures would be counted twice; keep one entry")
+            else:
+                first[key] = index
+
+
+RULES = (percent_fractions, products_listed_twice)
