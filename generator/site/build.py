@@ -75,7 +75,7 @@ def generate(root: Path, today: dt.date, templates: Path | None = None, *,
     from ..analysis.analytics import analyse
     from ..analysis.link import link
     from ..history.lastchanged import last_changed
-    from .render import SiteInput, render, tiers_by_account
+    from .render import SiteInput, render
 
     validated = check(root, today, cache)
     if not validated.ok or validated.scores is None:
@@ -100,7 +100,8 @@ def generate(root: Path, today: dt.date, templates: Path | None = None, *,
         timeline=full_history.without(hidden),
         repo_url=repo_url,
         directory_urls=configured_urls if directory_urls is None else directory_urls,
-        footprint=footprint([a for a in portfolio.accounts if a.id in scores.by_account], tiers_by_account(scores)),
+        footprint=footprint([a for a in portfolio.accounts if a.id in scores.by_account],
+                            {account: entry.tier_id for account, entry in scores.by_account.items()}),
     )
     return Generated(validated, site, render(site, templates or root / TEMPLATES, focus, earlier, split),
                      view.name)

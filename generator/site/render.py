@@ -33,7 +33,7 @@ from markupsafe import Markup
 from ..analysis.analytics import ATTENTION_LABELS, KPIS, WATCH_LABELS, Analytics, FollowUp, RevenueView
 from ..analysis.attention import morning_rows
 from ..analysis.brief import brief_of
-from ..analysis.footprint import Footprint, footprint
+from ..analysis.footprint import Footprint
 from ..analysis.link import Links, Rel
 from ..core.codes import CODES, GROUPS
 from ..core.errors import KamError
@@ -99,9 +99,9 @@ class SiteInput:
     links: Links
     history: dict[str, dt.date]  # when each source file last changed
     today: dt.date
+    footprint: Footprint  # what each scored account bought and its white space (computed once, in generate)
     timeline: History = NO_HISTORY  # how each account moved, commit by commit
     repo_url: str | None = None  # for links to commits
-    footprint: Footprint | None = None  # what each account bought and its white space, the scored accounts'
     directory_urls: bool = True  # mkdocs.yml's use_directory_urls: how links the generator writes in HTML look
 
 
@@ -640,10 +640,6 @@ def _account_pages_since(r: Renderer, site: SiteInput, accounts: list[Account],
     return pages
 
 
-def tiers_by_account(scores: Scores) -> dict[str, str]:
-    return {account: entry.tier_id for account, entry in scores.by_account.items()}
-
-
 def render(site: SiteInput, templates: Path, focus: frozenset[str] | None = None,
            earlier: incremental.Earlier | None = None, split: bool = False) -> tuple[RenderedPage, ...]:
     """Every page of the site; with `focus`, only those accounts' pages and a page listing them
@@ -669,7 +665,7 @@ def render(site: SiteInput, templates: Path, focus: frozenset[str] | None = None
             if goal.is_open:
                 goals_by_owner.setdefault(goal.owner, []).append((account, goal))
     scored = [a for a in portfolio.accounts if a.id in site.scores.by_account]
-    r.env.globals["footprint"] = site.footprint or footprint(scored, tiers_by_account(site.scores))
+    r.env.globals["footprint"] = site.footprint
     if focus is not None:  # a preview: the accounts being edited, and a page that lists them
         scored = [a for a in scored if a.id in focus]
         pages = [r.page("preview.md.j2", "index.md", None, accounts=scored)]
