@@ -21,6 +21,8 @@ import markdown
 from mkdocs.structure import pages as mkdocs_pages
 from mkdocs.structure.toc import get_toc
 
+from .plainmarkdown import convert
+
 # mkdocs' default extensions, the starter mkdocs.yml's and footnotes (tests/test_onemarkdown.py
 # converts pages with all of them twice over one instance, and page by page as mkdocs does).
 KNOWN_RESETTING = frozenset({"toc", "tables", "fenced_code", "attr_list", "md_in_html", "admonition",
@@ -51,8 +53,18 @@ class SharedMarkdown:
         return self._md.reset()
 
     def render(self, page: Any, files: Any) -> None:
-        """What mkdocs' Page.render sets on `page`, from the shared instance."""
+        """What mkdocs' Page.render sets on `page`, from the shared instance (or, for a page of
+        only headings, plain prose and placeholders, from plainmarkdown: the same, byte for byte)."""
         md = self._instance()
+        toc = md.treeprocessors["toc"] if "toc" in md.treeprocessors else None
+        if (plain := convert(page.markdown, toc)) is not None:
+            page.content = plain.html
+            page.toc = get_toc(plain.toc_tokens)
+            page._title_from_render = plain.title
+            page.present_anchor_ids = set(plain.anchor_ids)
+            if _MKDOCS_LOG.getEffectiveLevel() > logging.DEBUG:
+                page.links_to_anchors = {}  # a plain page links nowhere
+            return
         # Registered under the names mkdocs uses, each replaces the previous page's (they hold its file).
         raw_html = mkdocs_pages._RawHTMLPreprocessor()
         raw_html._register(md)
