@@ -42,7 +42,7 @@ _HEADING = re.compile(rf"(#{{1,6}}) ({_TEXT.pattern}?)(?: \{{ ?#([A-Za-z0-9][A-Z
 @dataclass(frozen=True)
 class Converted:
     html: str
-    toc_tokens: list[dict[str, Any]]  # nested, as Python-Markdown's toc extension leaves them
+    toc_tokens: list[Any]  # nested, as Python-Markdown's toc extension leaves them
     title: str | None  # the first element's text when it is an h1 (mkdocs' page title)
     anchor_ids: frozenset[str]
 
@@ -111,7 +111,7 @@ def convert(markdown: str, toc: Any) -> Converted | None:
             headings.append((len(match.group(1)), match.group(2), match.group(3)))
     used = {explicit for _, _, explicit in headings if explicit is not None}
     counters: dict[str, int] = {}
-    tokens: list[dict[str, Any]] = []
+    tokens: list[Any] = []
     out: list[str] = []
     ids: list[str] = []
     next_heading = iter(headings)
@@ -131,10 +131,8 @@ def convert(markdown: str, toc: Any) -> Converted | None:
                 tokens.append({"level": level, "id": anchor, "name": inner, "html": inner, "data-toc-label": ""})
             permalink = ""
             if toc.use_permalinks is True:
-                title = f' title="{toc.permalink_title}"' if toc.permalink_title else ""
-                permalink = f'<a class="{toc.permalink_class}" href="#{anchor}"{title}>&para;</a>'
+                says = f' title="{toc.permalink_title}"' if toc.permalink_title else ""
+                permalink = f'<a class="{toc.permalink_class}" href="#{anchor}"{says}>&para;</a>'
             out.append(f'<h{level} id="{anchor}">{inner}{permalink}</h{level}>')
-    title = None
-    if blocks and blocks[0][0] == "h" and headings[0][0] == 1:
-        title = headings[0][1]
+    title = headings[0][1] if blocks and blocks[0][0] == "h" and headings[0][0] == 1 else None
     return Converted("\n".join(out).strip(), nest_toc_tokens(tokens), title, frozenset(ids))
