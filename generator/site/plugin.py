@@ -15,6 +15,7 @@ import tempfile
 from concurrent.futures import Future, ThreadPoolExecutor
 from html import escape
 from pathlib import Path
+from typing import Any
 
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
@@ -28,7 +29,7 @@ from ..core.diagnostics import format_text, stops_strict, summary
 from ..core.errors import KamError
 from ..history import gitlog
 from ..scoring.check import BuildCache, reference_date
-from . import chrome, incremental, searchindex
+from . import chrome, incremental, searchindex, secondcore
 from .build import ASSETS, TEMPLATES, THEME_OVERRIDES, Generated, generate, read_timeline
 from .calendars import site_feeds
 from .escape import md_text
@@ -96,6 +97,13 @@ class KamPlugin(BasePlugin[KamConfig]):
         self.sanitized: dict[str, Future[str]] = {}  # a generated page's content, made by a sanitiser
         self.cutting: dict[str, Future[list[dict[str, str]]]] = {}  # its search entries, likewise
         self.markdown: SharedMarkdown | None = None  # one build's instance for generated pages
+        # A one-off build of many pages (secondcore.py): generated pages wait here, (page, its HTML
+        # from Markdown, whether it has search entries), until the process that writes them takes them.
+        self.split = False
+        self.pending: dict[str, tuple[RenderedPage, str, bool]] = {}
+        self.second: secondcore.SecondProcess | None = None
+        self.nav: Any = None  # mkdocs.structure.nav.Navigation, for the second process
+        self.skipped_notice: secondcore.SkippedNotice | None = None
 
     def on_startup(self, *, command, dirty) -> None:
         # Having on_startup keeps this object for the whole of `mkdocs serve`: the history read
@@ -238,6 +246,10 @@ class KamPlugin(BasePlugin[KamConfig]):
         if self.generated.site is not None:  # links in a calendar are absolute: they need the site's address
             for path, ics in site_feeds(self.generated.site, config.site_url).items():
                 out.append(File.generated(config, path, content=ics))
+        self.split = (not self.serving and self.staged is None
+                      and secondcore.may_split(config.plugins, len(self.generated.pages)))
+        if SANITIZERS and not self.split:  # a split build starts its thread after the fork (threads do not survive one)
+            self.pool = ThreadPoolExecutor(SANITIZERS, thread_name_prefix="kam-sanitize")
         return out
 
     def on_nav(self, nav, config, files):
@@ -247,12 +259,57 @@ class KamPlugin(BasePlugin[KamConfig]):
             for page in nav.pages:
                 if page.file.src_uri in self.titles and not page.file.is_modified():
                     page.title = self.titles[page.file.src_uri]
+        self.nav = nav
         return nav
 
     def on_env(self, env, config, files):
         chrome.install(env)  # the navigation rendered once for the pages that see the same one
         env.bytecode_cache = self.theme_templates
+        if self.split and self.pending:
+            self._split(env, config, files)
         return env
+
+    def _split(self, env, config, files) -> None:
+        """Every page has been read: the second half of the generated pages goes to a second
+        process, which writes them while this one writes the rest (secondcore.py)."""
+        from mkdocs.structure.files import InclusionLevel
+
+        secondcore.allow_skipping(env)
+        order = list(self.pending)  # the order mkdocs read the pages in, and builds them in
+        mine, theirs = order[:len(order) // 2], order[len(order) // 2:]
+        doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
+        pages = {f.src_uri: f.page for f in doc_files}
+        self.second = secondcore.SecondProcess.start(
+            lambda outcome: self._build_elsewhere(outcome, [pages[uri] for uri in theirs], config, doc_files, env))
+        for uri in theirs:
+            pages[uri].meta["template"] = secondcore.BUILT_ELSEWHERE
+        self.skipped_notice = secondcore.SkippedNotice(set(theirs))
+        logging.getLogger("mkdocs.commands.build").addFilter(self.skipped_notice)
+        if SANITIZERS:
+            self.pool = ThreadPoolExecutor(SANITIZERS, thread_name_prefix="kam-sanitize")
+        for uri in mine:
+            rendered, html, indexed = self.pending[uri]
+            self._sanitize_later(pages[uri], rendered, html, indexed)
+
+    def _build_elsewhere(self, outcome: secondcore.Outcome, pages, config, doc_files, env) -> None:
+        """In the second process: the pages' content and search entries, then mkdocs' own page builder."""
+        from mkdocs.commands.build import _build_page
+
+        for page in pages:
+            rendered, html, indexed = self.pending[page.file.src_uri]
+            if indexed:
+                outcome.entries[page.file.src_uri] = _entries(rendered, html, page.url,
+                                                              escape(page.title or "", quote=False))
+            page.content = _sanitized(rendered, html)
+            _build_page(page, config, doc_files, self.nav, env)
+
+    def _sanitize_later(self, page, rendered: RenderedPage, html: str, indexed: bool) -> None:
+        if indexed:  # entries() keeps text and a few bare tags only; the index holds HTML, as Material writes it
+            self.cutting[page.file.src_uri] = self._later(_entries, rendered, html, page.url,
+                                                          escape(page.title or "", quote=False))
+        # The page's content is read from on_page_context on, when mkdocs builds the pages after
+        # reading them all: it is in place by then (see on_page_context), and never unsanitised.
+        self.sanitized[page.file.src_uri] = self._later(_sanitized, rendered, html)
 
     @event_priority(100)  # before any other plugin reads the page, mkdocs-macros above all
     def on_page_markdown(self, markdown, page, config, files):
@@ -301,16 +358,18 @@ class KamPlugin(BasePlugin[KamConfig]):
                         "Markdown (a block inside a code block or an indented line?): put each "
                         "{% call block() %} on lines of its own")
         search = page.meta.get("search") or {}
-        if self.own_search and not search.get("exclude"):
-            self.cutting[page.file.src_uri] = self._later(  # entries() keeps text and a few bare tags only
-                searchindex.entries, rendered.fill(html, searchable_only=True), page.url,
-                escape(page.title or "", quote=False))  # the index holds HTML, as Material writes it
+        indexed = self.own_search and not search.get("exclude")
+        if indexed:
             page.meta["search"] = {**search, "exclude": True}  # Material's search skips it: done here
+        if self.split:  # sanitised and indexed by the process that writes it, once every page is read
+            self.pending[page.file.src_uri] = (rendered, html, indexed)
+            return ""
         if self.pool is None:
-            return sanitize_html(rendered.fill(html))
-        # The page's content is read from on_page_context on, when mkdocs builds the pages after
-        # reading them all: it is in place by then (see on_page_context), and never unsanitised.
-        self.sanitized[page.file.src_uri] = self.pool.submit(sanitize_html, rendered.fill(html))
+            if indexed:
+                self.cutting[page.file.src_uri] = self._later(_entries, rendered, html, page.url,
+                                                              escape(page.title or "", quote=False))
+            return _sanitized(rendered, html)
+        self._sanitize_later(page, rendered, html, indexed)
         return ""
 
     def _later(self, function, *args) -> Future:
@@ -321,21 +380,40 @@ class KamPlugin(BasePlugin[KamConfig]):
         return done
 
     def on_pre_build(self, config):
-        self.sanitized, self.cutting = {}, {}
+        self.sanitized, self.cutting, self.pending = {}, {}, {}
         shared = SHARE_MARKDOWN and shareable(config["markdown_extensions"])
         self.markdown = SharedMarkdown(config) if shared else None
-        self.pool = ThreadPoolExecutor(SANITIZERS, thread_name_prefix="kam-sanitize") if SANITIZERS else None
+        self.pool, self.split, self.second = None, False, None  # on_files decides (it knows the pages)
 
     def _stop_sanitizers(self) -> None:
         if self.pool is not None:
             self.pool.shutdown(cancel_futures=True)
-        self.pool, self.sanitized, self.cutting, self.markdown = None, {}, {}, None
+        self.pool, self.sanitized, self.cutting, self.markdown, self.pending = None, {}, {}, None, {}
+        if self.skipped_notice is not None:
+            logging.getLogger("mkdocs.commands.build").removeFilter(self.skipped_notice)
+            self.skipped_notice = None
 
     def on_build_error(self, error):
+        if self.second is not None:
+            self.second.abandon()
+            self.second = None
         self._stop_sanitizers()
+
+    def _second_outcome(self) -> None:
+        """What the second process did, told as if it had happened here: its log records (so
+        --strict counts its warnings), its failure, its pages' search entries."""
+        if self.second is None:
+            return
+        outcome, self.second = self.second.finish(), None
+        for name, level, message in outcome.records:
+            logging.getLogger(name).log(level, message)
+        if outcome.failure is not None:
+            raise PluginError(f"kam: writing pages in the second process failed: {outcome.failure}")
+        self.searched.update(outcome.entries)
 
     @event_priority(-100)  # after Material's search has written its index
     def on_post_build(self, config):
+        self._second_outcome()
         self.searched.update((path, future.result()) for path, future in self.cutting.items())
         self._stop_sanitizers()
         # A dirty preview keeps the entries of the pages it did not build again.
@@ -368,6 +446,16 @@ class KamPlugin(BasePlugin[KamConfig]):
         if server.server_address[1] == 0:
             _tell_chosen_port(server)
         return server
+
+
+def _sanitized(rendered: RenderedPage, html: str) -> str:
+    """A generated page's content: its blocks in place, then only safe markup."""
+    return sanitize_html(rendered.fill(html))
+
+
+def _entries(rendered: RenderedPage, html: str, url: str, title: str) -> list[dict[str, str]]:
+    """A generated page's search entries, from its blocks marked searchable."""
+    return searchindex.entries(rendered.fill(html, searchable_only=True), url, title)
 
 
 def _tell_chosen_port(server) -> None:
