@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -39,6 +40,8 @@ from .safety import sanitize_html
 from .templates import template_file
 
 log = get_plugin_logger("kam")
+# What Material's search takes out of every page's content (material/plugins/search/plugin.py, on_page_context).
+_SEARCH_ATTRIBUTES = re.compile(r"\s?data-search-\w+=\"[^\"]+\"")
 # Threads that sanitise generated pages and cut their search entries while mkdocs goes on with
 # the next pages: nh3 releases the GIL, so on two cores that work leaves the build's path. 0: none.
 SANITIZERS = 1
@@ -104,6 +107,7 @@ class KamPlugin(BasePlugin[KamConfig]):
         self.second: secondcore.SecondProcess | None = None
         self.nav: Any = None  # mkdocs.structure.nav.Navigation, for the second process
         self.skipped_notice: secondcore.SkippedNotice | None = None
+        self.taken_entries: dict[str, list[dict[str, str]]] = {}  # search entries of the pages this process took
 
     def on_startup(self, *, command, dirty) -> None:
         # Having on_startup keeps this object for the whole of `mkdocs serve`: the history read
@@ -270,32 +274,45 @@ class KamPlugin(BasePlugin[KamConfig]):
         return env
 
     def _split(self, env, config, files) -> None:
-        """Every page has been read: the second half of the generated pages goes to a second
-        process, which writes them while this one writes the rest (secondcore.py)."""
+        """Every page has been read: the generated pages are written by this process and a second
+        one, each taking them from one end of the list (secondcore.py)."""
         from mkdocs.structure.files import InclusionLevel
 
-        secondcore.allow_skipping(env)
         order = list(self.pending)  # the order mkdocs read the pages in, and builds them in
-        mine, theirs = order[:len(order) // 2], order[len(order) // 2:]
+        position = {uri: i for i, uri in enumerate(order)}
+        ends = secondcore.Ends(len(order))
         doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
         pages = {f.src_uri: f.page for f in doc_files}
-        self.second = secondcore.SecondProcess.start(
-            lambda outcome: self._build_elsewhere(outcome, [pages[uri] for uri in theirs], config, doc_files, env))
-        for uri in theirs:
-            pages[uri].meta["template"] = secondcore.BUILT_ELSEWHERE
-        self.skipped_notice = secondcore.SkippedNotice(set(theirs))
-        logging.getLogger("mkdocs.commands.build").addFilter(self.skipped_notice)
-        if SANITIZERS:
-            self.pool = ThreadPoolExecutor(SANITIZERS, thread_name_prefix="kam-sanitize")
-        for uri in mine:
-            rendered, html, indexed = self.pending[uri]
-            self._sanitize_later(pages[uri], rendered, html, indexed)
+        self.second = secondcore.SecondProcess.start(lambda outcome: self._build_from_the_back(
+            outcome, [pages[uri] for uri in reversed(order)], ends, position, config, doc_files, env))
 
-    def _build_elsewhere(self, outcome: secondcore.Outcome, pages, config, doc_files, env) -> None:
-        """In the second process: the pages' content and search entries, then mkdocs' own page builder."""
+        def take(page) -> bool:
+            uri = page.file.src_uri
+            if uri not in position or not ends.take_front(position[uri]):
+                return False
+            rendered, html, indexed = self.pending[uri]
+            if indexed:
+                self.taken_entries[uri] = _entries(rendered, html, page.url, escape(page.title or "", quote=False))
+            # Material's search has read the page (still empty) and taken its data-search attributes
+            # out of the content: the content put in now is what that leaves.
+            content = _sanitized(rendered, html)
+            page.content = _SEARCH_ATTRIBUTES.sub("", content) if self.own_search else content
+            return True
+
+        secondcore.install(env, take)
+        for uri in order:
+            pages[uri].meta["template"] = secondcore.TAKE_OR_SKIP
+        self.skipped_notice = secondcore.SkippedNotice(set(order))
+        logging.getLogger("mkdocs.commands.build").addFilter(self.skipped_notice)
+
+    def _build_from_the_back(self, outcome: secondcore.Outcome, pages, ends: secondcore.Ends,
+                             position: dict[str, int], config, doc_files, env) -> None:
+        """In the second process: pages from the back of the list, until the parent's reach them."""
         from mkdocs.commands.build import _build_page
 
         for page in pages:
+            if not ends.take_back(position[page.file.src_uri]):
+                return
             rendered, html, indexed = self.pending[page.file.src_uri]
             if indexed:
                 outcome.entries[page.file.src_uri] = _entries(rendered, html, page.url,
@@ -380,7 +397,7 @@ class KamPlugin(BasePlugin[KamConfig]):
         return done
 
     def on_pre_build(self, config):
-        self.sanitized, self.cutting, self.pending = {}, {}, {}
+        self.sanitized, self.cutting, self.pending, self.taken_entries = {}, {}, {}, {}
         shared = SHARE_MARKDOWN and shareable(config["markdown_extensions"])
         self.markdown = SharedMarkdown(config) if shared else None
         self.pool, self.split, self.second = None, False, None  # on_files decides (it knows the pages)
@@ -410,6 +427,8 @@ class KamPlugin(BasePlugin[KamConfig]):
         if outcome.failure is not None:
             raise PluginError(f"kam: writing pages in the second process failed: {outcome.failure}")
         self.searched.update(outcome.entries)
+        self.searched.update(self.taken_entries)
+        self.taken_entries = {}
 
     @event_priority(-100)  # after Material's search has written its index
     def on_post_build(self, config):

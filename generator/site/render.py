@@ -13,6 +13,7 @@ import multiprocessing
 import os
 import re
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -588,36 +589,65 @@ FOOTPRINT_LIMITS = {"opportunity_limit": 100, "matrix_limit": 200, "product_limi
 SPLIT_FROM = 200  # accounts: below it, starting a second process costs more than it saves
 
 
-def _render_half(connection, r: Renderer, site: SiteInput, accounts: list[Account]) -> None:
-    """In the second process: the accounts' pages, or None when rendering fails (the first
-    process then renders them itself, and reports the failure as it would have)."""
+CHUNK = 8  # accounts taken at a time from the shared counter: small enough to balance, large enough to be cheap
+
+
+def _take(counter, total: int) -> range | None:
+    """The next CHUNK of account positions nobody has taken, or None when all are taken."""
+    with counter.get_lock():
+        first = counter.value
+        if first >= total:
+            return None
+        counter.value = min(total, first + CHUNK)
+    return range(first, min(total, first + CHUNK))
+
+
+def _render_taken(r: Renderer, site: SiteInput, accounts: list[Account], counter) -> dict[int, list[RenderedPage]]:
+    """Pages of the chunks this process takes, by the chunk's first position, until none is left."""
+    done: dict[int, list[RenderedPage]] = {}
+    while (chunk := _take(counter, len(accounts))) is not None:
+        done[chunk.start] = _account_pages(r, site, [accounts[i] for i in chunk])
+    return done
+
+
+def _render_in_second_process(connection, r: Renderer, site: SiteInput, accounts: list[Account], counter) -> None:
+    """In the second process: its chunks' pages, or None when rendering fails (the first process
+    then renders those accounts itself, and reports the failure as it would have)."""
     try:
-        pages = _account_pages(r, site, accounts)
+        taken: dict[int, list[RenderedPage]] | None = _render_taken(r, site, accounts, counter)
     except BaseException:  # noqa: BLE001 - any failure is the first process's to report
-        pages = None
-    connection.send(pages)
+        taken = None
+    connection.send(taken)
     connection.close()
 
 
-def _account_pages_split(r: Renderer, site: SiteInput, accounts: list[Account]) -> list[RenderedPage]:
-    """_account_pages over two cores: the second half of the accounts in a forked process (which
-    starts with this one's templates compiled and portfolio loaded), the first half here. Jinja
-    holds the GIL, so threads would not help. The same pages, in the same order, as in one."""
+def _account_pages_split(r: Renderer, site: SiteInput, accounts: list[Account],
+                         first: Callable[[], list[RenderedPage]]) -> tuple[list[RenderedPage], list[RenderedPage]]:
+    """(first(), _account_pages of the accounts) over two cores: a forked process (which starts with
+    this one's templates compiled and portfolio loaded) and this one take chunks of accounts from a
+    shared counter, this one after rendering first() (the portfolio's own pages), so that neither
+    waits for the other. Jinja holds the GIL, so threads would not help. The same pages, in the
+    same order, as in one process."""
     if len(accounts) < SPLIT_FROM or (os.cpu_count() or 1) < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        return _account_pages(r, site, accounts)
+        return first(), _account_pages(r, site, accounts)
     context = multiprocessing.get_context("fork")
+    counter = context.Value("i", 0)
     receive, send = context.Pipe(duplex=False)
-    half = len(accounts) // 2
-    worker = context.Process(target=_render_half, args=(send, r, site, accounts[half:]), daemon=True)
+    worker = context.Process(target=_render_in_second_process, args=(send, r, site, accounts, counter), daemon=True)
     worker.start()
     send.close()
     try:
-        first = _account_pages(r, site, accounts[:half])
-        second = receive.recv()
+        own = first()
+        mine = _render_taken(r, site, accounts, counter)
+        theirs = receive.recv()
     finally:
         receive.close()
         worker.join()
-    return first + (second if second is not None else _account_pages(r, site, accounts[half:]))
+    if theirs is None:  # the second process failed: its chunks are rendered here, where a failure is reported
+        theirs = {start: _account_pages(r, site, accounts[start:start + CHUNK])
+                  for start in range(0, len(accounts), CHUNK) if start not in mine}
+    chunks = {**mine, **theirs}
+    return own, [page for start in sorted(chunks) for page in chunks[start]]
 
 
 def _account_pages_since(r: Renderer, site: SiteInput, accounts: list[Account],
@@ -649,7 +679,6 @@ def render(site: SiteInput, templates: Path, focus: frozenset[str] | None = None
     a fork would copy mid-flight)."""
     r = Renderer(site, templates)
     portfolio = site.portfolio
-    criteria = site.scores.criteria
     actions_by_owner: dict[str, list] = {}
     for item in site.analytics.actions_past_due:
         actions_by_owner.setdefault(item.owner, []).append(item)
@@ -670,6 +699,34 @@ def render(site: SiteInput, templates: Path, focus: frozenset[str] | None = None
         scored = [a for a in scored if a.id in focus]
         pages = [r.page("preview.md.j2", "index.md", None, accounts=scored)]
         return tuple(pages + _account_pages(r, site, scored))
+
+    def people(kept: dict[str, RenderedPage]) -> list[RenderedPage]:
+        return [kept.get(person.id) or r.page(
+            "person.md.j2", person_page(person.id), "team.yml", person=person,
+            open_actions=sorted(actions_by_owner.get(person.id, []), key=lambda f: f.due),
+            my_goals=goals_by_owner.get(person.id, [])) for person in portfolio.team]
+
+    if earlier is None and split:  # the portfolio's and people's pages while the second process starts on accounts
+        own, accounts = _account_pages_split(r, site, scored, lambda: _portfolio_pages(r, site, scored) + people({}))
+        return tuple(own + accounts)
+    pages = _portfolio_pages(r, site, scored)
+    if earlier is not None:
+        accounts = _account_pages_since(r, site, scored, earlier)
+    else:
+        accounts = _account_pages(r, site, scored)
+    kept: dict[str, RenderedPage] = {}
+    if earlier is not None:  # a preview: the people an edit does not reach keep their pages
+        before = {who: page for page in earlier.pages if (who := incremental.person_of(page.path)) is not None}
+        again = incremental.people_affected({k: [v] for k, v in before.items()}, earlier.edited,
+                                            [p for p in accounts if incremental.account_of(p.path) in earlier.edited],
+                                            site.root, [person.id for person in portfolio.team])
+        kept = {k: v for k, v in before.items() if k not in again}
+    return tuple(pages + people(kept) + accounts)
+
+
+def _portfolio_pages(r: Renderer, site: SiteInput, scored: list[Account]) -> list[RenderedPage]:
+    """The pages about the whole portfolio (home, lists, analytics, references, indexes)."""
+    criteria = site.scores.criteria
     pages = [
         r.page("home.md.j2", "index.md", None, **_home_context(site)),
         r.page("accounts.md.j2", "accounts/index.md", None, accounts=_by_score(site, [a.id for a in scored])),
@@ -689,20 +746,4 @@ def render(site: SiteInput, templates: Path, focus: frozenset[str] | None = None
     for dimension in INDEX_DIMENSIONS:
         pages.append(r.page("index_by.md.j2", f"indexes/{dimension}.md", None, dimension=dimension,
                             groups=_index_groups(r, dimension)))
-    if earlier is not None:
-        accounts = _account_pages_since(r, site, scored, earlier)
-    else:
-        accounts = _account_pages_split(r, site, scored) if split else _account_pages(r, site, scored)
-    kept: dict[str, RenderedPage] = {}
-    if earlier is not None:  # a preview: the people an edit does not reach keep their pages
-        before = {who: page for page in earlier.pages if (who := incremental.person_of(page.path)) is not None}
-        again = incremental.people_affected({k: [v] for k, v in before.items()}, earlier.edited,
-                                            [p for p in accounts if incremental.account_of(p.path) in earlier.edited],
-                                            site.root, [person.id for person in portfolio.team])
-        kept = {k: v for k, v in before.items() if k not in again}
-    for person in portfolio.team:
-        pages.append(kept.get(person.id) or r.page(
-            "person.md.j2", person_page(person.id), "team.yml", person=person,
-            open_actions=sorted(actions_by_owner.get(person.id, []), key=lambda f: f.due),
-            my_goals=goals_by_owner.get(person.id, [])))
-    return tuple(pages + accounts)
+    return pages

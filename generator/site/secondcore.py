@@ -1,13 +1,16 @@
-"""Half of a one-off build's generated pages written by a second process.
+"""A one-off build's generated pages written by two processes.
 
 mkdocs builds pages one after another on one core: at 1,000 accounts, Material's page template,
 the sanitiser and the search entries of about 7,000 generated pages were most of a build that
 the second core mostly watched. Once mkdocs has read every page (its navigation, titles and
-tables of contents are complete, and no thread has started yet), the process forks: the child
-sanitises, indexes and writes the second half of the generated pages through mkdocs' own page
-builder, with the same templates, navigation and plugins, and sends back what the parent needs
-(the pages' search entries, what it logged, a failure); the parent renders nothing for those
-pages and writes the rest. The files written are the same, byte for byte, as one process writes.
+tables of contents are complete, and no thread has started yet), the process forks. The two
+take generated pages from the two ends of one list (`Ends`), so that neither waits for the
+other: mkdocs, in the parent, goes through the pages from the front as it always does, and
+renders a page only if it gets to take it; the child takes pages from the back, sanitises,
+indexes and writes each through mkdocs' own page builder, with the same templates, navigation
+and plugins, until the two meet. The child sends back what the parent needs (the pages' search
+entries, what it logged, a failure). The files written are the same, byte for byte, as one
+process writes.
 
 The child's log records are replayed by the parent, so `--strict` counts a warning wherever it
 happened, and a failure in the child fails the build. Only a build that is not served (a server's
@@ -28,8 +31,9 @@ from typing import Any
 
 from jinja2 import ChoiceLoader, DictLoader, Environment
 
-# The template a page built by the other process renders here: nothing, so mkdocs writes no file for it.
-BUILT_ELSEWHERE = "kam-built-by-the-second-process.html"
+# The template of a generated page in the parent: the theme's page if the parent takes it from
+# the list, else nothing, so that mkdocs writes no file for it (the child writes it).
+TAKE_OR_SKIP = "kam-take-or-skip.html"
 SPLIT_FROM_PAGES = 1000  # below it, a second process costs more than it saves
 # Handlers of the events mkdocs runs while it builds a page that are known to keep no state the
 # parent needs afterwards (the search plugin keeps entries, but not for pages it is told to exclude).
@@ -56,10 +60,39 @@ def may_split(plugins: Any, pages: int) -> bool:
     return True
 
 
-def allow_skipping(env: Environment) -> None:
-    """Make BUILT_ELSEWHERE loadable from the theme's environment."""
+def install(env: Environment, take: Callable[[Any], bool]) -> None:
+    """Make TAKE_OR_SKIP loadable from the theme's environment; `take(page)` says whether this
+    process writes the page (and makes its content ready when it does)."""
     assert env.loader is not None  # mkdocs' theme environment always has its loader
-    env.loader = ChoiceLoader([DictLoader({BUILT_ELSEWHERE: ""}), env.loader])
+    page_template = "{%- if kam_take(page) -%}{%- include 'main.html' -%}{%- endif -%}"
+    env.loader = ChoiceLoader([DictLoader({TAKE_OR_SKIP: page_template}), env.loader])
+    env.globals["kam_take"] = take
+
+
+class Ends:
+    """Positions 0..total-1 of a list taken from both ends by two processes (forked after it is
+    made: it lives in shared memory), each position by exactly one of them."""
+
+    def __init__(self, total: int) -> None:
+        context = multiprocessing.get_context("fork")
+        self._front, self._back = context.RawValue("i", 0), context.RawValue("i", total - 1)
+        self._lock = context.Lock()
+
+    def take_front(self, position: int) -> bool:
+        """For the parent, going forwards: position is its if the child has not taken it."""
+        with self._lock:
+            if position > self._back.value:
+                return False
+            self._front.value = position + 1
+            return True
+
+    def take_back(self, position: int) -> bool:
+        """For the child, going backwards."""
+        with self._lock:
+            if position < self._front.value:
+                return False
+            self._back.value = position - 1
+            return True
 
 
 class _Capture(logging.Handler):
