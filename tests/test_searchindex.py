@@ -121,6 +121,14 @@ def test_text_the_sanitiser_would_give_back_unchanged_skips_it():
         assert nh3.clean(f"{refused}a{refused}", tags=set()) != f"{refused}a{refused}"
 
 
+
+def test_a_lone_surrogate_is_refused_as_nh3_refused_it():
+    for page in ("a\ud800b", '<h2 id="x">T\udfff</h2>x'):
+        with pytest.raises(UnicodeEncodeError):
+            reference_entries(page, "p/", "P")
+        with pytest.raises(UnicodeEncodeError):
+            entries(page, "p/", "P")
+
 def test_sections_of_plain_text_never_reach_the_sanitiser(monkeypatch):
     from account_playbooks.site import searchindex
 
