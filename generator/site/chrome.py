@@ -9,7 +9,8 @@ build, when it and every template it includes are the theme's own; a page in the
 renders its own, and so does every page for a partial the repository overrides in its
 custom_dir (or one that the partial includes): that may write anything of the page. The header differs between such pages by the page's title alone: it is rendered
 once with a mark where the title goes, and each page's title is written there as the theme's own
-expression writes it. The output is the same byte for byte: the templates that render it are the
+expression writes it. The script of the theme's settings at the end of every page differs only by
+how deep the page is: it is rendered once per depth. The output is the same byte for byte: the templates that render it are the
 theme's, unchanged.
 
 Only the kam plugin installs this, on the Jinja environment of one build; the tree `kam render
@@ -22,7 +23,7 @@ import os
 import posixpath
 from typing import Any
 
-from jinja2 import ChoiceLoader, DictLoader, Environment, PrefixLoader, TemplateNotFound, meta, pass_context
+from jinja2 import ChoiceLoader, DictLoader, Environment, PrefixLoader, TemplateNotFound, meta, nodes, pass_context
 from jinja2.runtime import Context
 from mkdocs.utils import get_theme_dir, normalize_url
 
@@ -38,6 +39,14 @@ MARK = "\x00<Kam&Title>\x00"
 # Material's header writes the page's title with this expression (partials/header.html); the digit
 # says which branch the page takes, so that the header made for it has the same whitespace around it.
 TITLE = "{% if page.meta and page.meta.title %}1{{ page.meta.title }}{% else %}0{{ page.title }}{% endif %}"
+# Material's base.html ends with a script of its settings, block `config`: the same on every page with the
+# same base_url. The page template stays the one it extends; only that block is shared.
+PAGE = "main.html"
+PAGE_TEMPLATE = ("{%- extends '" + THEME + "/" + PAGE + "' -%}{%- block config -%}"
+                 "{%- set kam_key = kam_config_key(page, base_url, config) -%}"
+                 "{%- if kam_key is none -%}{{- super() -}}"
+                 "{%- else -%}{{- kam_configs[kam_key] if kam_key in kam_configs else kam_keep_config(kam_key, super()) -}}"
+                 "{%- endif -%}{%- endblock -%}")
 
 
 def _nav_urls(items) -> list[str]:
@@ -143,6 +152,7 @@ class Chrome:
         self.headers: dict[tuple[tuple[str, ...], str], tuple[str, str]] = {}
         self.shared: dict[str, bool] = {}  # by partial, decided on the first page that could share it
         self.title = env.from_string(TITLE)
+        self.configs: dict[str, str] = {}
 
     def key(self, page: Any, nav: Any, config: Any) -> tuple[str, ...] | None:
         if nav is None:
@@ -161,9 +171,39 @@ class Chrome:
         """A partial can be shared if it is the theme's own, and so is every template it includes: a repository's
         own navigation, header, logo or repository link may write anything of the page, and renders for each."""
         if name not in self.shared:
-            theme_dir = os.path.abspath(get_theme_dir(config.theme.name)) if config.theme.name else ""
+            theme_dir = self._theme_dir(config)
             self.shared[name] = bool(theme_dir) and _theme_own(self.theme, self.env, name, theme_dir, {name})
         return self.shared[name]
+
+    def _theme_dir(self, config: Any) -> str:
+        return os.path.abspath(get_theme_dir(config.theme.name)) if config.theme.name else ""
+
+    def config_key(self, page: Any, base_url: str, config: Any) -> str | None:
+        """What the settings script depends on for `page`: base_url, which says how deep the page is. The script
+        also links to the theme's search worker in assets/, as deep but not the same from a page under assets/."""
+        if page is None or getattr(page, "url", None) is None or _folders(page.url)[:1] == ("assets",):
+            return None
+        if "config" not in self.shared:
+            self.shared["config"] = self._config_shareable(self._theme_dir(config))
+        return base_url if self.shared["config"] else None
+
+    def _config_shareable(self, theme_dir: str) -> bool:
+        """Whether block `config` is the theme's base.html's: base.html is the theme's own, and the page template
+        this extends extends it without a block of that name."""
+        try:
+            source, _, _ = self.theme.get_source(self.env, PAGE)
+            _, filename, _ = self.theme.get_source(self.env, "base.html")
+        except TemplateNotFound:
+            return False
+        tree = self.env.parse(source)
+        extends = [node.template for node in tree.find_all(nodes.Extends)]
+        return (bool(theme_dir) and os.path.commonpath([os.path.abspath(filename), theme_dir]) == theme_dir
+                and len(extends) == 1 and isinstance(extends[0], nodes.Const) and extends[0].value == "base.html"
+                and all(block.name != "config" for block in tree.find_all(nodes.Block)))
+
+    def keep_config(self, key: str, html: str) -> str:
+        self.configs[key] = html
+        return html
 
     @pass_context
     def render(self, context: Context, name: str) -> str:
@@ -189,10 +229,12 @@ class Chrome:
 
 
 def install(env: Environment) -> None:
-    """Make PARTIALS of `env` the cached ones; the theme's stay reachable under THEME/."""
+    """Make PARTIALS of `env` the cached ones, and PAGE one whose settings script is; the theme's stay
+    reachable under THEME/."""
     theme = env.loader
     assert theme is not None  # mkdocs' theme environment always has its loader
     chrome = Chrome(env, theme)
-    env.loader = ChoiceLoader([DictLoader({name: "{{- kam_chrome('" + name + "') -}}" for name in PARTIALS}), theme,
-                               PrefixLoader({THEME: theme})])
-    env.globals["kam_chrome"] = chrome.render
+    cached = {name: "{{- kam_chrome('" + name + "') -}}" for name in PARTIALS}
+    env.loader = ChoiceLoader([DictLoader({**cached, PAGE: PAGE_TEMPLATE}), theme, PrefixLoader({THEME: theme})])
+    env.globals.update(kam_chrome=chrome.render, kam_config_key=chrome.config_key, kam_configs=chrome.configs,
+                       kam_keep_config=chrome.keep_config)
