@@ -79,25 +79,31 @@ def test_a_site_with_the_chrome_rendered_once_is_the_same_byte_for_byte(kind, tm
         assert b"&lt;" in written and b'"' in written
 
 
-HEADER_OVERRIDE = """<header class="md-header">{{ page.title }} {{ page.url | upper }}
-{% include "partials/source.html" %}</header>"""
+_THEME = Path(get_theme_dir("material"))
+# A repository's own template (custom_dir) that writes something of the page, and what it writes in accounts/codehow/goals/.
+OVERRIDES = {
+    "partials/header.html": ('<header class="md-header">{{ page.title }} {{ page.url | upper }}\n'
+                             '{% include "partials/source.html" %}</header>', "ACCOUNTS/CODEHOW/GOALS/"),
+    "partials/source.html": ("<a class='own'>{{ page.url }}</a>", "<a class='own'>accounts/codehow/goals/"),
+    "partials/nav.html": ("<nav class='own'>{% for item in nav %}{{ item.title }}{% endfor %}</nav>", "<nav class='own'>"),
+    "partials/language.html": ('{% macro t(key) %}{{ {"search.placeholder": "Find in " ~ (page.url if page else "")}.get(key, key) }}'
+                               "{% endmacro %}", 'placeholder="Find in accounts/codehow/goals/"'),
+    "base.html": ((_THEME / "base.html").read_text(encoding="utf-8").replace('"base": base_url',
+                                                                            '"base": page.url if page else base_url'),
+                  '"base": "accounts/codehow/goals/"'),
+}
 
 
-@pytest.mark.parametrize("override", ["partials/header.html", "partials/source.html", "partials/nav.html", "base.html"])
+@pytest.mark.parametrize("override", OVERRIDES)
 def test_the_repositorys_own_partials_render_in_the_cached_chrome(override, tmp_path, monkeypatch):
-    """A repository's header or a partial it includes may write anything of the page: it renders for
-    each page; its navigation renders once per key, as the theme's does."""
+    """A repository's own partial, or a partial it includes, may write anything of the page: it renders for
+    each page, and the site is the same as without the cache."""
     repo = site_repo(BASE, tmp_path / "repo")
     (repo / "overrides" / "partials").mkdir(parents=True)
-    theme = Path(get_theme_dir("material"))
-    text = {"base.html": (theme / "base.html").read_text(encoding="utf-8").replace('"base": base_url', '"base": page.url if page else base_url'),
-            "partials/header.html": HEADER_OVERRIDE, "partials/source.html": "<a class='own'>{{ page.url }}</a>",
-            "partials/nav.html": "<nav class='own'>{% for item in nav %}{{ item.title }}{% endfor %}</nav>"}[override]
+    text, written = OVERRIDES[override]
     (repo / "overrides" / override).write_text(text, encoding="utf-8")
     config = (repo / "mkdocs.yml").read_text(encoding="utf-8")
     (repo / "mkdocs.yml").write_text(config.replace("  name: material\n", "  name: material\n  custom_dir: overrides\n"),
                                      encoding="utf-8")
     site = _same_with_and_without_the_cache(repo, monkeypatch)
-    page = site["accounts/codehow/goals/index.html"].decode()
-    assert {"base.html": '"base": "accounts/codehow/goals/"', "partials/header.html": "ACCOUNTS/CODEHOW/GOALS/", "partials/source.html": "<a class='own'>accounts/codehow/goals/",
-            "partials/nav.html": "<nav class='own'>"}[override] in page
+    assert written in site["accounts/codehow/goals/index.html"].decode()

@@ -9,7 +9,7 @@ build, when it and every template it includes are the theme's own; a page in the
 renders its own, and so does every page for a partial the repository overrides in its
 custom_dir (or one that the partial includes): that may write anything of the page. The header differs between such pages by the page's title alone: it is rendered
 once with a mark where the title goes, and each page's title is written there as the theme's own
-expression writes it. The script of the theme's settings at the end of every page differs only by
+expression writes it. The translations are looked up once per key. The script of the theme's settings at the end of every page differs only by
 how deep the page is: it is rendered once per depth. The output is the same byte for byte: the templates that render it are the
 theme's, unchanged.
 
@@ -39,6 +39,12 @@ MARK = "\x00<Kam&Title>\x00"
 # Material's header writes the page's title with this expression (partials/header.html); the digit
 # says which branch the page takes, so that the header made for it has the same whitespace around it.
 TITLE = "{% if page.meta and page.meta.title %}1{{ page.meta.title }}{% else %}0{{ page.title }}{% endif %}"
+# Material's translations, imported by base.html for every page and looked up a dozen times in each: the same
+# text for a key in every page of a build. Each key is looked up in the theme's module once.
+LANGUAGE = "partials/language.html"
+LANGUAGE_TEMPLATE = ("{%- if kam_language_shared(config) -%}{%- macro t(key) -%}{{ kam_t(key) }}{%- endmacro -%}"
+                     "{%- else -%}{%- import '" + THEME + "/" + LANGUAGE + "' as kam_language with context -%}"
+                     "{%- set t = kam_language.t -%}{%- endif -%}")
 # Material's base.html ends with a script of its settings, block `config`: the same on every page with the
 # same base_url. The page template stays the one it extends; only that block is shared.
 PAGE = "main.html"
@@ -153,6 +159,8 @@ class Chrome:
         self.shared: dict[str, bool] = {}  # by partial, decided on the first page that could share it
         self.title = env.from_string(TITLE)
         self.configs: dict[str, str] = {}
+        self.translations: dict[str, str] = {}
+        self.language: Any = None  # the theme's module, made on the first lookup
 
     def key(self, page: Any, nav: Any, config: Any) -> tuple[str, ...] | None:
         if nav is None:
@@ -168,11 +176,13 @@ class Chrome:
         return self.env.concat(template.root_render_func(template.new_context(variables, True)))
 
     def _shareable(self, name: str, config: Any) -> bool:
-        """A partial can be shared if it is the theme's own, and so is every template it includes: a repository's
-        own navigation, header, logo or repository link may write anything of the page, and renders for each."""
+        """A partial can be shared if it is the theme's own, and so is every template it includes, and the translations
+        it is handed: a repository's own navigation, header, logo, repository link or translations may write anything
+        of the page, and render for each."""
         if name not in self.shared:
             theme_dir = self._theme_dir(config)
-            self.shared[name] = bool(theme_dir) and _theme_own(self.theme, self.env, name, theme_dir, {name})
+            self.shared[name] = (bool(theme_dir) and _theme_own(self.theme, self.env, name, theme_dir, {name})
+                                 and self.language_shared(config))  # base.html hands every partial its `lang`
         return self.shared[name]
 
     def _theme_dir(self, config: Any) -> str:
@@ -184,7 +194,7 @@ class Chrome:
         if page is None or getattr(page, "url", None) is None or _folders(page.url)[:1] == ("assets",):
             return None
         if "config" not in self.shared:
-            self.shared["config"] = self._config_shareable(self._theme_dir(config))
+            self.shared["config"] = self._config_shareable(self._theme_dir(config)) and self.language_shared(config)
         return base_url if self.shared["config"] else None
 
     def _config_shareable(self, theme_dir: str) -> bool:
@@ -204,6 +214,23 @@ class Chrome:
     def keep_config(self, key: str, html: str) -> str:
         self.configs[key] = html
         return html
+
+    def language_shared(self, config: Any) -> bool:
+        """Whether the translations are the theme's own: a repository's may say anything, of the page too."""
+        if LANGUAGE not in self.shared:
+            theme_dir = self._theme_dir(config)
+            chosen = f"partials/languages/{config.theme.get('language')}.html"  # imported by a computed name
+            self.shared[LANGUAGE] = bool(theme_dir) and all(
+                _theme_own(self.theme, self.env, name, theme_dir, {name}) for name in (LANGUAGE, chosen))
+        return self.shared[LANGUAGE]
+
+    @pass_context
+    def translate(self, context: Context, key: str) -> str:
+        if key not in self.translations:
+            if self.language is None:
+                self.language = self.env.get_template(f"{THEME}/{LANGUAGE}").make_module(context.get_all())
+            self.translations[key] = str(self.language.t(key))
+        return self.translations[key]
 
     @pass_context
     def render(self, context: Context, name: str) -> str:
@@ -235,6 +262,8 @@ def install(env: Environment) -> None:
     assert theme is not None  # mkdocs' theme environment always has its loader
     chrome = Chrome(env, theme)
     cached = {name: "{{- kam_chrome('" + name + "') -}}" for name in PARTIALS}
-    env.loader = ChoiceLoader([DictLoader({**cached, PAGE: PAGE_TEMPLATE}), theme, PrefixLoader({THEME: theme})])
+    own = {**cached, PAGE: PAGE_TEMPLATE, LANGUAGE: LANGUAGE_TEMPLATE}
+    env.loader = ChoiceLoader([DictLoader(own), theme, PrefixLoader({THEME: theme})])
     env.globals.update(kam_chrome=chrome.render, kam_config_key=chrome.config_key, kam_configs=chrome.configs,
-                       kam_keep_config=chrome.keep_config)
+                       kam_keep_config=chrome.keep_config, kam_language_shared=chrome.language_shared,
+                       kam_t=chrome.translate)
