@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+from jinja2 import DictLoader, Environment
 from mkdocs.utils import get_theme_dir
 
 from account_playbooks.site import chrome
@@ -107,3 +108,24 @@ def test_the_repositorys_own_partials_render_in_the_cached_chrome(override, tmp_
                                      encoding="utf-8")
     site = _same_with_and_without_the_cache(repo, monkeypatch)
     assert written in site["accounts/codehow/goals/index.html"].decode()
+
+
+class _Page:
+    def __init__(self, url: str, title: str, meta: dict) -> None:
+        self.url, self.title, self.meta = url, title, meta
+
+
+def test_each_page_gets_its_title_in_the_branch_of_the_header_it_takes(monkeypatch):
+    """A header that writes a title from the page's meta and one from its heading differently: the shared header
+    of each page is the one made for its branch, and the title is written as the header writes it."""
+    header = ("<h>{% if page.meta and page.meta.title %}[{{ page.meta.title }}]{% else %}({{ page.title }}){% endif %}"
+              "{{ page.url }}</h>")
+    env = Environment(loader=DictLoader({chrome.HEADER: header}))
+    chrome.install(env)
+    monkeypatch.setattr(chrome.Chrome, "_shareable", lambda self, name, config: True)
+    monkeypatch.setattr(chrome.Chrome, "key", lambda self, page, nav, config: ("same",))
+    pages = [_Page("a/", "One & <b>", {}), _Page("b/", "Two", {"title": "Meta <i>"}), _Page("c/", "Three", {}),
+             _Page("d/", "Four", {"title": "Meta four"})]
+    written = [env.get_template(chrome.HEADER).render(page=page, config=None, nav=None) for page in pages]
+    # one header per branch, made for its first page (the URL says which), each page's own title in it, as it is
+    assert written == ["<h>(One & <b>)a/</h>", "<h>[Meta <i>]b/</h>", "<h>(Three)a/</h>", "<h>[Meta four]b/</h>"]

@@ -1,17 +1,18 @@
 """The theme's page chrome, rendered once for the many pages that see the same one.
 
-Material renders its whole navigation (the sidebar and the tabs) and its header for every page,
-and they were about a quarter of a build at 1,000 accounts. An account page is not in the
-navigation: nothing in it is active, and every link in it is the same on every page whose
-relative links to the navigation's pages are the same (accounts/a/goals/ and accounts/b/goals/,
-say). Such pages share one rendering of each partial, made the first time it is needed in a
-build, when it and every template it includes are the theme's own; a page in the navigation
-renders its own, and so does every page for a partial the repository overrides in its
-custom_dir (or one that the partial includes): that may write anything of the page. The header differs between such pages by the page's title alone: it is rendered
-once with a mark where the title goes, and each page's title is written there as the theme's own
-expression writes it. The translations are looked up once per key. The script of the theme's settings at the end of every page differs only by
-how deep the page is: it is rendered once per depth. The output is the same byte for byte: the templates that render it are the
-theme's, unchanged.
+Material renders its whole navigation (the sidebar and the tabs), its header and its settings
+script for every page, and they were about a third of mkdocs' page building at 1,000 accounts.
+An account page is not in the navigation: nothing in it is active, and every link in it is the
+same on every page whose relative links to the navigation's pages are the same
+(accounts/a/goals/ and accounts/b/goals/, say). Such pages share one rendering of each partial,
+made the first time it is needed in a build, when it and every template it includes are the
+theme's own; a page in the navigation renders its own, and so does every page for a partial the
+repository overrides in its custom_dir (or one that the partial includes, or the translations):
+that may write anything of the page. The header differs between such pages by the page's title
+alone: it is rendered once with a mark where the title goes, and each page's title is written
+there as the theme's own expression writes it. The settings script differs only by how deep the
+page is: it is rendered once per depth. The translations are looked up once per build and key.
+The output is the same byte for byte: the templates that render it are the theme's, unchanged.
 
 Only the kam plugin installs this, on the Jinja environment of one build; the tree `kam render
 --out` writes does not depend on it.
