@@ -497,7 +497,7 @@ def _units(lines: list[str], group: list[int], table: bool) -> list[list[int]] |
     units: list[list[int]] = []
     for number, (index, text) in enumerate(zip(group, texts, strict=True)):
         marker = _LIST_ITEM.match(text)
-        if number == 0 and not text.strip(" "):  # spaces on the first line of the body: the paragraph's
+        if number == 0 and not text.strip(" ") and len(text) < 4:  # spaces on the body's first line: the paragraph's
             units.append([index])
             continue
         if table and (number == 1 or text.lstrip(" ").startswith("|")):

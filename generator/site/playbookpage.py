@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from html import unescape
 import traceback
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
@@ -148,7 +149,9 @@ def _namespaced_heading(line: str, written: str, *, setext: bool = False) -> str
     match, shown = pattern.match(line), pattern.match(written)
     if not match or not shown:
         return line
-    anchor = next((s for s in (slug(match.group(2)), slug(shown.group(2))) if s.startswith("_")), None)
+    # toc reads the heading's text with entities resolved, the author's own `&#95;` included.
+    anchor = next((s for s in (slug(unescape(match.group(2))), slug(unescape(shown.group(2)))) if s.startswith("_")),
+                  None)
     if anchor is None:
         return line
     return f"{match.group(1)}{match.group(2)} {{ #{NAMESPACE}{anchor} }}"
