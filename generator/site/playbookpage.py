@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import re
 import secrets
-from html import unescape
 import traceback
 from collections.abc import Iterator, Mapping
+from html import unescape
 from typing import TYPE_CHECKING, Any
 
 from ..core.codes import emits
