@@ -429,8 +429,8 @@ def markdown_code(body: str) -> list[LineCode]:
 
 
 def _superfenced(lines: list[str]) -> list[bool]:
-    """Which lines superfences takes as a fenced block, never more: an opener at most three spaces in with
-    a plain language or attributes, every line up to the closer indented as far (or blank), and the same
+    """Which lines superfences takes as a fenced block, never more: an opener indented by spaces with a
+    plain language or attributes, every line up to the closer indented as far (or blank), and the same
     fence closing it at that indent. A fence abandoned or never closed is prose, and so is everything after
     an opener this does not model (options, a quote), as superfences' reading of what follows is unknown."""
     inside = [False] * len(lines)
