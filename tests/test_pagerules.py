@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from account_playbooks.site.macros import MACROS, page_parameters
-from account_playbooks.validate.pagerules import MACRO_PARAMETERS, check
+from account_playbooks.validate.pagerules import MACRO_PARAMETERS, check, raw_html
 
 from .hostile import SSTI
 
@@ -30,3 +30,18 @@ def test_nested_loops_are_bounded_by_their_literal_sizes():
     beyond = within.replace("x{% endfor %}", "{% for e in l %}x{% endfor %}{% endfor %}", 1)
     assert [(f.code, f.message) for f in check(beyond)] == [
         ("E215", "these loops would run 100,000 times; a page's nested loops may run at most 10,000")]
+
+
+@pytest.mark.parametrize("body, found", [
+    # A span goes on over the lines of its paragraph: its tags are code, the text after it is not.
+    ("Write `<div\nclass=x>` here", []),
+    ("a `b\nc`<img src=x onerror=alert(1)> `d`", [(2, 3, "<img")]),
+    ("- a `<b>\n  c` d", []),
+    # An unclosed fence is no fence, and neither is a line superfences does not take as one.
+    ("```\n<b>x</b>", [(2, 1, "<b>")]),
+    ("```x``` y\n<i>z</i>", [(2, 1, "<i>")]),
+    ("```html\n<div>code</div>\n```", []),
+])
+def test_raw_html_is_found_where_the_renderer_reads_prose(body, found):
+    """What `kam validate` reports as raw HTML is what neutralise shows as text: the same reading of code."""
+    assert list(raw_html(body)) == found

@@ -7,6 +7,7 @@ import bisect
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import cast
 
 from .codes import emits
 from .model import Section
@@ -380,3 +381,215 @@ def defuse_markup(body: str) -> str:
         at = paragraph.start + len(paragraph.lines)
     out.extend(lines[at:])
     return "\n".join(out)
+
+
+# -- what Python-Markdown (with pymdownx.superfences) reads as code ---------------------------
+#
+# `lines_with_fences` and `split_code_spans` read a line at a time, as CommonMark would. Python-Markdown
+# differs where it matters for a page published without raw HTML: a code span continues across the lines
+# of its paragraph, so a backtick left open on one line changes which text of the next is code; its
+# backtick scan has its own rules; and superfences only takes a fence it can parse and close. Text kept
+# as written because it looked like code, where the renderer reads prose, is raw HTML or an attribute
+# list on the page. `markdown_code` says where the renderer reads code; where it cannot be sure, it
+# reads prose: that text is then shown escaped, never run.
+
+_FENCE_LIKE = re.compile(r"[ \t>]*(?:`{3,}|~{3,})")  # what superfences tries as an opener
+_FENCE_OPENER = re.compile(r"( *)(`{3,}|~{3,})[ \t]*(?:\.?[\w#.+-]+)?[ \t]*(?:\{[^}\n]*\}[ \t]*)?$")
+_LIST_ITEM = re.compile(r" {0,3}(?:[*+-]|\d+\.) +")  # Python-Markdown's, on a line with tabs expanded
+_REFERENCE = re.compile(r" {0,3}\[[^\]]*\]:")
+_RULE_LIKE = re.compile(r"[-=*_ ]*[-=*_][-=*_ ]*$")  # a rule, a setext underline (a table's separator: _table_like)
+# Starts of lines that begin or split a block in Python-Markdown or a common extension (tabbed, definition
+# lists, footnotes, abbreviations); a macro's placeholder, whose HTML may be a block of its own.
+_BLOCK_MARK = ("#", ">", "<", "!!!", "???", "===", ":", "[^", "*[", "```", "~~~", "\ue000")
+
+
+@dataclass(frozen=True)
+class LineCode:
+    """One line of a body: inside a fenced block, or the (start, end) of each code span on it."""
+    fenced: bool
+    spans: tuple[tuple[int, int], ...] = ()
+
+
+def markdown_code(body: str) -> list[LineCode]:
+    """For each line of `body` (split on newlines), what Python-Markdown renders as code: a whole
+    fenced block, or code spans, which may continue from one line of a paragraph to the next. A
+    span is reported only where the renderer certainly reads one; every other character is prose."""
+    lines = body.split("\n")
+    fenced = _superfenced(lines)
+    for group in list(_groups(lines, fenced)):
+        first = lines[group[0]].expandtabs(4)
+        if len(first) - len(first.lstrip(" ")) >= 4:  # indented code: superfences puts a fence in it back as text
+            for index in group:
+                fenced[index] = False
+    found: list[LineCode] = [LineCode(True) if inside else LineCode(False) for inside in fenced]
+    for group in _groups(lines, fenced):
+        for index, spans in _group_spans(lines, fenced, group).items():
+            found[index] = LineCode(False, tuple(spans))
+    return found
+
+
+def _superfenced(lines: list[str]) -> list[bool]:
+    """Which lines superfences takes as a fenced block, never more: an opener indented by spaces with a
+    plain language or attributes, every line up to the closer indented as far (or blank), and the same
+    fence closing it at that indent. A fence abandoned or never closed is prose, and so is everything after
+    an opener this does not model (options, a quote), as superfences' reading of what follows is unknown."""
+    inside = [False] * len(lines)
+    at = 0
+    while at < len(lines):
+        if not _FENCE_LIKE.match(lines[at]):
+            at += 1
+            continue
+        opener = _FENCE_OPENER.match(lines[at])
+        if opener is None:
+            break
+        indent, fence = opener.group(1), opener.group(2)
+        end, closed = at + 1, False
+        while end < len(lines) and not closed:
+            line = lines[end]
+            if line.strip() and not line.startswith(indent):
+                break  # not indented as far: superfences abandons the fence, and goes on after this line
+            rest = line[len(indent):]
+            closed = rest.startswith(fence) and not rest[len(fence):].strip(" \t")
+            end += 1
+        if closed:
+            inside[at:end] = [True] * (end - at)
+        elif end == len(lines):
+            break  # never closed: superfences reads no fence from here on
+        at = end + 1 if not closed else end
+    return inside
+
+
+def _groups(lines: list[str], fenced: list[bool]) -> Iterator[list[int]]:
+    """The lines of each run between blank lines, fences included: no span crosses a blank line, but
+    one crosses a fence (superfences leaves a placeholder in the paragraph)."""
+    group: list[int] = []
+    for index, line in enumerate(lines):
+        # Markdown empties a line of spaces after a line end: the first line only if it is empty.
+        if not fenced[index] and not (line.strip(" \t") if index else line):
+            if group:
+                yield group
+            group = []
+        else:
+            group.append(index)
+    if group:
+        yield group
+
+
+def _starts_block(text: str) -> bool:
+    """Whether a line may start or split a block: anything but plain paragraph text (tabs expanded)."""
+    stripped = text.lstrip(" ")
+    return (len(text) - len(stripped) > 3 or not stripped or stripped.startswith(_BLOCK_MARK)
+            or "\ue000" in text or bool(_REFERENCE.match(text)) or bool(_RULE_LIKE.match(stripped)))
+
+
+def _table_like(lines: list[str], group: list[int]) -> bool:
+    """Whether the tables extension may read the group as a table: a separator row under a row with a `|`."""
+    return len(group) > 1 and "|" in lines[group[0]] and "|" in lines[group[1]] \
+        and set(lines[group[1]].strip()) <= set("|:- \t")
+
+
+def _units(lines: list[str], group: list[int], table: bool) -> list[list[int]] | None:
+    """The group as the inline texts Python-Markdown reads, each a list of line indexes: one paragraph,
+    or one per list item (its first line and lazy continuation lines). None when not certain. With
+    `table`, the paragraph it is if the tables extension does not take it (its rows and separator text)."""
+    texts = [lines[i].expandtabs(4) for i in group]
+    item = _LIST_ITEM.match(texts[0])
+    units: list[list[int]] = []
+    for number, (index, text) in enumerate(zip(group, texts, strict=True)):
+        marker = _LIST_ITEM.match(text)
+        if number == 0 and not text.strip(" ") and len(text) < 4:  # spaces on the body's first line: the paragraph's
+            units.append([index])
+            continue
+        if table and (number == 1 or text.lstrip(" ").startswith("|")):
+            text = " " * (len(text) - len(text.lstrip(" "))) + "x"  # a row: text to the paragraph
+        if units and not (item and marker):  # a continuation line of the paragraph or of the item
+            if _starts_block(text):
+                return None
+            units[-1].append(index)
+            continue
+        content = text[marker.end():] if marker else text
+        if not content or _starts_block(content) or _LIST_ITEM.match(content):
+            return None
+        units.append([index])
+    return units
+
+
+def _group_spans(lines: list[str], fenced: list[bool], group: list[int]) -> dict[int, list[tuple[int, int]]]:
+    prose = [i for i in group if not fenced[i]]
+    if not any("`" in lines[i] for i in prose):
+        return {}
+    table = len(prose) == len(group) and _table_like(lines, group)
+    units = _units(lines, group, table) if len(prose) == len(group) else None
+    found: dict[int, list[tuple[int, int]]] = {}
+    if units is not None:
+        for unit in units:
+            found.update(_unit_spans(lines, unit))
+    else:
+        # Not certain where the renderer's inline texts start: a line keeps its spans only if no backtick
+        # before it in the group could have opened one that runs into it.
+        seen = False
+        for index in prose:
+            if not seen:
+                found[index] = _line_spans(lines[index])
+            seen = seen or "`" in lines[index]
+    if table:  # and if the tables extension takes it, each row on its own: a span must be one both ways
+        found = {index: [span for span in spans if "\\|" not in lines[index] and span in _line_spans(lines[index])]
+                 for index, spans in found.items()}
+    return found
+
+
+def _unit_spans(lines: list[str], unit: list[int]) -> dict[int, list[tuple[int, int]]]:
+    """Each line's part of the spans of one inline text (its lines joined by newlines)."""
+    text = "\n".join(lines[i] for i in unit)
+    starts = [0]
+    for i in unit[:-1]:
+        starts.append(starts[-1] + len(lines[i]) + 1)
+    found: dict[int, list[tuple[int, int]]] = {i: [] for i in unit}
+    for begin, end in code_spans(text):
+        for index, start in zip(unit, starts, strict=True):
+            low, high = max(begin, start), min(end, start + len(lines[index]))
+            if low < high:
+                found[index].append((low - start, high - start))
+    return found
+
+
+def _line_spans(line: str) -> list[tuple[int, int]]:
+    """The spans of a line read on its own, when its inline text may go on after it: only up to the first
+    that pairs backtick runs of different lengths (a longer run further on would undo it). If it has a
+    `|`, only those that every cell between two pipes agrees with (a table row is split into cells first)."""
+    spans = code_spans(line, exact=True)
+    if "|" not in line:
+        return spans
+    cells: set[tuple[int, int]] = set()
+    at = 0
+    for cell in line.split("|"):
+        cells.update((at + begin, at + end) for begin, end in code_spans(cell))
+        at += len(cell) + 1
+    return [span for span in spans if span in cells]
+
+
+def code_spans(text: str, *, exact: bool = False) -> list[tuple[int, int]]:
+    """The (start, end) of each code span, backticks included, that Python-Markdown finds in one inline
+    text: its own backtick pattern and scan, in the order its inline processor applies them. With `exact`,
+    those before the first span whose closing run is shorter than its opening one."""
+    from markdown.inlinepatterns import BACKTICK_RE, BacktickInlineProcessor
+
+    scan = BacktickInlineProcessor(BACKTICK_RE)
+    pattern = scan.getCompiledRegExp()
+    spans: list[tuple[int, int]] = []
+    at = 0
+    while (match := pattern.search(text, at)) is not None:
+        # Escaped backslashes are stashed first, so the backtick after them opens a span.
+        begin = match.end() if match.group(1) else match.start()
+        # (start, None) where no run closes it, whatever the type stubs say
+        start, end = cast("tuple[int, int | None]", scan.find_code_spans(begin, text))
+        if end is None:
+            at = start
+            continue
+        opening = _TICKS.match(text, begin)
+        if exact and opening is not None and start - begin != len(opening.group()):
+            break
+        close = end + (start - begin)
+        spans.append((begin, close))
+        at = close
+    return spans

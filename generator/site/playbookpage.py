@@ -18,12 +18,13 @@ from __future__ import annotations
 import re
 import secrets
 import traceback
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from html import unescape
 from typing import TYPE_CHECKING, Any
 
 from ..core.codes import emits
 from ..core.errors import KamError
-from ..core.mdtext import lines_with_fences, split_code_spans
+from ..core.mdtext import LineCode, markdown_code
 from ..validate.pagerules import AUTOLINK, NOT_AVAILABLE, OUTPUT_LIMIT, check, sandbox
 from ..validate.pagerules import EMITS as PAGE_CODES
 from .macros import MACROS
@@ -57,35 +58,103 @@ def body_start(text: str, body: str) -> int:
 
 def neutralise(markdown: str) -> str:
     """The Markdown with every `<` outside code shown as text, so no HTML reaches the page;
-    autolinks stay links. Code keeps its characters: Markdown shows code as written.
+    autolinks stay links. Code keeps its characters: Markdown shows code as written. Code is what
+    the renderer reads as code (mdtext.markdown_code): a span may go on over the lines of its
+    paragraph, and text it is not certain of is escaped, so nothing kept as code is read as prose.
 
     Nor may the page give an element an id the theme reads (Material parses the first element
     with id `__config` as its configuration): attribute lists (`{: #__config }`, on a paragraph,
     heading or fence) are shown as text, and a heading whose anchor would start with `_`, where
     the theme keeps its ids, gets one in the namespace account Markdown uses."""
-    out = []
-    for _, line, in_code in lines_with_fences(markdown):
-        if in_code:
-            opener = _FENCE_ATTRIBUTES.match(line)
-            out.append(opener.group(1) + opener.group(2) if opener else line)
-            continue
-        line = "".join(piece if is_code else _escape_lt(piece).replace("{", "&#123;").replace("}", "&#125;")
-                       for piece, is_code in split_code_spans(line))
-        out.append(_namespaced_heading(line))
+    # Python-Markdown reads \r as a line end and drops STX/ETX before it parses: so does the reading here.
+    markdown = markdown.replace("\r\n", "\n").replace("\r", "\n").replace("\x02", "").replace("\x03", "")
+    lines = markdown.split("\n")
+    found = markdown_code(markdown)
+    out = _published(lines, found)
+    # Escaping lengthens text, and Python-Markdown skips as many characters after a backtick run it cannot
+    # close as the run is long: which text is code is read again from what is published, and a run of lines
+    # whose published text keeps a `<` or a brace outside it is escaped whole.
+    again = markdown_code("\n".join(out))
+    if any(was.fenced != now.fenced for was, now in zip(found, again, strict=True)):
+        found = [LineCode(False)] * len(lines)
+    else:
+        unsure = {index for index, line in enumerate(out) if not again[index].fenced and _raw_outside(line, again[index])}
+        for start, end in _runs(lines, found):
+            if unsure.intersection(range(start, end)):
+                found[start:end] = [code if code.fenced else LineCode(False) for code in found[start:end]]
+    out = _published(lines, found)
+    for index, code in enumerate(found):
+        if not code.fenced:
+            underlined = index + 1 < len(lines) and not found[index + 1].fenced and _SETEXT.match(lines[index + 1])
+            out[index] = _namespaced_heading(out[index], lines[index], setext=bool(underlined))
     return "\n".join(out)
 
 
+def _published(lines: list[str], found: list[LineCode]) -> list[str]:
+    out = []
+    for line, code in zip(lines, found, strict=True):
+        if code.fenced:
+            opener = _FENCE_ATTRIBUTES.match(line)
+            out.append(opener.group(1) + opener.group(2) if opener else line)
+        else:
+            out.append("".join(piece if is_code else _escape_prose(piece) for piece, is_code in _pieces(line, code.spans)))
+    return out
+
+
+def _raw_outside(line: str, code: LineCode) -> bool:
+    """Whether the published line has a brace, or a `<` that starts no autolink, outside its code."""
+    inside = [False] * len(line)
+    for start, end in code.spans:
+        inside[start:end] = [True] * (end - start)
+    return any(not inside[at] and (char != "<" or not AUTOLINK.match(line, at))
+               for at, char in enumerate(line) if char in "<{}")
+
+
+def _runs(lines: list[str], found: list[LineCode]) -> Iterator[tuple[int, int]]:
+    """(start, end) of each run of lines between blank lines outside fences: no code span crosses a blank line."""
+    start = 0
+    for index, (line, code) in enumerate(zip(lines, found, strict=True)):
+        if not code.fenced and not line.strip(" \t"):
+            yield start, index
+            start = index + 1
+    yield start, len(lines)
+
+
+def _pieces(line: str, spans: tuple[tuple[int, int], ...]) -> Iterator[tuple[str, bool]]:
+    at = 0
+    for start, end in spans:
+        yield line[at:start], False
+        yield line[start:end], True
+        at = end
+    yield line[at:], False
+
+
+def _escape_prose(text: str) -> str:
+    return _escape_lt(text).replace("{", "&#123;").replace("}", "&#125;")
+
+
 _FENCE_ATTRIBUTES = re.compile(r"^( {0,3}(?:`{3,}|~{3,})[ \t]*(?:[\w+#.-]+)?)[ \t]*\{[^}\n]*\}[ \t]*(.*)$")
-_ATX = re.compile(r"^( {0,3}#{1,6}[ \t]+)(.*?)[ \t#]*$")
+_SETEXT = re.compile(r"^ {0,3}(?:=+|-+)[ ]*$")
+_SETEXT_TEXT = re.compile(r"^( *)(.*?)[ \t]*$")
+# A `#` heading, also in a list item, a quote or indented in an admonition (`#x` is one to Python-Markdown).
+_ATX = re.compile(r"^((?:[ \t]*(?:[*+-]|\d+\.)[ \t]+|[ \t]*>[ \t]*|[ \t]+)*#{1,6}[ \t]*)(.*?)[ \t#]*$")
 
 
-def _namespaced_heading(line: str) -> str:
+def _namespaced_heading(line: str, written: str, *, setext: bool = False) -> str:
+    """The heading (`#` or, `setext`, underlined) with an anchor of ours if toc would give it one starting
+    with `_`: toc makes it from the text as shown, braces and `<` as written (`# {: #__config }` is `__config`)."""
     from .authored import NAMESPACE, slug
 
-    match = _ATX.match(line)
-    if not match or not slug(match.group(2)).startswith("_"):
+    pattern = _SETEXT_TEXT if setext else _ATX
+    match, shown = pattern.match(line), pattern.match(written)
+    if not match or not shown:
         return line
-    return f"{match.group(1)}{match.group(2)} {{ #{NAMESPACE}{slug(match.group(2))} }}"
+    # toc reads the heading's text with entities resolved, the author's own `&#95;` included.
+    anchor = next((s for s in (slug(unescape(match.group(2))), slug(unescape(shown.group(2)))) if s.startswith("_")),
+                  None)
+    if anchor is None:
+        return line
+    return f"{match.group(1)}{match.group(2)} {{ #{NAMESPACE}{anchor} }}"
 
 
 def _escape_lt(prose: str) -> str:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from ..core.codes import emits
-from ..core.mdtext import lines_with_fences, split_code_spans
+from ..core.mdtext import markdown_code
 
 if TYPE_CHECKING:
     from jinja2 import nodes
@@ -309,20 +309,22 @@ AUTOLINK = re.compile(r"<(?:https?://|mailto:)[^\s<>\"'`]*>", re.IGNORECASE)
 
 
 def raw_html(body: str) -> Iterator[tuple[int, int, str]]:
-    """(line, column, what) of each piece of raw HTML outside code, at most one per line."""
-    for index, line, in_code in lines_with_fences(body):
-        if in_code:
+    """(line, column, what) of each piece of raw HTML outside code, at most one per line. Code is
+    what the site's renderer reads as code, as `neutralise` publishes the page (mdtext.markdown_code)."""
+    for index, (line, code) in enumerate(zip(body.split("\n"), markdown_code(body), strict=True)):
+        if code.fenced:
             continue
-        column = 0
-        for piece, is_code in split_code_spans(line):
-            found = None if is_code else _HTML_START.search(piece)
+        column, ends = 0, [start for span in code.spans for start in span] + [len(line)]
+        for number, end in enumerate(ends):
+            piece = line[column:end]
+            found = None if number % 2 else _HTML_START.search(piece)
             if found:
                 rest = piece[found.start():]
                 tag = re.match(r"<[^\s>]*>?", rest)  # matches always: `rest` starts with '<'
                 shown = tag.group() if tag else rest
                 yield index + 1, column + found.start() + 1, shown[:40]
                 break
-            column += len(piece)
+            column = end
 
 
 def sandbox(restricted: bool = True) -> ImmutableSandboxedEnvironment:
