@@ -141,6 +141,9 @@ def write_history(root: Path, commits: int, seed: int = 11) -> None:
         return subprocess.run(["git", "-C", str(root), *args], env=env, check=True, capture_output=True, **kw)
 
     run("init", "-q", "-b", "main")
+    # No background `git gc --auto` after the first commit's thousands of loose objects: it packs them
+    # while the bench copies the repository, and the copy fails on objects that moved.
+    run("config", "gc.auto", "0")
     run("add", "-A")
     run("commit", "-q", "-m", "portfolio")
     ids = sorted(p.name for p in (root / "accounts").iterdir())
