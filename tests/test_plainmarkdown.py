@@ -90,11 +90,11 @@ def test_every_plain_page_of_a_generated_portfolio_is_what_mkdocs_renders(tmp_pa
 PLAIN_LINES = ["# Account 1", "## Score", "### Person 0 of 1 { #person-0 }", "## Score", "## Score {#score_1}",
                "Health measures how well the account is looked after.", "0.90 points below Gold (6.50): raise it.",
                "<!--kam-block-0-->", "<!--kam-block-1-3-->", "", "", "# Ärger und Übermut", "## Ça va? 100%",
-               "A line, then\nanother line", "## 2026", "## Same - same"]
+               "A line, then\nanother line", "## 2026", "## Same - same", "A paragraph with  two spaces"]
 NOT_PLAIN = ["## **bold**", "Text with `code`", "A [link](x.md)", "R&D", "1. first", "- item", "> quote",
              "    indented", "Trailing  ", "A_b", "<div>raw</div>", "## Hash #", "## x {: .cls }", "| a | b |",
              "!!! note", "Text\n## Heading after text", "<!--kam-block-0-->\nrun on", "===", "Tab\there",
-             "## { #only-id }", "#NoSpace", "A line \\", "* star", "[^1]: note"]
+             "## { #only-id }", "#NoSpace", "A line \\", "* star", "[^1]: note", "## Two  spaces"]
 
 
 @settings(max_examples=300, deadline=None)

@@ -106,8 +106,8 @@ def convert(markdown: str, toc: Any) -> Converted | None:
     for kind, lines in blocks:
         if kind == "h":
             match = _HEADING.fullmatch(lines[0])
-            if match is None or not match.group(2):
-                return None
+            if match is None or not match.group(2) or "  " in match.group(2):
+                return None  # (a title and a toc entry have their spaces collapsed: not written here)
             headings.append((len(match.group(1)), match.group(2), match.group(3)))
     used = {explicit for _, _, explicit in headings if explicit is not None}
     counters: dict[str, int] = {}
