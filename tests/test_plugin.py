@@ -373,6 +373,32 @@ def test_boilerplate_is_kept_out_of_the_search_index(built):
     assert "Source: accounts/" not in everything and "Print pack" not in everything
 
 
+def test_lists_of_account_facts_are_searched_on_the_account_pages_only(built):
+    """Attention lists, a person's goals, actions and relationships repeat what an account's own
+    pages say: search finds each fact there, once, not on every list that shows it."""
+    index = json.loads((built / "search" / "search_index.json").read_text(encoding="utf-8"))
+    by_page: dict[str, str] = {}
+    for doc in index["docs"]:
+        page = doc["location"].split("#")[0]
+        by_page[page] = by_page.get(page, "") + " " + doc["title"] + " " + doc["text"]
+    people = {page: text for page, text in by_page.items() if page.startswith("people/") and page != "people/"}
+    assert people and all("Helen Okoro" not in text for text in people.values())  # a relationship owned
+    reviews = by_page["accounts/kan-code/reviews/"]
+    action = next(a.title for a in _example_actions() if a.title.split()[0] in reviews)
+    assert action in reviews and not any(action in text for text in people.values())
+    assert action not in by_page.get("attention/", "") and action not in by_page.get("", "")
+    assert any("Kan-code" in text for text in people.values())  # a person's own accounts stay searchable
+
+
+def _example_actions():
+    import datetime as dt
+
+    from account_playbooks.scoring.check import check
+
+    account = check(BASE, dt.date(2026, 11, 24)).portfolio.accounts_by_id["kan-code"]
+    return [action for review in account.reviews for action in review.meta.actions]
+
+
 def test_files_linked_from_outside_the_repository_are_never_published(tmp_path):
     outside = tmp_path / "outside"
     outside.mkdir()
