@@ -49,8 +49,13 @@ def _in_the_second_process(monkeypatch, action):
 
 
 @pytest.mark.slow
-def test_a_build_split_over_two_processes_writes_the_same_files(tmp_path, monkeypatch, split_from_few_pages):
+@pytest.mark.parametrize("second_process_pace", [0.0, 0.2])  # at 0.2 s a page, this process takes most of them
+def test_a_build_split_over_two_processes_writes_the_same_files(tmp_path, monkeypatch, split_from_few_pages,
+                                                               second_process_pace):
+    import time
+
     repo = site_repo(BASE, tmp_path / "repo")
+    _in_the_second_process(monkeypatch, lambda page: time.sleep(second_process_pace))
     split = build(repo)
     assert split.exit_code == 0, split.output
     assert len(split_from_few_pages) == 1
@@ -61,6 +66,35 @@ def test_a_build_split_over_two_processes_writes_the_same_files(tmp_path, monkey
     assert _tree(repo / "site") == written
     assert "Page skipped" not in split.output
     assert len([p for p in written if p.startswith("accounts/") and p.endswith("index.html")]) > 20
+
+
+@pytest.mark.slow
+def test_a_generated_page_that_names_its_own_page_template_keeps_it_when_split(tmp_path, monkeypatch,
+                                                                            split_from_few_pages):
+    repo = site_repo(BASE, tmp_path / "repo")
+    (repo / "overrides").mkdir()
+    (repo / "overrides" / "kam-custom.html").write_text(
+        '{% extends "main.html" %}{% block content %}<p>custom-page-template</p>{{ super() }}{% endblock %}',
+        encoding="utf-8")
+    mkdocs_yml = repo / "mkdocs.yml"
+    mkdocs_yml.write_text(mkdocs_yml.read_text(encoding="utf-8").replace(
+        "theme:\n  name: material\n", "theme:\n  name: material\n  custom_dir: overrides\n"), encoding="utf-8")
+    goals = repo / "site_templates" / "goals.md.j2"
+    goals.write_text("---\ntemplate: kam-custom.html\n---\n" + goals.read_text(encoding="utf-8"), encoding="utf-8")
+    import time
+
+    _in_the_second_process(monkeypatch, lambda page: time.sleep(0.2))  # so that this process takes most pages
+    split = build(repo)
+    assert split.exit_code == 0, split.output
+    assert len(split_from_few_pages) == 1
+    written = _tree(repo / "site")
+    goals_pages = [page for page in written if page.startswith("accounts/") and page.endswith("/goals/index.html")]
+    assert len(goals_pages) >= 4  # written by both processes: the parent takes from the front, the child from the back
+    assert all("custom-page-template" in written[page].decode() for page in goals_pages)
+    assert "custom-page-template" not in written["accounts/kan-code/index.html"].decode()
+    monkeypatch.setattr(secondcore, "SPLIT_FROM_PAGES", 10**9)
+    assert build(repo).exit_code == 0
+    assert _tree(repo / "site") == written
 
 
 @pytest.mark.slow

@@ -299,7 +299,8 @@ class KamPlugin(BasePlugin[KamConfig]):
             page.content = _SEARCH_ATTRIBUTES.sub("", content) if self.own_search else content
             return True
 
-        secondcore.install(env, take)
+        own = {uri: pages[uri].meta.get("template", "main.html") for uri in order}
+        secondcore.install(env, take, lambda page: own[page.file.src_uri])
         for uri in order:
             pages[uri].meta["template"] = secondcore.TAKE_OR_SKIP
         self.skipped_notice = secondcore.SkippedNotice(set(order))

@@ -60,13 +60,14 @@ def may_split(plugins: Any, pages: int) -> bool:
     return True
 
 
-def install(env: Environment, take: Callable[[Any], bool]) -> None:
+def install(env: Environment, take: Callable[[Any], bool], template_of: Callable[[Any], str]) -> None:
     """Make TAKE_OR_SKIP loadable from the theme's environment; `take(page)` says whether this
-    process writes the page (and makes its content ready when it does)."""
+    process writes the page (and makes its content ready when it does), `template_of(page)` which
+    template the page had (mkdocs' `main.html` unless its front matter named one)."""
     assert env.loader is not None  # mkdocs' theme environment always has its loader
-    page_template = "{%- if kam_take(page) -%}{%- include 'main.html' -%}{%- endif -%}"
+    page_template = "{%- if kam_take(page) -%}{%- include kam_template_of(page) -%}{%- endif -%}"
     env.loader = ChoiceLoader([DictLoader({TAKE_OR_SKIP: page_template}), env.loader])
-    env.globals["kam_take"] = take
+    env.globals.update(kam_take=take, kam_template_of=template_of)
 
 
 class Ends:
