@@ -275,6 +275,13 @@ class _Elements(HTMLParser):
             self.article -= 1
 
 
+def assert_theme_ids_kept(page, elements) -> None:
+    """Each id the theme reads is on at most one element of `page`, and that one is the theme's (outside the article)."""
+    for theme_id in THEME_IDS:
+        owners = [(tag, inside) for tag, id_, name, _, inside in elements if theme_id in (id_, name)]
+        assert all(not inside for _, inside in owners) and len(owners) <= 1, (page, theme_id, owners)
+
+
 def _elements(page) -> _Elements:
     parser = _Elements()
     parser.feed(page.read_text(encoding="utf-8"))
@@ -289,9 +296,7 @@ def test_authored_content_never_takes_an_id_or_class_the_theme_or_our_script_rea
     assert pages
     for page in pages:
         elements = _elements(page).found
-        for theme_id in THEME_IDS:
-            owners = [(tag, inside) for tag, id_, name, _, inside in elements if theme_id in (id_, name)]
-            assert all(not inside for _, inside in owners) and len(owners) <= 1, (page, theme_id, owners)
+        assert_theme_ids_kept(page, elements)
         assert not [e for e in elements if e[4] and (e[1] or "").startswith("__")], page
         if page.parent.name in ("plan", "reviews"):
             classes = set().union(*(e[3] for e in elements if e[4]))

@@ -50,7 +50,7 @@ class SharedMarkdown:
         if self._md is None:
             self._md = markdown.Markdown(extensions=self.config["markdown_extensions"],
                                          extension_configs=self.config["mdx_configs"] or {})
-        return self._md.reset()
+        return self._md
 
     def render(self, page: Any, files: Any) -> None:
         """What mkdocs' Page.render sets on `page`, from the shared instance (or, for a page of
@@ -65,6 +65,7 @@ class SharedMarkdown:
             if _MKDOCS_LOG.getEffectiveLevel() > logging.DEBUG:
                 page.links_to_anchors = {}  # a plain page links nowhere
             return
+        md.reset()  # a plain page never touched it: only a conversion needs a clean instance
         # Registered under the names mkdocs uses, each replaces the previous page's (they hold its file).
         raw_html = mkdocs_pages._RawHTMLPreprocessor()
         raw_html._register(md)

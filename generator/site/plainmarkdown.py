@@ -63,7 +63,8 @@ def _blocks(markdown: str) -> list[tuple[str, list[str]]] | None:
                 paragraph = []
             after_raw, after_blank = False, True
             continue
-        if after_raw or paragraph and not _plain_line(line):
+        plain = _plain_line(line)
+        if after_raw or paragraph and not plain:
             return None  # a line run on from raw HTML or into a paragraph: Markdown decides, not this
         if _PLACEHOLDER.fullmatch(line):
             if not after_blank:
@@ -72,7 +73,7 @@ def _blocks(markdown: str) -> list[tuple[str, list[str]]] | None:
             after_raw = True
         elif line.startswith("#"):
             blocks.append(("h", [line]))
-        elif _plain_line(line):
+        elif plain:
             paragraph.append(line)
         else:
             return None

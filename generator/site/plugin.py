@@ -290,12 +290,11 @@ class KamPlugin(BasePlugin[KamConfig]):
             uri = page.file.src_uri
             if uri not in position or not ends.take_front(position[uri]):
                 return False
-            rendered, html, indexed = self.pending[uri]
-            if indexed:
-                self.taken_entries[uri] = _entries(rendered, html, page.url, escape(page.title or "", quote=False))
+            content, entries = self._written(page)
+            if entries is not None:
+                self.taken_entries[uri] = entries
             # Material's search has read the page (still empty) and taken its data-search attributes
             # out of the content: the content put in now is what that leaves.
-            content = _sanitized(rendered, html)
             page.content = _SEARCH_ATTRIBUTES.sub("", content) if self.own_search else content
             return True
 
@@ -314,12 +313,16 @@ class KamPlugin(BasePlugin[KamConfig]):
         for page in pages:
             if not ends.take_back(position[page.file.src_uri]):
                 return
-            rendered, html, indexed = self.pending[page.file.src_uri]
-            if indexed:
-                outcome.entries[page.file.src_uri] = _entries(rendered, html, page.url,
-                                                              escape(page.title or "", quote=False))
-            page.content = _sanitized(rendered, html)
+            page.content, entries = self._written(page)
+            if entries is not None:
+                outcome.entries[page.file.src_uri] = entries
             _build_page(page, config, doc_files, self.nav, env)
+
+    def _written(self, page) -> tuple[str, list[dict[str, str]] | None]:
+        """A pending generated page's sanitised content, and its search entries if it has any."""
+        rendered, html, indexed = self.pending[page.file.src_uri]
+        entries = _entries(rendered, html, page.url, escape(page.title or "", quote=False)) if indexed else None
+        return _sanitized(rendered, html), entries
 
     def _sanitize_later(self, page, rendered: RenderedPage, html: str, indexed: bool) -> None:
         if indexed:  # entries() keeps text and a few bare tags only; the index holds HTML, as Material writes it
@@ -382,12 +385,9 @@ class KamPlugin(BasePlugin[KamConfig]):
         if self.split:  # sanitised and indexed by the process that writes it, once every page is read
             self.pending[page.file.src_uri] = (rendered, html, indexed)
             return ""
-        if self.pool is None:
-            if indexed:
-                self.cutting[page.file.src_uri] = self._later(_entries, rendered, html, page.url,
-                                                              escape(page.title or "", quote=False))
-            return _sanitized(rendered, html)
         self._sanitize_later(page, rendered, html, indexed)
+        if self.pool is None:  # done already, in turn: the content goes back to mkdocs now
+            return self.sanitized.pop(page.file.src_uri).result()
         return ""
 
     def _later(self, function, *args) -> Future:
